@@ -1,0 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { ConflictError, NotFoundError, ValidationError } from '../../lambdas/core/errors.js';
+
+/** Exit codes: 0 done, 1 the run itself failed, 2 the input was refused. */
+export const EXIT = { ok: 0, failed: 1, refused: 2 } as const;
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.refused,
+  ) {
+    super(message);
+  }
+}
+
+export const defaultDataDir = () => resolve(process.env.FIREBREAK_DATA_DIR ?? '.firebreak');
+
+/** Reads and parses a JSON file, turning every way it can go wrong into one clear line. */
+export async function readJsonFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CliError(
+      code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${code ?? String(err)}`,
+    );
+  }
+  if (text.length > 5 * 1024 * 1024) throw new CliError(`${path} is larger than 5 MB`);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new CliError(`${path} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** Maps domain errors to a CLI error line; anything else is a bug and keeps its stack. */
+export function asCliError(err: unknown): CliError | undefined {
+  if (err instanceof CliError) return err;
+  if (err instanceof ValidationError || err instanceof NotFoundError || err instanceof ConflictError) {
+    return new CliError(err.message);
+  }
+  if ((err as Error)?.message?.includes('LOCK')) {
+    return new CliError('the data directory is in use by another firebreak process', EXIT.failed);
+  }
+  return undefined;
+}

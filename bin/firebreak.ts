@@ -1,0 +1,35 @@
+import { Command, CommanderError } from 'commander';
+import { readDefinitionText } from '../lib/local/definition.js';
+import { toMermaid } from '../statemachines/mermaid.js';
+import { asCliError, EXIT } from './commands/common.js';
+import { registerIncidents } from './commands/incidents.js';
+import { registerRun } from './commands/run.js';
+
+const program = new Command('firebreak')
+  .description(
+    'Incident response for AWS: triage, investigate, mitigate with approval, keep people informed, learn.',
+  )
+  .exitOverride()
+  .showHelpAfterError(false);
+
+registerRun(program);
+registerIncidents(program);
+program
+  .command('graph')
+  .description('print the state machine as a Mermaid flowchart')
+  .action(() => {
+    process.stdout.write(`${toMermaid(JSON.parse(readDefinitionText()))}\n`);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.refused;
+  } else {
+    const known = asCliError(err);
+    if (!known) throw err;
+    process.stderr.write(`firebreak: ${known.message}\n`);
+    process.exitCode = known.exitCode;
+  }
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { policyFor } from '../core/config.js';
+import { loadIncident } from '../core/incidents/open.js';
+import { IncidentId, Monitor } from '../core/phase-io.js';
+import type { Ports } from '../core/ports.js';
+import { record } from '../core/timeline.js';
+
+export const CheckRecoveryInput = z.object({ incidentId: IncidentId, monitor: Monitor });
+
+const minutesSince = (from: string, now: Date) => (now.getTime() - new Date(from).getTime()) / 60_000;
+
+/**
+ * One turn of the monitor loop. Recovered means N consecutive healthy checks, not one lucky sample.
+ * Decides what the loop does next: resolve, escalate to the next tier, send the due update, hand
+ * off to humans past the watch window, or keep waiting.
+ */
+export async function checkRecovery(input: z.infer<typeof CheckRecoveryInput>, ports: Ports) {
+  const incident = await loadIncident(ports.store, input.incidentId);
+  const alerts = await ports.store.alerts(incident.id);
+  const alarmName = alerts[0]?.labels.alarmName ?? incident.title;
+  const state = await ports.evidence.alarmState({ name: alarmName, service: incident.service });
+  const now = ports.clock.now();
+  const monitor = input.monitor;
+  const healthyChecks = state === 'OK' ? monitor.healthyChecks + 1 : 0;
+  const checks = monitor.checks + 1;
+  const policy = policyFor(ports.config, incident.severity ?? 'SEV3');
+  const since = minutesSince(incident.declaredAt ?? incident.detectedAt, now);
+  const dueTier = policy.escalation.filter((t) => t.afterMinutes <= since).length;
+  const lastUpdate = monitor.lastUpdateAt ?? incident.declaredAt ?? incident.detectedAt;
+  const updateDue =
+    policy.updateCadenceSeconds > 0 && minutesSince(lastUpdate, now) * 60 >= policy.updateCadenceSeconds;
+
+  let next: NonNullable<Monitor['next']> = 'wait';
+  if (healthyChecks >= ports.config.healthyChecksToResolve) next = 'resolve';
+  else if (dueTier > incident.escalationTier) next = 'escalate';
+  else if (since >= ports.config.monitorDeadlineMinutes) next = 'handoff';
+  else if (updateDue) next = 'update';
+
+  await record(
+    ports,
+    incident.id,
+    'recovery-check',
+    `check ${checks}: ${alarmName} is ${state} (${healthyChecks}/${ports.config.healthyChecksToResolve} healthy) → ${next}`,
+    { state, healthyChecks, minutesSinceDeclared: Math.round(since) },
+  );
+  return { ...monitor, checks, healthyChecks, next, alarm: state };
+}

@@ -1,0 +1,37 @@
+/**
+ * Typed errors. Their `name` is what Step Functions matches in Retry and Catch
+ * (a Lambda's errorType), so these names are part of the ASL contract.
+ */
+export class FirebreakError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad input from a caller: rejected with a reason, nothing written. */
+export class ValidationError extends FirebreakError {
+  constructor(
+    message: string,
+    readonly issues: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** A fault worth retrying (throttling, a dropped connection). Retried by the state machine. */
+export class TransientError extends FirebreakError {}
+
+/** The incident or item asked for does not exist. */
+export class NotFoundError extends FirebreakError {}
+
+/** A conditional write lost: someone else changed the item first. */
+export class ConflictError extends FirebreakError {}
+
+/** A human rejected the proposed mitigation. Caught by the flow, which escalates. */
+export class ApprovalRejected extends FirebreakError {}
+
+/** Summarises zod issues as one readable line per problem. */
+export function describeIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string[] {
+  return issues.map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`);
+}

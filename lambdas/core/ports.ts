@@ -1,0 +1,223 @@
+/**
+ * Ports: what a phase may touch. Adapters live beside their port (store/, notify/, evidence/,
+ * analyst/, actions/); the Lambda wiring and the local runner choose which to plug in.
+ */
+import type { Clock } from './clock.js';
+import type { FirebreakConfig } from './config.js';
+import type {
+  Audience,
+  Finding,
+  Incident,
+  IncidentStatus,
+  MitigationAction,
+  NormalizedAlert,
+  RootCause,
+  Severity,
+  Specialist,
+  TimelineEvent,
+  TokenUsage,
+} from './model.js';
+
+export interface IncidentStore {
+  /** Writes a new incident; fails with ConflictError if the id exists. */
+  create(incident: Incident): Promise<void>;
+  get(id: string): Promise<Incident | undefined>;
+  /** Applies a partial update; `expectStatus` guards against racing another writer. */
+  update(
+    id: string,
+    patch: Partial<Omit<Incident, 'id'>>,
+    opts?: { expectStatus?: IncidentStatus[] },
+  ): Promise<Incident>;
+  appendEvent(id: string, event: TimelineEvent): Promise<void>;
+  timeline(id: string): Promise<TimelineEvent[]>;
+  /** Links an alert to the incident; false when this alert (source + event id) was already linked. */
+  linkAlert(id: string, alert: NormalizedAlert): Promise<boolean>;
+  alerts(id: string): Promise<NormalizedAlert[]>;
+  /** Incidents newest first, optionally only those in the given statuses. */
+  list(opts?: { statuses?: IncidentStatus[]; limit?: number }): Promise<Incident[]>;
+  /** Claims the open-incident slot for a fingerprint. Returns the holder when already claimed. */
+  claimFingerprint(
+    fingerprint: string,
+    incidentId: string,
+    expiresAt: Date,
+  ): Promise<{ claimed: true } | { claimed: false; incidentId: string }>;
+  releaseFingerprint(fingerprint: string, incidentId: string): Promise<void>;
+  /** Stores the hash of an approval token for an incident, with its expiry. */
+  putApprovalToken(incidentId: string, record: ApprovalTokenRecord): Promise<void>;
+  getApprovalToken(incidentId: string): Promise<ApprovalTokenRecord | undefined>;
+  /** Marks the token used; false when it was used already (a replay). */
+  consumeApprovalToken(incidentId: string, tokenHash: string, usedAt: string): Promise<boolean>;
+}
+
+export interface ApprovalTokenRecord {
+  tokenHash: string;
+  /** The Step Functions task token, needed to answer; in AWS it is encrypted at rest by the table key. */
+  taskToken: string;
+  action: MitigationAction;
+  expiresAt: string;
+  usedAt?: string;
+}
+
+export type MessageKind =
+  | 'declared'
+  | 'status-update'
+  | 'approval-request'
+  | 'mitigation-proposed'
+  | 'mitigation-applied'
+  | 'escalation'
+  | 'all-clear'
+  | 'automation-failure'
+  | 'handoff';
+
+/** One message for one audience, in every form a subscriber may receive it. */
+export interface OutboundMessage {
+  kind: MessageKind;
+  incidentId: string;
+  severity: Severity;
+  audience: Audience;
+  subject: string;
+  /** Full email body. */
+  body: string;
+  /** At most 160 characters. */
+  sms: string;
+}
+
+export interface Notifier {
+  publish(message: OutboundMessage): Promise<void>;
+}
+
+export interface ServiceInfo {
+  name: string;
+  tier?: 'critical' | 'high' | 'standard' | 'internal';
+  owner?: string;
+  dependsOn?: string[];
+  alarms?: string[];
+  userFacing?: boolean;
+}
+
+export interface MetricSeries {
+  id: string;
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, string>;
+  stat?: string;
+  unit?: string;
+  service?: string;
+  points: Array<[string, number]>;
+}
+
+export interface LogSignature {
+  id: string;
+  service?: string;
+  level: string;
+  signature: string;
+  sample: string;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export interface ChangeRecord {
+  id: string;
+  kind: 'deployment' | 'change';
+  service?: string;
+  at: string;
+  summary: string;
+  version?: string;
+  previousVersion?: string;
+  status?: string;
+  actor?: string;
+  resource?: string;
+}
+
+export interface AlarmEvent {
+  id: string;
+  name: string;
+  service?: string;
+  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  at: string;
+}
+
+export interface SecuritySignal {
+  id: string;
+  kind: string;
+  at: string;
+  source?: string;
+  count: number;
+  detail: string;
+}
+
+export interface TimeWindow {
+  from: string;
+  to: string;
+}
+
+/** The questions an investigator asks. Every answer carries ids that findings cite. */
+export interface Evidence {
+  services(): Promise<ServiceInfo[]>;
+  metrics(q: TimeWindow & { services?: string[] }): Promise<MetricSeries[]>;
+  logs(q: TimeWindow & { services?: string[] }): Promise<LogSignature[]>;
+  changes(q: TimeWindow & { services?: string[] }): Promise<ChangeRecord[]>;
+  alarms(q: TimeWindow & { services?: string[] }): Promise<AlarmEvent[]>;
+  security(q: TimeWindow): Promise<SecuritySignal[]>;
+  /** Current state of the incident's alarm, for the recovery check. */
+  alarmState(alarm: { name?: string; service?: string }): Promise<'OK' | 'ALARM' | 'INSUFFICIENT_DATA'>;
+}
+
+export interface InvestigationContext {
+  incident: Incident;
+  alerts: NormalizedAlert[];
+  window: TimeWindow;
+  services: ServiceInfo[];
+}
+
+export interface TriageDecision {
+  severity: Severity;
+  specialists: Specialist[];
+  services: string[];
+  rationale: string;
+}
+
+export interface AnalystResult<T> {
+  value: T;
+  /** True when the step fell back to the offline analyst. */
+  degraded?: boolean;
+  usage?: TokenUsage;
+}
+
+export interface Analyst {
+  readonly name: string;
+  triage(ctx: InvestigationContext): Promise<AnalystResult<TriageDecision>>;
+  investigate(specialist: Specialist, ctx: InvestigationContext): Promise<AnalystResult<Finding>>;
+  synthesize(findings: Finding[], ctx: InvestigationContext): Promise<AnalystResult<RootCause>>;
+  /** Optional narrative postmortem; the template writer is used when absent or degraded. */
+  writePostmortem?(incident: Incident, timeline: TimelineEvent[]): Promise<AnalystResult<string> | undefined>;
+}
+
+export interface ActionOutcome {
+  status: 'applied' | 'dry-run' | 'failed';
+  before?: unknown;
+  after?: unknown;
+  detail: string;
+}
+
+/** Allow-listed mitigation actions. Only code chooses what runs; nothing here reads alert text. */
+export interface Actions {
+  execute(action: MitigationAction, opts: { dryRun: boolean; incident: Incident }): Promise<ActionOutcome>;
+}
+
+/** Where finished documents go besides the store (a file locally). */
+export interface Artifacts {
+  writePostmortem(incidentId: string, markdown: string): Promise<string | undefined>;
+}
+
+export interface Ports {
+  store: IncidentStore;
+  notifier: Notifier;
+  evidence: Evidence;
+  analyst: Analyst;
+  actions: Actions;
+  artifacts: Artifacts;
+  clock: Clock;
+  config: FirebreakConfig;
+}

@@ -1,0 +1,290 @@
+import { randomBytes } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError } from '../errors.js';
+import {
+  Incident,
+  IncidentStatus,
+  NormalizedAlert,
+  type IncidentStatus as Status,
+  TimelineEvent,
+} from '../model.js';
+import type { ApprovalTokenRecord, IncidentStore } from '../ports.js';
+import { keys, TABLE } from './table.js';
+
+let sequence = 0;
+/** Orders events written in the same millisecond by one writer; the random tail separates writers. */
+const nextSeq = () => `${String(sequence++ % 1_000_000).padStart(6, '0')}${randomBytes(2).toString('hex')}`;
+
+const isConditionFailure = (err: unknown) =>
+  err instanceof ConditionalCheckFailedException ||
+  (err as Error)?.name === 'ConditionalCheckFailedException';
+
+/**
+ * IncidentStore on the DynamoDB API: the same code runs against DynamoDB in AWS and dynalite locally.
+ * Every write is a single-item (conditional) write: dynalite has no transactions, and a single-item
+ * condition is all that dedup and approval need.
+ *
+ * @example
+ * const store = new DynamoIncidentStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), 'firebreak');
+ */
+export class DynamoIncidentStore implements IncidentStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(incident: Incident): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.incident(incident.id), ...this.indexFields(incident), ...incident },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) throw new ConflictError(`incident ${incident.id} already exists`);
+      throw err;
+    }
+  }
+
+  async get(id: string): Promise<Incident | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.incident(id) }));
+    return out.Item ? Incident.parse(out.Item) : undefined;
+  }
+
+  async update(
+    id: string,
+    patch: Partial<Omit<Incident, 'id'>>,
+    opts: { expectStatus?: Status[] } = {},
+  ): Promise<Incident> {
+    const names: Record<string, string> = { '#pk': 'pk' };
+    const values: Record<string, unknown> = {};
+    const sets: string[] = [];
+    const removes: string[] = [];
+    Object.entries(patch).forEach(([field, value], i) => {
+      names[`#f${i}`] = field;
+      if (value === undefined) removes.push(`#f${i}`);
+      else {
+        values[`:v${i}`] = value;
+        sets.push(`#f${i} = :v${i}`);
+      }
+    });
+    let condition = 'attribute_exists(#pk)';
+    if (opts.expectStatus?.length) {
+      names['#status'] = 'status';
+      const placeholders = opts.expectStatus.map((s, i) => {
+        values[`:s${i}`] = s;
+        return `:s${i}`;
+      });
+      condition += ` AND #status IN (${placeholders.join(', ')})`;
+    }
+    const expression = [
+      sets.length ? `SET ${sets.join(', ')}` : '',
+      removes.length ? `REMOVE ${removes.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    if (!expression) {
+      const current = await this.get(id);
+      if (!current) throw new NotFoundError(`incident ${id} not found`);
+      return current;
+    }
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.incident(id),
+          UpdateExpression: expression,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Incident.parse(out.Attributes);
+    } catch (err) {
+      if (isConditionFailure(err)) {
+        const current = await this.get(id);
+        if (!current) throw new NotFoundError(`incident ${id} not found`);
+        throw new ConflictError(
+          `incident ${id} is ${current.status}, expected ${opts.expectStatus?.join('|')}`,
+        );
+      }
+      throw err;
+    }
+  }
+
+  async appendEvent(id: string, event: TimelineEvent): Promise<void> {
+    const parsed = TimelineEvent.parse(event);
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.event(id, parsed.at, nextSeq()), ...parsed },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async timeline(id: string): Promise<TimelineEvent[]> {
+    const items = await this.queryPrefix(`INC#${id}`, 'EVT#');
+    return items.map((item) => TimelineEvent.parse(item));
+  }
+
+  async linkAlert(id: string, alert: NormalizedAlert): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.alert(id, alert.source, alert.sourceEventId), ...alert },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async alerts(id: string): Promise<NormalizedAlert[]> {
+    const items = await this.queryPrefix(`INC#${id}`, 'ALERT#');
+    return items.map((item) => NormalizedAlert.parse(item));
+  }
+
+  async list(opts: { statuses?: Status[]; limit?: number } = {}): Promise<Incident[]> {
+    const statuses = opts.statuses ?? IncidentStatus.options;
+    const limit = opts.limit ?? 100;
+    const pages = await Promise.all(
+      statuses.map((status) =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: TABLE.statusIndex,
+            KeyConditionExpression: '#status = :status',
+            ExpressionAttributeNames: { '#status': TABLE.statusIndexPartitionKey },
+            ExpressionAttributeValues: { ':status': status },
+            ScanIndexForward: false,
+            Limit: limit,
+          }),
+        ),
+      ),
+    );
+    return pages
+      .flatMap((page) => page.Items ?? [])
+      .map((item) => Incident.parse(item))
+      .sort((a, b) => b.detectedAt.localeCompare(a.detectedAt) || b.id.localeCompare(a.id))
+      .slice(0, limit);
+  }
+
+  async claimFingerprint(
+    fingerprint: string,
+    incidentId: string,
+    expiresAt: Date,
+  ): Promise<{ claimed: true } | { claimed: false; incidentId: string }> {
+    const nowEpoch = Math.floor(Date.now() / 1000);
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.dedup(fingerprint),
+            incidentId,
+            [TABLE.ttlAttribute]: Math.floor(expiresAt.getTime() / 1000),
+          },
+          // An expired claim that TTL has not swept yet does not block a new incident.
+          ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
+          ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute },
+          ExpressionAttributeValues: { ':now': nowEpoch },
+        }),
+      );
+      return { claimed: true };
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      const out = await this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: keys.dedup(fingerprint), ConsistentRead: true }),
+      );
+      return { claimed: false, incidentId: String(out.Item?.incidentId ?? '') };
+    }
+  }
+
+  async releaseFingerprint(fingerprint: string, incidentId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.dedup(fingerprint),
+          ConditionExpression: 'incidentId = :id',
+          ExpressionAttributeValues: { ':id': incidentId },
+        }),
+      );
+    } catch (err) {
+      // Someone else's claim (or none): nothing of ours to release.
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
+  async putApprovalToken(incidentId: string, record: ApprovalTokenRecord): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.approval(incidentId), ...record } }),
+    );
+  }
+
+  async getApprovalToken(incidentId: string): Promise<ApprovalTokenRecord | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.approval(incidentId), ConsistentRead: true }),
+    );
+    if (!out.Item) return undefined;
+    const { pk: _pk, sk: _sk, ...record } = out.Item;
+    return record as ApprovalTokenRecord;
+  }
+
+  async consumeApprovalToken(incidentId: string, tokenHash: string, usedAt: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.approval(incidentId),
+          UpdateExpression: 'SET usedAt = :usedAt',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(usedAt) AND tokenHash = :hash',
+          ExpressionAttributeValues: { ':usedAt': usedAt, ':hash': tokenHash },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  private indexFields(incident: Incident) {
+    return { [TABLE.statusIndexSortKey]: `${incident.detectedAt}#${incident.id}` };
+  }
+
+  private async queryPrefix(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}

@@ -1,0 +1,4 @@
+import { phaseHandler } from '../core/lambda/handler.js';
+import { HandoffInput, handoff } from './index.js';
+
+export const handler = phaseHandler(HandoffInput, handoff);

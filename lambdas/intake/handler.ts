@@ -1,0 +1,4 @@
+import { phaseHandler } from '../core/lambda/handler.js';
+import { IntakeInput, intake } from './index.js';
+
+export const handler = phaseHandler(IntakeInput, intake);

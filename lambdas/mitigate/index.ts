@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { policyFor } from '../core/config.js';
+import { ValidationError } from '../core/errors.js';
+import { loadIncident } from '../core/incidents/open.js';
+import { isEnabled, needsApproval, sameAction } from '../core/mitigation/allow-list.js';
+import { MitigationAction } from '../core/model.js';
+import { describeAction } from '../core/notify/messages.js';
+import { notifyAudiences } from '../core/notify/notify.js';
+import { IncidentId } from '../core/phase-io.js';
+import type { Ports } from '../core/ports.js';
+import { record } from '../core/timeline.js';
+
+export const MitigateInput = z.object({ incidentId: IncidentId, action: MitigationAction });
+
+/**
+ * Executes the approved action. Checks again, here at the point of no return, that the action is
+ * enabled and is exactly the one a human approved: the flow's routing alone is not trusted.
+ */
+export async function mitigate(input: z.infer<typeof MitigateInput>, ports: Ports) {
+  const incident = await loadIncident(ports.store, input.incidentId);
+  const severity = incident.severity ?? 'SEV3';
+  const approved =
+    incident.mitigation?.status === 'approved' && sameAction(incident.mitigation.action, input.action);
+  if (!isEnabled(ports.config, input.action))
+    throw new ValidationError(`${input.action.kind} is not enabled`);
+  if (needsApproval(ports.config, severity) && !approved) {
+    throw new ValidationError(`refusing to run ${describeAction(input.action)}: it has not been approved`);
+  }
+  const outcome = await ports.actions.execute(input.action, { dryRun: ports.config.dryRun, incident });
+  const now = ports.clock.now().toISOString();
+  const status = outcome.status;
+  const updated = await ports.store.update(incident.id, {
+    status: status === 'applied' ? 'MITIGATED' : incident.status,
+    ...(status === 'applied' ? { mitigatedAt: now } : {}),
+    mitigation: {
+      ...(incident.mitigation ?? { action: input.action, detail: '' }),
+      action: input.action,
+      status,
+      appliedAt: now,
+      before: outcome.before,
+      after: outcome.after,
+      detail: outcome.detail,
+    },
+    updatedAt: now,
+  });
+  await record(
+    ports,
+    incident.id,
+    `mitigation-${status}`,
+    `${status}: ${describeAction(input.action)} — ${outcome.detail}`,
+    outcome,
+  );
+  const policy = policyFor(ports.config, severity);
+  await notifyAudiences(
+    ports,
+    status === 'failed' ? 'automation-failure' : 'mitigation-applied',
+    updated,
+    status === 'failed' ? ['oncall'] : policy.audiences,
+    { action: input.action, actionStatus: status, reason: status === 'failed' ? outcome.detail : undefined },
+  );
+  return { status };
+}

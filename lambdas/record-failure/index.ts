@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { notifyAudiences } from '../core/notify/notify.js';
+import { IncidentId } from '../core/phase-io.js';
+import type { Ports } from '../core/ports.js';
+import { record } from '../core/timeline.js';
+
+export const RecordFailureInput = z.object({
+  incidentId: IncidentId,
+  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).default({}),
+});
+
+/**
+ * Every Catch ends here: the record says the automation stopped and why, and on-call is told to
+ * respond by hand. The incident itself stays open.
+ */
+export async function recordFailure(input: z.infer<typeof RecordFailureInput>, ports: Ports) {
+  const error = input.error.Error ?? 'Error';
+  const cause = (input.error.Cause ?? '').slice(0, 1000);
+  const incident = await ports.store.get(input.incidentId);
+  if (!incident) return { recorded: false };
+  const now = ports.clock.now().toISOString();
+  const updated = await ports.store.update(incident.id, {
+    failure: { state: 'execution', error, cause },
+    updatedAt: now,
+  });
+  await record(
+    ports,
+    incident.id,
+    'automation-failed',
+    `automation stopped: ${error}${cause ? ` — ${cause.slice(0, 300)}` : ''}`,
+  );
+  await notifyAudiences(ports, 'automation-failure', updated, ['oncall'], {
+    reason: `${error}: ${cause.slice(0, 200)}`,
+  });
+  return { recorded: true };
+}

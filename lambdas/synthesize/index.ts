@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { investigationContext } from '../core/incidents/context.js';
+import { loadIncident } from '../core/incidents/open.js';
+import { Finding, TokenUsage } from '../core/model.js';
+import { IncidentId } from '../core/phase-io.js';
+import type { Ports } from '../core/ports.js';
+import { record } from '../core/timeline.js';
+
+export const SynthesizeInput = z.object({
+  incidentId: IncidentId,
+  findings: z.array(Finding.extend({ usage: TokenUsage.optional() })).max(12),
+});
+
+const addUsage = (a: TokenUsage | undefined, b: TokenUsage | undefined): TokenUsage | undefined =>
+  a || b
+    ? {
+        input: (a?.input ?? 0) + (b?.input ?? 0),
+        cachedInput: (a?.cachedInput ?? 0) + (b?.cachedInput ?? 0),
+        output: (a?.output ?? 0) + (b?.output ?? 0),
+      }
+    : undefined;
+
+/** Merges the specialists' findings into one root cause and the first mitigation to propose. */
+export async function synthesize(input: z.infer<typeof SynthesizeInput>, ports: Ports) {
+  const incident = await loadIncident(ports.store, input.incidentId);
+  const ctx = await investigationContext(ports, incident);
+  const findings = input.findings.map(({ usage: _usage, ...f }) => f);
+  const { value: rootCause, degraded, usage } = await ports.analyst.synthesize(findings, ctx);
+  const specialistUsage = input.findings.reduce<TokenUsage | undefined>(
+    (sum, f) => addUsage(sum, f.usage),
+    undefined,
+  );
+  const tokenUsage = addUsage(addUsage(incident.tokenUsage, specialistUsage), usage);
+  const final = { ...rootCause, degraded: rootCause.degraded || !!degraded };
+  await ports.store.update(incident.id, {
+    rootCause: final,
+    updatedAt: ports.clock.now().toISOString(),
+    ...(tokenUsage ? { tokenUsage } : {}),
+  });
+  await record(
+    ports,
+    incident.id,
+    'root-cause',
+    `${final.category}${final.culprit ? ` (${final.culprit})` : ''}: ${final.summary} — confidence ${Math.round(final.confidence * 100)}%`,
+    final,
+    ports.analyst.name,
+  );
+  return { category: final.category, culprit: final.culprit, confidence: final.confidence };
+}
