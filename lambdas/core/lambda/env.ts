@@ -1,0 +1,28 @@
+/**
+ * Environment variables the CDK stack sets and the Lambda wiring reads: one list, so the two
+ * cannot disagree about a name.
+ */
+export const ENV = {
+  /** The incident table. */
+  tableName: 'TABLE_NAME',
+  /** The status-update SNS topic. */
+  topicArn: 'TOPIC_ARN',
+  /** FirebreakConfig as JSON (lambdas/core/config.ts). */
+  config: 'FIREBREAK_CONFIG',
+  /** The incident-response state machine (ingest starts executions, approvals answer tasks). */
+  stateMachineArn: 'STATE_MACHINE_ARN',
+  /** Secrets Manager secret holding webhook signing secrets as JSON {pagerduty, alertmanager, grafana}. */
+  webhookSecretsArn: 'WEBHOOK_SECRETS_ARN',
+  /** Secrets Manager secret holding the key that signs approval links. */
+  approvalSecretArn: 'APPROVAL_SECRET_ARN',
+  /** Public base URL of the approval endpoint (links in approval requests). */
+  approvalBaseUrl: 'APPROVAL_BASE_URL',
+  /** Secrets Manager secret holding the Anthropic API key (empty = offline analyst only). */
+  anthropicSecretArn: 'ANTHROPIC_SECRET_ARN',
+  /** `anthropic` (default) or `bedrock`. */
+  modelProvider: 'MODEL_PROVIDER',
+  /** Model id for triage and specialists (fast). */
+  fastModel: 'FAST_MODEL',
+  /** Model id for synthesis and postmortems (strong). */
+  strongModel: 'STRONG_MODEL',
+} as const;

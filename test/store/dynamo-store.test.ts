@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConflictError, NotFoundError } from '../../lambdas/core/errors.js';
+import type { Incident, NormalizedAlert } from '../../lambdas/core/model.js';
+import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
+import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lib/local/embedded-dynamodb.js';
+
+let db: EmbeddedDynamoDB;
+let store: DynamoIncidentStore;
+
+beforeAll(async () => {
+  db = await startEmbeddedDynamoDB();
+  store = new DynamoIncidentStore(db.doc, db.tableName);
+});
+afterAll(async () => db.close());
+
+let n = 0;
+const incident = (over: Partial<Incident> = {}): Incident => ({
+  id: `inc-test-${++n}`,
+  status: 'TRIAGE',
+  title: 'checkout-alb-5xx-high',
+  services: ['checkout'],
+  fingerprint: `cloudwatch:1:us-east-1:alarm-${n}`,
+  source: 'cloudwatch-eventbridge',
+  detectedAt: `2026-11-20T10:${String(n).padStart(2, '0')}:00.000Z`,
+  updatedAt: '2026-11-20T10:00:00.000Z',
+  escalationTier: 0,
+  alertCount: 1,
+  ...over,
+});
+
+const alert = (eventId: string): NormalizedAlert => ({
+  source: 'cloudwatch-eventbridge',
+  sourceEventId: eventId,
+  fingerprint: 'cloudwatch:1:us-east-1:checkout-alb-5xx-high',
+  status: 'firing',
+  title: 'checkout-alb-5xx-high',
+  description: '',
+  resources: [],
+  startedAt: '2026-11-20T10:04:00.000Z',
+  links: [],
+  labels: {},
+  raw: { detail: { alarmName: 'checkout-alb-5xx-high', nested: [1, 2, { deep: true }] } },
+});
+
+describe('DynamoIncidentStore on dynalite', () => {
+  it('creates an incident once and reads it back whole', async () => {
+    const i = incident();
+    await store.create(i);
+    expect(await store.get(i.id)).toEqual(i);
+    await expect(store.create(i)).rejects.toBeInstanceOf(ConflictError);
+    expect(await store.get('inc-missing')).toBeUndefined();
+  });
+
+  it('updates fields, removes undefined ones, and guards on the expected status', async () => {
+    const i = incident({ severity: 'SEV3' });
+    await store.create(i);
+    const updated = await store.update(i.id, {
+      status: 'ACTIVE',
+      severity: 'SEV2',
+      declaredAt: '2026-11-20T10:05:00.000Z',
+    });
+    expect(updated).toMatchObject({
+      status: 'ACTIVE',
+      severity: 'SEV2',
+      declaredAt: '2026-11-20T10:05:00.000Z',
+    });
+    const cleared = await store.update(i.id, { declaredAt: undefined });
+    expect(cleared.declaredAt).toBeUndefined();
+    await expect(
+      store.update(i.id, { status: 'RESOLVED' }, { expectStatus: ['TRIAGE'] }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect((await store.get(i.id))?.status).toBe('ACTIVE');
+    await expect(store.update('inc-nope', { status: 'ACTIVE' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('keeps the timeline in time order, with same-millisecond events all kept', async () => {
+    const i = incident();
+    await store.create(i);
+    const at = '2026-11-20T10:04:00.000Z';
+    await Promise.all(
+      Array.from({ length: 20 }, (_, k) =>
+        store.appendEvent(i.id, { at, type: 'state', actor: 'engine', text: `e${k}` }),
+      ),
+    );
+    await store.appendEvent(i.id, {
+      at: '2026-11-20T10:03:00.000Z',
+      type: 'detected',
+      actor: 'x',
+      text: 'first',
+    });
+    const timeline = await store.timeline(i.id);
+    expect(timeline).toHaveLength(21);
+    expect(timeline[0].text).toBe('first');
+    expect(new Set(timeline.map((e) => e.text)).size).toBe(21);
+  });
+
+  it('links an alert once, keeping the raw payload', async () => {
+    const i = incident();
+    await store.create(i);
+    expect(await store.linkAlert(i.id, alert('evt-1'))).toBe(true);
+    expect(await store.linkAlert(i.id, alert('evt-1'))).toBe(false);
+    expect(await store.linkAlert(i.id, alert('evt-2'))).toBe(true);
+    const alerts = await store.alerts(i.id);
+    expect(alerts.map((a) => a.sourceEventId).sort()).toEqual(['evt-1', 'evt-2']);
+    expect(alerts[0].raw).toEqual(alert('x').raw);
+  });
+
+  it('lists incidents newest first through the status index', async () => {
+    const a = incident({ status: 'RESOLVED', detectedAt: '2026-11-21T08:00:00.000Z' });
+    const b = incident({ status: 'ACTIVE', detectedAt: '2026-11-21T09:00:00.000Z' });
+    await store.create(a);
+    await store.create(b);
+    const all = await store.list();
+    expect(all.findIndex((x) => x.id === b.id)).toBeLessThan(all.findIndex((x) => x.id === a.id));
+    const resolved = await store.list({ statuses: ['RESOLVED'] });
+    expect(resolved.map((x) => x.id)).toContain(a.id);
+    expect(resolved.every((x) => x.status === 'RESOLVED')).toBe(true);
+  });
+
+  it('lets exactly one of many concurrent claims hold a fingerprint, until released', async () => {
+    const expires = new Date(Date.now() + 3_600_000);
+    const claims = await Promise.all(
+      Array.from({ length: 25 }, (_, k) => store.claimFingerprint('fp-race', `inc-race-${k}`, expires)),
+    );
+    const winners = claims.filter((c) => c.claimed);
+    expect(winners).toHaveLength(1);
+    const holder = claims.find((c) => !c.claimed) as { incidentId: string };
+    const winnerId = `inc-race-${claims.findIndex((c) => c.claimed)}`;
+    expect(holder.incidentId).toBe(winnerId);
+    await store.releaseFingerprint('fp-race', 'inc-someone-else');
+    expect((await store.claimFingerprint('fp-race', 'inc-late', expires)).claimed).toBe(false);
+    await store.releaseFingerprint('fp-race', winnerId);
+    expect((await store.claimFingerprint('fp-race', 'inc-late', expires)).claimed).toBe(true);
+  });
+
+  it('treats an expired claim as free', async () => {
+    const past = new Date(Date.now() - 1000);
+    expect((await store.claimFingerprint('fp-old', 'inc-a', past)).claimed).toBe(true);
+    expect((await store.claimFingerprint('fp-old', 'inc-b', new Date(Date.now() + 60_000))).claimed).toBe(
+      true,
+    );
+  });
+
+  it('consumes an approval token exactly once', async () => {
+    const action = {
+      kind: 'rollback' as const,
+      target: 'checkout',
+      params: { toVersion: 'v141' },
+      rationale: '',
+    };
+    await store.putApprovalToken('inc-appr', {
+      tokenHash: 'h1',
+      taskToken: 'tt',
+      action,
+      expiresAt: '2030-01-01T00:00:00Z',
+    });
+    expect(await store.consumeApprovalToken('inc-appr', 'wrong', '2026-11-20T10:00:00Z')).toBe(false);
+    const results = await Promise.all(
+      [1, 2, 3].map(() => store.consumeApprovalToken('inc-appr', 'h1', '2026-11-20T10:00:00Z')),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect((await store.getApprovalToken('inc-appr'))?.usedAt).toBe('2026-11-20T10:00:00Z');
+  });
+});
