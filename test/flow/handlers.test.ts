@@ -1,0 +1,74 @@
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proposeOnlyActions } from '../../lambdas/core/actions/propose-only.js';
+import { OfflineAnalyst } from '../../lambdas/core/analyst/offline/index.js';
+import { ManualClock } from '../../lambdas/core/clock.js';
+import { defaultConfig } from '../../lambdas/core/config.js';
+import { ValidationError } from '../../lambdas/core/errors.js';
+import { noEvidence } from '../../lambdas/core/evidence/unavailable.js';
+import { phaseHandler } from '../../lambdas/core/lambda/handler.js';
+import { MemoryNotifier } from '../../lambdas/core/notify/local-notifiers.js';
+import type { Ports } from '../../lambdas/core/ports.js';
+import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
+import { DeclareInput, declare } from '../../lambdas/declare/index.js';
+import { PHASES } from '../../lambdas/phases.js';
+import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lib/local/embedded-dynamodb.js';
+
+const context = {
+  functionName: 'test',
+  awsRequestId: 'req-1',
+  getRemainingTimeInMillis: () => 30_000,
+} as unknown as Context;
+
+describe('phase Lambda handlers', () => {
+  for (const [key, phase] of Object.entries(PHASES)) {
+    it(`${phase.dir} rejects a malformed payload before touching anything`, async () => {
+      const mod = (await import(`../../lambdas/${phase.dir}/handler.ts`)) as {
+        handler: (event: unknown, ctx: Context) => Promise<unknown>;
+      };
+      const err = await mod.handler({ incidentId: 'bad id with spaces' }, context).catch((e: unknown) => e);
+      expect(err, key).toBeInstanceOf(ValidationError);
+      expect((err as Error).message).toMatch(/^invalid input: /);
+    });
+  }
+
+  describe('with ports injected', () => {
+    let db: EmbeddedDynamoDB;
+    let ports: Ports;
+    const notifier = new MemoryNotifier();
+    beforeAll(async () => {
+      db = await startEmbeddedDynamoDB();
+      ports = {
+        store: new DynamoIncidentStore(db.doc, db.tableName),
+        notifier,
+        evidence: noEvidence,
+        analyst: new OfflineAnalyst(noEvidence),
+        actions: proposeOnlyActions,
+        artifacts: { writePostmortem: async () => undefined },
+        clock: new ManualClock('2026-11-20T10:05:00Z'),
+        config: defaultConfig(),
+      };
+    });
+    afterAll(async () => db.close());
+
+    it('validates, then runs the phase against the injected store and notifier', async () => {
+      await ports.store.create({
+        id: 'inc-handler-1',
+        status: 'TRIAGE',
+        severity: 'SEV2',
+        title: 'checkout-alb-5xx-high',
+        services: ['checkout'],
+        fingerprint: 'fp-h1',
+        source: 'cloudwatch-eventbridge',
+        detectedAt: '2026-11-20T10:04:00.000Z',
+        updatedAt: '2026-11-20T10:04:00.000Z',
+        escalationTier: 0,
+        alertCount: 1,
+      });
+      const handler = phaseHandler(DeclareInput, declare, () => ports);
+      await expect(handler({ incidentId: 'inc-handler-1' }, context)).resolves.toEqual({ notified: 2 });
+      expect((await ports.store.get('inc-handler-1'))?.status).toBe('ACTIVE');
+      expect(notifier.sent.map((m) => m.audience)).toEqual(['oncall', 'stakeholders']);
+    });
+  });
+});
