@@ -1,0 +1,44 @@
+/**
+ * Limits and models for the Claude analyst. Every loop is bounded: steps, tokens, time and the size
+ * of what a tool may hand back, so one confused conversation cannot stall or bankrupt a response.
+ */
+import { z } from 'zod';
+
+export const ClaudeOptions = z.object({
+  /** Triage and the specialists: many short calls, so a fast model. */
+  fastModel: z.string().min(1).default('claude-haiku-4-5'),
+  /** Synthesis and the postmortem: one call each that decides the story, so a stronger model. */
+  strongModel: z.string().min(1).default('claude-sonnet-5'),
+  /** Model calls a specialist may make (tool turns plus the final answer). */
+  specialistSteps: z.number().int().min(1).max(20).default(6),
+  triageSteps: z.number().int().min(1).max(10).default(3),
+  synthesisSteps: z.number().int().min(1).max(10).default(4),
+  /** `max_tokens` of each call. */
+  maxOutputTokens: z.number().int().min(256).max(32_000).default(2048),
+  postmortemOutputTokens: z.number().int().min(256).max(32_000).default(4096),
+  /** Input + output tokens one step (triage, a specialist, synthesis) may spend across its calls. */
+  tokenBudget: z.number().int().min(1000).default(80_000),
+  /** Characters of one tool result shown to the model; the rest is summarised away. */
+  toolResultChars: z.number().int().min(500).max(100_000).default(12_000),
+  /** Wall-clock limit of one step, after the SDK's own per-request timeout and retries. */
+  stepTimeoutMs: z.number().int().min(100).default(90_000),
+  /** How far before the investigation window a tool may look (older deploys, slow burns). */
+  maxLookbackMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(24 * 60),
+});
+export type ClaudeOptions = z.infer<typeof ClaudeOptions>;
+export type ClaudeOptionsInput = z.input<typeof ClaudeOptions>;
+
+/**
+ * Bedrock names models differently; these are the defaults when MODEL_PROVIDER=bedrock. Many regions
+ * need a cross-region inference profile instead (`us.…`, `eu.…`, `global.…`): set FAST_MODEL and
+ * STRONG_MODEL to what your account offers.
+ */
+export const BEDROCK_DEFAULT_MODELS = {
+  fastModel: 'anthropic.claude-haiku-4-5-20251001-v1:0',
+  strongModel: 'anthropic.claude-sonnet-5',
+} as const;

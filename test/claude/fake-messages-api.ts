@@ -1,0 +1,202 @@
+/**
+ * A fake Anthropic Messages API on 127.0.0.1 for tests and the benchmark: node:http, scripted per
+ * request. A script sees each request (parsed body, path, headers, its sequence number) and answers
+ * with a message, an HTTP error, a raw body, or silence for a while (a slow model).
+ */
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeRequest {
+  path: string;
+  headers: IncomingHttpHeaders;
+  // biome-ignore lint/suspicious/noExplicitAny: a request body is whatever the client sent
+  body: any;
+  /** 1-based order of arrival. */
+  n: number;
+  receivedAt: number;
+}
+
+export type ContentBlock =
+  | { type: 'text'; text: string }
+  | { type: 'tool_use'; id: string; name: string; input: unknown };
+
+export type FakeReply =
+  | {
+      content: ContentBlock[];
+      stop_reason?: string;
+      usage?: Partial<
+        Record<
+          'input_tokens' | 'output_tokens' | 'cache_read_input_tokens' | 'cache_creation_input_tokens',
+          number
+        >
+      >;
+      delayMs?: number;
+    }
+  | {
+      status: number;
+      errorType?: string;
+      message?: string;
+      headers?: Record<string, string>;
+      delayMs?: number;
+    }
+  | { raw: string; status?: number; delayMs?: number };
+
+export type Script = (req: FakeRequest) => FakeReply | Promise<FakeReply>;
+
+export interface FakeServer {
+  url: string;
+  requests: FakeRequest[];
+  /** Start and end of every answered request, for the benchmark. */
+  timings: Array<{ n: number; start: number; end: number; role: string }>;
+  /** What was answered to each request, by its sequence number. */
+  replies: Map<number, FakeReply>;
+  close(): Promise<void>;
+}
+
+let ids = 0;
+export const toolUse = (name: string, input: unknown): ContentBlock => ({
+  type: 'tool_use',
+  id: `toolu_${(++ids).toString(36).padStart(6, '0')}`,
+  name,
+  input,
+});
+export const text = (t: string): ContentBlock => ({ type: 'text', text: t });
+
+/** Which step sent a request: triage, synthesis, postmortem or `specialist:<concern>`. */
+export function roleOf(req: FakeRequest): string {
+  const tools: Array<{ name: string }> = req.body?.tools ?? [];
+  const names = new Set(tools.map((t) => t.name));
+  if (names.has('submit_triage')) return 'triage';
+  if (names.has('submit_root_cause')) return 'synthesis';
+  const system = JSON.stringify(req.body?.system ?? '');
+  const m = /You are the ([A-Z]+) specialist/.exec(system);
+  if (m) return `specialist:${m[1].toLowerCase()}`;
+  if (!tools.length) return 'postmortem';
+  return 'unknown';
+}
+
+const DATA = /<data source="([^"]+)" trust="untrusted">\n([\s\S]*?)\n<\/data>/g;
+
+/** Every `<data>` envelope in the conversation, parsed, in order. */
+export function dataBlocks(req: FakeRequest): Array<{ source: string; value: unknown }> {
+  const out: Array<{ source: string; value: unknown }> = [];
+  const texts: string[] = [];
+  for (const m of req.body?.messages ?? []) {
+    if (typeof m.content === 'string') texts.push(m.content);
+    else
+      for (const b of m.content) {
+        if (b.type === 'text') texts.push(b.text);
+        if (b.type === 'tool_result')
+          texts.push(typeof b.content === 'string' ? b.content : JSON.stringify(b.content));
+      }
+  }
+  for (const t of texts) {
+    for (const match of t.matchAll(DATA)) {
+      try {
+        out.push({ source: match[1], value: JSON.parse(match[2]) });
+      } catch {
+        out.push({ source: match[1], value: match[2] });
+      }
+    }
+  }
+  return out;
+}
+
+/** Number of assistant turns so far in this conversation (0 on the first call of a step). */
+export const turnOf = (req: FakeRequest): number =>
+  (req.body?.messages ?? []).filter((m: { role: string }) => m.role === 'assistant').length;
+
+export async function startFakeMessagesApi(script: Script): Promise<FakeServer> {
+  const requests: FakeRequest[] = [];
+  const timings: FakeServer['timings'] = [];
+  const replies: FakeServer['replies'] = new Map();
+  const cached = new Set<string>();
+  let n = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const start = Date.now();
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      } catch {
+        body = undefined;
+      }
+      const request: FakeRequest = {
+        path: req.url ?? '',
+        headers: req.headers,
+        body,
+        n: ++n,
+        receivedAt: start,
+      };
+      requests.push(request);
+      let reply: FakeReply;
+      try {
+        reply = await script(request);
+      } catch (err) {
+        reply = { status: 500, message: String(err) };
+      }
+      replies.set(request.n, reply);
+      if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
+      if (res.destroyed || res.writableEnded) return;
+      timings.push({ n: request.n, start, end: Date.now(), role: roleOf(request) });
+      if ('raw' in reply) {
+        res.writeHead(reply.status ?? 200, { 'content-type': 'application/json' }).end(reply.raw);
+        return;
+      }
+      if ('status' in reply) {
+        res
+          .writeHead(reply.status, {
+            'content-type': 'application/json',
+            'retry-after-ms': '1',
+            ...reply.headers,
+          })
+          .end(
+            JSON.stringify({
+              type: 'error',
+              error: { type: reply.errorType ?? 'api_error', message: reply.message ?? 'error' },
+            }),
+          );
+        return;
+      }
+      // Simulated prompt cache: the first request with a given system prompt writes it, later ones read it.
+      const system = JSON.stringify((body as { system?: unknown })?.system ?? '');
+      const prefix = Math.ceil(system.length / 4);
+      const hit = cached.has(system);
+      cached.add(system);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          id: `msg_${request.n}`,
+          type: 'message',
+          role: 'assistant',
+          model: (body as { model?: string })?.model ?? 'fake',
+          content: reply.content,
+          stop_reason:
+            reply.stop_reason ?? (reply.content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn'),
+          stop_sequence: null,
+          usage: {
+            input_tokens: 200,
+            output_tokens: 50,
+            cache_read_input_tokens: hit ? prefix : 0,
+            cache_creation_input_tokens: hit ? 0 : prefix,
+            ...reply.usage,
+          },
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    timings,
+    replies,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
