@@ -4,6 +4,7 @@
  * the local runner builds it from defaults and flags.
  */
 import { z } from 'zod';
+import { ResourceMap } from './actions/resources.js';
 import { describeIssues, ValidationError } from './errors.js';
 import { ActionKind, type Audience, type Severity } from './model.js';
 
@@ -60,6 +61,10 @@ export const FirebreakConfig = z.object({
   /** Run enabled actions as dry-runs only (records before/after intent, changes nothing). */
   dryRun: z.boolean().default(false),
   links: z.object({ console: z.string().optional(), runbooks: z.string().optional() }).default({}),
+  /** Which AWS resource each action target names (lambdas/core/actions/resources.ts). */
+  resources: ResourceMap.default({}),
+  /** Lifetime of a signed approval link; capped by approvalTimeoutSeconds (defaults to it). */
+  approvalLinkTtlSeconds: z.number().int().min(60).optional(),
 });
 export type FirebreakConfig = z.infer<typeof FirebreakConfig>;
 

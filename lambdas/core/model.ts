@@ -165,6 +165,17 @@ export const TokenUsage = z.object({
 });
 export type TokenUsage = z.infer<typeof TokenUsage>;
 
+/** A follow-up from the postmortem: owned, dated, and tracked until closed. */
+export const ActionItem = z.object({
+  id: z.string().regex(/^AI-\d{1,3}$/),
+  title: z.string().min(1).max(300),
+  owner: z.string().min(1).max(100),
+  due: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  status: z.enum(['open', 'closed']).default('open'),
+  closedAt: z.string().optional(),
+});
+export type ActionItem = z.infer<typeof ActionItem>;
+
 export const Incident = z.object({
   id: z.string(),
   status: IncidentStatus,
@@ -188,6 +199,10 @@ export const Incident = z.object({
   failure: z.object({ state: z.string(), error: z.string(), cause: z.string() }).optional(),
   postmortem: z.string().optional(),
   tokenUsage: TokenUsage.optional(),
+  /** When users were first affected (metric onset), if the evidence shows it: the start of time to detect. */
+  impactStartedAt: z.string().optional(),
+  /** Follow-ups from the postmortem. */
+  actionItems: z.array(ActionItem).optional(),
 });
 export type Incident = z.infer<typeof Incident>;
 

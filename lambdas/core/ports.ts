@@ -199,6 +199,11 @@ export interface ActionOutcome {
   before?: unknown;
   after?: unknown;
   detail: string;
+  /**
+   * From a dry-run: the concrete parameters the action would use (the exact version to roll back
+   * to, the absolute count to scale to), so a human approves exactly what will run.
+   */
+  resolvedParams?: Record<string, string | number | boolean>;
 }
 
 /** Allow-listed mitigation actions. Only code chooses what runs; nothing here reads alert text. */
@@ -211,6 +216,29 @@ export interface Artifacts {
   writePostmortem(incidentId: string, markdown: string): Promise<string | undefined>;
 }
 
+/** Secret key material for signing approval links (a Secrets Manager secret in AWS). */
+export interface SigningKeySource {
+  key(): Promise<Uint8Array>;
+}
+
+/** Signed, expiring approve/reject links in approval requests (the approval endpoint's address). */
+export interface ApprovalLinkSettings {
+  baseUrl: string;
+  keys: SigningKeySource;
+}
+
+/** Answers the engine's waiting approval task (SendTaskSuccess / SendTaskFailure in AWS). */
+export interface TaskAnswerer {
+  approve(taskToken: string, output: Record<string, unknown>): Promise<void>;
+  reject(taskToken: string, error: string, cause: string): Promise<void>;
+}
+
+/** Where response figures go as metrics (CloudWatch embedded metric format in AWS). */
+export interface MetricsSink {
+  /** One incident's figures in seconds, cut by the given dimensions. */
+  record(figures: Record<string, number>, dimensions: Record<string, string>, at: Date): Promise<void>;
+}
+
 export interface Ports {
   store: IncidentStore;
   notifier: Notifier;
@@ -220,4 +248,8 @@ export interface Ports {
   artifacts: Artifacts;
   clock: Clock;
   config: FirebreakConfig;
+  /** Response metrics (optional: locally they stay in the record and `firebreak report`). */
+  metrics?: MetricsSink;
+  /** Approval links (optional: without them the approval request names the CLI commands). */
+  approvalLinks?: ApprovalLinkSettings;
 }

@@ -1,0 +1,42 @@
+/**
+ * Builds the Actions port for AWS from configuration: a client only for each service an enabled
+ * action needs, and the propose-only adapter when nothing is enabled. Wiring, not domain logic:
+ * the adapters themselves receive their clients.
+ */
+import { AppConfigClient } from '@aws-sdk/client-appconfig';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { WAFV2Client } from '@aws-sdk/client-wafv2';
+import type { FirebreakConfig } from '../config.js';
+import type { Actions } from '../ports.js';
+import { type ActionClients, AwsActions } from './aws-actions.js';
+import { proposeOnlyActions } from './propose-only.js';
+
+export function awsActionsFor(
+  config: Pick<FirebreakConfig, 'enabledActions' | 'resources'>,
+  /** Wraps each client (X-Ray tracing in Lambda). */
+  wrap: <T>(client: T) => T = (client) => client,
+): Actions {
+  const kinds = new Set(config.enabledActions);
+  if (!kinds.size) return proposeOnlyActions;
+  const entries = Object.values(config.resources);
+  const clients: ActionClients = {};
+  if ((kinds.has('rollback') || kinds.has('scale')) && entries.some((e) => e.lambda))
+    clients.lambda = wrap(new LambdaClient({}));
+  if (['rollback', 'scale', 'restart'].some((k) => kinds.has(k as never)) && entries.some((e) => e.ecs)) {
+    clients.ecs = wrap(new ECSClient({}));
+  }
+  if (kinds.has('feature-flag') && entries.some((e) => e.appConfig))
+    clients.appConfig = wrap(new AppConfigClient({}));
+  if (kinds.has('block-traffic') && entries.some((e) => e.waf)) {
+    // CLOUDFRONT-scoped IP sets live in us-east-1 whatever the stack's region.
+    const scopes = new Set(entries.map((e) => e.waf?.scope).filter(Boolean));
+    clients.waf = wrap(
+      new WAFV2Client(scopes.has('CLOUDFRONT') && !scopes.has('REGIONAL') ? { region: 'us-east-1' } : {}),
+    );
+  }
+  if (kinds.has('rotate-credentials') && entries.some((e) => e.secret))
+    clients.secrets = wrap(new SecretsManagerClient({}));
+  return new AwsActions(clients, config);
+}
