@@ -11,8 +11,9 @@ const minutesSince = (from: string, now: Date) => (now.getTime() - new Date(from
 
 /**
  * One turn of the monitor loop. Recovered means N consecutive healthy checks, not one lucky sample.
- * Decides what the loop does next: resolve, escalate to the next tier, send the due update, hand
- * off to humans past the watch window, or keep waiting.
+ * Decides what the loop does next, in this order: resolve; escalate to the tier whose time has come
+ * (held while the alarm is already back to OK and confirming — nobody is paged for a recovery in
+ * progress); hand off to humans past the watch window; send the update the cadence owes; wait.
  */
 export async function checkRecovery(input: z.infer<typeof CheckRecoveryInput>, ports: Ports) {
   const incident = await loadIncident(ports.store, input.incidentId);
@@ -29,10 +30,11 @@ export async function checkRecovery(input: z.infer<typeof CheckRecoveryInput>, p
   const lastUpdate = monitor.lastUpdateAt ?? incident.declaredAt ?? incident.detectedAt;
   const updateDue =
     policy.updateCadenceSeconds > 0 && minutesSince(lastUpdate, now) * 60 >= policy.updateCadenceSeconds;
+  const recovering = healthyChecks > 0;
 
   let next: NonNullable<Monitor['next']> = 'wait';
   if (healthyChecks >= ports.config.healthyChecksToResolve) next = 'resolve';
-  else if (dueTier > incident.escalationTier) next = 'escalate';
+  else if (dueTier > incident.escalationTier && !recovering) next = 'escalate';
   else if (since >= ports.config.monitorDeadlineMinutes) next = 'handoff';
   else if (updateDue) next = 'update';
 
@@ -41,7 +43,7 @@ export async function checkRecovery(input: z.infer<typeof CheckRecoveryInput>, p
     incident.id,
     'recovery-check',
     `check ${checks}: ${alarmName} is ${state} (${healthyChecks}/${ports.config.healthyChecksToResolve} healthy) → ${next}`,
-    { state, healthyChecks, minutesSinceDeclared: Math.round(since) },
+    { state, healthyChecks, minutesSinceDeclared: Math.round(since), next },
   );
   return { ...monitor, checks, healthyChecks, next, alarm: state };
 }

@@ -14,16 +14,23 @@ export const MitigateInput = z.object({ incidentId: IncidentId, action: Mitigati
 
 /**
  * Executes the approved action. Checks again, here at the point of no return, that the action is
- * enabled and is exactly the one a human approved: the flow's routing alone is not trusted.
+ * enabled and is exactly the one the plan recorded and (where required) a human approved: the
+ * flow's routing alone is not trusted. Before/after state goes on the record either way.
  */
 export async function mitigate(input: z.infer<typeof MitigateInput>, ports: Ports) {
   const incident = await loadIncident(ports.store, input.incidentId);
   const severity = incident.severity ?? 'SEV3';
-  const approved =
-    incident.mitigation?.status === 'approved' && sameAction(incident.mitigation.action, input.action);
+  const planned = incident.mitigation;
+  const matches = !!planned && sameAction(planned.action, input.action);
   if (!isEnabled(ports.config, input.action))
     throw new ValidationError(`${input.action.kind} is not enabled`);
-  if (needsApproval(ports.config, severity) && !approved) {
+  if (!matches || !planned) {
+    throw new ValidationError(
+      `refusing to run ${describeAction(input.action)}: it is not the planned action`,
+    );
+  }
+  if (planned.status === 'applied') return { status: 'applied' as const }; // a retried invocation
+  if (planned.status !== 'approved' && needsApproval(ports.config, severity)) {
     throw new ValidationError(`refusing to run ${describeAction(input.action)}: it has not been approved`);
   }
   const outcome = await ports.actions.execute(input.action, { dryRun: ports.config.dryRun, incident });
@@ -33,8 +40,7 @@ export async function mitigate(input: z.infer<typeof MitigateInput>, ports: Port
     status: status === 'applied' ? 'MITIGATED' : incident.status,
     ...(status === 'applied' ? { mitigatedAt: now } : {}),
     mitigation: {
-      ...(incident.mitigation ?? { action: input.action, detail: '' }),
-      action: input.action,
+      ...planned,
       status,
       appliedAt: now,
       before: outcome.before,
@@ -48,15 +54,21 @@ export async function mitigate(input: z.infer<typeof MitigateInput>, ports: Port
     incident.id,
     `mitigation-${status}`,
     `${status}: ${describeAction(input.action)} — ${outcome.detail}`,
-    outcome,
+    { before: outcome.before, after: outcome.after, detail: outcome.detail },
   );
   const policy = policyFor(ports.config, severity);
   await notifyAudiences(
     ports,
-    status === 'failed' ? 'automation-failure' : 'mitigation-applied',
+    'mitigation-applied',
     updated,
     status === 'failed' ? ['oncall'] : policy.audiences,
-    { action: input.action, actionStatus: status, reason: status === 'failed' ? outcome.detail : undefined },
+    {
+      action: input.action,
+      actionStatus: status,
+      actionPreview: outcome.detail,
+      reason: status === 'failed' ? outcome.detail : undefined,
+    },
+    { once: `mitigation-${status}` },
   );
   return { status };
 }

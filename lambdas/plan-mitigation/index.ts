@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { investigationContext } from '../core/incidents/context.js';
 import { loadIncident } from '../core/incidents/open.js';
-import { isEnabled, knownTargets, needsApproval, vetAction } from '../core/mitigation/allow-list.js';
+import { planMitigation as plan } from '../core/mitigation/plan.js';
 import { describeAction } from '../core/notify/messages.js';
 import { notifyAudiences } from '../core/notify/notify.js';
 import { IncidentId } from '../core/phase-io.js';
@@ -12,63 +11,55 @@ export const PlanMitigationInput = z.object({ incidentId: IncidentId });
 
 /**
  * Turns the root cause's suggestion into a plan the flow can route on (`next`): ask for approval,
- * execute, or only watch. A suggestion that fails the allow-list is recorded and dropped.
+ * execute, or only watch. A suggestion that is refused, disabled or cannot be automated is recorded
+ * and, when it is a real option, sent to on-call as a proposal to run by hand.
  */
 export async function planMitigation(input: z.infer<typeof PlanMitigationInput>, ports: Ports) {
   const incident = await loadIncident(ports.store, input.incidentId);
-  const severity = incident.severity ?? 'SEV3';
-  const proposal = incident.rootCause?.mitigation;
+  const result = await plan(ports, incident);
   const now = ports.clock.now().toISOString();
-  if (!proposal) {
+  if (!result.proposed) {
     await record(
       ports,
       incident.id,
       'plan',
-      'no mitigation proposed: watching for recovery and escalating if none',
+      `no automated mitigation: ${result.reason}; watching for recovery`,
     );
-    return { proposed: false, next: 'monitor' as const, reason: 'no mitigation proposed' };
+    return { proposed: false, next: result.next, reason: result.reason };
   }
-  const ctx = await investigationContext(ports, incident);
-  const changes = await ports.evidence.changes({ ...ctx.window });
-  const verdict = vetAction(proposal, knownTargets(incident, ctx.services, changes));
-  if (!verdict.ok) {
+  const updated = await ports.store.update(incident.id, { mitigation: result.record, updatedAt: now });
+  if (result.next === 'monitor') {
     await record(
       ports,
       incident.id,
-      'plan-rejected',
-      `proposal refused by the allow-list: ${verdict.reason}`,
+      'plan',
+      `proposed only: ${describeAction(result.action)} (${result.reason})`,
+      {
+        action: result.action,
+      },
     );
-    return { proposed: false, next: 'monitor' as const, reason: verdict.reason };
+    await notifyAudiences(
+      ports,
+      'mitigation-proposed',
+      updated,
+      ['oncall'],
+      { action: result.action, actionStatus: 'proposed', reason: result.reason },
+      { once: 'mitigation-proposed' },
+    );
+    return { proposed: true, action: result.action, next: result.next, reason: result.reason };
   }
-  const action = verdict.action;
-  if (!isEnabled(ports.config, action)) {
-    const reason = `${action.kind} is not enabled in Firebreak's configuration; run it by hand if you agree`;
-    const updated = await ports.store.update(incident.id, {
-      mitigation: { action, status: 'proposed', detail: reason },
-      updatedAt: now,
-    });
-    await record(ports, incident.id, 'plan', `proposed only: ${describeAction(action)} (${reason})`, {
-      action,
-    });
-    await notifyAudiences(ports, 'mitigation-proposed', updated, ['oncall'], { action, reason });
-    return { proposed: true, action, next: 'monitor' as const, reason };
-  }
-  const approval = needsApproval(ports.config, severity);
-  await ports.store.update(incident.id, {
-    mitigation: { action, status: approval ? 'awaiting-approval' : 'approved', detail: '' },
-    updatedAt: now,
-  });
   await record(
     ports,
     incident.id,
     'plan',
-    `${approval ? 'needs approval' : 'will execute (no approval required for ' + severity + ')'}: ${describeAction(action)}`,
-    { action },
+    `${result.next === 'approve' ? 'needs approval' : `will execute (no approval required for ${incident.severity})`}: ${describeAction(result.action)} — ${result.preview}`,
+    { action: result.action, preview: result.preview },
   );
   return {
     proposed: true,
-    action,
-    next: approval ? ('approve' as const) : ('execute' as const),
-    reason: action.rationale,
+    action: result.action,
+    next: result.next,
+    reason: result.reason,
+    preview: result.preview,
   };
 }

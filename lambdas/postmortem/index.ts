@@ -1,23 +1,51 @@
 import { z } from 'zod';
 import { loadIncident } from '../core/incidents/open.js';
+import { emitResponseMetrics } from '../core/metrics/emit.js';
+import { estimateImpactStart } from '../core/metrics/onset.js';
 import { IncidentId } from '../core/phase-io.js';
 import type { Ports } from '../core/ports.js';
-import { postmortemFromRecord } from '../core/postmortem/template.js';
+import { writePostmortem } from '../core/postmortem/compose.js';
 import { record } from '../core/timeline.js';
 
 export const PostmortemInput = z.object({ incidentId: IncidentId });
 
-/** Writes the blameless postmortem: by the analyst when it can, from the record otherwise. */
+/** Who owns follow-ups: the service's owner in the catalog, else its team by name. */
+async function ownerOf(ports: Ports, service: string | undefined): Promise<string> {
+  const catalog = await ports.evidence.services().catch(() => []);
+  const owner = catalog.find((s) => s.name === service)?.owner;
+  return owner ?? (service ? `${service} owners` : 'service owners');
+}
+
+/**
+ * Writes the blameless postmortem (by the analyst when it can, from the record otherwise), keeps
+ * its action items on the incident, and records the response figures once the response is over.
+ */
 export async function postmortem(input: z.infer<typeof PostmortemInput>, ports: Ports) {
-  const incident = await loadIncident(ports.store, input.incidentId);
+  let incident = await loadIncident(ports.store, input.incidentId);
+  if (!incident.impactStartedAt) {
+    // The SEV4 path skips Declare, where this is usually noted.
+    const impactStartedAt = await estimateImpactStart(ports.evidence, incident).catch(() => undefined);
+    if (impactStartedAt) incident = await ports.store.update(incident.id, { impactStartedAt });
+  }
   const timeline = await ports.store.timeline(incident.id);
-  const written = await ports.analyst.writePostmortem?.(incident, timeline).catch(() => undefined);
-  const markdown =
-    written && !written.degraded
-      ? written.value
-      : postmortemFromRecord(incident, timeline, ports.clock.now());
-  await ports.store.update(incident.id, { postmortem: markdown, updatedAt: ports.clock.now().toISOString() });
-  const path = await ports.artifacts.writePostmortem(incident.id, markdown);
-  await record(ports, incident.id, 'postmortem', `postmortem written${path ? ` to ${path}` : ''}`);
-  return { path: path ?? null };
+  const now = ports.clock.now();
+  const written = await writePostmortem(ports.analyst, incident, timeline, {
+    now,
+    owner: await ownerOf(ports, incident.service),
+  });
+  const updated = await ports.store.update(incident.id, {
+    postmortem: written.markdown,
+    // A re-run keeps the items (and their status) people may already be working on.
+    actionItems: incident.actionItems?.length ? incident.actionItems : written.actionItems,
+    updatedAt: now.toISOString(),
+  });
+  const path = await ports.artifacts.writePostmortem(incident.id, written.markdown);
+  await record(
+    ports,
+    incident.id,
+    'postmortem',
+    `postmortem written by the ${written.author}${written.fallbackReason ? ` (${written.fallbackReason})` : ''}${path ? ` to ${path}` : ''}; ${updated.actionItems?.length ?? 0} action item(s)`,
+  );
+  await emitResponseMetrics(ports, updated);
+  return { path: path ?? null, author: written.author };
 }

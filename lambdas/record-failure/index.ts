@@ -9,13 +9,26 @@ export const RecordFailureInput = z.object({
   error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).default({}),
 });
 
+/** A Lambda's error payload arrives as JSON text in Cause; show its message, not the envelope. */
+function readableCause(cause: string): string {
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // not JSON: keep it as it is
+  }
+  return cause;
+}
+
 /**
  * Every Catch ends here: the record says the automation stopped and why, and on-call is told to
  * respond by hand. The incident itself stays open.
  */
 export async function recordFailure(input: z.infer<typeof RecordFailureInput>, ports: Ports) {
   const error = input.error.Error ?? 'Error';
-  const cause = (input.error.Cause ?? '').slice(0, 1000);
+  const cause = readableCause(input.error.Cause ?? '')
+    .replace(/\s+/g, ' ')
+    .slice(0, 1000);
   const incident = await ports.store.get(input.incidentId);
   if (!incident) return { recorded: false };
   const now = ports.clock.now().toISOString();
@@ -29,8 +42,13 @@ export async function recordFailure(input: z.infer<typeof RecordFailureInput>, p
     'automation-failed',
     `automation stopped: ${error}${cause ? ` — ${cause.slice(0, 300)}` : ''}`,
   );
-  await notifyAudiences(ports, 'automation-failure', updated, ['oncall'], {
-    reason: `${error}: ${cause.slice(0, 200)}`,
-  });
+  await notifyAudiences(
+    ports,
+    'automation-failure',
+    updated,
+    ['oncall'],
+    { reason: `${error}: ${cause.slice(0, 200)}` },
+    { once: 'automation-failure' },
+  );
   return { recorded: true };
 }

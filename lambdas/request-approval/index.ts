@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { openApproval } from '../core/approval.js';
+import { approvalLinks } from '../core/approval-links.js';
+import { ValidationError } from '../core/errors.js';
 import { loadIncident } from '../core/incidents/open.js';
+import { sameAction } from '../core/mitigation/allow-list.js';
 import { MitigationAction } from '../core/model.js';
+import { describeAction } from '../core/notify/messages.js';
 import { notifyAudiences } from '../core/notify/notify.js';
 import { IncidentId } from '../core/phase-io.js';
 import type { Ports } from '../core/ports.js';
@@ -14,15 +18,19 @@ export const RequestApprovalInput = z.object({
 });
 
 /**
- * Runs as a `.waitForTaskToken` task: stores the pending approval and asks on-call. The engine then
- * waits until someone answers (SendTaskSuccess/SendTaskFailure) or the state's timeout passes.
+ * Runs as a `.waitForTaskToken` task: stores the pending approval (task token, hashed one-time
+ * token, expiry) and asks on-call, naming the exact action, its parameters and what it will change.
+ * The engine then waits until someone answers (SendTaskSuccess / SendTaskFailure) or the state's
+ * timeout passes. Only the action the plan recorded can be put up for approval.
  */
-export async function requestApproval(
-  input: z.infer<typeof RequestApprovalInput>,
-  ports: Ports,
-  opts: { approvalUrl?: (incidentId: string, token: string) => string } = {},
-) {
+export async function requestApproval(input: z.infer<typeof RequestApprovalInput>, ports: Ports) {
   const incident = await loadIncident(ports.store, input.incidentId);
+  const planned = incident.mitigation;
+  if (planned?.status !== 'awaiting-approval' || !sameAction(planned.action, input.action)) {
+    throw new ValidationError(
+      `refusing to request approval for ${describeAction(input.action)}: it is not the planned action`,
+    );
+  }
   const { approvalToken, expiresAt } = await openApproval(
     ports,
     incident.id,
@@ -30,16 +38,29 @@ export async function requestApproval(
     input.taskToken,
     ports.config.approvalTimeoutSeconds,
   );
-  await record(ports, incident.id, 'approval-requested', `approval requested until ${expiresAt}`, {
-    action: input.action,
-  });
-  const approvalLink = opts.approvalUrl?.(incident.id, approvalToken);
+  const now = ports.clock.now().getTime();
+  const linkTtl = Math.min(
+    ports.config.approvalLinkTtlSeconds ?? Number.POSITIVE_INFINITY,
+    ports.config.approvalTimeoutSeconds,
+  );
+  const linkExpiry = new Date(now + linkTtl * 1000).toISOString();
+  const links = ports.approvalLinks
+    ? await approvalLinks(ports.approvalLinks, incident.id, approvalToken, linkExpiry)
+    : undefined;
+  await record(
+    ports,
+    incident.id,
+    'approval-requested',
+    `approval requested for ${describeAction(input.action)} until ${expiresAt}${links ? ' (signed links sent)' : ''}`,
+    { action: input.action, expiresAt, links: !!links },
+  );
   await notifyAudiences(ports, 'approval-request', incident, ['oncall'], {
     action: input.action,
-    actionStatus: 'Awaiting approval',
-    approvalExpiresAt: expiresAt,
-    approvalLink:
-      approvalLink ?? `run: firebreak approve ${incident.id}  (or: firebreak reject ${incident.id})`,
+    actionStatus: 'awaiting-approval',
+    actionPreview: planned.detail || undefined,
+    approvalLinks: links,
+    approvalInstructions: `firebreak approve ${incident.id} [--by NAME]  or  firebreak reject ${incident.id} [--reason TEXT]`,
+    approvalExpiresAt: links ? linkExpiry : expiresAt,
   });
   return { requested: true, expiresAt };
 }

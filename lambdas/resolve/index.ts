@@ -8,22 +8,34 @@ import { record } from '../core/timeline.js';
 
 export const ResolveInput = z.object({ incidentId: IncidentId });
 
-/** Marks recovery, sends the all-clear, and frees the fingerprint for the next incident. */
+/**
+ * Marks recovery, frees the fingerprint for the next incident, and sends the all-clear to everyone
+ * who heard about the incident: the severity's audiences and every tier it escalated to.
+ */
 export async function resolve(input: z.infer<typeof ResolveInput>, ports: Ports) {
-  const now = ports.clock.now().toISOString();
   const before = await loadIncident(ports.store, input.incidentId);
-  const incident = await ports.store.update(
-    before.id,
-    { status: 'RESOLVED', resolvedAt: now, updatedAt: now },
-    { expectStatus: ['TRIAGE', 'ACTIVE', 'MITIGATED', 'TICKETED'] },
-  );
+  const now = before.resolvedAt ?? ports.clock.now().toISOString();
+  const incident =
+    before.status === 'RESOLVED'
+      ? before
+      : await ports.store.update(
+          before.id,
+          { status: 'RESOLVED', resolvedAt: now, updatedAt: now },
+          { expectStatus: ['TRIAGE', 'ACTIVE', 'MITIGATED', 'TICKETED'] },
+        );
   await ports.store.releaseFingerprint(incident.fingerprint, incident.id);
-  await record(ports, incident.id, 'resolved', 'service recovered; incident resolved');
+  if (before.status !== 'RESOLVED') {
+    const how =
+      incident.mitigation?.status === 'applied'
+        ? `after ${incident.mitigation.action.kind} ${incident.mitigation.action.target}`
+        : 'without an automated mitigation';
+    await record(ports, incident.id, 'resolved', `service recovered ${how}; incident resolved`);
+  }
   const policy = policyFor(ports.config, incident.severity ?? 'SEV3');
   const audiences = [
     ...policy.audiences,
     ...policy.escalation.slice(0, incident.escalationTier).map((t) => t.audience),
   ];
-  await notifyAudiences(ports, 'all-clear', incident, audiences);
+  await notifyAudiences(ports, 'all-clear', incident, audiences, {}, { once: 'all-clear' });
   return { resolvedAt: now };
 }

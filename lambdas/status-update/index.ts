@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { policyFor } from '../core/config.js';
 import { loadIncident } from '../core/incidents/open.js';
+import type { TimelineEvent } from '../core/model.js';
 import { notifyAudiences } from '../core/notify/notify.js';
 import { IncidentId, Monitor } from '../core/phase-io.js';
 import type { Ports } from '../core/ports.js';
@@ -12,6 +13,7 @@ const NEWSWORTHY = new Set([
   'root-cause',
   'approval-granted',
   'approval-rejected',
+  'approval-late',
   'mitigation-applied',
   'mitigation-dry-run',
   'mitigation-failed',
@@ -20,18 +22,43 @@ const NEWSWORTHY = new Set([
   'plan',
 ]);
 
+/** The alarm's story since the last update, from the loop's own checks: one line, not one per check. */
+function alarmStory(checks: TimelineEvent[], healthyNeeded: number): string | undefined {
+  if (!checks.length) return undefined;
+  const states = checks.map((c) => (c.data as { state?: string } | undefined)?.state ?? 'unknown');
+  const last = states[states.length - 1];
+  const healthy =
+    (checks[checks.length - 1].data as { healthyChecks?: number } | undefined)?.healthyChecks ?? 0;
+  if (last === 'OK') {
+    return `alarm back to OK; confirming recovery (${healthy} of ${healthyNeeded} healthy checks)`;
+  }
+  if (states.includes('OK')) return `alarm recovered briefly, then returned to ${last}`;
+  return `alarm still ${last} across ${checks.length} check(s) since the last update`;
+}
+
 /** The update the cadence promised, saying what changed since the last one. */
 export async function statusUpdate(input: z.infer<typeof StatusUpdateInput>, ports: Ports) {
   const incident = await loadIncident(ports.store, input.incidentId);
   const policy = policyFor(ports.config, incident.severity ?? 'SEV3');
   const since = input.monitor.lastUpdateAt ?? incident.declaredAt ?? incident.detectedAt;
-  const events = await ports.store.timeline(incident.id);
-  const changes = events.filter((e) => e.at > since && NEWSWORTHY.has(e.type)).map((e) => e.text);
-  if (input.monitor.alarm) changes.push(`alarm is ${input.monitor.alarm}`);
+  const events = (await ports.store.timeline(incident.id)).filter((e) => e.at > since);
+  const changes = events
+    .filter((e) => NEWSWORTHY.has(e.type))
+    .map((e) => `${e.at.slice(11, 16)} UTC ${e.text}`);
+  const story = alarmStory(
+    events.filter((e) => e.type === 'recovery-check'),
+    ports.config.healthyChecksToResolve,
+  );
+  if (story) changes.push(story);
   const now = ports.clock.now();
-  await notifyAudiences(ports, 'status-update', incident, policy.audiences, {
-    changes: changes.length ? changes : ['no change since the last update'],
-    nextUpdateAt: new Date(now.getTime() + policy.updateCadenceSeconds * 1000).toISOString(),
-  });
+  const nextUpdateAt = new Date(now.getTime() + policy.updateCadenceSeconds * 1000).toISOString();
+  await notifyAudiences(
+    ports,
+    'status-update',
+    incident,
+    policy.audiences,
+    { changes: changes.length ? changes : ['no change since the last update'], nextUpdateAt },
+    { once: `status-update@${input.monitor.checks}` },
+  );
   return { ...input.monitor, lastUpdateAt: now.toISOString() };
 }

@@ -1,31 +1,77 @@
 /**
- * What people read. One composer per moment of an incident; each gives a subject, a full email body
- * and an SMS of at most 160 characters. Text from alerts and models is quoted as data, never as
- * instructions, and is cut to length so one noisy alert cannot flood a pager.
+ * What people read, written the way a senior incident commander writes: the headline first, then
+ * impact, what we believe and how sure we are, what is being done, what changed, when the next
+ * update comes. One composer per moment; each gives an email (subject + full body) and an SMS.
+ *
+ * Text that came from alerts or models is quoted as data and cut to length, so one noisy alert
+ * cannot flood a pager. SMS bodies are at most 160 characters of the GSM-7 basic alphabet: one
+ * character outside it makes the whole message UCS-2, whose segments hold only 70.
  */
 import type { Audience, Incident, MitigationAction, Severity } from '../model.js';
 import type { MessageKind, OutboundMessage } from '../ports.js';
 
 export const SMS_LIMIT = 160;
+export const SUBJECT_LIMIT = 100;
 
 export interface MessageContext {
   /** When the next update is due, if one is scheduled. */
   nextUpdateAt?: string;
-  /** What changed since the last update. */
+  /** What changed since the last update (status updates). */
   changes?: string[];
   action?: MitigationAction;
+  /** Where the action stands: awaiting approval, applied, dry-run, failed, proposed. */
   actionStatus?: string;
-  approvalLink?: string;
+  /** What the action will change on which resource, from the adapter's dry-run. */
+  actionPreview?: string;
+  approvalLinks?: { approve: string; reject: string };
+  /** How to answer when there are no links (the CLI commands). */
+  approvalInstructions?: string;
   approvalExpiresAt?: string;
   reason?: string;
   tier?: number;
+  /** Who this escalation pages. */
+  paged?: Audience;
+  /** Who is affected, in a sentence (from the assessment). */
+  userImpact?: string;
+  /** Incident console, runbook, dashboards. */
   links?: string[];
 }
 
+/** Everything people see is flattened to one line and cut; alert text cannot add lines or markup. */
 const oneLine = (text: string, max: number) => {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+  return flat.length <= max ? flat : `${flat.slice(0, max - 3).trimEnd()}...`;
 };
+
+const GSM_REPLACEMENTS: Array<[RegExp, string]> = [
+  [/[\u2018\u2019\u201B`]/g, "'"],
+  [/[\u201C\u201D]/g, '"'],
+  [/[\u2013\u2014\u2212]/g, '-'],
+  [/\u2026/g, '...'],
+  [/\u2192/g, '->'],
+  [/[[{]/g, '('],
+  [/[\]}]/g, ')'],
+  [/[\\^~|]/g, '/'],
+];
+
+/**
+ * Keeps text inside the GSM-7 basic alphabet (printable ASCII without the extension characters,
+ * which cost two septets). Anything else becomes '?', so the 160-character promise holds on the
+ * handset, not only in JavaScript.
+ */
+export function gsmSafe(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of GSM_REPLACEMENTS) out = out.replace(pattern, replacement);
+  return out.replace(/\s+/g, ' ').replace(/[^\x20-\x7E]/g, '?');
+}
+
+/** Joins fixed SMS parts and fits the one variable part into what is left of 160 characters. */
+function sms(prefix: string, variable: string, suffix = ''): string {
+  const fixed = gsmSafe(prefix).length + gsmSafe(suffix).length;
+  const room = SMS_LIMIT - fixed;
+  const middle = room > 3 ? oneLine(gsmSafe(variable), room) : '';
+  return gsmSafe(`${prefix}${middle}${suffix}`).slice(0, SMS_LIMIT);
+}
 
 export const describeAction = (a: MitigationAction): string => {
   const params = Object.entries(a.params)
@@ -34,24 +80,75 @@ export const describeAction = (a: MitigationAction): string => {
   return `${a.kind} ${a.target}${params ? ` (${params})` : ''}`;
 };
 
+/** `14:22 UTC`, with the date when it is not the same day as `ref`. */
+function clockTime(iso: string | undefined, ref?: string): string {
+  if (!iso) return 'unknown';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return 'unknown';
+  const time = `${d.toISOString().slice(11, 16)} UTC`;
+  return ref && ref.slice(0, 10) !== d.toISOString().slice(0, 10)
+    ? `${d.toISOString().slice(0, 10)} ${time}`
+    : time;
+}
+const smsTime = (iso: string | undefined) => (iso ? `${new Date(iso).toISOString().slice(11, 16)}Z` : '');
+
+const minutesSince = (from: string | undefined, to: string) =>
+  from ? Math.max(0, Math.round((new Date(to).getTime() - new Date(from).getTime()) / 60_000)) : undefined;
+
 function hypothesis(incident: Incident): string {
   const rc = incident.rootCause;
-  if (!rc || rc.category === 'unknown') return 'Under investigation; no cause confirmed yet.';
-  return `${oneLine(rc.summary, 400)} (category ${rc.category}, confidence ${Math.round(rc.confidence * 100)}%)`;
+  if (!rc || rc.category === 'unknown') return 'Not established yet; the investigation continues.';
+  const confidence = Math.round(rc.confidence * 100);
+  const hedge = confidence >= 80 ? 'likely' : confidence >= 50 ? 'possible' : 'weak lead';
+  return `${oneLine(rc.summary, 400)} (${rc.category}, ${confidence}% confidence: ${hedge})`;
 }
 
-function impact(incident: Incident): string {
-  const services = incident.services.length
-    ? incident.services.join(', ')
-    : (incident.service ?? 'unknown service');
-  return `${incident.severity ?? 'unclassified'} affecting ${services}`;
+function shortHypothesis(incident: Incident): string {
+  const rc = incident.rootCause;
+  if (!rc || rc.category === 'unknown') return 'cause unknown';
+  return `${rc.category}${rc.culprit ? ` ${rc.culprit}` : ''} ${Math.round(rc.confidence * 100)}%`;
+}
+
+const servicesOf = (incident: Incident) =>
+  incident.services.length ? incident.services : incident.service ? [incident.service] : [];
+
+function impactLine(incident: Incident, ctx: MessageContext): string {
+  const services = servicesOf(incident);
+  const what = services.length ? services[0] : 'an unidentified service';
+  const severityWords: Record<Severity, string> = {
+    SEV1: 'critical impact',
+    SEV2: 'major degradation',
+    SEV3: 'minor degradation',
+    SEV4: 'no user impact expected',
+  };
+  const level = incident.severity ? severityWords[incident.severity] : 'severity not yet classified';
+  return `${level} on ${what}${ctx.userImpact ? `; ${oneLine(ctx.userImpact, 200)}` : ''}`;
 }
 
 function doing(incident: Incident, ctx: MessageContext): string {
-  if (ctx.action) return `${ctx.actionStatus ?? 'Proposed'}: ${describeAction(ctx.action)}`;
-  const m = incident.mitigation;
-  if (m) return `${m.status}: ${describeAction(m.action)}`;
-  return 'Investigating; no mitigation chosen yet.';
+  const action = ctx.action ?? incident.mitigation?.action;
+  const status = ctx.actionStatus ?? incident.mitigation?.status;
+  if (!action) return 'Investigating; no mitigation chosen yet. Watching the alarm for recovery.';
+  const what = describeAction(action);
+  switch (status) {
+    case 'awaiting-approval':
+    case 'Awaiting approval':
+      return `Waiting for approval to ${what}.`;
+    case 'approved':
+      return `${what} approved; executing.`;
+    case 'applied':
+      return `${what} applied; watching the alarm for recovery.`;
+    case 'dry-run':
+      return `${what} rehearsed as a dry-run (nothing changed; dry-run mode is on). Apply it by hand if you agree.`;
+    case 'failed':
+      return `${what} failed to apply; respond by hand.`;
+    case 'rejected':
+      return `${what} was rejected; nothing was run. Responders are deciding the next step.`;
+    case 'timed-out':
+      return `Nobody approved ${what} in time; nothing was run.`;
+    default:
+      return `Proposed, not automated: ${what}. Run it by hand if you agree.`;
+  }
 }
 
 const SUBJECTS: Record<MessageKind, string> = {
@@ -63,54 +160,189 @@ const SUBJECTS: Record<MessageKind, string> = {
   escalation: 'ESCALATION',
   'all-clear': 'RESOLVED',
   'automation-failure': 'AUTOMATION STOPPED',
-  handoff: 'NEEDS HUMANS',
+  handoff: 'NEEDS AN OWNER',
 };
 
-const HEADLINES: Record<MessageKind, (i: Incident, c: MessageContext) => string> = {
-  declared: (i) => `${i.severity} incident declared: ${oneLine(i.title, 200)}.`,
-  'status-update': (i) => `Status update for ${i.id}: the incident is ${i.status.toLowerCase()}.`,
-  'approval-request': (_i, c) =>
-    `Approval needed to run ${c.action ? describeAction(c.action) : 'the proposed action'}.${c.approvalExpiresAt ? ` The request expires at ${c.approvalExpiresAt}; without a decision nothing runs and the incident escalates.` : ''}`,
-  'mitigation-proposed': (_i, c) =>
-    `Proposed, not run: ${c.action ? describeAction(c.action) : 'no action'}. ${c.reason ?? ''}`.trim(),
-  'mitigation-applied': (_i, c) =>
-    `${c.actionStatus === 'dry-run' ? 'Dry-run of' : 'Applied'} ${c.action ? describeAction(c.action) : 'mitigation'}; watching for recovery.`,
-  escalation: (i, c) =>
-    `Escalating ${i.id} (tier ${c.tier ?? i.escalationTier}): ${c.reason ?? 'not recovered yet'}.`,
-  'all-clear': (i) => `All clear: ${oneLine(i.title, 200)} is resolved.`,
-  'automation-failure': (_i, c) =>
-    `Firebreak automation stopped${c.reason ? ` (${oneLine(c.reason, 200)})` : ''}. Respond manually; the incident stays open.`,
-  handoff: (i) =>
-    `${i.id} has not recovered within the automation's watch window. It stays open and needs a human owner.`,
-};
+function subjectWord(kind: MessageKind, ctx: MessageContext): string {
+  if (kind === 'mitigation-applied' && ctx.actionStatus === 'dry-run') return 'MITIGATION DRY-RUN';
+  if (kind === 'mitigation-applied' && ctx.actionStatus === 'failed') return 'MITIGATION FAILED';
+  if (kind === 'escalation' && ctx.tier) return `ESCALATION T${ctx.tier}`;
+  return SUBJECTS[kind];
+}
 
-/** Builds the message of one kind for one audience. */
+/** SNS email subjects: printable ASCII, no line breaks, at most 100 characters. */
+const subjectLine = (text: string) =>
+  oneLine(
+    text
+      .replace(/[\u2018\u2019]/g, "'")
+      .replace(/[\u201C\u201D]/g, '"')
+      .replace(/[\u2013\u2014]/g, '-')
+      .replace(/[^\x20-\x7E\s]/g, '?'),
+    SUBJECT_LIMIT,
+  );
+
+/** The opening paragraph: what happened, in one or two sentences, for someone reading on a phone. */
+function headline(kind: MessageKind, i: Incident, ctx: MessageContext, now: string): string {
+  const title = oneLine(i.title, 200);
+  const elapsed = minutesSince(i.declaredAt ?? i.detectedAt, now);
+  switch (kind) {
+    case 'declared':
+      return `We have declared a ${i.severity} incident: ${title}. Detected at ${clockTime(i.detectedAt)}. Firebreak is coordinating the response; this thread carries every update.`;
+    case 'status-update':
+      return `${i.severity} ${title} is ${i.status === 'MITIGATED' ? 'mitigated and being watched for recovery' : 'still open'}${elapsed !== undefined ? `, ${elapsed} min since declaration` : ''}.`;
+    case 'approval-request':
+      return `Decision needed: approve or reject ${ctx.action ? describeAction(ctx.action) : 'the proposed action'} for ${i.id}.${ctx.approvalExpiresAt ? ` The request expires at ${clockTime(ctx.approvalExpiresAt)}; without a decision nothing runs and the incident escalates.` : ''}`;
+    case 'mitigation-proposed':
+      return `Proposed, not run: ${ctx.action ? describeAction(ctx.action) : 'no action'}.${ctx.reason ? ` ${oneLine(ctx.reason, 300)}.` : ''}`;
+    case 'mitigation-applied':
+      if (ctx.actionStatus === 'failed')
+        return `The mitigation ${ctx.action ? describeAction(ctx.action) : ''} FAILED${ctx.reason ? `: ${oneLine(ctx.reason, 300)}` : ''}. Respond by hand; the incident stays open.`;
+      if (ctx.actionStatus === 'dry-run')
+        return `Dry-run of ${ctx.action ? describeAction(ctx.action) : 'the mitigation'}: nothing was changed. Apply it by hand if you agree.`;
+      return `Mitigation applied at ${clockTime(now)}: ${ctx.action ? describeAction(ctx.action) : 'see below'}. We are watching for recovery before calling it resolved.`;
+    case 'escalation':
+      return `Escalating ${i.id} to tier ${ctx.tier ?? i.escalationTier}${ctx.paged ? ` (${ctx.paged})` : ''}: ${oneLine(ctx.reason ?? 'not recovered yet', 300)}. Please join the response.`;
+    case 'all-clear':
+      return `All clear: ${title} is resolved at ${clockTime(i.resolvedAt ?? now)}${minutesSince(i.detectedAt, i.resolvedAt ?? now) !== undefined ? `, ${minutesSince(i.detectedAt, i.resolvedAt ?? now)} min after detection` : ''}. The service has been healthy for consecutive checks. A blameless postmortem follows.`;
+    case 'automation-failure':
+      return `Firebreak's automation stopped on ${i.id}${ctx.reason ? ` (${oneLine(ctx.reason, 200)})` : ''}. Respond manually: the incident stays open and nothing further runs on its own.`;
+    case 'handoff':
+      return `${i.id} has not recovered within the automation's watch window${elapsed !== undefined ? ` (${elapsed} min)` : ''}. It stays open and needs a human incident commander now.`;
+  }
+}
+
+/** The SMS: the moment, the id, and the one thing the reader must know or do. */
+function smsFor(kind: MessageKind, i: Incident, ctx: MessageContext, now: string): string {
+  const sev = i.severity ?? 'SEV?';
+  const service = servicesOf(i)[0] ?? 'service';
+  const next = ctx.nextUpdateAt ? ` Next ${smsTime(ctx.nextUpdateAt)}` : '';
+  const action = ctx.action ? `${ctx.action.kind} ${ctx.action.target}` : 'action';
+  switch (kind) {
+    case 'declared':
+      return sms(`${sev} DECLARED ${i.id} ${service}: `, `${i.title}. ${shortHypothesis(i)}.`, next);
+    case 'status-update':
+      return sms(
+        `${sev} UPDATE ${i.id} ${i.status}: `,
+        ctx.changes?.length ? ctx.changes.join('; ') : 'no change',
+        `.${next}`,
+      );
+    case 'approval-request':
+      return sms(
+        `${sev} APPROVE? ${i.id}: `,
+        action,
+        `. firebreak approve/reject ${i.id} or email link. Expires ${smsTime(ctx.approvalExpiresAt)}`,
+      );
+    case 'mitigation-proposed':
+      return sms(`${sev} PROPOSED ${i.id}: `, action, ' (not automated). Run by hand if you agree.');
+    case 'mitigation-applied':
+      if (ctx.actionStatus === 'failed')
+        return sms(
+          `${sev} MITIGATION FAILED ${i.id}: `,
+          `${action}. ${ctx.reason ?? ''}`,
+          ' Respond by hand.',
+        );
+      if (ctx.actionStatus === 'dry-run')
+        return sms(`${sev} DRY-RUN ${i.id}: `, action, ' rehearsed, nothing changed.');
+      return sms(`${sev} MITIGATED ${i.id}: `, action, ` applied ${smsTime(now)}; watching recovery.`);
+    case 'escalation':
+      return sms(
+        `${sev} ESCALATION T${ctx.tier ?? i.escalationTier} ${i.id}: `,
+        ctx.reason ?? 'not recovered',
+        '. Please join.',
+      );
+    case 'all-clear':
+      return sms(
+        `${sev} RESOLVED ${i.id} ${service}: `,
+        `recovered ${smsTime(i.resolvedAt ?? now)}, ${minutesSince(i.detectedAt, i.resolvedAt ?? now) ?? '?'} min after detection`,
+        '. Postmortem follows.',
+      );
+    case 'automation-failure':
+      return sms(`${sev} AUTOMATION STOPPED ${i.id}: `, ctx.reason ?? 'error', '. Respond manually.');
+    case 'handoff':
+      return sms(
+        `${sev} NEEDS OWNER ${i.id}: `,
+        `${service} not recovered`,
+        '. Automation stopped watching; take command.',
+      );
+  }
+}
+
+/** Stakeholders and executives get impact and plan; responders also get the technical detail. */
+const TECHNICAL: ReadonlySet<Audience> = new Set(['oncall', 'team-lead', 'engineering-manager']);
+
+/** Builds the message of one kind for one audience. `now` stamps times in the text. */
 export function composeMessage(
   kind: MessageKind,
   incident: Incident,
   audience: Audience,
   ctx: MessageContext = {},
+  now: string = incident.updatedAt,
 ): OutboundMessage {
   const severity: Severity = incident.severity ?? 'SEV3';
-  const headline = HEADLINES[kind](incident, ctx);
-  const subject = oneLine(`[${severity}] ${SUBJECTS[kind]}: ${incident.title}`, 100);
-  const lines = [
-    headline,
-    '',
-    `Incident:   ${incident.id}`,
-    `Impact:     ${impact(incident)}`,
-    `Status:     ${incident.status}`,
-    `Hypothesis: ${hypothesis(incident)}`,
-    `Doing:      ${doing(incident, ctx)}`,
-  ];
-  if (ctx.changes?.length)
-    lines.push('', 'Since the last update:', ...ctx.changes.map((c) => `- ${oneLine(c, 300)}`));
-  if (ctx.approvalLink) lines.push('', `Approve or reject: ${ctx.approvalLink}`);
+  const technical = TECHNICAL.has(audience);
+  const subject = subjectLine(`[${severity}] ${subjectWord(kind, ctx)} ${incident.id}: ${incident.title}`);
+  const services = servicesOf(incident);
+  const lines = [headline(kind, incident, ctx, now), ''];
+
+  lines.push(
+    'WHAT WE KNOW',
+    `Impact:      ${impactLine(incident, ctx)}`,
+    `Services:    ${services.join(', ') || 'not identified yet'}`,
+    `Started:     ${incident.impactStartedAt ? `${clockTime(incident.impactStartedAt)} (detected ${clockTime(incident.detectedAt)})` : `detected ${clockTime(incident.detectedAt)}`}`,
+    `Status:      ${incident.status}${incident.escalationTier ? `, escalation tier ${incident.escalationTier}` : ''}`,
+    `Hypothesis:  ${hypothesis(incident)}`,
+  );
+  if (technical && incident.rootCause?.evidence.length) {
+    lines.push(`Evidence:    ${oneLine(incident.rootCause.evidence.slice(0, 5).join(', '), 300)}`);
+  }
+  lines.push('', 'WHAT WE ARE DOING', doing(incident, ctx));
+
+  if (kind === 'approval-request' && ctx.action) {
+    lines.push('', 'DECISION NEEDED', `Action:      ${ctx.action.kind} on ${ctx.action.target}`);
+    const params = Object.entries(ctx.action.params);
+    lines.push(`Parameters:  ${params.length ? params.map(([k, v]) => `${k}=${v}`).join(', ') : 'none'}`);
+    if (ctx.actionPreview) lines.push(`Will change: ${oneLine(ctx.actionPreview, 400)}`);
+    if (ctx.action.rationale) lines.push(`Why:         ${oneLine(ctx.action.rationale, 400)}`);
+    if (ctx.approvalLinks) {
+      lines.push(`Approve:     ${ctx.approvalLinks.approve}`, `Reject:      ${ctx.approvalLinks.reject}`);
+    }
+    if (ctx.approvalInstructions) lines.push(`Answer:      ${ctx.approvalInstructions}`);
+    lines.push(
+      `Expires:     ${clockTime(ctx.approvalExpiresAt)}. Without a decision nothing runs and the next tier is paged.`,
+    );
+  }
+  if (technical && kind === 'mitigation-applied' && ctx.actionPreview) {
+    lines.push(`Changed:     ${oneLine(ctx.actionPreview, 400)}`);
+  }
+  if (ctx.changes?.length) {
+    lines.push('', 'SINCE THE LAST UPDATE', ...ctx.changes.slice(0, 12).map((c) => `- ${oneLine(c, 300)}`));
+  }
+  if (kind === 'escalation' && ctx.paged) {
+    lines.push('', 'ASK', `${ctx.paged}: please join the response and take or confirm incident command.`);
+  }
   lines.push(
     '',
-    `Next update: ${ctx.nextUpdateAt ?? (kind === 'all-clear' ? 'none (resolved)' : 'when something changes')}`,
+    'NEXT UPDATE',
+    ctx.nextUpdateAt
+      ? `By ${clockTime(ctx.nextUpdateAt, now)}, or sooner if something changes.`
+      : kind === 'all-clear'
+        ? 'None: the incident is resolved. The postmortem will be shared.'
+        : kind === 'handoff' || kind === 'automation-failure'
+          ? 'From the incident commander who takes over; Firebreak sends no further automatic updates.'
+          : 'When something changes.',
   );
-  if (ctx.links?.length) lines.push('', 'Links:', ...ctx.links.map((l) => `- ${l}`));
-  const sms = oneLine(`[${severity}] ${SUBJECTS[kind]} ${incident.id}: ${headline}`, SMS_LIMIT);
-  return { kind, incidentId: incident.id, severity, audience, subject, body: lines.join('\n'), sms };
+  const links = [...(ctx.links ?? [])];
+  if (!links.length) links.push(`firebreak incidents show ${incident.id}`);
+  lines.push('', 'LINKS', ...links.map((l) => `- ${l}`));
+  lines.push('', `Incident ${incident.id} · ${severity} · sent by Firebreak to ${audience}`);
+
+  return {
+    kind,
+    incidentId: incident.id,
+    severity,
+    audience,
+    subject,
+    body: lines.join('\n'),
+    sms: smsFor(kind, incident, ctx, now),
+  };
 }

@@ -1,8 +1,14 @@
 /**
  * The blameless postmortem written from the structured record alone: what a model may polish,
- * but never needs. Every figure comes from the incident's own timestamps and timeline.
+ * but never needs. Every figure comes from the incident's own timestamps (the same response
+ * metrics `firebreak report` and CloudWatch get) and every timeline row from its own events.
  */
-import type { Incident, TimelineEvent } from '../model.js';
+import { formatDuration, responseMetrics, toMinutes } from '../metrics/response.js';
+import type { ActionItem, Incident, TimelineEvent } from '../model.js';
+import { describeAction } from '../notify/messages.js';
+import { actionItemsTable } from './action-items.js';
+import { postmortemTimeline, rowTime } from './timeline.js';
+import { fiveWhys } from './whys.js';
 
 export interface ResponseDurations {
   /** Minutes from detection to each milestone; undefined when it never happened. */
@@ -12,109 +18,151 @@ export interface ResponseDurations {
   toResolve?: number;
 }
 
-const minutes = (from: string | undefined, to: string | undefined) =>
-  from && to
-    ? Math.round(((new Date(to).getTime() - new Date(from).getTime()) / 60_000) * 10) / 10
-    : undefined;
-
+/** Minutes since detection, per milestone (the run summary's figures). */
 export function durations(incident: Incident): ResponseDurations {
+  const s = responseMetrics(incident).seconds;
   return {
-    toDeclare: minutes(incident.detectedAt, incident.declaredAt),
-    toAcknowledge: minutes(incident.detectedAt, incident.acknowledgedAt),
-    toMitigate: minutes(incident.detectedAt, incident.mitigatedAt),
-    toResolve: minutes(incident.detectedAt, incident.resolvedAt),
+    toDeclare: toMinutes(s.declare),
+    toAcknowledge: toMinutes(s.acknowledge),
+    toMitigate: toMinutes(s.mitigate),
+    toResolve: toMinutes(s.resolve),
   };
 }
 
-const fmt = (m: number | undefined) => (m === undefined ? 'n/a' : `${m} min`);
-const SKIP = new Set(['state', 'recovery-check', 'notification']);
+const cell = (text: string) => text.replace(/\|/g, '/').replace(/\s+/g, ' ').trim();
 
-export function postmortemFromRecord(incident: Incident, timeline: TimelineEvent[], now: Date): string {
-  const d = durations(incident);
+/** What the assessment said about users, if it ran. */
+function userImpact(incident: Incident, timeline: TimelineEvent[]): string {
+  const assessment = timeline.find((e) => e.type === 'assessment')?.data as
+    | { userImpact?: string }
+    | undefined;
+  if (incident.severity === 'SEV4') return 'no user impact (SEV4)';
+  return assessment?.userImpact
+    ? cell(assessment.userImpact)
+    : 'users of the services above, for the duration';
+}
+
+export function responseTimesSection(incident: Incident): string {
+  const m = responseMetrics(incident);
+  return [
+    '',
+    '| milestone | time | measured |',
+    '|---|---|---|',
+    `| detect | ${formatDuration(m.seconds.detect)} | impact start → alert |`,
+    `| declare | ${formatDuration(m.seconds.declare)} | alert → declared |`,
+    `| acknowledge | ${formatDuration(m.seconds.acknowledge)} | alert → first human decision |`,
+    `| mitigate | ${formatDuration(m.seconds.mitigate)} | alert → mitigation applied |`,
+    `| resolve | ${formatDuration(m.seconds.resolve)} | alert → resolved |`,
+    '',
+  ].join('\n');
+}
+
+export function timelineSection(timeline: TimelineEvent[]): string {
+  return [
+    '',
+    '| time (UTC) | event | detail |',
+    '|---|---|---|',
+    ...postmortemTimeline(timeline).map(
+      (r) => `| ${rowTime(r.at)} | ${r.type} | ${cell(r.text).slice(0, 240)} |`,
+    ),
+    '',
+  ].join('\n');
+}
+
+export function actionItemsSection(items: ActionItem[]): string {
+  return ['', ...actionItemsTable(items), ''].join('\n');
+}
+
+export function postmortemFromRecord(
+  incident: Incident,
+  timeline: TimelineEvent[],
+  now: Date,
+  items: ActionItem[] = [],
+): string {
+  const m = responseMetrics(incident);
   const rc = incident.rootCause;
   const mitigation = incident.mitigation;
-  const owner = incident.service ? `${incident.service} owners` : 'service owner';
-  const due = (days: number) => new Date(now.getTime() + days * 86_400_000).toISOString().slice(0, 10);
-  const chain = rc?.causalChain.length
-    ? rc.causalChain
-    : rc
-      ? [rc.summary]
-      : ['the cause was not established'];
-  const whys = [...chain];
-  while (whys.length < 5) whys.push('Not established from the evidence; to be answered in the review.');
+  const services = incident.services.join(', ') || incident.service || 'unknown';
+  const escalated = timeline.filter((e) => e.type === 'escalated');
   const wentWell = [
-    incident.declaredAt ? `Declared ${fmt(d.toDeclare)} after detection.` : undefined,
+    incident.declaredAt
+      ? `Declared ${formatDuration(m.seconds.declare)} after the alert; everyone on the severity's list was told at once.`
+      : undefined,
     rc && rc.category !== 'unknown'
-      ? `Root cause identified with ${Math.round(rc.confidence * 100)}% confidence.`
+      ? `A root cause was identified with ${Math.round(rc.confidence * 100)}% confidence, citing ${rc.evidence.length} piece(s) of evidence.`
       : undefined,
     mitigation?.status === 'applied'
-      ? `Mitigation (${mitigation.action.kind} ${mitigation.action.target}) applied ${fmt(d.toMitigate)} after detection.`
+      ? `The mitigation (${describeAction(mitigation.action)}) was applied ${formatDuration(m.seconds.mitigate)} after the alert${mitigation.approvedBy ? `, approved by ${mitigation.approvedBy}` : ''}.`
+      : undefined,
+    incident.status === 'RESOLVED' && !escalated.length
+      ? 'Recovered without needing to escalate.'
       : undefined,
   ].filter(Boolean);
   const wentPoorly = [
+    m.seconds.detect !== undefined && m.seconds.detect > 300
+      ? `Detection lagged: users were affected ${formatDuration(m.seconds.detect)} before the alert.`
+      : undefined,
     !rc || rc.category === 'unknown' ? 'The investigation did not establish a cause.' : undefined,
     rc?.degraded ? 'Part of the analysis ran degraded (no model available).' : undefined,
     mitigation && ['rejected', 'timed-out', 'failed'].includes(mitigation.status)
-      ? `The proposed mitigation was ${mitigation.status}.`
+      ? `The proposed mitigation (${describeAction(mitigation.action)}) was ${mitigation.status}; nothing automated was run.`
       : undefined,
-    incident.escalationTier > 0 ? `The incident escalated to tier ${incident.escalationTier}.` : undefined,
-    incident.failure ? `The automation stopped: ${incident.failure.error}.` : undefined,
+    mitigation && ['proposed', 'dry-run'].includes(mitigation.status)
+      ? `The mitigation (${describeAction(mitigation.action)}) could not run automatically: ${cell(mitigation.detail).slice(0, 200)}.`
+      : undefined,
+    mitigation?.status === 'applied' && escalated.length
+      ? `Service did not recover promptly after the mitigation; the incident escalated to tier ${incident.escalationTier}.`
+      : escalated.length
+        ? `The incident escalated to tier ${incident.escalationTier}.`
+        : undefined,
+    incident.failure
+      ? `The automation stopped (${incident.failure.error}); responders took over by hand.`
+      : undefined,
   ].filter(Boolean);
-  const events = timeline
-    .filter((e) => !SKIP.has(e.type))
-    .map(
-      (e) =>
-        `| ${e.at.slice(11, 19)} | ${e.type} | ${e.text.replace(/\|/g, '/').replace(/\s+/g, ' ').slice(0, 200)} |`,
-    );
-  return [
+  const chain = rc?.causalChain.length ? rc.causalChain : rc ? [rc.summary] : [];
+  const doc = [
     `# Postmortem: ${incident.title}`,
     '',
-    `*Blameless review of ${incident.id}. Written from the incident record by Firebreak; edit freely.*`,
+    `*Blameless review of ${incident.id}, written by Firebreak from the incident record on ${now.toISOString().slice(0, 10)}. It describes systems and decisions, not people; edit freely before the review.*`,
     '',
     '## Summary',
     '',
-    `${incident.severity ?? 'Unclassified'} incident on ${incident.services.join(', ') || incident.service || 'an unknown service'}, detected ${incident.detectedAt} from ${incident.source}. Status: ${incident.status}.`,
-    rc ? `Root cause (${rc.category}): ${rc.summary}` : 'Root cause: not established.',
+    `${incident.severity ?? 'Unclassified'} incident on ${services}, detected ${rowTime(incident.detectedAt)} UTC from ${incident.source}; ${incident.status === 'RESOLVED' ? `resolved ${rowTime(incident.resolvedAt as string)} UTC` : `status ${incident.status}`}.`,
+    rc && rc.category !== 'unknown'
+      ? `Root cause (${rc.category}): ${cell(rc.summary)}`
+      : 'Root cause: not established.',
+    mitigation
+      ? `Mitigation: ${describeAction(mitigation.action)} — ${mitigation.status}.`
+      : 'Mitigation: none was automated.',
     '',
     '## Impact',
     '',
-    `- Duration: ${fmt(d.toResolve)} from detection to resolution`,
-    `- Services: ${incident.services.join(', ') || 'unknown'}`,
-    `- Users: ${incident.severity === 'SEV4' ? 'no user impact' : 'users of the services above were affected for the duration'}`,
+    `- Duration: ${m.impactSeconds !== undefined ? `at most ${formatDuration(m.impactSeconds)} (${incident.impactStartedAt ? 'impact start' : 'alert'} to resolution)` : 'ongoing at the time of writing'}`,
+    `- Services: ${services}`,
+    `- Users: ${userImpact(incident, timeline)}`,
     `- Alerts linked: ${incident.alertCount}`,
     '',
     '## Response times',
-    '',
-    '| milestone | since detection |',
-    '|---|---|',
-    `| declared | ${fmt(d.toDeclare)} |`,
-    `| acknowledged | ${fmt(d.toAcknowledge)} |`,
-    `| mitigated | ${fmt(d.toMitigate)} |`,
-    `| resolved | ${fmt(d.toResolve)} |`,
-    '',
-    '## Timeline (UTC)',
-    '',
-    '| time | event | detail |',
-    '|---|---|---|',
-    ...events,
-    '',
+    responseTimesSection(incident),
+    '## Timeline',
+    timelineSection(timeline),
     '## Root cause',
     '',
-    rc
+    rc && rc.category !== 'unknown'
       ? [
           `Category: ${rc.category}. Culprit: ${rc.culprit || 'n/a'}. Confidence: ${Math.round(rc.confidence * 100)}%.`,
           '',
-          'Causal chain:',
-          ...chain.map((c, i) => `${i + 1}. ${c}`),
+          'Causal chain (cause to effect):',
+          ...chain.map((c, i) => `${i + 1}. ${cell(c)}`),
           '',
           `Evidence: ${rc.evidence.join(', ') || 'none cited'}`,
-          rc.ruledOut.length ? `Ruled out: ${rc.ruledOut.join('; ')}` : '',
+          ...(rc.ruledOut.length ? ['', `Ruled out: ${rc.ruledOut.map(cell).join('; ')}`] : []),
         ].join('\n')
-      : 'Not established.',
+      : 'Not established from the evidence available to the automation.',
     '',
     '## Five whys',
     '',
-    ...whys.slice(0, 5).map((w, i) => `${i + 1}. Why? ${w}`),
+    ...fiveWhys(incident).map((w, i) => `${i + 1}. ${w.question} ${w.answer}`),
     '',
     '## What went well',
     '',
@@ -125,14 +173,7 @@ export function postmortemFromRecord(incident: Incident, timeline: TimelineEvent
     ...(wentPoorly.length ? wentPoorly.map((w) => `- ${w}`) : ['- Nothing recorded; discuss in the review.']),
     '',
     '## Action items',
-    '',
-    '| action | owner | due |',
-    '|---|---|---|',
-    `| Add a regression check for: ${(rc?.summary ?? 'the failure mode').slice(0, 120)} | ${owner} | ${due(14)} |`,
-    `| Review alerting and runbook for ${incident.title} | ${owner} | ${due(7)} |`,
-    ...(mitigation && mitigation.status !== 'applied'
-      ? [`| Decide whether to enable automated ${mitigation.action.kind} | platform team | ${due(14)} |`]
-      : []),
-    '',
-  ].join('\n');
+    actionItemsSection(items),
+  ];
+  return doc.join('\n');
 }
