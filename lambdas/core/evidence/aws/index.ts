@@ -1,0 +1,71 @@
+/**
+ * The Evidence port over AWS: CloudWatch metrics and alarms, Logs Insights, CloudTrail. Clients are
+ * injected (the Lambda wiring makes them); the catalog says what belongs to which service; every read
+ * is bounded by EvidenceLimits.
+ */
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type {
+  AlarmEvent,
+  ChangeRecord,
+  Evidence,
+  LogSignature,
+  MetricSeries,
+  SecuritySignal,
+  ServiceInfo,
+  TimeWindow,
+} from '../../ports.js';
+import { alarmHistory, currentAlarmState } from './alarms.js';
+import { type AwsCatalog, serviceInfo } from './catalog.js';
+import { trailChanges } from './changes.js';
+import { EvidenceLimits } from './limits.js';
+import { logSignatures, realSleep, type Sleep } from './logs.js';
+import { catalogMetrics } from './metrics.js';
+import { securitySignals } from './security.js';
+
+export interface AwsEvidenceDeps {
+  cloudwatch: CloudWatchClient;
+  logs: CloudWatchLogsClient;
+  cloudtrail: CloudTrailClient;
+  catalog: AwsCatalog;
+  limits?: Partial<EvidenceLimits>;
+  /** How Logs Insights polling waits (tests pass one that does not). */
+  sleep?: Sleep;
+}
+
+export class AwsEvidence implements Evidence {
+  private readonly limits: EvidenceLimits;
+
+  constructor(private readonly deps: AwsEvidenceDeps) {
+    this.limits = EvidenceLimits.parse(deps.limits ?? {});
+  }
+
+  async services(): Promise<ServiceInfo[]> {
+    return this.deps.catalog.services.map(serviceInfo);
+  }
+
+  metrics(q: TimeWindow & { services?: string[] }): Promise<MetricSeries[]> {
+    return catalogMetrics(this.deps.cloudwatch, this.deps.catalog, q, this.limits);
+  }
+
+  logs(q: TimeWindow & { services?: string[] }): Promise<LogSignature[]> {
+    return logSignatures(this.deps.logs, this.deps.catalog, q, this.limits, this.deps.sleep ?? realSleep);
+  }
+
+  changes(q: TimeWindow & { services?: string[] }): Promise<ChangeRecord[]> {
+    return trailChanges(this.deps.cloudtrail, this.deps.catalog, q, this.limits);
+  }
+
+  alarms(q: TimeWindow & { services?: string[] }): Promise<AlarmEvent[]> {
+    return alarmHistory(this.deps.cloudwatch, this.deps.catalog, q, this.limits);
+  }
+
+  security(q: TimeWindow): Promise<SecuritySignal[]> {
+    return securitySignals(this.deps, this.deps.catalog, q, this.limits);
+  }
+
+  alarmState(alarm: { name?: string; service?: string }): Promise<'OK' | 'ALARM' | 'INSUFFICIENT_DATA'> {
+    return currentAlarmState(this.deps.cloudwatch, this.deps.catalog, alarm);
+  }
+}

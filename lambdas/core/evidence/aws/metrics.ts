@@ -1,0 +1,105 @@
+/**
+ * Metric series from CloudWatch GetMetricData: the catalog's metrics for the services asked about,
+ * over a bounded window, at a period coarse enough that no series exceeds its point limit.
+ */
+import {
+  type CloudWatchClient,
+  GetMetricDataCommand,
+  type MetricDataQuery,
+} from '@aws-sdk/client-cloudwatch';
+import type { MetricSeries, TimeWindow } from '../../ports.js';
+import { metricId } from '../signatures.js';
+import { type AwsCatalog, inScope, type MetricRef } from './catalog.js';
+import { boundWindow, type EvidenceLimits } from './limits.js';
+
+/** A period (seconds, a multiple of 60) that keeps the window within `maxPoints` points. */
+export function periodFor(from: Date, to: Date, maxPoints: number, wanted = 60): number {
+  const span = Math.max(60, (to.getTime() - from.getTime()) / 1000);
+  const needed = Math.ceil(span / maxPoints / 60) * 60;
+  return Math.max(60, wanted, needed);
+}
+
+export interface MetricRequest {
+  ref: MetricRef;
+  service?: string;
+}
+
+/** Runs GetMetricData for the given metrics (500 queries a call, a few pages each) and shapes the series. */
+export async function getMetricSeries(
+  cloudwatch: CloudWatchClient,
+  requests: MetricRequest[],
+  window: { from: Date; to: Date },
+  limits: Pick<EvidenceLimits, 'maxSeries' | 'maxPointsPerSeries' | 'maxMetricPages'>,
+): Promise<MetricSeries[]> {
+  const chosen = requests.slice(0, limits.maxSeries);
+  if (!chosen.length) return [];
+  const points = new Map<string, Array<[string, number]>>();
+  for (let offset = 0; offset < chosen.length; offset += 500) {
+    const batch = chosen.slice(offset, offset + 500);
+    const queries: MetricDataQuery[] = batch.map((r, i) => ({
+      Id: `m${offset + i}`,
+      ReturnData: true,
+      MetricStat: {
+        Metric: {
+          Namespace: r.ref.namespace,
+          MetricName: r.ref.metricName,
+          Dimensions: Object.entries(r.ref.dimensions).map(([Name, Value]) => ({ Name, Value })),
+        },
+        Period: periodFor(window.from, window.to, limits.maxPointsPerSeries, r.ref.periodSeconds),
+        Stat: r.ref.stat,
+      },
+    }));
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const out = await cloudwatch.send(
+        new GetMetricDataCommand({
+          MetricDataQueries: queries,
+          StartTime: window.from,
+          EndTime: window.to,
+          ScanBy: 'TimestampAscending',
+          NextToken: token,
+        }),
+      );
+      for (const result of out.MetricDataResults ?? []) {
+        if (!result.Id) continue;
+        const list = points.get(result.Id) ?? [];
+        const times = result.Timestamps ?? [];
+        const values = result.Values ?? [];
+        for (let i = 0; i < Math.min(times.length, values.length); i++) {
+          list.push([new Date(times[i]).toISOString(), values[i]]);
+        }
+        points.set(result.Id, list);
+      }
+      token = out.NextToken;
+      pages++;
+    } while (token && pages < limits.maxMetricPages);
+  }
+  return chosen
+    .map((r, i) => ({
+      id: metricId(r.ref.namespace, r.ref.metricName, r.ref.dimensions),
+      namespace: r.ref.namespace,
+      metricName: r.ref.metricName,
+      dimensions: r.ref.dimensions,
+      stat: r.ref.stat,
+      unit: r.ref.unit,
+      service: r.service,
+      points: (points.get(`m${i}`) ?? [])
+        .sort((a, b) => a[0].localeCompare(b[0]))
+        .slice(-limits.maxPointsPerSeries),
+    }))
+    .filter((s) => s.points.length > 0);
+}
+
+/** The catalog's metrics for the services asked about. */
+export async function catalogMetrics(
+  cloudwatch: CloudWatchClient,
+  catalog: AwsCatalog,
+  q: TimeWindow & { services?: string[] },
+  limits: EvidenceLimits,
+): Promise<MetricSeries[]> {
+  const requests = inScope(catalog, q.services).flatMap((s) =>
+    s.metrics.map((ref) => ({ ref, service: s.name })),
+  );
+  return getMetricSeries(cloudwatch, requests, boundWindow(q, limits.maxWindowMinutes), limits);
+}
