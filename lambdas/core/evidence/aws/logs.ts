@@ -17,7 +17,8 @@ import { logSignature, shortHash } from '../signatures.js';
 import { type AwsCatalog, inScope } from './catalog.js';
 import { boundWindow, type EvidenceLimits } from './limits.js';
 
-export const ERROR_LINES = '/(?i)(error|exception|fatal|panic|timed? ?out|refused|denied|throttl|unavailable|fail)/';
+export const ERROR_LINES =
+  '/(?i)(error|exception|fatal|panic|timed? ?out|refused|denied|throttl|unavailable|fail)/';
 
 export const logsQuery = (limit: number) =>
   [
