@@ -1,0 +1,144 @@
+/**
+ * User impact and blast radius, as triage needs them: how much of the traffic fails, whether a
+ * service is down or merely slow, and how many services and alarms are involved. An internal
+ * service's impact is also read through the services that call it: a database nobody sees
+ * directly still takes down the user-facing API in front of it.
+ */
+import type { Analysis } from './analysis.js';
+import { isAnomalous, type SeriesView } from './series.js';
+import { lower, median, uniq } from './util.js';
+
+export type ImpactLevel = 'outage' | 'major' | 'minor' | 'none';
+
+export interface Impact {
+  level: ImpactLevel;
+  /** Failed share of requests at the end of the window, when it can be measured. */
+  errorRatio?: number;
+  /** Latency at the end of the window over its baseline. */
+  latencyFactor?: number;
+  /** Services with anomalies, firing alarms or new errors. */
+  services: string[];
+  /** A user-facing service (the affected one or a caller of it) is among the impacted. */
+  userFacing: boolean;
+  /** Any telemetry of the service (or its callers) was there to read: without it, `none` means unknown. */
+  observed: boolean;
+  firingAlarms: number;
+  describe: string;
+}
+
+const RANK: Record<ImpactLevel, number> = { none: 0, minor: 1, major: 2, outage: 3 };
+const tail = (points: Array<[string, number]>) => median(points.slice(-3).map((p) => p[1]));
+
+interface ServiceImpact {
+  level: ImpactLevel;
+  errorRatio?: number;
+  latencyFactor?: number;
+  notes: string[];
+}
+
+/** Impact measured on one service's own symptom series, errors and alarms. */
+function serviceImpact(a: Analysis, views: SeriesView[], service: string | undefined): ServiceImpact {
+  const errors = views.find((v) => v.kind === 'errors' && v.bad && v.onset);
+  const traffic = views.find((v) => v.kind === 'traffic');
+  const latency = views.find((v) => v.kind === 'latency' && v.bad && v.onset && !v.onset.recovered);
+  const avail = views.find((v) => v.kind === 'availability' && isAnomalous(v));
+  let errorRatio: number | undefined;
+  if (errors && traffic) {
+    const reqs = tail(traffic.series.points);
+    if (reqs > 0) errorRatio = Math.min(1, tail(errors.series.points) / reqs);
+  } else if (
+    errors &&
+    /percent|rate|ratio/i.test(`${errors.series.unit ?? ''} ${errors.series.metricName}`)
+  ) {
+    const v = tail(errors.series.points);
+    errorRatio = v > 1 ? v / 100 : v;
+  } else if (
+    avail &&
+    /percent|rate|ratio|success/i.test(`${avail.series.unit ?? ''} ${avail.series.metricName}`)
+  ) {
+    const v = tail(avail.series.points);
+    errorRatio = 1 - (v > 1 ? v / 100 : v);
+  }
+  const latencyFactor = latency
+    ? tail(latency.series.points) / Math.max(1e-9, latency.onset!.baseline)
+    : undefined;
+  const trafficDrop =
+    traffic && isAnomalous(traffic) && traffic.onset!.direction === 'down'
+      ? 1 - tail(traffic.series.points) / Math.max(1e-9, traffic.onset!.baseline)
+      : 0;
+  const availDown =
+    !!avail &&
+    !/success/i.test(avail.series.metricName) &&
+    tail(avail.series.points) <= 0.05 * Math.max(1e-9, avail.onset!.baseline);
+  const newErrors = a.signatures
+    .filter((s) => s.isNew && lower(s.sig.service) === lower(service))
+    .reduce((n, s) => n + s.sig.count, 0);
+  const alarm = a.snap.alarms.some((x) => x.state === 'ALARM' && lower(x.service) === lower(service));
+  const notes: string[] = [];
+  if (errorRatio !== undefined) notes.push(`${Math.round(errorRatio * 1000) / 10}% of requests failing`);
+  if (latencyFactor !== undefined) notes.push(`latency ×${latencyFactor.toFixed(1)}`);
+  if (trafficDrop > 0) notes.push(`traffic down ${Math.round(trafficDrop * 100)}%`);
+  if (availDown) notes.push('no healthy capacity');
+  let level: ImpactLevel = 'none';
+  if ((errorRatio ?? 0) >= 0.5 || trafficDrop >= 0.8 || availDown) level = 'outage';
+  else if ((errorRatio ?? 0) >= 0.05 || (latencyFactor ?? 1) >= 4 || trafficDrop >= 0.3) level = 'major';
+  else if (errors || latency || avail || trafficDrop > 0 || newErrors >= 20) level = 'minor';
+  // Errors with no traffic series to compare against: a jump by orders of magnitude is major.
+  if (level === 'minor' && errors && errorRatio === undefined && errors.onset!.magnitude >= 10)
+    level = 'major';
+  if (level === 'none' && alarm && newErrors >= 100) level = 'major';
+  else if (level === 'none' && (alarm || newErrors >= 20)) level = 'minor';
+  if (newErrors) notes.push(`${newErrors} new errors logged`);
+  return { level, errorRatio, latencyFactor, notes: notes.map((n) => `${service ?? '?'}: ${n}`) };
+}
+
+export function assessImpact(a: Analysis): Impact {
+  const self = a.snap.service;
+  const catalog = a.snap.catalog;
+  const callers = self
+    ? uniq([...catalog.dependents(self), ...catalog.dependents(self).flatMap((d) => catalog.dependents(d))])
+    : [];
+  const mine = serviceImpact(
+    a,
+    a.views.filter((v) => v.relation === 'self' || v.isAlertMetric),
+    self,
+  );
+  let level = mine.level;
+  const notes = [...mine.notes];
+  let userFacing = !!catalog.get(self)?.userFacing && level !== 'none';
+  for (const caller of callers) {
+    const theirs = serviceImpact(
+      a,
+      a.views.filter((v) => lower(v.service) === lower(caller)),
+      caller,
+    );
+    if (theirs.level === 'none') continue;
+    notes.push(...theirs.notes);
+    if (catalog.get(caller)?.userFacing) userFacing = true;
+    if (RANK[theirs.level] > RANK[level]) level = theirs.level;
+  }
+  const firing = a.snap.alarms.filter((x) => x.state === 'ALARM');
+  const services = uniq(
+    [
+      ...a.views.filter((v) => isAnomalous(v) && v.relation !== 'unrelated').map((v) => v.service),
+      ...firing.map((x) => x.service),
+      ...a.signatures.filter((s) => s.isNew && s.sig.count >= 20).map((s) => s.sig.service),
+      self,
+    ].filter((x): x is string => !!x),
+  );
+  const watched = new Set([self, ...callers].map(lower));
+  const observed =
+    a.views.some((v) => v.isAlertMetric || watched.has(lower(v.service))) ||
+    a.snap.logs.some((l) => watched.has(lower(l.service))) ||
+    a.snap.alarms.some((x) => watched.has(lower(x.service)));
+  return {
+    level,
+    observed,
+    errorRatio: mine.errorRatio,
+    latencyFactor: mine.latencyFactor,
+    services,
+    userFacing,
+    firingAlarms: uniq(firing.map((x) => x.name)).length,
+    describe: notes.join(', ') || 'no measurable user impact',
+  };
+}

@@ -1,0 +1,59 @@
+/** Small numeric and time helpers shared by the offline analyst's detectors. */
+
+export const ms = (iso: string): number => new Date(iso).getTime();
+
+/** Minutes from `a` to `b` (positive when `b` is later). */
+export const minutesBetween = (a: string, b: string): number => (ms(b) - ms(a)) / 60_000;
+
+export function median(values: number[]): number {
+  if (!values.length) return 0;
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Median absolute deviation scaled to estimate a standard deviation robustly. */
+export function robustSigma(values: number[]): number {
+  const m = median(values);
+  return 1.4826 * median(values.map((v) => Math.abs(v - m)));
+}
+
+export const clamp01 = (x: number): number => Math.max(0, Math.min(1, x));
+
+/** Rounds a confidence to two decimals so findings read cleanly. */
+export const conf = (x: number): number => Math.round(clamp01(x) * 100) / 100;
+
+export const uniq = <T>(xs: Iterable<T>): T[] => [...new Set(xs)];
+
+export const lower = (s: string | undefined): string => (s ?? '').toLowerCase();
+
+/**
+ * Names from a known list that a piece of text mentions, longest first so that "orders-db" wins
+ * over "orders". Free text is only ever matched against known names, never used as a name itself.
+ */
+export function mentionedNames(text: string, names: Iterable<string>): string[] {
+  const hay = text.toLowerCase();
+  const found = uniq(names)
+    .filter((n) => n.length >= 3)
+    .filter((n) => {
+      const needle = n.toLowerCase();
+      let from = 0;
+      for (;;) {
+        const i = hay.indexOf(needle, from);
+        if (i < 0) return false;
+        const before = i === 0 ? '' : hay[i - 1];
+        const after = hay[i + needle.length] ?? '';
+        if (!/[a-z0-9]/.test(before) && !/[a-z0-9]/.test(after)) return true;
+        from = i + 1;
+      }
+    })
+    .sort((a, b) => b.length - a.length);
+  return found.filter(
+    (n, i) => !found.slice(0, i).some((longer) => longer.toLowerCase().includes(n.toLowerCase())),
+  );
+}
+
+export const fmtNumber = (v: number): string =>
+  Math.abs(v) >= 100 ? String(Math.round(v)) : String(Math.round(v * 100) / 100);
+
+export const hhmm = (iso: string): string => new Date(iso).toISOString().slice(11, 16);
