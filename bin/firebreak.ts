@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { readDefinitionText } from '../lib/local/definition.js';
 import { toMermaid } from '../statemachines/mermaid.js';
 import { asCliError, EXIT } from './commands/common.js';
+import { registerEval } from './commands/eval.js';
 import { registerIncidents } from './commands/incidents.js';
 import { registerRun } from './commands/run.js';
 
@@ -14,6 +15,7 @@ const program = new Command('firebreak')
 
 registerRun(program);
 registerIncidents(program);
+registerEval(program);
 program
   .command('graph')
   .description('print the state machine as a Mermaid flowchart')

@@ -1,4 +1,9 @@
 import type { Command } from 'commander';
+import {
+  ANALYST_CHOICES,
+  type AnalystChoice,
+  selectLocalAnalyst,
+} from '../../lambdas/core/analyst/select.js';
 import { ALERT_SOURCES, type AlertSource } from '../../lambdas/core/model.js';
 import { APPROVAL_MODES, type ApprovalMode } from '../../lib/local/approval-gate.js';
 import { prepare, type RunSummary, runIncident } from '../../lib/local/runner.js';
@@ -41,10 +46,22 @@ export function registerRun(program: Command): void {
     )
     .option('--data-dir <dir>', 'where the local store, outbox and postmortems live', defaultDataDir())
     .option('--fail-state <state>', 'make this Task state fail, to drill the failure path')
+    .option(
+      '--analyst <analyst>',
+      `${ANALYST_CHOICES.join('|')}: claude needs ANTHROPIC_API_KEY (default: auto, claude when a key is set)`,
+      'auto',
+    )
     .action(
       async (
         file: string,
-        opts: { json?: boolean; approve?: string; source?: string; dataDir: string; failState?: string },
+        opts: {
+          json?: boolean;
+          approve?: string;
+          source?: string;
+          dataDir: string;
+          failState?: string;
+          analyst: string;
+        },
       ) => {
         const approve = (opts.approve ??
           (process.stdin.isTTY && !opts.json ? 'prompt' : 'auto')) as ApprovalMode;
@@ -53,6 +70,7 @@ export function registerRun(program: Command): void {
         if (opts.source && !ALERT_SOURCES.includes(opts.source as AlertSource)) {
           throw new CliError(`--source must be one of ${ALERT_SOURCES.join(', ')}`);
         }
+        const analyst = selectLocalAnalyst(opts.analyst as AnalystChoice);
         const prepared = prepare(await readJsonFile(file), {
           source: opts.source as AlertSource | undefined,
         });
@@ -62,6 +80,7 @@ export function registerRun(program: Command): void {
           approve,
           progress: opts.json ? undefined : write,
           faults: opts.failState ? { [opts.failState]: `injected failure in ${opts.failState}` } : undefined,
+          analyst: analyst.factory,
         });
         if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
         else printSummary(summary, (line) => process.stdout.write(`${line}\n`));
