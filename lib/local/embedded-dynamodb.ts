@@ -2,7 +2,12 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../lambdas/core/store/table.js';
 
@@ -86,6 +91,15 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<v
   } catch (err) {
     if (!(err instanceof ResourceInUseException)) throw err;
   }
+  // dynalite, like DynamoDB, answers CreateTable while the table is still CREATING: wait for ACTIVE.
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const ready =
+      Table?.TableStatus === 'ACTIVE' && (Table.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE');
+    if (ready) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`table ${tableName} did not become ACTIVE`);
 }
 
 /** Opens the local store under a data directory for the length of `fn`. */
