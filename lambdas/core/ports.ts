@@ -42,11 +42,44 @@ export interface IncidentStore {
     expiresAt: Date,
   ): Promise<{ claimed: true } | { claimed: false; incidentId: string }>;
   releaseFingerprint(fingerprint: string, incidentId: string): Promise<void>;
+  /** Who holds a dedup slot (a fingerprint, or `svc:<service>` for a grouping window), and since when. */
+  dedupClaim(key: string): Promise<DedupClaim | undefined>;
+  /**
+   * Claims a service's grouping window (`DEDUP#svc:<service>`) until `until`, judged by the caller's
+   * clock: an expired window is taken over, and the holder may extend its own. Returns the holder otherwise.
+   */
+  claimServiceWindow(
+    service: string,
+    incidentId: string,
+    window: { now: Date; until: Date },
+  ): Promise<{ claimed: true } | ({ claimed: false } & DedupClaim)>;
+  releaseServiceWindow(service: string, incidentId: string): Promise<void>;
+  /** Adds `count` linked alerts to the incident's tally atomically and returns the incident. */
+  countAlerts(id: string, count: number, at: string): Promise<Incident>;
+  /**
+   * Replay guard for a delivery id: `new` the first time (the caller processes it, then calls
+   * finishDelivery), `done` once finished, `in-flight` while another caller holds an unexpired lease.
+   */
+  beginDelivery(
+    key: string,
+    opts: { now: Date; leaseSeconds: number },
+  ): Promise<'new' | 'in-flight' | 'done'>;
+  finishDelivery(key: string, opts: { now: Date; keepHours: number }): Promise<void>;
+  /** Drops an unfinished delivery marker so the sender's retry is processed, not refused as a replay. */
+  abandonDelivery(key: string): Promise<void>;
   /** Stores the hash of an approval token for an incident, with its expiry. */
   putApprovalToken(incidentId: string, record: ApprovalTokenRecord): Promise<void>;
   getApprovalToken(incidentId: string): Promise<ApprovalTokenRecord | undefined>;
   /** Marks the token used; false when it was used already (a replay). */
   consumeApprovalToken(incidentId: string, tokenHash: string, usedAt: string): Promise<boolean>;
+}
+
+export interface DedupClaim {
+  incidentId: string;
+  /** When the claim was made (ISO wall time); absent on claims written before it was recorded. */
+  claimedAt?: string;
+  /** When the claim lapses (ISO): its TTL, or the end of a grouping window. */
+  expiresAt?: string;
 }
 
 export interface ApprovalTokenRecord {

@@ -16,8 +16,14 @@ import {
   type IncidentStatus as Status,
   TimelineEvent,
 } from '../model.js';
-import type { ApprovalTokenRecord, IncidentStore } from '../ports.js';
+import type { ApprovalTokenRecord, DedupClaim, IncidentStore } from '../ports.js';
 import { keys, TABLE } from './table.js';
+
+/**
+ * `DELIVERY#<source>#<delivery id>` / `DELIVERY`: a replay marker for a webhook delivery (TTL).
+ * Kept here rather than in table.ts's `keys` because only this adapter writes it.
+ */
+const deliveryKey = (key: string) => ({ pk: `DELIVERY#${key}`, sk: 'DELIVERY' });
 
 let sequence = 0;
 /** Orders events written in the same millisecond by one writer; the random tail separates writers. */
@@ -198,6 +204,7 @@ export class DynamoIncidentStore implements IncidentStore {
           Item: {
             ...keys.dedup(fingerprint),
             incidentId,
+            claimedAt: new Date().toISOString(),
             [TABLE.ttlAttribute]: Math.floor(expiresAt.getTime() / 1000),
           },
           // An expired claim that TTL has not swept yet does not block a new incident.
@@ -230,6 +237,135 @@ export class DynamoIncidentStore implements IncidentStore {
       // Someone else's claim (or none): nothing of ours to release.
       if (!isConditionFailure(err)) throw err;
     }
+  }
+
+  async dedupClaim(key: string): Promise<DedupClaim | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.dedup(key), ConsistentRead: true }),
+    );
+    if (!out.Item?.incidentId) return undefined;
+    const ttl = out.Item[TABLE.ttlAttribute];
+    return {
+      incidentId: String(out.Item.incidentId),
+      ...(typeof out.Item.claimedAt === 'string' ? { claimedAt: out.Item.claimedAt } : {}),
+      ...(typeof ttl === 'number' ? { expiresAt: new Date(ttl * 1000).toISOString() } : {}),
+    };
+  }
+
+  async claimServiceWindow(
+    service: string,
+    incidentId: string,
+    window: { now: Date; until: Date },
+  ): Promise<{ claimed: true } | ({ claimed: false } & DedupClaim)> {
+    const key = keys.dedup(`svc:${service}`);
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...key,
+            incidentId,
+            // Wall time of the write (for the takeover lease); the window itself runs on the caller's clock.
+            claimedAt: new Date().toISOString(),
+            windowEndsAt: window.until.toISOString(),
+            [TABLE.ttlAttribute]: Math.floor(window.until.getTime() / 1000),
+          },
+          // ISO strings compare in time order: an ended window is free, and the holder may extend its own.
+          ConditionExpression: 'attribute_not_exists(pk) OR windowEndsAt <= :now OR incidentId = :id',
+          ExpressionAttributeValues: { ':now': window.now.toISOString(), ':id': incidentId },
+        }),
+      );
+      return { claimed: true };
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      const holder = await this.dedupClaim(`svc:${service}`);
+      // Released between our write and our read: the caller retries and may win the window.
+      return { claimed: false, ...(holder ?? { incidentId: '' }) };
+    }
+  }
+
+  async releaseServiceWindow(service: string, incidentId: string): Promise<void> {
+    await this.releaseFingerprint(`svc:${service}`, incidentId);
+  }
+
+  async countAlerts(id: string, count: number, at: string): Promise<Incident> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.incident(id),
+          UpdateExpression: 'ADD alertCount :n SET updatedAt = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':n': count, ':at': at },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Incident.parse(out.Attributes);
+    } catch (err) {
+      if (isConditionFailure(err)) throw new NotFoundError(`incident ${id} not found`);
+      throw err;
+    }
+  }
+
+  async beginDelivery(
+    key: string,
+    opts: { now: Date; leaseSeconds: number },
+  ): Promise<'new' | 'in-flight' | 'done'> {
+    const now = opts.now.getTime();
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...deliveryKey(key),
+            state: 'processing',
+            leaseEndsAt: now + opts.leaseSeconds * 1000,
+            [TABLE.ttlAttribute]: Math.floor(now / 1000) + Math.max(opts.leaseSeconds, 3600),
+          },
+          // A lease left behind by a crashed attempt lapses, so the sender's retry is processed.
+          ConditionExpression: 'attribute_not_exists(pk) OR (#state = :processing AND leaseEndsAt < :now)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':processing': 'processing', ':now': now },
+        }),
+      );
+      return 'new';
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      const out = await this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: deliveryKey(key), ConsistentRead: true }),
+      );
+      return out.Item?.state === 'done' ? 'done' : 'in-flight';
+    }
+  }
+
+  async finishDelivery(key: string, opts: { now: Date; keepHours: number }): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...deliveryKey(key),
+          state: 'done',
+          doneAt: opts.now.toISOString(),
+          [TABLE.ttlAttribute]: Math.floor(opts.now.getTime() / 1000) + opts.keepHours * 3600,
+        },
+      }),
+    );
+  }
+
+  async abandonDelivery(key: string): Promise<void> {
+    await this.db
+      .send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: deliveryKey(key),
+          ConditionExpression: '#state = :processing',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':processing': 'processing' },
+        }),
+      )
+      .catch((err) => {
+        if (!isConditionFailure(err)) throw err;
+      });
   }
 
   async putApprovalToken(incidentId: string, record: ApprovalTokenRecord): Promise<void> {
