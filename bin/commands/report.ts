@@ -1,0 +1,82 @@
+/**
+ * `firebreak report [--since 7d] [--json]`: incidents by severity, MTTA/MTTR by severity, top
+ * root-cause categories, repeat incidents and action items, over the local store.
+ */
+import type { Command } from 'commander';
+import { type Clock, systemClock } from '../../lambdas/core/clock.js';
+import { buildReport, parseSince, type ResponseReport } from '../../lambdas/core/metrics/report.js';
+import { formatDuration } from '../../lambdas/core/metrics/response.js';
+import { SEVERITIES } from '../../lambdas/core/model.js';
+import type { IncidentStore } from '../../lambdas/core/ports.js';
+import { withLocalStore } from '../../lib/local/embedded-dynamodb.js';
+import { defaultDataDir } from './common.js';
+
+export async function reportFromStore(
+  store: IncidentStore,
+  opts: { since: string; clock?: Clock },
+): Promise<ResponseReport> {
+  const sinceSeconds = parseSince(opts.since);
+  const incidents = await store.list({ limit: 10_000 });
+  return buildReport(incidents, { now: (opts.clock ?? systemClock).now(), sinceSeconds });
+}
+
+const fmt = (seconds: number | null) => (seconds === null ? '—' : formatDuration(seconds));
+
+export function renderReport(r: ResponseReport): string[] {
+  const lines = [
+    `Incidents ${r.from.slice(0, 16).replace('T', ' ')} → ${r.to.slice(0, 16).replace('T', ' ')} UTC: ${r.total}`,
+  ];
+  if (!r.total) return [...lines, '', 'No incidents in this window.'];
+  lines.push(
+    '',
+    'severity  incidents  acknowledged  resolved  MTTD       MTTA       MTTM       MTTR',
+    ...SEVERITIES.map((s) => {
+      const f = r.response[s];
+      return `${s.padEnd(8)}  ${String(f.incidents).padStart(9)}  ${String(f.acknowledged).padStart(12)}  ${String(f.resolved).padStart(8)}  ${fmt(f.mttdSeconds).padEnd(9)}  ${fmt(f.mttaSeconds).padEnd(9)}  ${fmt(f.mttmSeconds).padEnd(9)}  ${fmt(f.mttrSeconds)}`;
+    }),
+  );
+  if (r.bySeverity.unclassified) lines.push(`unclass.  ${String(r.bySeverity.unclassified).padStart(9)}`);
+  lines.push(
+    '',
+    `status    ${Object.entries(r.byStatus)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(' · ')}`,
+  );
+  lines.push(
+    '',
+    'Top root-cause categories',
+    ...r.topCategories.map((c) => `  ${c.category.padEnd(14)} ${c.incidents}`),
+  );
+  lines.push('', `Repeat incidents${r.repeats.length ? '' : ': none'}`);
+  for (const g of r.repeats)
+    lines.push(
+      `  ${g.by === 'fingerprint' ? 'same alert' : 'same service and cause'} ${g.key}: ${g.incidents.length}× (${g.incidents.join(', ')})`,
+    );
+  lines.push(
+    '',
+    `Action items: ${r.actionItems.open} open (${r.actionItems.overdue} overdue), ${r.actionItems.closed} closed`,
+  );
+  lines.push(
+    '',
+    'MTTD impact start → alert; MTTA, MTTM, MTTR alert → acknowledged, mitigated, resolved (means).',
+  );
+  return lines;
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('response report: incidents by severity, MTTA/MTTR, top causes, repeats, action items')
+    .option('--since <window>', 'how far back: 90m, 24h, 7d, 2w', '7d')
+    .option('--json', 'print JSON')
+    .option('--data-dir <dir>', 'the local data directory', defaultDataDir())
+    .action(async (opts: { since: string; json?: boolean; dataDir: string }) => {
+      parseSince(opts.since); // refuse a bad window before opening anything
+      const report = await withLocalStore(opts.dataDir, (store) =>
+        reportFromStore(store, { since: opts.since }),
+      );
+      process.stdout.write(
+        opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report).join('\n')}\n`,
+      );
+    });
+}
