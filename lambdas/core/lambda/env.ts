@@ -11,8 +11,13 @@ export const ENV = {
   config: 'FIREBREAK_CONFIG',
   /** The incident-response state machine (ingest starts executions, approvals answer tasks). */
   stateMachineArn: 'STATE_MACHINE_ARN',
-  /** Secrets Manager secret holding webhook signing secrets as JSON {pagerduty, alertmanager, grafana}. */
+  /**
+   * Secrets Manager secret holding webhook secrets as JSON {pagerduty, alertmanager, grafana, sns},
+   * each a string or a list of strings during a rotation (lambdas/ingest/secrets.ts).
+   */
   webhookSecretsArn: 'WEBHOOK_SECRETS_ARN',
+  /** Ingestion options as JSON: grouping window, claim lifetimes, allowed SNS topics (lambdas/core/ingest/options.ts). */
+  ingestOptions: 'INGEST_OPTIONS',
   /** Secrets Manager secret holding the key that signs approval links. */
   approvalSecretArn: 'APPROVAL_SECRET_ARN',
   /** Public base URL of the approval endpoint (links in approval requests). */
