@@ -14,7 +14,7 @@ export function registerEval(program: Command): void {
     .argument('<folder>', 'a folder of scenarios (see examples/scenarios)')
     .option('--json', 'print one JSON object: per-scenario results and totals')
     .option('--analyst <analyst>', `offline|claude (default: offline)`, 'offline')
-    .option('--concurrency <n>', 'scenarios run at once', '2')
+    .option('--concurrency <n>', 'scenarios run at once (in one process: overlaps I/O only)', '1')
     .action(async (folder: string, opts: { json?: boolean; analyst: string; concurrency: string }) => {
       if (opts.analyst === 'auto' || !ANALYST_CHOICES.includes(opts.analyst as AnalystChoice)) {
         throw new CliError('--analyst must be offline or claude');

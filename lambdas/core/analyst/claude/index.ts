@@ -54,8 +54,10 @@ export class ClaudeAnalyst implements Analyst {
   }
 
   async triage(ctx: InvestigationContext): Promise<AnalystResult<TriageDecision>> {
-    // The deterministic triage is the baseline the model may refine but not overturn.
-    const baseline = await this.deps.fallback.triage(ctx);
+    // The deterministic triage is the baseline the model may refine but not overturn. It runs beside
+    // the model call, not before it, so it adds nothing to the step's latency.
+    const baseline = this.deps.fallback.triage(ctx);
+    baseline.catch(() => undefined);
     return this.attempt(
       'triage',
       async () => {
@@ -67,11 +69,11 @@ export class ClaudeAnalyst implements Analyst {
           submit: { name: SUBMIT.triage, description: 'Submit the triage decision.', schema: TriageOutput },
           maxSteps: this.options.triageSteps,
         });
-        const { decision, notes } = groundTriage(out.value, baseline.value, ctx);
+        const { decision, notes } = groundTriage(out.value, (await baseline).value, ctx);
         const rationale = notes.length ? `${decision.rationale} (${notes.join('; ')})` : decision.rationale;
         return { value: { ...decision, rationale }, usage: out.usage };
       },
-      async () => baseline,
+      () => baseline,
     );
   }
 
@@ -123,6 +125,9 @@ export class ClaudeAnalyst implements Analyst {
   }
 
   async synthesize(findings: Finding[], ctx: InvestigationContext): Promise<AnalystResult<RootCause>> {
+    // What changed in the window, read while the model thinks: a proposed action is checked against it.
+    const changes = this.deps.evidence.changes({ ...ctx.window });
+    changes.catch(() => undefined);
     return this.attempt(
       'synthesis',
       async () => {
@@ -145,10 +150,10 @@ export class ClaudeAnalyst implements Analyst {
         ]);
         const rc = out.value;
         if (rc.mitigation) {
-          const changes = await this.deps.evidence.changes({ ...ctx.window }).catch((err: unknown) => {
+          const changed = await changes.catch((err: unknown) => {
             throw new ModelStepError('error', `cannot check the proposal: ${String(err)}`, out.usage);
           });
-          const verdict = groundAction(rc.mitigation, ctx, changes);
+          const verdict = groundAction(rc.mitigation, ctx, changed);
           if (!verdict.ok) {
             throw new ModelStepError(
               'ungrounded',
