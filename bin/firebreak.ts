@@ -1,9 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { readDefinitionText } from '../lib/local/definition.js';
 import { toMermaid } from '../statemachines/mermaid.js';
+import { registerApprove } from './commands/approve.js';
 import { asCliError, EXIT } from './commands/common.js';
 import { registerEval } from './commands/eval.js';
 import { registerIncidents } from './commands/incidents.js';
+import { registerPostmortem } from './commands/postmortem.js';
+import { registerReject } from './commands/reject.js';
+import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 
 const program = new Command('firebreak')
@@ -16,6 +20,10 @@ const program = new Command('firebreak')
 registerRun(program);
 registerIncidents(program);
 registerEval(program);
+registerApprove(program);
+registerReject(program);
+registerPostmortem(program);
+registerReport(program);
 program
   .command('graph')
   .description('print the state machine as a Mermaid flowchart')
