@@ -3,13 +3,16 @@
  * stack sets (TABLE_NAME, TOPIC_ARN, FIREBREAK_CONFIG).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { proposeOnlyActions } from '../actions/propose-only.js';
+import { awsActionsFor } from '../actions/wiring.js';
 import { OfflineAnalyst } from '../analyst/offline/index.js';
+import { SecretsManagerKeySource } from '../approval-links.js';
 import { systemClock } from '../clock.js';
 import { parseConfig } from '../config.js';
 import { noEvidence } from '../evidence/unavailable.js';
+import { EmfMetricsSink } from '../metrics/emf.js';
 import { SnsNotifier } from '../notify/sns-notifier.js';
 import type { Ports } from '../ports.js';
 import { DynamoIncidentStore } from '../store/dynamo-store.js';
@@ -29,17 +32,26 @@ export function awsPorts(): Ports {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
   });
   // Partial: AWS evidence adapters (CloudWatch, Logs Insights, CloudTrail) are not wired yet, so the
-  // analyst sees no telemetry in AWS and reports "unknown"; mitigation stays propose-only.
+  // analyst sees no telemetry in AWS and reports "unknown".
   const evidence = noEvidence;
   cached = {
     store: new DynamoIncidentStore(doc, required('TABLE_NAME')),
     notifier: new SnsNotifier(new SNSClient({}), required('TOPIC_ARN')),
     evidence,
     analyst: new OfflineAnalyst(evidence),
-    actions: proposeOnlyActions,
+    // Allow-listed AWS actions for the kinds configuration enables (propose-only when none are).
+    actions: awsActionsFor(config),
     artifacts: { writePostmortem: async () => undefined },
     clock: systemClock,
     config,
+    metrics: new EmfMetricsSink(),
+    approvalLinks:
+      process.env.APPROVAL_BASE_URL && process.env.APPROVAL_SECRET_ARN
+        ? {
+            baseUrl: process.env.APPROVAL_BASE_URL,
+            keys: new SecretsManagerKeySource(new SecretsManagerClient({}), process.env.APPROVAL_SECRET_ARN),
+          }
+        : undefined,
   };
   return cached;
 }
