@@ -15,7 +15,7 @@ import { SimulatedClock } from '../../lambdas/core/clock.js';
 import { type FirebreakConfig, parseConfig } from '../../lambdas/core/config.js';
 import { describeIssues, ValidationError } from '../../lambdas/core/errors.js';
 import { noEvidence } from '../../lambdas/core/evidence/unavailable.js';
-import { openIncident } from '../../lambdas/core/incidents/open.js';
+import { loadIncident, openIncident } from '../../lambdas/core/incidents/open.js';
 import { ACTION_KINDS, type AlertSource, type NormalizedAlert } from '../../lambdas/core/model.js';
 import {
   ConsoleNotifier,
@@ -24,7 +24,7 @@ import {
   OutboxNotifier,
 } from '../../lambdas/core/notify/local-notifiers.js';
 import { describeAction } from '../../lambdas/core/notify/messages.js';
-import type { Analyst, Evidence, Notifier, Ports } from '../../lambdas/core/ports.js';
+import type { Analyst, Evidence, IncidentStore, Notifier, Ports } from '../../lambdas/core/ports.js';
 import { durations } from '../../lambdas/core/postmortem/template.js';
 import { ScenarioEnvironment } from '../../lambdas/core/scenario/environment.js';
 import { looksLikeScenario, Scenario } from '../../lambdas/core/scenario/schema.js';
@@ -47,6 +47,10 @@ export interface RunOptions {
   /** State name → message: that Task throws instead of running. For failure drills and tests. */
   faults?: Record<string, string>;
   ask?: (question: string) => Promise<boolean>;
+  /** Run the flow for an incident that ingestion already opened (`firebreak ingest`, `serve`). */
+  incidentId?: string;
+  /** A store the caller holds open (`firebreak serve`); without it the run opens the data directory's. */
+  store?: IncidentStore;
 }
 
 export interface RunSummary {
@@ -143,9 +147,9 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
   const progress = opts.progress ? new Progress(opts.progress) : undefined;
   const clock = new SimulatedClock(prepared.startAt);
   const config: FirebreakConfig = parseConfig({ enabledActions: [...ACTION_KINDS], ...opts.config });
-  const db = await startEmbeddedDynamoDB({ path: join(opts.dataDir, 'db') });
+  const db = opts.store ? undefined : await startEmbeddedDynamoDB({ path: join(opts.dataDir, 'db') });
   try {
-    const store = new DynamoIncidentStore(db.doc, db.tableName);
+    const store = db ? new DynamoIncidentStore(db.doc, db.tableName) : (opts.store as IncidentStore);
     const environment = prepared.scenario
       ? new ScenarioEnvironment(prepared.scenario, clock, prepared.startAt.toISOString())
       : undefined;
@@ -172,13 +176,13 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
       config,
     };
 
-    const opened = await openIncident(ports, prepared.alerts, {
-      catalog: await evidence.services(),
-      dedup: false,
-    });
-    const incidentId = opened.incident.id;
+    const opened = opts.incidentId
+      ? await loadIncident(store, opts.incidentId)
+      : (await openIncident(ports, prepared.alerts, { catalog: await evidence.services(), dedup: false }))
+          .incident;
+    const incidentId = opened.id;
     const executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${incidentId}`;
-    progress?.raw(`Firebreak — ${opened.incident.title} → ${incidentId}`);
+    progress?.raw(`Firebreak — ${opened.title} → ${incidentId}`);
 
     const text = readDefinitionText();
     const tasks = taskMap(text);
@@ -330,6 +334,6 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
       wallSeconds: Math.round((Date.now() - wallStart) / 10) / 100,
     };
   } finally {
-    await db.close();
+    await db?.close();
   }
 }
