@@ -4,7 +4,7 @@
  * (IAM, no key) — otherwise the offline analyst. Claude always carries the offline analyst as the
  * fallback for each step.
  */
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ValidationError } from '../errors.js';
 import { ENV } from '../lambda/env.js';
 import type { Analyst, AnalystResult, Evidence } from '../ports.js';
@@ -137,12 +137,16 @@ export class DeferredAnalyst implements Analyst {
     (await this.resolve()).analyst.writePostmortem?.(incident, timeline);
 }
 
-/** For the Lambda wiring: the analyst the environment asks for, over the AWS evidence. */
+/**
+ * For the Lambda wiring: the analyst the environment asks for, over the AWS evidence. The Secrets
+ * Manager client is made on first use unless one is given (tests give a mocked one).
+ */
 export function awsAnalyst(
   evidence: Evidence,
-  deps: { env?: Env; secrets: () => SecretsManagerClient },
+  deps: { env?: Env; secrets?: () => SecretsManagerClient } = {},
 ): Analyst {
   const env = deps.env ?? process.env;
+  const secrets = deps.secrets ?? (() => new SecretsManagerClient({}));
   const settings = modelSettings(env);
   const offline = new OfflineAnalyst(evidence);
   if (settings.provider === 'bedrock') {
@@ -155,7 +159,7 @@ export function awsAnalyst(
   const secretArn = env[ENV.anthropicSecretArn];
   if (!secretArn) return offline;
   return new DeferredAnalyst(async () => {
-    const out = await deps.secrets().send(new GetSecretValueCommand({ SecretId: secretArn }));
+    const out = await secrets().send(new GetSecretValueCommand({ SecretId: secretArn }));
     const apiKey = keyFromSecret(out.SecretString);
     if (!apiKey) return offline;
     return claude(anthropicClient({ apiKey, baseURL: settings.baseURL }), evidence, settings.options);

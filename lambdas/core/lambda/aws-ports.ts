@@ -2,16 +2,21 @@
  * Ports for a phase running in Lambda: built once per cold start from the environment the CDK
  * stack sets (TABLE_NAME, TOPIC_ARN, FIREBREAK_CONFIG).
  */
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsActionsFor } from '../actions/wiring.js';
-import { OfflineAnalyst } from '../analyst/offline/index.js';
+import { awsAnalyst } from '../analyst/select.js';
 import { SecretsManagerKeySource } from '../approval-links.js';
 import { systemClock } from '../clock.js';
 import { parseConfig } from '../config.js';
-import { noEvidence } from '../evidence/unavailable.js';
+import { parseCatalog } from '../evidence/aws/catalog.js';
+import { AwsEvidence } from '../evidence/aws/index.js';
+import { tolerantEvidence } from '../evidence/aws/tolerant.js';
 import { EmfMetricsSink } from '../metrics/emf.js';
 import { SnsNotifier } from '../notify/sns-notifier.js';
 import type { Ports } from '../ports.js';
@@ -31,14 +36,26 @@ export function awsPorts(): Ports {
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
   });
-  // Partial: AWS evidence adapters (CloudWatch, Logs Insights, CloudTrail) are not wired yet, so the
-  // analyst sees no telemetry in AWS and reports "unknown".
-  const evidence = noEvidence;
+  // Telemetry from CloudWatch, Logs Insights and CloudTrail, scoped by the service catalog
+  // (FIREBREAK_CATALOG); a source that cannot be read answers empty and is logged, never fatal.
+  const evidence = tolerantEvidence(
+    new AwsEvidence({
+      cloudwatch: new CloudWatchClient({}),
+      logs: new CloudWatchLogsClient({}),
+      cloudtrail: new CloudTrailClient({}),
+      catalog: parseCatalog(process.env.FIREBREAK_CATALOG),
+    }),
+    (question, err) =>
+      console.warn(
+        JSON.stringify({ level: 'WARN', message: `evidence: ${question} unavailable`, error: String(err) }),
+      ),
+  );
   cached = {
     store: new DynamoIncidentStore(doc, required('TABLE_NAME')),
     notifier: new SnsNotifier(new SNSClient({}), required('TOPIC_ARN')),
     evidence,
-    analyst: new OfflineAnalyst(evidence),
+    // Claude when ANTHROPIC_SECRET_ARN holds a key (or MODEL_PROVIDER=bedrock), the offline analyst otherwise.
+    analyst: awsAnalyst(evidence),
     // Allow-listed AWS actions for the kinds configuration enables (propose-only when none are).
     actions: awsActionsFor(config),
     artifacts: { writePostmortem: async () => undefined },
