@@ -28,8 +28,10 @@ export async function checkRecovery(input: z.infer<typeof CheckRecoveryInput>, p
   const since = minutesSince(incident.declaredAt ?? incident.detectedAt, now);
   const dueTier = policy.escalation.filter((t) => t.afterMinutes <= since).length;
   const lastUpdate = monitor.lastUpdateAt ?? incident.declaredAt ?? incident.detectedAt;
+  // Due at the check nearest the promised time: never more than half a check interval late.
   const updateDue =
-    policy.updateCadenceSeconds > 0 && minutesSince(lastUpdate, now) * 60 >= policy.updateCadenceSeconds;
+    policy.updateCadenceSeconds > 0 &&
+    minutesSince(lastUpdate, now) * 60 >= policy.updateCadenceSeconds - ports.config.checkIntervalSeconds / 2;
   const recovering = healthyChecks > 0;
 
   let next: NonNullable<Monitor['next']> = 'wait';

@@ -3,7 +3,7 @@ import { escalationAudience, policyFor } from '../core/config.js';
 import { loadIncident } from '../core/incidents/open.js';
 import type { Audience, Incident } from '../core/model.js';
 import { describeAction } from '../core/notify/messages.js';
-import { notifyAudiences } from '../core/notify/notify.js';
+import { nextUpdateAt, notifyAudiences } from '../core/notify/notify.js';
 import { IncidentId } from '../core/phase-io.js';
 import type { Ports } from '../core/ports.js';
 import { record } from '../core/timeline.js';
@@ -79,9 +79,7 @@ export async function escalate(input: z.infer<typeof EscalateInput>, ports: Port
       tier,
       paged: audience,
       reason,
-      nextUpdateAt: policy.updateCadenceSeconds
-        ? new Date(now.getTime() + policy.updateCadenceSeconds * 1000).toISOString()
-        : undefined,
+      nextUpdateAt: nextUpdateAt(updated, policy.updateCadenceSeconds, now),
     },
     { once: `escalation-t${tier}` },
   );

@@ -5,7 +5,7 @@ import { loadIncident } from '../core/incidents/open.js';
 import { isEnabled, needsApproval, sameAction } from '../core/mitigation/allow-list.js';
 import { MitigationAction } from '../core/model.js';
 import { describeAction } from '../core/notify/messages.js';
-import { notifyAudiences } from '../core/notify/notify.js';
+import { nextUpdateAt, notifyAudiences } from '../core/notify/notify.js';
 import { IncidentId } from '../core/phase-io.js';
 import type { Ports } from '../core/ports.js';
 import { record } from '../core/timeline.js';
@@ -67,6 +67,7 @@ export async function mitigate(input: z.infer<typeof MitigateInput>, ports: Port
       actionStatus: status,
       actionPreview: outcome.detail,
       reason: status === 'failed' ? outcome.detail : undefined,
+      nextUpdateAt: nextUpdateAt(updated, policy.updateCadenceSeconds, ports.clock.now()),
     },
     { once: `mitigation-${status}` },
   );

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { policyFor } from '../core/config.js';
 import { loadIncident } from '../core/incidents/open.js';
 import { planMitigation as plan } from '../core/mitigation/plan.js';
 import { describeAction } from '../core/notify/messages.js';
-import { notifyAudiences } from '../core/notify/notify.js';
+import { nextUpdateAt, notifyAudiences } from '../core/notify/notify.js';
 import { IncidentId } from '../core/phase-io.js';
 import type { Ports } from '../core/ports.js';
 import { record } from '../core/timeline.js';
@@ -43,7 +44,16 @@ export async function planMitigation(input: z.infer<typeof PlanMitigationInput>,
       'mitigation-proposed',
       updated,
       ['oncall'],
-      { action: result.action, actionStatus: 'proposed', reason: result.reason },
+      {
+        action: result.action,
+        actionStatus: 'proposed',
+        reason: result.reason,
+        nextUpdateAt: nextUpdateAt(
+          updated,
+          policyFor(ports.config, updated.severity ?? 'SEV3').updateCadenceSeconds,
+          ports.clock.now(),
+        ),
+      },
       { once: 'mitigation-proposed' },
     );
     return { proposed: true, action: result.action, next: result.next, reason: result.reason };

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { openApproval } from '../core/approval.js';
 import { approvalLinks } from '../core/approval-links.js';
+import { policyFor } from '../core/config.js';
 import { ValidationError } from '../core/errors.js';
 import { loadIncident } from '../core/incidents/open.js';
 import { sameAction } from '../core/mitigation/allow-list.js';
 import { MitigationAction } from '../core/model.js';
 import { describeAction } from '../core/notify/messages.js';
-import { notifyAudiences } from '../core/notify/notify.js';
+import { nextUpdateAt, notifyAudiences } from '../core/notify/notify.js';
 import { IncidentId } from '../core/phase-io.js';
 import type { Ports } from '../core/ports.js';
 import { record } from '../core/timeline.js';
@@ -61,6 +62,11 @@ export async function requestApproval(input: z.infer<typeof RequestApprovalInput
     approvalLinks: links,
     approvalInstructions: `firebreak approve ${incident.id} [--by NAME]  or  firebreak reject ${incident.id} [--reason TEXT]`,
     approvalExpiresAt: links ? linkExpiry : expiresAt,
+    nextUpdateAt: nextUpdateAt(
+      incident,
+      policyFor(ports.config, incident.severity ?? 'SEV3').updateCadenceSeconds,
+      ports.clock.now(),
+    ),
   });
   return { requested: true, expiresAt };
 }

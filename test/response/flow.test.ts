@@ -46,6 +46,7 @@ describe('incident commander routes', () => {
     expect(request.body).toMatch(/Action: +rollback on payments-api/);
     expect(request.body).toMatch(/Parameters: +toVersion=v41/);
     expect(request.body).toContain(`firebreak approve ${incident.id}`);
+    expect(request.body).toMatch(/NEXT UPDATE\nBy 09:45 UTC/); // the SEV1 cadence, counted from the declaration
     // The update says what changed since the declaration, and when the next one comes.
     const update = messages.find(
       (m) => m.kind === 'status-update' && m.audience === 'oncall',

@@ -128,6 +128,11 @@ function impactLine(incident: Incident, ctx: MessageContext): string {
 function doing(incident: Incident, ctx: MessageContext): string {
   const action = ctx.action ?? incident.mitigation?.action;
   const status = ctx.actionStatus ?? incident.mitigation?.status;
+  if (incident.status === 'RESOLVED') {
+    return action && status === 'applied'
+      ? `Nothing further: the service recovered after ${describeAction(action)}. Follow-ups come from the postmortem.`
+      : 'Nothing further: the service recovered. Follow-ups come from the postmortem.';
+  }
   if (!action) return 'Investigating; no mitigation chosen yet. Watching the alarm for recovery.';
   const what = describeAction(action);
   switch (status) {
@@ -187,7 +192,7 @@ function headline(kind: MessageKind, i: Incident, ctx: MessageContext, now: stri
   const elapsed = minutesSince(i.declaredAt ?? i.detectedAt, now);
   switch (kind) {
     case 'declared':
-      return `We have declared a ${i.severity} incident: ${title}. Detected at ${clockTime(i.detectedAt)}. Firebreak is coordinating the response; this thread carries every update.`;
+      return `We have declared a ${i.severity} incident: ${title}. Detected at ${clockTime(i.detectedAt)}. Firebreak is running the automated response; every update follows in this thread.`;
     case 'status-update':
       return `${i.severity} ${title} is ${i.status === 'MITIGATED' ? 'mitigated and being watched for recovery' : 'still open'}${elapsed !== undefined ? `, ${elapsed} min since declaration` : ''}.`;
     case 'approval-request':
@@ -203,7 +208,7 @@ function headline(kind: MessageKind, i: Incident, ctx: MessageContext, now: stri
     case 'escalation':
       return `Escalating ${i.id} to tier ${ctx.tier ?? i.escalationTier}${ctx.paged ? ` (${ctx.paged})` : ''}: ${oneLine(ctx.reason ?? 'not recovered yet', 300)}. Please join the response.`;
     case 'all-clear':
-      return `All clear: ${title} is resolved at ${clockTime(i.resolvedAt ?? now)}${minutesSince(i.detectedAt, i.resolvedAt ?? now) !== undefined ? `, ${minutesSince(i.detectedAt, i.resolvedAt ?? now)} min after detection` : ''}. The service has been healthy for consecutive checks. A blameless postmortem follows.`;
+      return `All clear: ${title} was resolved at ${clockTime(i.resolvedAt ?? now)}, ${minutesSince(i.detectedAt, i.resolvedAt ?? now)} min after detection. The service stayed healthy across consecutive recovery checks. A blameless postmortem follows.`;
     case 'automation-failure':
       return `Firebreak's automation stopped on ${i.id}${ctx.reason ? ` (${oneLine(ctx.reason, 200)})` : ''}. Respond manually: the incident stays open and nothing further runs on its own.`;
     case 'handoff':

@@ -5,6 +5,17 @@ import type { IncidentStore, MessageKind, Notifier } from '../ports.js';
 import { record } from '../timeline.js';
 import { composeMessage, type MessageContext } from './messages.js';
 
+/**
+ * When the next scheduled update goes out: the monitor loop sends one every cadence after the
+ * declaration, so messages in between can promise the same time. Undefined when none is scheduled.
+ */
+export function nextUpdateAt(incident: Incident, cadenceSeconds: number, now: Date): string | undefined {
+  if (!cadenceSeconds || incident.status === 'RESOLVED') return undefined;
+  const start = new Date(incident.declaredAt ?? incident.detectedAt).getTime();
+  const periods = Math.max(1, Math.ceil((now.getTime() - start) / (cadenceSeconds * 1000)));
+  return new Date(start + periods * cadenceSeconds * 1000).toISOString();
+}
+
 /** The links every message carries: the incident console (with the id) and the runbooks. */
 export function incidentLinks(config: FirebreakConfig | undefined, incidentId: string): string[] {
   const links: string[] = [];
