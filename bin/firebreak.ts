@@ -5,10 +5,12 @@ import { registerApprove } from './commands/approve.js';
 import { asCliError, EXIT } from './commands/common.js';
 import { registerEval } from './commands/eval.js';
 import { registerIncidents } from './commands/incidents.js';
+import { registerIngest } from './commands/ingest.js';
 import { registerPostmortem } from './commands/postmortem.js';
 import { registerReject } from './commands/reject.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
+import { registerServe } from './commands/serve.js';
 
 const program = new Command('firebreak')
   .description(
@@ -18,6 +20,8 @@ const program = new Command('firebreak')
   .showHelpAfterError(false);
 
 registerRun(program);
+registerIngest(program);
+registerServe(program);
 registerIncidents(program);
 registerEval(program);
 registerApprove(program);

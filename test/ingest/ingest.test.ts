@@ -190,6 +190,19 @@ describe('resolutions, acknowledgements and notes', () => {
     expect(again.incidentId).not.toBe(opened.incidentId);
   });
 
+  it('never lets a late redelivery of the event that opened a closed incident open another', async () => {
+    const alarm = fresh('alarm');
+    const service = fresh('svc');
+    const first = evt({ id: fresh('evt'), alarm, service });
+    const opened = await deliver(container(), first);
+    await deliver(container(), evt({ id: fresh('evt'), alarm, state: 'OK', at: clock.now().toISOString() }));
+    expect((await store.get(opened.incidentId as string))?.status).toBe('RESOLVED');
+    const late = await deliver(container(), first);
+    expect(late).toMatchObject({ decision: 'ignore', incidentId: opened.incidentId });
+    expect(await store.dedupClaim(`cloudwatch:210987654321:eu-west-1:${alarm}`)).toBeUndefined();
+    expect(await store.dedupClaim(`svc:${service}`)).toBeUndefined();
+  });
+
   it('only records a recovery while other alerts of the incident still fire', async () => {
     const service = fresh('svc');
     const [a, b] = [fresh('a'), fresh('b')];

@@ -35,6 +35,7 @@ export async function openIncident(
     claimHours: opts.claimHours ?? 24,
     claimLeaseSeconds: 60,
     routeCacheMs: 0,
+    replayKeepHours: 7 * 24,
   });
   const route = await router.route(primary, service);
   const rest = alerts.filter((a) => a !== primary);

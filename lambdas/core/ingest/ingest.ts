@@ -136,14 +136,11 @@ export class Ingestor {
       return { ...this.redelivery(alert, incident.id), routed: incident };
     }
     this.linked.add(identity(alert), incident.id);
-    const updated = await this.recorder.record(
-      incident.id,
-      route.via === 'fingerprint' ? 'repeat' : 'grouped',
-      alert,
-    );
+    const kind = route.via === 'group' || route.via === 'delivery' ? 'grouped' : 'repeat';
+    const updated = await this.recorder.record(incident.id, kind, alert);
     this.router.remember(alert.fingerprint, updated);
     const why =
-      route.via === 'fingerprint'
+      kind === 'repeat'
         ? `${alert.fingerprint} already has open incident ${incident.id}`
         : route.via === 'group'
           ? `related alert of service ${service} within the ${this.deps.options.groupWindowMinutes}-minute window of ${incident.id}`

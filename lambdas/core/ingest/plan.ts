@@ -11,6 +11,7 @@ import { stillFiring } from './ingest.js';
 import { intentOf, noteReason } from './intent.js';
 import type { IngestOptions } from './options.js';
 import { type AlertOutcome, type IngestResult, summarize } from './outcome.js';
+import { eventKey } from './router.js';
 
 interface PlanDeps {
   /** Absent when there is no store yet (a fresh data directory): everything is new. */
@@ -96,6 +97,16 @@ export async function planIngest(deps: PlanDeps, delivery: NormalizedDelivery): 
         incidentId: group.id,
         decision: 'join',
         reason: `related alert of service ${service} within the grouping window of ${group.id}`,
+      });
+      continue;
+    }
+    const earlier = await deps.store?.dedupClaim(eventKey(alert));
+    if (earlier) {
+      outcomes.push({
+        alert,
+        incidentId: earlier.incidentId,
+        decision: 'ignore',
+        reason: `redelivery: this event already opened ${earlier.incidentId}`,
       });
       continue;
     }

@@ -23,11 +23,16 @@ export interface Route {
   incident: Incident;
   /** True only for the call whose alert opened the incident. */
   created: boolean;
-  /** How the alert found its incident: its own fingerprint, its service's window, its delivery, or new. */
-  via: 'fingerprint' | 'group' | 'delivery' | 'new';
+  /**
+   * How the alert found its incident: its own fingerprint, its service's window, its delivery, a new
+   * one — or `replay`: the alert is the very event that opened an earlier (possibly closed) incident.
+   */
+  via: 'fingerprint' | 'group' | 'delivery' | 'new' | 'replay';
 }
 
 const ATTEMPTS = 4;
+/** The dedup slot remembering which incident an event opened: `DEDUP#event:<source>#<event id>`. */
+export const eventKey = (a: NormalizedAlert) => `event:${a.source}#${a.sourceEventId}`;
 const isOpen = (incident: Incident | undefined): incident is Incident =>
   !!incident && OPEN_STATUSES.includes(incident.status);
 
@@ -39,7 +44,7 @@ export class Router {
     private readonly deps: { store: IncidentStore; clock: Clock },
     private readonly opts: Pick<
       IngestOptions,
-      'groupWindowMinutes' | 'claimHours' | 'claimLeaseSeconds' | 'routeCacheMs'
+      'groupWindowMinutes' | 'claimHours' | 'claimLeaseSeconds' | 'routeCacheMs' | 'replayKeepHours'
     >,
   ) {}
 
@@ -121,6 +126,17 @@ export class Router {
         if (grouping) await store.releaseServiceWindow(service, id);
         continue;
       }
+      // The event that opens an incident is remembered for days, so its redelivery after that
+      // incident closed cannot open another.
+      const first = await store.claimFingerprint(eventKey(alert), id, this.eventExpiry());
+      if (!first.claimed) {
+        await store.releaseFingerprint(alert.fingerprint, id);
+        if (grouping) await store.releaseServiceWindow(service, id);
+        const earlier = await store.get(first.incidentId);
+        if (earlier) return { incident: earlier, created: false, via: 'replay' };
+        await store.releaseFingerprint(eventKey(alert), first.incidentId); // its incident never appeared
+        continue;
+      }
       const incident = await createIncident(this.deps, id, [alert], service);
       return { incident, created: true, via: 'new' };
     }
@@ -142,6 +158,10 @@ export class Router {
       if (wait > 1280) throw new TransientError(`incident ${claim.incidentId} is still being opened; retry`);
       await sleep(wait);
     }
+  }
+
+  private eventExpiry(): Date {
+    return new Date(this.deps.clock.now().getTime() + this.opts.replayKeepHours * 3_600_000);
   }
 
   private claimExpiry(): Date {
