@@ -22,7 +22,7 @@ import type { IncidentStore, TaskAnswerer } from '../../lambdas/core/ports.js';
 import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
 import { awaitInboxResult, dropDecision, runIsWaiting } from '../../lib/local/approval-gate.js';
 import { withLocalStore } from '../../lib/local/embedded-dynamodb.js';
-import { CliError, defaultDataDir, EXIT } from './common.js';
+import { asCliError, CliError, defaultDataDir, EXIT } from './common.js';
 
 export interface DecisionArgs {
   incidentId: string;
@@ -135,11 +135,21 @@ export async function runDecision(
     const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region }), {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
     });
-    message = await decideInAws(args, {
-      store: new DynamoIncidentStore(doc, opts.table),
-      answerer: new SfnTaskAnswerer(new SFNClient({ region })),
-      stateMachineArn: opts.stateMachineArn,
-    });
+    try {
+      message = await decideInAws(args, {
+        store: new DynamoIncidentStore(doc, opts.table),
+        answerer: new SfnTaskAnswerer(new SFNClient({ region })),
+        stateMachineArn: opts.stateMachineArn,
+      });
+    } catch (err) {
+      if (asCliError(err)) throw err;
+      // Credentials, region, a missing table: one line, not a stack trace.
+      const e = err as Error;
+      throw new CliError(
+        `the request to AWS failed: ${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`,
+        EXIT.failed,
+      );
+    }
   } else {
     message = await decideLocally(args, opts.dataDir);
   }
