@@ -38,7 +38,17 @@ export function normalizeDelivery(
         : 'unknown alert shape: not a CloudWatch (EventBridge, SNS, alarm action), PagerDuty V3, Alertmanager, Grafana or manual alert',
     );
   }
-  const at = opts.receivedAt;
+  try {
+    return bySource(source, payload, opts.receivedAt);
+  } catch (err) {
+    // Sent to the wrong endpoint, a shape we recognise says more than the schema's complaint.
+    const known = err instanceof ValidationError ? unsupportedShape(payload) : undefined;
+    if (known) throw new ValidationError(`unsupported payload: ${known}`);
+    throw err;
+  }
+}
+
+function bySource(source: AlertSource, payload: Record<string, unknown>, at: string): NormalizedDelivery {
   const one = (alerts: NormalizedAlert[]): NormalizedDelivery => ({ source, alerts, notes: [] });
   switch (source) {
     case 'cloudwatch-eventbridge':
