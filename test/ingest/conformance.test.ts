@@ -117,7 +117,7 @@ if (!present) {
           continue;
         }
         expect(delivery.alerts.length).toBeGreaterThan(0);
-        delivery.alerts.forEach((a, i) => checkAlert(name, payload, a, i));
+        for (const [i, a] of delivery.alerts.entries()) checkAlert(name, payload, a, i);
       }
     });
   });
