@@ -21,6 +21,7 @@ import { EmfMetricsSink } from '../metrics/emf.js';
 import { SnsNotifier } from '../notify/sns-notifier.js';
 import type { Ports } from '../ports.js';
 import { DynamoIncidentStore } from '../store/dynamo-store.js';
+import { tracer } from './middleware.js';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -33,7 +34,7 @@ let cached: Ports | undefined;
 export function awsPorts(): Ports {
   if (cached) return cached;
   const config = parseConfig(process.env.FIREBREAK_CONFIG ? JSON.parse(process.env.FIREBREAK_CONFIG) : {});
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  const doc = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
   });
   // Telemetry from CloudWatch, Logs Insights and CloudTrail, scoped by the service catalog
@@ -52,12 +53,12 @@ export function awsPorts(): Ports {
   );
   cached = {
     store: new DynamoIncidentStore(doc, required('TABLE_NAME')),
-    notifier: new SnsNotifier(new SNSClient({}), required('TOPIC_ARN')),
+    notifier: new SnsNotifier(tracer.captureAWSv3Client(new SNSClient({})), required('TOPIC_ARN')),
     evidence,
     // Claude when ANTHROPIC_SECRET_ARN holds a key (or MODEL_PROVIDER=bedrock), the offline analyst otherwise.
     analyst: awsAnalyst(evidence),
     // Allow-listed AWS actions for the kinds configuration enables (propose-only when none are).
-    actions: awsActionsFor(config),
+    actions: awsActionsFor(config, (client) => tracer.captureAWSv3Client(client as never) as typeof client),
     artifacts: { writePostmortem: async () => undefined },
     clock: systemClock,
     config,
@@ -66,7 +67,10 @@ export function awsPorts(): Ports {
       process.env.APPROVAL_BASE_URL && process.env.APPROVAL_SECRET_ARN
         ? {
             baseUrl: process.env.APPROVAL_BASE_URL,
-            keys: new SecretsManagerKeySource(new SecretsManagerClient({}), process.env.APPROVAL_SECRET_ARN),
+            keys: new SecretsManagerKeySource(
+              tracer.captureAWSv3Client(new SecretsManagerClient({})),
+              process.env.APPROVAL_SECRET_ARN,
+            ),
           }
         : undefined,
   };

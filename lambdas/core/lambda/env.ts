@@ -9,6 +9,8 @@ export const ENV = {
   topicArn: 'TOPIC_ARN',
   /** FirebreakConfig as JSON (lambdas/core/config.ts). */
   config: 'FIREBREAK_CONFIG',
+  /** The service catalog as JSON (lambdas/core/evidence/aws/catalog.ts): services, metrics, log groups. */
+  catalog: 'FIREBREAK_CATALOG',
   /** The incident-response state machine (ingest starts executions, approvals answer tasks). */
   stateMachineArn: 'STATE_MACHINE_ARN',
   /**

@@ -1,11 +1,19 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { z } from 'zod';
 import type { Ports } from '../ports.js';
 import { awsPorts } from './aws-ports.js';
-import { transientErrors, zodInput } from './middleware.js';
+import { correlate, logger, metrics, phaseOutcome, tracer, transientErrors, zodInput } from './middleware.js';
 
 /**
- * The whole of a phase's Lambda: validate the payload, wire the AWS ports, call the phase.
+ * The whole of a phase's Lambda: Powertools logging, tracing and metrics around it; validate the
+ * payload, wire the AWS ports, call the phase.
+ *
+ * Order matters: middy runs `before` in order and `after`/`onError` in reverse, so the outcome
+ * metric is added before logMetrics flushes, and a fault is renamed TransientError before anything
+ * records it.
  *
  * @example
  * export const handler = phaseHandler(TriageInput, triage);
@@ -15,8 +23,16 @@ export function phaseHandler<S extends z.ZodType, R>(
   phase: (input: z.infer<S>, ports: Ports) => Promise<R>,
   ports: () => Ports = awsPorts,
 ) {
-  return middy<z.infer<S>, R>()
-    .use(zodInput(schema))
-    .use(transientErrors())
-    .handler((event) => phase(event, ports()));
+  return (
+    middy<z.infer<S>, R>()
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      // Responses carry incident data and can be large; traces keep timings, not payloads.
+      .use(captureLambdaHandler(tracer, { captureResponse: false }))
+      .use(logMetrics(metrics, { captureColdStartMetric: true }))
+      .use(phaseOutcome())
+      .use(zodInput(schema))
+      .use(correlate())
+      .use(transientErrors())
+      .handler((event) => phase(event, ports()))
+  );
 }
