@@ -298,6 +298,20 @@ describe('Claude triage', () => {
   });
 });
 
+describe('Claude triage fallback', () => {
+  it('answers with the deterministic triage on a refusal and says why', async () => {
+    const { analyst, ctx, offline } = await setup(() => ({ content: [], stop_reason: 'refusal' }));
+    const result = await analyst.triage(ctx);
+    const baseline = (await offline.triage(ctx)).value;
+    expect(result.degraded).toBe(true);
+    expect(result.value.severity).toBe(baseline.severity);
+    expect(result.value.specialists).toEqual(baseline.specialists);
+    expect(result.value.rationale).toBe(
+      `${baseline.rationale} (model step failed: refusal: the model declined to answer)`,
+    );
+  });
+});
+
 describe('Claude synthesis', () => {
   it('uses the strong model and keeps a rollback the evidence supports', async () => {
     const { analyst, ctx, server } = await setup(scriptedModel());
@@ -338,7 +352,12 @@ describe('Claude synthesis', () => {
     const result = await analyst.synthesize([], ctx);
     expect(result.degraded).toBe(true);
     expect(degraded[0].reason).toBe('ungrounded');
-    expect(result.value).toEqual((await offline.synthesize([], ctx)).value);
+    const { ruledOut, ...rest } = result.value;
+    const { ruledOut: expectedRuledOut, ...expectedRest } = (await offline.synthesize([], ctx)).value;
+    expect(rest).toEqual(expectedRest);
+    expect(ruledOut.slice(0, -1)).toEqual(expectedRuledOut);
+    expect(ruledOut.at(-1)).toMatch(/^model synthesis set aside \(ungrounded: /);
+    expect(ruledOut.at(-1)).toContain(mitigation.target);
   });
 });
 

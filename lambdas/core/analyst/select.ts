@@ -147,6 +147,19 @@ export function awsAnalyst(
 ): Analyst {
   const env = deps.env ?? process.env;
   const secrets = deps.secrets ?? (() => new SecretsManagerClient({}));
+  // Every fallback goes to the function's log as well as onto the timeline.
+  const hooks: Pick<ClaudeAnalystDeps, 'onDegraded'> = {
+    onDegraded: (d) =>
+      console.warn(
+        JSON.stringify({
+          level: 'WARN',
+          message: 'analyst step degraded',
+          step: d.step,
+          reason: d.reason,
+          detail: d.message,
+        }),
+      ),
+  };
   const settings = modelSettings(env);
   const offline = new OfflineAnalyst(evidence);
   if (settings.provider === 'bedrock') {
@@ -154,6 +167,7 @@ export function awsAnalyst(
       bedrockClient({ region: env.AWS_REGION, baseURL: settings.baseURL }),
       evidence,
       settings.options,
+      hooks,
     );
   }
   const secretArn = env[ENV.anthropicSecretArn];
@@ -162,6 +176,6 @@ export function awsAnalyst(
     const out = await secrets().send(new GetSecretValueCommand({ SecretId: secretArn }));
     const apiKey = keyFromSecret(out.SecretString);
     if (!apiKey) return offline;
-    return claude(anthropicClient({ apiKey, baseURL: settings.baseURL }), evidence, settings.options);
+    return claude(anthropicClient({ apiKey, baseURL: settings.baseURL }), evidence, settings.options, hooks);
   }, offline);
 }

@@ -81,7 +81,7 @@ export function groundAction(
       if (v !== undefined && !versions.has(String(v))) {
         return {
           ok: false,
-          reason: `rollback ${key}=${String(v).slice(0, 40)} is not a version in the evidence`,
+          reason: `rollback of ${action.target}: ${key}=${String(v).slice(0, 40)} is not a version the evidence shows for it`,
         };
       }
     }

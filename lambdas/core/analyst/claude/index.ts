@@ -73,7 +73,13 @@ export class ClaudeAnalyst implements Analyst {
         const rationale = notes.length ? `${decision.rationale} (${notes.join('; ')})` : decision.rationale;
         return { value: { ...decision, rationale }, usage: out.usage };
       },
-      () => baseline,
+      async (reason) => {
+        const fb = await baseline;
+        return {
+          ...fb,
+          value: { ...fb.value, rationale: `${fb.value.rationale} (model step failed: ${reason})` },
+        };
+      },
     );
   }
 
@@ -165,7 +171,14 @@ export class ClaudeAnalyst implements Analyst {
         const value: RootCause = { ...rc, evidence: knownIds(rc.evidence, known), degraded: false };
         return { value, usage: out.usage };
       },
-      () => this.deps.fallback.synthesize(findings, ctx),
+      async (reason) => {
+        // The model's conclusion was an alternative too: say why it was set aside.
+        const fb = await this.deps.fallback.synthesize(findings, ctx);
+        return {
+          ...fb,
+          value: { ...fb.value, ruledOut: [...fb.value.ruledOut, `model synthesis set aside (${reason})`] },
+        };
+      },
     );
   }
 
