@@ -209,7 +209,9 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
         const result = await phase.run(parsed.data, ports);
         if (task.waitForTaskToken) {
           const action = (parsed.data as { action: Parameters<typeof describeAction>[0] }).action;
-          return (await awaitDecision(ports, incidentId, action, opts.approve, opts.ask)) as never;
+          return (await awaitDecision(ports, incidentId, action, opts.approve, opts.ask, {
+            dataDir: opts.dataDir,
+          })) as never;
         }
         return JSON.parse(JSON.stringify(result ?? {})) as never;
       };
