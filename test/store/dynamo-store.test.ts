@@ -117,6 +117,17 @@ describe('DynamoIncidentStore on dynalite', () => {
     expect(resolved.every((x) => x.status === 'RESOLVED')).toBe(true);
   });
 
+  it('pages through the index to honour the limit, newest first', async () => {
+    const ids: string[] = [];
+    for (let k = 0; k < 7; k++) {
+      const i = incident({ status: 'CANCELLED', detectedAt: `2026-11-22T0${k}:00:00.000Z` });
+      ids.push(i.id);
+      await store.create(i);
+    }
+    const newest = await store.list({ statuses: ['CANCELLED'], limit: 5 });
+    expect(newest.map((i) => i.id)).toEqual(ids.slice(2).reverse());
+  });
+
   it('lets exactly one of many concurrent claims hold a fingerprint, until released', async () => {
     const expires = new Date(Date.now() + 3_600_000);
     const claims = await Promise.all(

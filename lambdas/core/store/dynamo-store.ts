@@ -169,26 +169,34 @@ export class DynamoIncidentStore implements IncidentStore {
   async list(opts: { statuses?: Status[]; limit?: number } = {}): Promise<Incident[]> {
     const statuses = opts.statuses ?? IncidentStatus.options;
     const limit = opts.limit ?? 100;
-    const pages = await Promise.all(
-      statuses.map((status) =>
-        this.db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: TABLE.statusIndex,
-            KeyConditionExpression: '#status = :status',
-            ExpressionAttributeNames: { '#status': TABLE.statusIndexPartitionKey },
-            ExpressionAttributeValues: { ':status': status },
-            ScanIndexForward: false,
-            Limit: limit,
-          }),
-        ),
-      ),
-    );
-    return pages
-      .flatMap((page) => page.Items ?? [])
-      .map((item) => Incident.parse(item))
+    const perStatus = await Promise.all(statuses.map((status) => this.newestInStatus(status, limit)));
+    return perStatus
+      .flat()
       .sort((a, b) => b.detectedAt.localeCompare(a.detectedAt) || b.id.localeCompare(a.id))
       .slice(0, limit);
+  }
+
+  /** Pages through one status partition of the index, newest first, until `limit` items. */
+  private async newestInStatus(status: Status, limit: number): Promise<Incident[]> {
+    const found: Incident[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: TABLE.statusIndex,
+          KeyConditionExpression: '#status = :status',
+          ExpressionAttributeNames: { '#status': TABLE.statusIndexPartitionKey },
+          ExpressionAttributeValues: { ':status': status },
+          ScanIndexForward: false,
+          Limit: limit - found.length,
+          ExclusiveStartKey: start,
+        }),
+      );
+      found.push(...(page.Items ?? []).map((item) => Incident.parse(item)));
+      start = page.LastEvaluatedKey;
+    } while (start && found.length < limit);
+    return found;
   }
 
   async claimFingerprint(
