@@ -23,8 +23,11 @@ export async function handoff(input: z.infer<typeof HandoffInput>, ports: Ports)
     'handoff',
     `not recovered after ${ports.config.monitorDeadlineMinutes} min; automation stopped watching, incident stays open`,
   );
-  const tiers = policy.escalation.slice(0, incident.escalationTier).map((t) => t.audience);
-  await notifyAudiences(ports, 'handoff', incident, ['oncall', ...tiers], {}, { once: 'handoff' });
+  // A SEV4 ticket that never cleared stays on the backlog: still nobody is paged for it.
+  if (incident.severity !== 'SEV4') {
+    const tiers = policy.escalation.slice(0, incident.escalationTier).map((t) => t.audience);
+    await notifyAudiences(ports, 'handoff', incident, ['oncall', ...tiers], {}, { once: 'handoff' });
+  }
   await emitResponseMetrics(ports, incident);
   return { status: incident.status };
 }

@@ -1,19 +1,49 @@
 import { z } from 'zod';
+import { investigationContext } from '../core/incidents/context.js';
 import { loadIncident } from '../core/incidents/open.js';
+import { knownTargets, vetAction } from '../core/mitigation/allow-list.js';
+import { describeAction } from '../core/notify/messages.js';
 import { IncidentId } from '../core/phase-io.js';
 import type { Ports } from '../core/ports.js';
 import { record } from '../core/timeline.js';
 
 export const RecordTicketInput = z.object({ incidentId: IncidentId });
 
-/** SEV4: no user impact, so no page. The findings go on a backlog ticket for working hours. */
+/**
+ * SEV4: no user impact, so no page. The findings, and the fix the analysis suggests (vetted by the
+ * allow-list, proposed only: a ticket never runs anything), go on a backlog ticket for working
+ * hours. The flow then watches the alarm quietly, so noise that clears closes itself.
+ */
 export async function recordTicket(input: z.infer<typeof RecordTicketInput>, ports: Ports) {
   const incident = await loadIncident(ports.store, input.incidentId);
   const now = ports.clock.now().toISOString();
-  await ports.store.update(incident.id, { status: 'TICKETED', updatedAt: now });
+  const proposal = incident.rootCause?.mitigation;
+  let suggestion = '';
+  let mitigation = incident.mitigation;
+  if (proposal) {
+    const ctx = await investigationContext(ports, incident);
+    const verdict = vetAction(
+      proposal,
+      knownTargets(incident, ctx.services, await ports.evidence.changes(ctx.window)),
+    );
+    if (verdict.ok) {
+      mitigation = {
+        action: verdict.action,
+        status: 'proposed',
+        detail: 'suggested on the SEV4 ticket; not run',
+      };
+      suggestion = `; suggested fix: ${describeAction(verdict.action)}`;
+    }
+  }
+  await ports.store.update(incident.id, { status: 'TICKETED', mitigation, updatedAt: now });
   const cause = incident.rootCause
     ? `${incident.rootCause.category}: ${incident.rootCause.summary}`
     : 'no cause found';
-  await record(ports, incident.id, 'ticketed', `SEV4 backlog ticket opened, nobody paged — ${cause}`);
+  await record(
+    ports,
+    incident.id,
+    'ticketed',
+    `SEV4 backlog ticket opened, nobody paged — ${cause}${suggestion}`,
+  );
   return { ticket: incident.id };
 }

@@ -83,13 +83,26 @@ describe('local pipeline routes', () => {
     expect(audiences(summary, 'escalation')).toContain('team-lead');
   });
 
-  it('SEV4 takes the ticket path and pages nobody', async () => {
+  it('SEV4 takes the ticket path, pages nobody, and closes itself when the noise clears', async () => {
     const { summary } = await run(scenario('admin-portal-unhealthy-host-flap'));
     expect(summary.severity).toBe('SEV4');
     expect(summary.states).not.toContain('Declare');
     expect(summary.states).toContain('RecordTicket');
     expect(summary.states).not.toContain('PlanMitigation');
+    expect(summary.states).not.toContain('RequestApproval');
+    expect(summary.states).toContain('CheckRecovery');
+    expect(summary.status).toBe('RESOLVED');
+    expect(summary.notifications).toEqual([]);
+  });
+
+  it('a SEV4 ticket that never clears stays on the backlog, suggests its fix, runs nothing and pages nobody', async () => {
+    const doc = scenario('order-events-consumer-backlog');
+    const { summary } = await run({ ...doc, environment: { ...doc.environment, recovery: { resolvedBy: [] } } });
+    expect(summary.severity).toBe('SEV4');
     expect(summary.status).toBe('TICKETED');
+    expect(summary.mitigation).toMatchObject({ kind: 'scale', status: 'proposed' });
+    expect(summary.states).not.toContain('Mitigate');
+    expect(summary.states).toContain('Handoff');
     expect(summary.notifications).toEqual([]);
   });
 

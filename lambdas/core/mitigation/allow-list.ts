@@ -10,13 +10,14 @@ import type { ChangeRecord, ServiceInfo } from '../ports.js';
 export type Verdict = { ok: true; action: MitigationAction } | { ok: false; reason: string };
 
 const PARAMS: Record<MitigationAction['kind'], RegExp> = {
-  rollback: /^(toVersion|fromVersion)$/,
+  // `change`: the id of the configuration change to revert, as the Evidence port named it.
+  rollback: /^(toVersion|fromVersion|change)$/,
   scale: /^(desiredCount|reservedConcurrency|factor)$/,
   restart: /^$/,
   'feature-flag': /^(enabled|application|environment)$/,
-  failover: /^(region|to)$/,
+  failover: /^(region|from|to)$/,
   'block-traffic': /^(ipSet|cidr|rule)$/,
-  'rotate-credentials': /^(secret)$/,
+  'rotate-credentials': /^(secret|principal|accessKeyId)$/,
 };
 
 const SAFE_VALUE = /^[A-Za-z0-9._:/@+-]{1,128}$/;

@@ -75,7 +75,8 @@ export function explainSecurity(a: Analysis): Candidate[] {
             owner,
             a.knownNames,
             `block ${ips.length ? ips.join(', ') : 'the attacking sources'} in front of ${owner}`,
-            ips.length ? { sources: ips.join(',') } : {},
+            // One CIDR per action: the WAF adapter blocks a single range, the loudest source first.
+            ips.length ? { cidr: ips[0].includes('/') ? ips[0] : `${ips[0]}/32` } : {},
           )
         : null;
     let confidence = issue.score;
