@@ -324,6 +324,9 @@ export async function evaluate(
 const mark = (c: Check) => (c.pass === null ? '·' : c.pass ? '✓' : '✗');
 const cell = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+/** A check no scenario asked for has no accuracy to show. */
+const score = (x: number, c: { passed: number; scored: number }) =>
+  c.scored ? `${pct(x)} (${c.passed}/${c.scored})` : 'n/a (not asked)';
 
 /** The report as a table, one line per scenario, then the totals. */
 export function formatReport(r: EvalReport): string[] {
@@ -353,15 +356,15 @@ export function formatReport(r: EvalReport): string[] {
     `${r.passed}/${r.total} scenarios passed every check (analyst: ${r.analyst}, ${r.wallSeconds}s)`,
   );
   lines.push(
-    `  category ${pct(r.categoryAccuracy)} (${k.category.passed}/${k.category.scored})  ` +
-      `severity ${pct(r.severityAccuracy)} (${k.severity.passed}/${k.severity.scored})  ` +
-      `culprit ${pct(r.culpritAccuracy)} (${k.culprit.passed}/${k.culprit.scored})  ` +
-      `mitigation ${pct(r.mitigationAccuracy)} (${k.mitigation.passed}/${k.mitigation.scored})`,
+    `  category ${score(r.categoryAccuracy, k.category)}  ` +
+      `severity ${score(r.severityAccuracy, k.severity)}  ` +
+      `culprit ${score(r.culpritAccuracy, k.culprit)}  ` +
+      `mitigation ${score(r.mitigationAccuracy, k.mitigation)}`,
   );
   lines.push(
-    `  keywords ${pct(r.keywordAccuracy)} (${k.keywords.passed}/${k.keywords.scored})  ` +
-      `forbidden avoided ${pct(r.forbiddenAccuracy)} (${k.forbidden.passed}/${k.forbidden.scored})  ` +
-      `resolved ${pct(r.resolvedAccuracy)} (${k.resolved.passed}/${k.resolved.scored})`,
+    `  keywords ${score(r.keywordAccuracy, k.keywords)}  ` +
+      `forbidden avoided ${score(r.forbiddenAccuracy, k.forbidden)}  ` +
+      `resolved ${score(r.resolvedAccuracy, k.resolved)}`,
   );
   lines.push('  ✓ pass  ✗ fail  · not asked by the scenario');
   return lines;
