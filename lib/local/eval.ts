@@ -325,7 +325,7 @@ const mark = (c: Check) => (c.pass === null ? '·' : c.pass ? '✓' : '✗');
 const cell = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 /** A check no scenario asked for has no accuracy to show. */
-const score = (x: number, c: { passed: number; scored: number }) =>
+const accuracyText = (x: number, c: { passed: number; scored: number }) =>
   c.scored ? `${pct(x)} (${c.passed}/${c.scored})` : 'n/a (not asked)';
 
 /** The report as a table, one line per scenario, then the totals. */
@@ -356,15 +356,15 @@ export function formatReport(r: EvalReport): string[] {
     `${r.passed}/${r.total} scenarios passed every check (analyst: ${r.analyst}, ${r.wallSeconds}s)`,
   );
   lines.push(
-    `  category ${score(r.categoryAccuracy, k.category)}  ` +
-      `severity ${score(r.severityAccuracy, k.severity)}  ` +
-      `culprit ${score(r.culpritAccuracy, k.culprit)}  ` +
-      `mitigation ${score(r.mitigationAccuracy, k.mitigation)}`,
+    `  category ${accuracyText(r.categoryAccuracy, k.category)}  ` +
+      `severity ${accuracyText(r.severityAccuracy, k.severity)}  ` +
+      `culprit ${accuracyText(r.culpritAccuracy, k.culprit)}  ` +
+      `mitigation ${accuracyText(r.mitigationAccuracy, k.mitigation)}`,
   );
   lines.push(
-    `  keywords ${score(r.keywordAccuracy, k.keywords)}  ` +
-      `forbidden avoided ${score(r.forbiddenAccuracy, k.forbidden)}  ` +
-      `resolved ${score(r.resolvedAccuracy, k.resolved)}`,
+    `  keywords ${accuracyText(r.keywordAccuracy, k.keywords)}  ` +
+      `forbidden avoided ${accuracyText(r.forbiddenAccuracy, k.forbidden)}  ` +
+      `resolved ${accuracyText(r.resolvedAccuracy, k.resolved)}`,
   );
   lines.push('  ✓ pass  ✗ fail  · not asked by the scenario');
   return lines;
