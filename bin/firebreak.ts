@@ -11,6 +11,7 @@ import { registerReject } from './commands/reject.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerServe } from './commands/serve.js';
+import { registerStart } from './commands/start.js';
 
 const program = new Command('firebreak')
   .description(
@@ -20,6 +21,7 @@ const program = new Command('firebreak')
   .showHelpAfterError(false);
 
 registerRun(program);
+registerStart(program);
 registerIngest(program);
 registerServe(program);
 registerIncidents(program);
