@@ -177,7 +177,7 @@ export class Ingestion extends Construct {
         Endpoint.publicRoute(
           route,
           source === 'sns'
-            ? 'SNS cannot sign an HTTP request with AWS credentials; the handler verifies the SNS message signature and topic before acting.'
+            ? 'SNS cannot sign its HTTPS deliveries with AWS credentials; the handler requires the sns token (Basic credentials in the subscription URL) and accepts only the configured topics (ingest.snsTopicArns) when listed.'
             : `${source} cannot sign an AWS request; the handler verifies the webhook signature or token from Secrets Manager before parsing the body.`,
         );
       }
