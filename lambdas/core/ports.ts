@@ -54,8 +54,18 @@ export interface IncidentStore {
     window: { now: Date; until: Date },
   ): Promise<{ claimed: true } | ({ claimed: false } & DedupClaim)>;
   releaseServiceWindow(service: string, incidentId: string): Promise<void>;
-  /** Adds `count` linked alerts to the incident's tally atomically and returns the incident. */
-  countAlerts(id: string, count: number, at: string): Promise<Incident>;
+  /**
+   * Adds `count` linked alerts to the incident's tally atomically and returns the incident; with
+   * `whileStatus`, only while it is in one of them (ConflictError otherwise).
+   */
+  countAlerts(
+    id: string,
+    count: number,
+    at: string,
+    opts?: { whileStatus?: IncidentStatus[] },
+  ): Promise<Incident>;
+  /** Appends timeline events to several incidents in as few requests as the table allows. */
+  appendEvents(entries: Array<{ incidentId: string; event: TimelineEvent }>): Promise<void>;
   /**
    * Replay guard for a delivery id: `new` the first time (the caller processes it, then calls
    * finishDelivery), `done` once finished, `in-flight` while another caller holds an unexpired lease.

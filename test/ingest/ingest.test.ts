@@ -284,6 +284,22 @@ describe('resolutions, acknowledgements and notes', () => {
 });
 
 describe('failures and abandoned claims', () => {
+  it('routes a repeat afresh when its cached incident was closed by another process', async () => {
+    const alarm = fresh('alarm');
+    const ingestor = container(); // caches its routing for routeCacheMs
+    const opened = await deliver(ingestor, evt({ id: fresh('evt'), alarm }));
+    // The flow's Resolve phase, in another Lambda: resolve, release the fingerprint.
+    await store.update(opened.incidentId as string, {
+      status: 'RESOLVED',
+      resolvedAt: clock.now().toISOString(),
+    });
+    await store.releaseFingerprint(`cloudwatch:210987654321:eu-west-1:${alarm}`, opened.incidentId as string);
+    const repeat = await deliver(ingestor, evt({ id: fresh('evt'), alarm }));
+    expect(repeat.decision).toBe('start');
+    expect(repeat.incidentId).not.toBe(opened.incidentId);
+    expect((await store.get(opened.incidentId as string))?.alertCount).toBe(1);
+  });
+
   it('starts the execution on the source retry when the first start failed', async () => {
     let calls = 0;
     const flaky: Engine = {

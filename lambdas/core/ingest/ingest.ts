@@ -21,7 +21,7 @@ import type { IncidentStore, ServiceInfo } from '../ports.js';
 import { record } from '../timeline.js';
 import type { Engine } from './engine.js';
 import { intentOf, noteReason } from './intent.js';
-import { alertRef, LinkedAlertRecorder } from './linked-alerts.js';
+import { alertRef, IncidentClosed, LinkedAlertRecorder } from './linked-alerts.js';
 import type { IngestOptions } from './options.js';
 import { type AlertOutcome, type IngestResult, summarize } from './outcome.js';
 import { Router } from './router.js';
@@ -110,7 +110,11 @@ export class Ingestor {
     };
   }
 
-  private async fire(alert: NormalizedAlert, deliveryIncident: Incident | undefined): Promise<Routed> {
+  private async fire(
+    alert: NormalizedAlert,
+    deliveryIncident: Incident | undefined,
+    rerouted = false,
+  ): Promise<Routed> {
     const known = this.linked.get(identity(alert));
     if (known) return this.redelivery(alert, known);
     const service = resolveService(alert, this.deps.catalog ?? []);
@@ -135,9 +139,18 @@ export class Ingestor {
         await this.startExecution(current);
       return { ...this.redelivery(alert, incident.id), routed: incident };
     }
-    this.linked.add(identity(alert), incident.id);
     const kind = route.via === 'group' || route.via === 'delivery' ? 'grouped' : 'repeat';
-    const updated = await this.recorder.record(incident.id, kind, alert);
+    let updated: Incident;
+    try {
+      updated = await this.recorder.record(incident.id, kind, alert);
+    } catch (err) {
+      // Routed from a cached copy to an incident another process has just closed: route afresh.
+      // The alert stays linked to the closed one too, as the late alert it was there.
+      if (!(err instanceof IncidentClosed) || rerouted) throw err;
+      this.router.forget(incident.id);
+      return this.fire(alert, undefined, true);
+    }
+    this.linked.add(identity(alert), incident.id);
     this.router.remember(alert.fingerprint, updated);
     const why =
       kind === 'repeat'

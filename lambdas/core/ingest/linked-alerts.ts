@@ -1,18 +1,24 @@
 /**
- * Records alerts that joined an open incident: one timeline entry and one atomic count per batch.
- * Alerts joining the same incident while a write is in flight share the next write (group commit),
- * so a storm of repeats costs a few timeline entries instead of thousands, and every caller still
- * waits until the entry that names its alert is stored. With one delivery at a time (a Lambda),
- * every batch is that one alert.
+ * Records alerts that joined an open incident: each incident's tally goes up by one atomic ADD
+ * (only while it is open) and the timeline gets one entry per incident naming them. Joins that
+ * arrive while a write is in flight share the next one (group commit): in a storm a few requests
+ * carry hundreds of alerts, and every caller still waits until the entry naming its alert is
+ * stored. With one delivery at a time (a Lambda), every batch is that one alert.
  */
 import type { Clock } from '../clock.js';
-import type { Incident, NormalizedAlert } from '../model.js';
+import { ConflictError } from '../errors.js';
+import { type Incident, type NormalizedAlert, OPEN_STATUSES, type TimelineEvent } from '../model.js';
 import type { IncidentStore } from '../ports.js';
 
 /** `repeat`: the fingerprint already belonged to the incident; `grouped`: a related alert joined it. */
 export type JoinKind = 'repeat' | 'grouped';
 
+/** The incident closed before the alert could be counted on it: route the alert again. */
+export class IncidentClosed extends ConflictError {}
+
 interface Waiter {
+  incidentId: string;
+  kind: JoinKind;
   alert: NormalizedAlert;
   resolve: (incident: Incident) => void;
   reject: (err: unknown) => void;
@@ -28,70 +34,91 @@ export const alertRef = (a: NormalizedAlert) => ({
   startedAt: a.startedAt,
 });
 
+function entry(kind: JoinKind, alerts: NormalizedAlert[], at: string): TimelineEvent {
+  const titles = [...new Set(alerts.map((a) => a.title))];
+  const named = `${titles.slice(0, 5).join(', ')}${titles.length > 5 ? `, and ${titles.length - 5} more` : ''}`;
+  const n = alerts.length;
+  return {
+    at,
+    type: kind === 'repeat' ? 'alert-repeat' : 'alert-grouped',
+    actor: 'ingest',
+    text:
+      kind === 'repeat'
+        ? `${n === 1 ? 'repeat alert' : `${n} repeat alerts`}: ${named}`
+        : `${n === 1 ? 'related alert joined' : `${n} related alerts joined`}: ${named}`,
+    data: { alerts: alerts.map(alertRef) },
+  };
+}
+
+const groupBy = <T>(items: T[], key: (t: T) => string): Map<string, T[]> => {
+  const out = new Map<string, T[]>();
+  for (const item of items) out.set(key(item), [...(out.get(key(item)) ?? []), item]);
+  return out;
+};
+
 export class LinkedAlertRecorder {
-  private readonly pending = new Map<string, Waiter[]>();
-  private readonly writing = new Set<string>();
+  private pending: Waiter[] = [];
+  private writing = false;
 
   constructor(private readonly deps: { store: IncidentStore; clock: Clock }) {}
 
-  /** Resolves with the incident (its new tally) once the alert is on the timeline. */
+  /** Resolves with the incident (its new tally) once the alert is counted and on the timeline. */
   record(incidentId: string, kind: JoinKind, alert: NormalizedAlert): Promise<Incident> {
-    const key = `${incidentId}|${kind}`;
     return new Promise<Incident>((resolve, reject) => {
-      const queue = this.pending.get(key);
-      if (queue) queue.push({ alert, resolve, reject });
-      else this.pending.set(key, [{ alert, resolve, reject }]);
+      this.pending.push({ incidentId, kind, alert, resolve, reject });
       // Joiners of this same tick share the first write; later ones queue for the next.
-      if (!this.writing.has(key)) {
-        this.writing.add(key);
-        queueMicrotask(() => void this.drain(key, incidentId, kind));
+      if (!this.writing) {
+        this.writing = true;
+        queueMicrotask(() => void this.drain());
       }
     });
   }
 
-  private async drain(key: string, incidentId: string, kind: JoinKind): Promise<void> {
+  private async drain(): Promise<void> {
     try {
-      for (let batch = this.take(key); batch.length; batch = this.take(key)) {
-        try {
-          const incident = await this.write(
-            incidentId,
-            kind,
-            batch.map((w) => w.alert),
-          );
-          for (const w of batch) w.resolve(incident);
-        } catch (err) {
+      while (this.pending.length) {
+        const batch = this.pending;
+        this.pending = [];
+        await this.write(batch).catch((err) => {
           for (const w of batch) w.reject(err);
-        }
+        });
       }
     } finally {
-      this.writing.delete(key);
+      this.writing = false;
     }
   }
 
-  private take(key: string): Waiter[] {
-    const batch = this.pending.get(key) ?? [];
-    this.pending.delete(key);
-    return batch;
-  }
-
-  private async write(incidentId: string, kind: JoinKind, alerts: NormalizedAlert[]): Promise<Incident> {
+  private async write(batch: Waiter[]): Promise<void> {
     const at = this.deps.clock.now().toISOString();
-    const titles = [...new Set(alerts.map((a) => a.title))];
-    const named = `${titles.slice(0, 5).join(', ')}${titles.length > 5 ? `, and ${titles.length - 5} more` : ''}`;
-    const text =
-      kind === 'repeat'
-        ? `${alerts.length === 1 ? 'repeat alert' : `${alerts.length} repeat alerts`}: ${named}`
-        : `${alerts.length === 1 ? 'related alert joined' : `${alerts.length} related alerts joined`}: ${named}`;
-    const [, incident] = await Promise.all([
-      this.deps.store.appendEvent(incidentId, {
-        at,
-        type: kind === 'repeat' ? 'alert-repeat' : 'alert-grouped',
-        actor: 'ingest',
-        text,
-        data: { alerts: alerts.map(alertRef) },
+    const byIncident = groupBy(batch, (w) => w.incidentId);
+    // Count first, and only on incidents still open: one that closed meanwhile gets no entry.
+    const counted = new Map<string, Incident>();
+    await Promise.all(
+      [...byIncident].map(async ([id, waiters]) => {
+        try {
+          counted.set(
+            id,
+            await this.deps.store.countAlerts(id, waiters.length, at, { whileStatus: [...OPEN_STATUSES] }),
+          );
+        } catch (err) {
+          const closed = err instanceof ConflictError ? new IncidentClosed(err.message) : err;
+          for (const w of waiters) w.reject(closed);
+        }
       }),
-      this.deps.store.countAlerts(incidentId, alerts.length, at),
-    ]);
-    return incident;
+    );
+    const open = batch.filter((w) => counted.has(w.incidentId));
+    const entries = [...groupBy(open, (w) => `${w.incidentId}|${w.kind}`).values()].map((waiters) => ({
+      incidentId: waiters[0].incidentId,
+      event: entry(
+        waiters[0].kind,
+        waiters.map((w) => w.alert),
+        at,
+      ),
+    }));
+    await this.deps.store.appendEvents(entries).catch((err) => {
+      for (const w of open) w.reject(err);
+      throw err;
+    });
+    for (const w of open) w.resolve(counted.get(w.incidentId) as Incident);
   }
 }

@@ -29,8 +29,12 @@ export const IngestOptions = z.object({
    * function's timeout, so a slow writer is never mistaken for a dead one.
    */
   claimLeaseSeconds: z.number().int().min(5).max(3600).default(60),
-  /** How long a routing decision is reused within one process during a storm (0: never). */
-  routeCacheMs: z.number().int().min(0).max(60_000).default(1000),
+  /**
+   * How long one process reuses a routing (fingerprint → open incident) during a storm (0: never).
+   * Safe to keep for seconds: the tally update is conditional on the incident being open, and an
+   * alert routed to one that closed meanwhile is routed again.
+   */
+  routeCacheMs: z.number().int().min(0).max(60_000).default(30_000),
   /** How long a PagerDuty delivery id is remembered for replay protection. */
   replayKeepHours: z
     .number()

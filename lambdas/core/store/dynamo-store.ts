@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
+  type BatchWriteCommandOutput,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -296,22 +298,58 @@ export class DynamoIncidentStore implements IncidentStore {
     await this.releaseFingerprint(`svc:${service}`, incidentId);
   }
 
-  async countAlerts(id: string, count: number, at: string): Promise<Incident> {
+  async countAlerts(
+    id: string,
+    count: number,
+    at: string,
+    opts: { whileStatus?: Status[] } = {},
+  ): Promise<Incident> {
+    const values: Record<string, unknown> = { ':n': count, ':at': at };
+    let condition = 'attribute_exists(pk)';
+    if (opts.whileStatus?.length) {
+      const placeholders = opts.whileStatus.map((status, i) => {
+        values[`:s${i}`] = status;
+        return `:s${i}`;
+      });
+      condition += ` AND #status IN (${placeholders.join(', ')})`;
+    }
     try {
       const out = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.incident(id),
           UpdateExpression: 'ADD alertCount :n SET updatedAt = :at',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':n': count, ':at': at },
+          ConditionExpression: condition,
+          ExpressionAttributeNames: opts.whileStatus?.length ? { '#status': 'status' } : undefined,
+          ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),
       );
       return Incident.parse(out.Attributes);
     } catch (err) {
-      if (isConditionFailure(err)) throw new NotFoundError(`incident ${id} not found`);
-      throw err;
+      if (!isConditionFailure(err)) throw err;
+      const current = await this.get(id);
+      if (!current) throw new NotFoundError(`incident ${id} not found`);
+      throw new ConflictError(`incident ${id} is ${current.status}, expected ${opts.whileStatus?.join('|')}`);
+    }
+  }
+
+  async appendEvents(entries: Array<{ incidentId: string; event: TimelineEvent }>): Promise<void> {
+    const items = entries.map(({ incidentId, event }) => {
+      const parsed = TimelineEvent.parse(event);
+      return { PutRequest: { Item: { ...keys.event(incidentId, parsed.at, nextSeq()), ...parsed } } };
+    });
+    for (let i = 0; i < items.length; i += 25) {
+      let pending: typeof items | undefined = items.slice(i, i + 25);
+      // DynamoDB may leave some of a batch unprocessed under load: retry those, backing off.
+      for (let attempt = 0; pending?.length; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+        if (attempt > 8) throw new Error(`${pending.length} timeline events stayed unprocessed`);
+        const out: BatchWriteCommandOutput = await this.db.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+        );
+        pending = out.UnprocessedItems?.[this.tableName] as typeof items | undefined;
+      }
     }
   }
 
