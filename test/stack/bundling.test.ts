@@ -20,7 +20,7 @@ describe('Lambda bundling', () => {
   });
 
   it('bundles a phase with the local esbuild into a minified ESM file and a separate source map', () => {
-    const app = new App({ context: cdkContext(), outdir });
+    const app = new App({ context: cdkContext(), outdir, builtinCloudFormationValidation: false });
     const stack = new Stack(app, 'Bundle');
     new FirebreakFunction(stack, 'Declare', {
       entry: phaseEntry('DeclareFunctionArn'),

@@ -15,7 +15,10 @@ import { Storage } from '../../lib/stack/storage.js';
 import { cdkContext } from './synth.js';
 
 function pipelineWith(definition: string) {
-  const app = new App({ context: { ...cdkContext(), 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({
+    context: { ...cdkContext(), 'aws:cdk:bundling-stacks': [] },
+    builtinCloudFormationValidation: false,
+  });
   const stack = new Stack(app, 'Guard');
   const config = parseDeployConfig({}, 'test');
   const endpoint = new Endpoint(stack, 'Endpoint', config);

@@ -29,7 +29,8 @@ const fixture = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test/stack/fixtures/
 
 let s: Synthesized;
 beforeAll(() => {
-  s = synthesize(fixture);
+  // With CloudFormation schema validation, as `cdk synth` runs it: a finding fails synthesis here.
+  s = synthesize(fixture, { cfnValidation: true });
 }, 120_000);
 
 /** The Lambda resources by what they run: phase dir, `ingest` or `approval-api`. */

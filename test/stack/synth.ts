@@ -46,8 +46,16 @@ export interface CfnResource {
   UpdateReplacePolicy?: string;
 }
 
-export function synthesize(rawConfig: unknown): Synthesized {
-  const app = new App({ context: { ...cdkContext(), 'aws:cdk:bundling-stacks': [] } });
+/**
+ * `cfnValidation` runs CDK's built-in CloudFormation schema validation, as `cdk synth` does (its
+ * findings are errors under cdk.json's validateAgainstDefaultRules). It costs most of a synthesis,
+ * so one test file runs it on the full production-shaped stack and the others skip it.
+ */
+export function synthesize(rawConfig: unknown, opts: { cfnValidation?: boolean } = {}): Synthesized {
+  const app = new App({
+    context: { ...cdkContext(), 'aws:cdk:bundling-stacks': [] },
+    builtinCloudFormationValidation: opts.cfnValidation ?? false,
+  });
   const config = parseDeployConfig(rawConfig, 'test');
   const { standIns, ...paths } = entries();
   const stack = new FirebreakStack(app, config.stackName, { config, entries: paths });
