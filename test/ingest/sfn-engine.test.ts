@@ -17,12 +17,10 @@ beforeEach(() => sfn.reset());
 
 describe('SfnEngine', () => {
   it('starts an execution named after the incident with the incident id as input', async () => {
-    sfn
-      .on(StartExecutionCommand)
-      .resolves({
-        executionArn: `${SM.replace(':stateMachine:', ':execution:')}:inc-1`,
-        startDate: new Date(),
-      });
+    sfn.on(StartExecutionCommand).resolves({
+      executionArn: `${SM.replace(':stateMachine:', ':execution:')}:inc-1`,
+      startDate: new Date(),
+    });
     expect(await engine.start('inc-1')).toEqual({
       executionArn: 'arn:aws:states:eu-west-1:210987654321:execution:firebreak-incident-response:inc-1',
       started: true,
