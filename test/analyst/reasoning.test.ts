@@ -185,7 +185,7 @@ describe('causal reasoning', () => {
     expect(rc.mitigation).toMatchObject({
       kind: 'block-traffic',
       target: 'edge-api',
-      params: { sources: '198.51.100.0/24' },
+      params: { cidr: '198.51.100.0/24' },
     });
   });
 

@@ -78,15 +78,21 @@ describe('incident commander routes', () => {
     expectDeliverable(messages);
   });
 
-  it('SEV4 pages nobody and still gets a ticket and a postmortem', async () => {
-    const { summary, messages, incident } = await run(fixture('sev4-admin-cosmetic'), {
+  it('SEV4 pages nobody, suggests its fix on the ticket without running it, and closes when the alarm clears', async () => {
+    const { summary, messages, incident, timeline } = await run(fixture('sev4-admin-cosmetic'), {
       script: { severity: 'SEV4', category: 'code', mitigation: rollback('admin-console') },
     });
-    expect(summary.status).toBe('TICKETED');
+    expect(summary.states).toContain('RecordTicket');
+    expect(summary.status).toBe('RESOLVED');
     expect(messages).toEqual([]);
     expect(summary.notifications).toEqual([]);
     expect(incident.postmortem).toMatch(/^# Postmortem/);
-    expect(incident.mitigation).toBeUndefined();
+    expect(incident.mitigation).toMatchObject({
+      status: 'proposed',
+      action: { kind: 'rollback', target: 'admin-console' },
+    });
+    expect(summary.states).not.toContain('Mitigate');
+    expect(timeline.some((e) => e.type.startsWith('mitigation-'))).toBe(false);
   });
 
   it('a denied approval runs nothing and escalates', async () => {
@@ -148,7 +154,7 @@ describe('incident commander routes', () => {
       'engineering-manager',
     ]);
     expect(escalated[0].text).toMatch(/restart checkout applied at \d\d:\d\d UTC has not restored service/);
-    expect(summary.states.at(-2)).toBe('Handoff');
+    expect(summary.states.slice(-3)).toEqual(['Handoff', 'Postmortem', 'Done']);
     expect(audiencesOf(messages, 'handoff')).toEqual(['engineering-manager', 'oncall', 'team-lead']);
     expect(messages.filter((m) => m.kind === 'all-clear')).toEqual([]);
     expectDeliverable(messages);

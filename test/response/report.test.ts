@@ -209,7 +209,9 @@ describe('report after a batch of local runs', () => {
     );
     expect(r.total).toBe(5);
     expect(r.bySeverity).toEqual({ SEV1: 1, SEV2: 1, SEV3: 2, SEV4: 1, unclassified: 0 });
-    expect(r.byStatus).toMatchObject({ RESOLVED: 3, TICKETED: 1 });
+    // The SEV4 fixture's alarm clears by itself, so its ticket closes as resolved.
+    expect(r.byStatus).toMatchObject({ RESOLVED: 4 });
+    expect(r.byStatus.TICKETED ?? 0).toBe(0);
     const meanResolve = (sev: string) => {
       const resolved = runs.map((x) => x.incident).filter((i) => i.severity === sev && i.resolvedAt);
       // Whole seconds per incident, then the mean: the report's documented definition.
