@@ -2,17 +2,22 @@
  * `firebreak start`: in AWS, StartExecution with the Intake input, mocked at the SDK boundary;
  * locally, the same request run end to end. A refused request starts nothing.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CliError } from '../../bin/commands/common.js';
-import { executionName, manualStart, startInAws, startTarget } from '../../bin/commands/start.js';
+import {
+  executionName,
+  manualStart,
+  registerStart,
+  startInAws,
+  startTarget,
+} from '../../bin/commands/start.js';
 import { IntakeInput } from '../../lambdas/intake/index.js';
-import { PROJECT_ROOT } from '../../lib/stack/bundling.js';
 
 const ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:FirebreakIncidentResponse-abc';
 const sfn = mockClient(SFNClient);
@@ -80,51 +85,62 @@ describe('firebreak start in AWS', () => {
   });
 });
 
-describe('firebreak start locally (the CLI)', () => {
-  let dir: string;
+describe('firebreak start locally (the command, in process)', () => {
+  const dirs: string[] = [];
   afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
   });
-  const cli = (args: string[]) =>
-    spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin/firebreak.js'), 'start', ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, FIREBREAK_STATE_MACHINE_ARN: '' },
-      timeout: 60_000,
+
+  /** Runs `firebreak start …` through commander as the CLI does, capturing what it prints. */
+  async function start(args: string[]): Promise<{ stdout: string; error?: unknown }> {
+    const program = new Command('firebreak').exitOverride();
+    registerStart(program);
+    let stdout = '';
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
+      stdout += String(chunk);
+      return true;
     });
+    try {
+      await program.parseAsync(['node', 'firebreak', 'start', ...args]);
+      return { stdout };
+    } catch (error) {
+      return { stdout, error };
+    } finally {
+      write.mockRestore();
+    }
+  }
 
   it('runs the manual request end to end as a manual alert', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'firebreak-start-'));
-    const out = cli([
+    const dir = await mkdtemp(join(tmpdir(), 'firebreak-start-'));
+    dirs.push(dir);
+    const summary = 'Checkout returns 502 for a third of requests';
+    const out = await start([
       '--service',
       'checkout',
       '--summary',
-      'Checkout returns 502 for a third of requests',
+      summary,
       '--severity',
-      'SEV2',
+      'sev2',
       '--data-dir',
       dir,
       '--json',
     ]);
-    expect(out.status, out.stderr).toBe(0);
-    const summary = JSON.parse(out.stdout);
-    expect(summary).toMatchObject({
+    expect(out.error).toBeUndefined();
+    expect(JSON.parse(out.stdout)).toMatchObject({
       executionStatus: 'SUCCEEDED',
       service: 'checkout',
       severity: 'SEV2',
-      title: 'Checkout returns 502 for a third of requests',
+      title: summary,
+      notifications: expect.arrayContaining([expect.objectContaining({ kind: 'declared' })]),
     });
-    expect(summary.notifications.map((n: { kind: string }) => n.kind)).toContain('declared');
   });
 
-  it('refuses a blank summary with exit 2 and one line, having written nothing', async () => {
-    const empty = await mkdtemp(join(tmpdir(), 'firebreak-start-'));
-    try {
-      const out = cli(['--service', 'checkout', '--summary', '   ', '--data-dir', empty]);
-      expect(out.status).toBe(2);
-      expect(out.stderr.trim()).toMatch(/^firebreak: --summary: .*>=1 characters$/);
-      expect(await readdir(empty)).toEqual([]);
-    } finally {
-      await rm(empty, { recursive: true, force: true });
-    }
+  it('refuses a blank summary with a CLI error, having written nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'firebreak-start-'));
+    dirs.push(dir);
+    const out = await start(['--service', 'checkout', '--summary', '   ', '--data-dir', dir]);
+    expect(out.error).toBeInstanceOf(CliError);
+    expect((out.error as Error).message).toMatch(/^--summary: .*>=1 characters$/);
+    expect(await readdir(dir)).toEqual([]);
   });
 });
