@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import type { NormalizedDelivery } from '../../lambdas/core/alerts/delivery.js';
 import { systemClock } from '../../lambdas/core/clock.js';
 import { describeIssues, ValidationError } from '../../lambdas/core/errors.js';
+import { resolveService } from '../../lambdas/core/incidents/create.js';
 import { LocalEngine } from '../../lambdas/core/ingest/engine.js';
 import { Ingestor } from '../../lambdas/core/ingest/ingest.js';
 import { parseIngestOptions } from '../../lambdas/core/ingest/options.js';
@@ -165,7 +166,10 @@ async function dryRun({ delivery, scenario }: Read, opts: IngestCliOptions, io: 
     io.out(
       JSON.stringify({
         decision: result.decision,
-        alerts: delivery.alerts.map(alertSummary),
+        // The service as the decision saw it: the alert's own, else the catalog's owner of the alarm.
+        alerts: delivery.alerts.map((a) =>
+          alertSummary({ ...a, service: resolveService(a, scenario?.environment.services ?? []) }),
+        ),
         reason: result.reason,
       }),
     );
