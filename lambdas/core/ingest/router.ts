@@ -62,7 +62,8 @@ export class Router {
     this.flights.set(key, routing);
     try {
       const route = await routing;
-      this.remember(key, route.incident);
+      // A replay points at the closed incident its event opened: nothing to reuse for others.
+      if (isOpen(route.incident)) this.remember(key, route.incident);
       return route;
     } finally {
       this.flights.delete(key);
