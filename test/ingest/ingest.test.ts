@@ -311,8 +311,9 @@ describe('failures and abandoned claims', () => {
       running: async () => false,
     };
     const event = evt({ id: fresh('evt'), alarm: fresh('alarm') });
-    await expect(deliver(container(flaky), event)).rejects.toThrow('throttled');
-    const retry = await deliver(container(flaky), event);
+    const warm = container(flaky); // the retry lands on the same warm container
+    await expect(deliver(warm, event)).rejects.toThrow('throttled');
+    const retry = await deliver(warm, event);
     expect(retry.decision).toBe('ignore');
     expect(calls).toBe(2);
     expect((await store.get(retry.incidentId as string))?.executionArn).toMatch(/:execution:sm:inc-/);

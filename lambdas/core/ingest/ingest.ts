@@ -121,8 +121,9 @@ export class Ingestor {
     const route = await this.router.route(alert, service, deliveryIncident);
     const { incident } = route;
     if (route.created) {
-      this.linked.add(identity(alert), incident.id);
       const executionArn = await this.startExecution(incident);
+      // Only now: a retry after a failed start must reach the restart below, not this shortcut.
+      this.linked.add(identity(alert), incident.id);
       return {
         decision: 'start',
         reason: `opened ${incident.id} for ${alert.fingerprint}${service ? ` (service ${service})` : ''}`,
