@@ -3,7 +3,7 @@
  * (`${TriageFunctionArn}`). The CDK stack makes one function per entry; the local runner maps each
  * Task state to the same phase function. One code path per phase, whichever engine runs it.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { AssessInput, assess } from './assess/index.js';
 import { CheckRecoveryInput, checkRecovery } from './check-recovery/index.js';
 import type { Ports } from './core/ports.js';

@@ -4,11 +4,9 @@
  * JSON. Exits 1 when any bundle is over the limit: cold start grows with the code Lambda must load
  * and parse.
  *
- * Partial: today the phase bundles are ~1.96 MB and this check fails. Every phase bundles every
- * adapter (aws-ports.ts wires the Anthropic SDK, all evidence and action clients), and
- * `import { z } from 'zod'` defeats esbuild's tree-shaking of zod's locales (~300 KB per bundle;
- * `import * as z from 'zod'` does not). Measured: with that import alone phases are ~1.67 MB; with
- * it and the Lambda runtime's AWS SDK left external, ~0.92 MB. `largestPackages` shows where to cut.
+ * Measured: phases ~0.92-0.95 MB, ingest ~0.31 MB, approval-api ~0.12 MB (AWS SDK left to the
+ * runtime, zod imported as a namespace so its locales tree-shake). Every phase still carries the
+ * Anthropic SDK (~0.4 MB) because all phases share one port wiring; `largestPackages` shows it.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { describeIssues } from '../../lambdas/core/errors.js';
 import { IntakeInput } from '../../lambdas/intake/index.js';
 import { APPROVAL_MODES, type ApprovalMode } from '../../lib/local/approval-gate.js';

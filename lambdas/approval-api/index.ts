@@ -10,7 +10,7 @@
  * the signature is checked before the store is read, and the one-time token is consumed by a single
  * conditional write before the workflow is told.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ApprovalRefused,
   cleanActor,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { investigationContext } from '../core/incidents/context.js';
 import { loadIncident } from '../core/incidents/open.js';
 import { IncidentId } from '../core/phase-io.js';

@@ -3,7 +3,7 @@
  * One schema for every engine: the CDK stack passes it to Lambdas as FIREBREAK_CONFIG,
  * the local runner builds it from defaults and flags.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ResourceMap } from './actions/resources.js';
 import { describeIssues, ValidationError } from './errors.js';
 import { ActionKind, type Audience, type Severity } from './model.js';

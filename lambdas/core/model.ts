@@ -3,7 +3,7 @@
  * Schemas are zod so that anything crossing a boundary (a Lambda payload, a CLI file,
  * a model's answer) is parsed, never trusted.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
 export const Severity = z.enum(SEVERITIES);

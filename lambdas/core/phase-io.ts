@@ -1,5 +1,5 @@
 /** Shapes that several phases share in the execution state. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const IncidentId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not an incident id');
 

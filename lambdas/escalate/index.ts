@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { escalationAudience, policyFor } from '../core/config.js';
 import { loadIncident } from '../core/incidents/open.js';
 import type { Audience, Incident } from '../core/model.js';

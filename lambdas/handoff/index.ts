@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { policyFor } from '../core/config.js';
 import { loadIncident } from '../core/incidents/open.js';
 import { emitResponseMetrics } from '../core/metrics/emit.js';

@@ -4,7 +4,7 @@
  * (signatures are computed over exactly those bytes).
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Headers = z.record(z.string(), z.string().optional()).nullish();
 

@@ -5,7 +5,7 @@
  * FIREBREAK_WEBHOOK_SECRETS environment variable.
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues, ValidationError } from '../core/errors.js';
 
 const Secret = z

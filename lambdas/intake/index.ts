@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalize } from '../core/alerts/normalize.js';
 import { openIncident } from '../core/incidents/open.js';
 import type { Ports } from '../core/ports.js';

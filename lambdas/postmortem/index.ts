@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadIncident } from '../core/incidents/open.js';
 import { emitResponseMetrics } from '../core/metrics/emit.js';
 import { estimateImpactStart } from '../core/metrics/onset.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { notifyAudiences } from '../core/notify/notify.js';
 import { IncidentId } from '../core/phase-io.js';
 import type { Ports } from '../core/ports.js';

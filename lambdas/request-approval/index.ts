@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { openApproval } from '../core/approval.js';
 import { approvalLinks } from '../core/approval-links.js';
 import { policyFor } from '../core/config.js';

@@ -12,7 +12,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApprovalRefused, cleanActor, decideApproval } from '../../lambdas/core/approval.js';
 import type { Clock } from '../../lambdas/core/clock.js';
 import { ApprovalRejected } from '../../lambdas/core/errors.js';

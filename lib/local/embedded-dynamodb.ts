@@ -95,7 +95,8 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<v
   for (let attempt = 0; attempt < 200; attempt++) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     const ready =
-      Table?.TableStatus === 'ACTIVE' && (Table.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE');
+      Table?.TableStatus === 'ACTIVE' &&
+      (Table.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE');
     if (ready) return;
     await new Promise((r) => setTimeout(r, 5));
   }

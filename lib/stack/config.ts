@@ -5,7 +5,7 @@
  * through the same schema the phases parse it with, so the two cannot disagree.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ResourceMap } from '../../lambdas/core/actions/resources.js';
 import { FirebreakConfig } from '../../lambdas/core/config.js';
 import { describeIssues } from '../../lambdas/core/errors.js';

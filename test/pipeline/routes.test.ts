@@ -97,7 +97,10 @@ describe('local pipeline routes', () => {
 
   it('a SEV4 ticket that never clears stays on the backlog, suggests its fix, runs nothing and pages nobody', async () => {
     const doc = scenario('order-events-consumer-backlog');
-    const { summary } = await run({ ...doc, environment: { ...doc.environment, recovery: { resolvedBy: [] } } });
+    const { summary } = await run({
+      ...doc,
+      environment: { ...doc.environment, recovery: { resolvedBy: [] } },
+    });
     expect(summary.severity).toBe('SEV4');
     expect(summary.status).toBe('TICKETED');
     expect(summary.mitigation).toMatchObject({ kind: 'scale', status: 'proposed' });

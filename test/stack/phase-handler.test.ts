@@ -5,7 +5,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Ports } from '../../lambdas/core/ports.js';
 
 const context = {

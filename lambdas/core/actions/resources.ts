@@ -3,7 +3,7 @@
  * never from alert text or model output, so a proposal can pick a target by name but cannot point
  * an action at anything the operators did not list.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const awsName = z.string().regex(/^[A-Za-z0-9._:/@+-]{1,256}$/, 'not an AWS resource name or ARN');
 

@@ -3,7 +3,7 @@
  * multi-time-series "CloudWatch Alarm Contributor State Change") and by an alarm invoking a Lambda
  * function directly (`alarmData`). Configuration-change events are refused: they are not alerts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../errors.js';
 import type { NormalizedAlert } from '../model.js';
 import { type AlarmType, alarmAlert, mutedAt } from './alarm.js';

@@ -1,5 +1,5 @@
 /** What one delivery from one source turns into, before any decision is taken on it. */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { describeIssues, ValidationError } from '../errors.js';
 import type { AlertSource, NormalizedAlert } from '../model.js';
 

@@ -4,7 +4,7 @@
  * incident itself or, for notes, status updates, responders and workflows, an object that
  * references it. Service events are refused: they describe configuration, not a problem.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../errors.js';
 import type { NormalizedAlert } from '../model.js';
 import { type NormalizedDelivery, parseShape } from './delivery.js';

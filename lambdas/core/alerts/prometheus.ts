@@ -4,7 +4,7 @@
  * alerts, each with its own fingerprint and status; `truncatedAlerts` says how many `max_alerts`
  * dropped. Grafana's legacy (pre-unified) webhook is accepted too: one rule, one state.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../errors.js';
 import type { NormalizedAlert } from '../model.js';
 import { type NormalizedDelivery, parseShape } from './delivery.js';

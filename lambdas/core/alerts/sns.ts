@@ -3,7 +3,7 @@
  * delivery (the envelope itself, including the subscription handshake), and a bare alarm message
  * (what an SQS subscription with raw delivery receives). `Message` is the alarm as a JSON string.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../errors.js';
 import type { NormalizedAlert } from '../model.js';
 import { type AlarmType, alarmAlert } from './alarm.js';

@@ -3,7 +3,7 @@
  * for every engine: the Lambda reads it from INGEST_OPTIONS (JSON), the CLI and `serve` use the
  * defaults.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues, ValidationError } from '../errors.js';
 
 export const IngestOptions = z.object({

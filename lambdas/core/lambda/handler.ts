@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Ports } from '../ports.js';
 import { awsPorts } from './aws-ports.js';
 import { correlate, logger, metrics, phaseOutcome, tracer, transientErrors, zodInput } from './middleware.js';

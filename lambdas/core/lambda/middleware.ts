@@ -3,7 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type middy from '@middy/core';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { describeIssues, TransientError, ValidationError } from '../errors.js';
 
 /**

@@ -3,7 +3,7 @@
  * incident with its alert, its telemetry, how the environment answers mitigation, and what a good
  * response concludes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ALERT_SOURCES, CATEGORIES, SEVERITIES } from '../model.js';
 
 const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date-time');

@@ -7,7 +7,7 @@
  * a moving breakpoint on the newest user turn lets each later call in the loop read the conversation so
  * far from the cache instead of paying for it again.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { describeIssues } from '../../errors.js';
 import type { TokenUsage } from '../../model.js';
 import type {

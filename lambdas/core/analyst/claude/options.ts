@@ -2,7 +2,7 @@
  * Limits and models for the Claude analyst. Every loop is bounded: steps, tokens, time and the size
  * of what a tool may hand back, so one confused conversation cannot stall or bankrupt a response.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ClaudeOptions = z.object({
   /** Triage and the specialists: many short calls, so a fast model. */

@@ -3,7 +3,7 @@
  * tool the model calls and the parser its answer goes through: anything that does not parse is
  * invalid output and the step falls back to the offline analyst.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ActionKind, Category, Severity, Specialist } from '../../model.js';
 
 const Evidence = z.array(z.string().min(1).max(200)).max(20).default([]);

@@ -3,7 +3,7 @@
  * investigation's time bounds, summarises what it returns to a size the model can use, and lists the
  * evidence ids it showed: a finding may cite only ids some tool actually returned.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues } from '../../errors.js';
 import type {
   AlarmEvent,

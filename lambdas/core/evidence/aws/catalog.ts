@@ -5,7 +5,7 @@
  * count as security signals. Nothing here is discovered at run time, so what an investigation may
  * read is exactly what an operator listed.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues, ValidationError } from '../../errors.js';
 import type { ServiceInfo } from '../../ports.js';
 

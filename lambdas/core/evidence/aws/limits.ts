@@ -2,7 +2,7 @@
  * Bounds on every AWS evidence read: how far back, how many series, lines, pages and seconds. An
  * investigation reads what it needs to explain an incident, never an account's whole history.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TimeWindow } from '../../ports.js';
 
 export const EvidenceLimits = z.object({
