@@ -19,7 +19,14 @@ export async function checkRecovery(input: z.infer<typeof CheckRecoveryInput>, p
   const incident = await loadIncident(ports.store, input.incidentId);
   const alerts = await ports.store.alerts(incident.id);
   const alarmName = alerts[0]?.labels.alarmName ?? incident.title;
-  const state = await ports.evidence.alarmState({ name: alarmName, service: incident.service });
+  const alarm = await ports.evidence.alarmState({ name: alarmName, service: incident.service });
+  // PagerDuty, Alertmanager and Grafana incidents have no CloudWatch alarm to read: the source's own
+  // latest word on the incident's fingerprint (resolved, recorded by ingestion) counts as healthy.
+  const latest = alerts
+    .filter((a) => a.fingerprint === incident.fingerprint && a.status !== 'info')
+    .sort((a, b) => a.startedAt.localeCompare(b.startedAt))
+    .at(-1);
+  const state = latest?.status === 'resolved' ? 'OK' : alarm;
   const now = ports.clock.now();
   const monitor = input.monitor;
   const healthyChecks = state === 'OK' ? monitor.healthyChecks + 1 : 0;
