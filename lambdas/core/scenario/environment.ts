@@ -105,7 +105,8 @@ export class ScenarioEnvironment implements Evidence, Actions {
         id: `deploy:${d.service}@${d.version}`,
         kind: 'deployment',
         service: d.service,
-        at: new Date(d.completedAt ?? d.startedAt).toISOString(),
+        // When the rollout began, as CloudTrail and deploy tools stamp it (the AWS adapter reads the same).
+        at: new Date(d.startedAt).toISOString(),
         summary: d.description ?? `${d.kind ?? 'deploy'} of ${d.service} ${d.version}`,
         version: d.version,
         previousVersion: d.previousVersion,
