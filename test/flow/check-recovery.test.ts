@@ -1,31 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRecovery } from '../../lambdas/check-recovery/index.js';
-import { proposeOnlyActions } from '../../lambdas/core/actions/propose-only.js';
-import { OfflineAnalyst } from '../../lambdas/core/analyst/offline/index.js';
-import { ManualClock } from '../../lambdas/core/clock.js';
-import { defaultConfig } from '../../lambdas/core/config.js';
-import { noEvidence } from '../../lambdas/core/evidence/unavailable.js';
 import type { NormalizedAlert } from '../../lambdas/core/model.js';
-import { MemoryNotifier } from '../../lambdas/core/notify/local-notifiers.js';
 import type { Ports } from '../../lambdas/core/ports.js';
-import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lib/local/embedded-dynamodb.js';
+import type { EmbeddedDynamoDB } from '../../lib/local/embedded-dynamodb.js';
+import { testPorts } from '../support/ports.js';
 
 let db: EmbeddedDynamoDB;
 let ports: Ports;
 beforeAll(async () => {
-  db = await startEmbeddedDynamoDB();
-  ports = {
-    store: new DynamoIncidentStore(db.doc, db.tableName),
-    notifier: new MemoryNotifier(),
-    // No CloudWatch alarm to read: the evidence says ALARM forever.
-    evidence: noEvidence,
-    analyst: new OfflineAnalyst(noEvidence),
-    actions: proposeOnlyActions,
-    artifacts: { writePostmortem: async () => undefined },
-    clock: new ManualClock('2026-11-20T10:20:00Z'),
-    config: defaultConfig(),
-  };
+  ({ ports, db } = await testPorts('2026-11-20T10:20:00Z'));
 });
 afterAll(async () => db.close());
 

@@ -1,18 +1,13 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { proposeOnlyActions } from '../../lambdas/core/actions/propose-only.js';
-import { OfflineAnalyst } from '../../lambdas/core/analyst/offline/index.js';
-import { ManualClock } from '../../lambdas/core/clock.js';
-import { defaultConfig } from '../../lambdas/core/config.js';
 import { ValidationError } from '../../lambdas/core/errors.js';
-import { noEvidence } from '../../lambdas/core/evidence/unavailable.js';
 import { phaseHandler } from '../../lambdas/core/lambda/handler.js';
-import { MemoryNotifier } from '../../lambdas/core/notify/local-notifiers.js';
+import type { MemoryNotifier } from '../../lambdas/core/notify/local-notifiers.js';
 import type { Ports } from '../../lambdas/core/ports.js';
-import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
 import { DeclareInput, declare } from '../../lambdas/declare/index.js';
 import { PHASES } from '../../lambdas/phases.js';
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lib/local/embedded-dynamodb.js';
+import type { EmbeddedDynamoDB } from '../../lib/local/embedded-dynamodb.js';
+import { testPorts } from '../support/ports.js';
 
 const context = {
   functionName: 'test',
@@ -35,19 +30,9 @@ describe('phase Lambda handlers', () => {
   describe('with ports injected', () => {
     let db: EmbeddedDynamoDB;
     let ports: Ports;
-    const notifier = new MemoryNotifier();
+    let notifier: MemoryNotifier;
     beforeAll(async () => {
-      db = await startEmbeddedDynamoDB();
-      ports = {
-        store: new DynamoIncidentStore(db.doc, db.tableName),
-        notifier,
-        evidence: noEvidence,
-        analyst: new OfflineAnalyst(noEvidence),
-        actions: proposeOnlyActions,
-        artifacts: { writePostmortem: async () => undefined },
-        clock: new ManualClock('2026-11-20T10:05:00Z'),
-        config: defaultConfig(),
-      };
+      ({ ports, db, notifier } = await testPorts('2026-11-20T10:05:00Z'));
     });
     afterAll(async () => db.close());
 

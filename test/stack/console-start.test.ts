@@ -6,34 +6,18 @@
  */
 import { StateMachine } from 'aws-local-stepfunctions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { proposeOnlyActions } from '../../lambdas/core/actions/propose-only.js';
-import { OfflineAnalyst } from '../../lambdas/core/analyst/offline/index.js';
-import { ManualClock } from '../../lambdas/core/clock.js';
-import { defaultConfig } from '../../lambdas/core/config.js';
-import { noEvidence } from '../../lambdas/core/evidence/unavailable.js';
-import { MemoryNotifier } from '../../lambdas/core/notify/local-notifiers.js';
 import type { Ports } from '../../lambdas/core/ports.js';
-import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
 import { PHASES } from '../../lambdas/phases.js';
 import { readDefinitionText, substitute, taskMap } from '../../lib/local/definition.js';
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lib/local/embedded-dynamodb.js';
+import type { EmbeddedDynamoDB } from '../../lib/local/embedded-dynamodb.js';
+import { testPorts } from '../support/ports.js';
 
 const EXECUTION = 'arn:aws:states:eu-west-1:123456789012:execution:FirebreakIncidentResponse:console-start-1';
 
 let db: EmbeddedDynamoDB;
 let ports: Ports;
 beforeAll(async () => {
-  db = await startEmbeddedDynamoDB();
-  ports = {
-    store: new DynamoIncidentStore(db.doc, db.tableName),
-    notifier: new MemoryNotifier(),
-    evidence: noEvidence,
-    analyst: new OfflineAnalyst(noEvidence),
-    actions: proposeOnlyActions,
-    artifacts: { writePostmortem: async () => undefined },
-    clock: new ManualClock('2026-11-20T10:05:00Z'),
-    config: defaultConfig(),
-  };
+  ({ ports, db } = await testPorts('2026-11-20T10:05:00Z'));
 });
 afterAll(async () => db.close());
 
