@@ -6,7 +6,7 @@
  * recording engine stands in for Step Functions (no pipeline runs).
  *
  * Prints one JSON line and exits non-zero if the storm opened other than one incident per alarm,
- * or lost or double-linked an alert.
+ * lost or double-linked an alert, or named a joined alert on a timeline other than once.
  */
 import '../lib/local/polyfills.js';
 import { performance } from 'node:perf_hooks';
@@ -213,13 +213,22 @@ async function main() {
       }
     };
     const wall = performance.now();
+    const cpu0 = process.cpuUsage();
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
     const seconds = (performance.now() - wall) / 1000;
+    const cpu = process.cpuUsage(cpu0);
 
     const incidents = await store.list({ limit: 10_000 });
     const linked = (await Promise.all(incidents.map((i) => store.alerts(i.id)))).flat();
     const linkedIds = new Set(linked.map((a) => a.sourceEventId));
-    const counted = incidents.reduce((n, i) => n + i.alertCount, 0);
+    const counts = await Promise.all(incidents.map((i) => store.countLinkedAlerts(i.id)));
+    const counted = counts.reduce((n, c) => n + c, 0);
+    // Every alert that joined (all but the one that opened each incident) is named on its timeline once.
+    const timelines = await Promise.all(incidents.map((i) => store.timeline(i.id)));
+    const named = timelines
+      .flat()
+      .flatMap((e) => ((e.data as { alerts?: Array<{ sourceEventId: string }> })?.alerts ?? []))
+      .map((a) => a.sourceEventId);
     const lost = [...unique].filter((id) => !linkedIds.has(id)).length;
     latencies.sort((a, b) => a - b);
     const result = {
@@ -232,6 +241,7 @@ async function main() {
       executionsStarted: engine.starts.length,
       alertsLinked: linked.length,
       alertsCounted: counted,
+      alertsNamedOnTimelines: named.length,
       lost,
       failed: failures.length,
       deliveriesPerSecond: Math.round(bodies.length / seconds),
@@ -240,6 +250,8 @@ async function main() {
       p50Ms: Number(percentile(latencies, 50).toFixed(1)),
       p99Ms: Number(percentile(latencies, 99).toFixed(1)),
       seconds: Number(seconds.toFixed(2)),
+      /** CPU of both threads (ingest, store) over the storm: 2 would mean the machine was the limit. */
+      cpuCores: Number(((cpu.user + cpu.system) / 1e6 / seconds).toFixed(2)),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
     const ok =
@@ -248,6 +260,8 @@ async function main() {
       result.alertsLinked === unique.size &&
       linkedIds.size === unique.size &&
       counted === unique.size &&
+      named.length === unique.size - ALARMS &&
+      new Set(named).size === named.length &&
       lost === 0 &&
       failures.length === 0;
     if (!ok) {

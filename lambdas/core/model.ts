@@ -195,7 +195,6 @@ export const Incident = z.object({
   rootCause: RootCause.optional(),
   mitigation: MitigationRecord.optional(),
   escalationTier: z.number().int().nonnegative().default(0),
-  alertCount: z.number().int().nonnegative().default(1),
   failure: z.object({ state: z.string(), error: z.string(), cause: z.string() }).optional(),
   postmortem: z.string().optional(),
   tokenUsage: TokenUsage.optional(),

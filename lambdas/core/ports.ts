@@ -17,6 +17,7 @@ import type {
   TimelineEvent,
   TokenUsage,
 } from './model.js';
+import type { JoinKind } from './timeline.js';
 
 export interface IncidentStore {
   /** Writes a new incident; fails with ConflictError if the id exists. */
@@ -29,6 +30,7 @@ export interface IncidentStore {
     opts?: { expectStatus?: IncidentStatus[] },
   ): Promise<Incident>;
   appendEvent(id: string, event: TimelineEvent): Promise<void>;
+  /** Recorded events and the alerts that joined (`linkJoined`), in time order. */
   timeline(id: string): Promise<TimelineEvent[]>;
   /** Links an alert to the incident; false when this alert (source + event id) was already linked. */
   linkAlert(id: string, alert: NormalizedAlert): Promise<boolean>;
@@ -54,18 +56,20 @@ export interface IncidentStore {
     window: { now: Date; until: Date },
   ): Promise<{ claimed: true } | ({ claimed: false } & DedupClaim)>;
   releaseServiceWindow(service: string, incidentId: string): Promise<void>;
+  /** How many alerts are linked to the incident: the linked alert items are the record, counted. */
+  countLinkedAlerts(id: string): Promise<number>;
   /**
-   * Adds `count` linked alerts to the incident's tally atomically and returns the incident; with
-   * `whileStatus`, only while it is in one of them (ConflictError otherwise).
+   * For alerts about to join incidents, in one consistent read: each incident as it is now
+   * (undefined when missing), and whether each alert is linked to its incident already.
    */
-  countAlerts(
-    id: string,
-    count: number,
-    at: string,
-    opts?: { whileStatus?: IncidentStatus[] },
-  ): Promise<Incident>;
-  /** Appends timeline events to several incidents in as few requests as the table allows. */
-  appendEvents(entries: Array<{ incidentId: string; event: TimelineEvent }>): Promise<void>;
+  joinState(joins: AlertLink[]): Promise<{ incidents: Map<string, Incident>; linked: boolean[] }>;
+  /**
+   * Links alerts that joined their incidents, unconditionally and in as few requests as the table
+   * allows. A linked alert item is keyed by its incident, source and event id, so writing it again
+   * leaves one linked alert: callers check `joinState` first to know which alerts are new. The join
+   * shows on the timeline (see `timeline`) from this item alone.
+   */
+  linkJoined(joins: Array<AlertLink & { kind: JoinKind; at: string }>): Promise<void>;
   /**
    * Replay guard for a delivery id: `new` the first time (the caller processes it, then calls
    * finishDelivery), `done` once finished, `in-flight` while another caller holds an unexpired lease.
@@ -82,6 +86,12 @@ export interface IncidentStore {
   getApprovalToken(incidentId: string): Promise<ApprovalTokenRecord | undefined>;
   /** Marks the token used; false when it was used already (a replay). */
   consumeApprovalToken(incidentId: string, tokenHash: string, usedAt: string): Promise<boolean>;
+}
+
+/** An alert linked (or to be linked) to an incident. */
+export interface AlertLink {
+  incidentId: string;
+  alert: NormalizedAlert;
 }
 
 export interface DedupClaim {

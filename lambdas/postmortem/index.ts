@@ -32,6 +32,7 @@ export async function postmortem(input: z.infer<typeof PostmortemInput>, ports: 
   const written = await writePostmortem(ports.analyst, incident, timeline, {
     now,
     owner: await ownerOf(ports, incident.service),
+    alertsLinked: await ports.store.countLinkedAlerts(incident.id),
   });
   const updated = await ports.store.update(incident.id, {
     postmortem: written.markdown,

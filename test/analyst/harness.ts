@@ -63,7 +63,6 @@ export function contextFor(s: Scenario): { env: ScenarioEnvironment; ctx: Invest
     detectedAt: primary.startedAt,
     updatedAt: at,
     escalationTier: 0,
-    alertCount: alerts.length,
   };
   const from = new Date(new Date(at).getTime() - 60 * 60_000).toISOString();
   const ctx: InvestigationContext = {

@@ -42,7 +42,6 @@ describe('CheckRecovery for a source with no CloudWatch alarm', () => {
       declaredAt: '2026-11-20T10:06:00.000Z',
       updatedAt: '2026-11-20T10:06:00.000Z',
       escalationTier: 0,
-      alertCount: 1,
     });
     await ports.store.linkAlert('inc-pd-1', alert('firing', '2026-11-20T10:06:00.000Z'));
     const before = await checkRecovery({ incidentId: 'inc-pd-1', monitor }, ports);

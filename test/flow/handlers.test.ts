@@ -48,7 +48,6 @@ describe('phase Lambda handlers', () => {
         detectedAt: '2026-11-20T10:04:00.000Z',
         updatedAt: '2026-11-20T10:04:00.000Z',
         escalationTier: 0,
-        alertCount: 1,
       });
       const handler = phaseHandler(DeclareInput, declare, () => ports);
       await expect(handler({ incidentId: 'inc-handler-1' }, context)).resolves.toEqual({ notified: 2 });

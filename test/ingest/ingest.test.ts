@@ -1,4 +1,5 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeDelivery } from '../../lambdas/core/alerts/normalize.js';
 import { ManualClock } from '../../lambdas/core/clock.js';
@@ -62,9 +63,9 @@ describe('firing alerts: start, join, dedup', () => {
       status: 'TRIAGE',
       title: alarm,
       service: 'checkout-api',
-      alertCount: 1,
     });
     expect(incident?.executionArn).toBe(result.executionArn);
+    expect(await store.countLinkedAlerts(id)).toBe(1);
     expect(timeline.map((e) => e.type)).toEqual(['detected']);
     expect(alerts).toHaveLength(1);
   });
@@ -77,8 +78,8 @@ describe('firing alerts: start, join, dedup', () => {
     const repeat = await deliver(ingestor, evt({ id: fresh('evt'), alarm }));
     expect(repeat).toMatchObject({ decision: 'join', incidentId: first.incidentId });
     expect(engine.starts).toHaveLength(1);
-    const { incident, timeline, alerts } = await snapshot(first.incidentId as string);
-    expect(incident?.alertCount).toBe(2);
+    const { timeline, alerts } = await snapshot(first.incidentId as string);
+    expect(await store.countLinkedAlerts(first.incidentId as string)).toBe(2);
     expect(alerts).toHaveLength(2);
     expect(timeline.map((e) => e.type)).toEqual(['detected', 'alert-repeat']);
     expect(timeline[1].data).toMatchObject({
@@ -104,9 +105,10 @@ describe('firing alerts: start, join, dedup', () => {
     expect(results.map((r) => r.decision).sort()).toEqual(['ignore', 'start']);
     expect(new Set(results.map((r) => r.incidentId)).size).toBe(1);
     expect(engines.flatMap((e) => e.starts)).toHaveLength(1);
-    const { incident, alerts } = await snapshot(results[0].incidentId as string);
-    expect(incident?.alertCount).toBe(1);
+    const { alerts, timeline } = await snapshot(results[0].incidentId as string);
     expect(alerts).toHaveLength(1);
+    expect(await store.countLinkedAlerts(results[0].incidentId as string)).toBe(1);
+    expect(timeline.map((e) => e.type)).toEqual(['detected']);
   });
 
   it('opens exactly one incident when many different deliveries of one alarm race across containers', async () => {
@@ -119,12 +121,85 @@ describe('firing alerts: start, join, dedup', () => {
     expect(ids.size).toBe(1);
     expect(results.filter((r) => r.decision === 'start')).toHaveLength(1);
     expect(engines.flatMap((e) => e.starts)).toHaveLength(1);
-    const { incident, alerts, timeline } = await snapshot([...ids][0] as string);
+    const { alerts, timeline } = await snapshot([...ids][0] as string);
     expect(alerts).toHaveLength(24);
-    expect(incident?.alertCount).toBe(24);
+    expect(await store.countLinkedAlerts([...ids][0] as string)).toBe(24);
     // Joins that raced share timeline entries; every joined alert is named in one of them.
     const named = timeline.flatMap((e) => ((e.data as { alerts?: unknown[] })?.alerts ?? []) as unknown[]);
     expect(named).toHaveLength(23);
+  });
+});
+
+describe('joins in group commits', () => {
+  /** A store on its own client, counting the requests it sends. */
+  function countingStore() {
+    const client = new DynamoDBClient({
+      endpoint: db.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    const sent: string[] = [];
+    doc.middlewareStack.add(
+      (next, context) => (args) => {
+        sent.push(context.commandName as string);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countRequests' },
+    );
+    return { store: new DynamoIncidentStore(doc, db.tableName), sent };
+  }
+
+  it('costs one batch read and one batch write for a lone join, as in a Lambda', async () => {
+    const counted = countingStore();
+    const ingestor = new Ingestor({ store: counted.store, clock, engine: new RecordingEngine(), options });
+    const alarm = fresh('alarm');
+    await deliver(ingestor, evt({ id: fresh('evt'), alarm }));
+    counted.sent.length = 0;
+    const repeat = await deliver(ingestor, evt({ id: fresh('evt'), alarm }));
+    expect(repeat.decision).toBe('join');
+    expect(counted.sent).toEqual(['BatchGetItemCommand', 'BatchWriteItemCommand']);
+  });
+
+  it('carries many concurrent joins to many incidents in a few requests, each alert linked once', async () => {
+    const counted = countingStore();
+    const ingestor = new Ingestor({ store: counted.store, clock, engine: new RecordingEngine(), options });
+    const alarms = Array.from({ length: 10 }, () => fresh('alarm'));
+    const opened = await Promise.all(
+      alarms.map((alarm) => deliver(ingestor, evt({ id: fresh('evt'), alarm }))),
+    );
+    counted.sent.length = 0;
+    const events = alarms.flatMap((alarm) =>
+      Array.from({ length: 8 }, () => evt({ id: fresh('evt'), alarm })),
+    );
+    // Every event twice at once: the second of each pair is a redelivery, answered without a write.
+    const results = await Promise.all([...events, ...events].map((e) => deliver(ingestor, e)));
+    expect(results.filter((r) => r.decision === 'join')).toHaveLength(80);
+    expect(results.filter((r) => r.decision === 'ignore')).toHaveLength(80);
+    expect(counted.sent.length).toBeLessThanOrEqual(12);
+    for (const o of opened) {
+      const id = o.incidentId as string;
+      expect(await store.countLinkedAlerts(id)).toBe(9);
+      const named = (await store.timeline(id)).flatMap(
+        (e) => ((e.data as { alerts?: unknown[] })?.alerts ?? []) as unknown[],
+      );
+      expect(named).toHaveLength(8);
+    }
+  });
+
+  it('links a redelivery racing its original in another container once, named once on the timeline', async () => {
+    const alarm = fresh('alarm');
+    const opened = await deliver(container(), evt({ id: fresh('evt'), alarm }));
+    const event = evt({ id: fresh('evt'), alarm });
+    const raced = await Promise.all([deliver(container(), event), deliver(container(), event)]);
+    // Both may say "join" (neither saw the other's write), but the store holds one linked alert.
+    for (const r of raced) expect(r).toMatchObject({ incidentId: opened.incidentId });
+    const id = opened.incidentId as string;
+    expect(await store.countLinkedAlerts(id)).toBe(2);
+    const named = (await store.timeline(id)).flatMap(
+      (e) => ((e.data as { alerts?: unknown[] })?.alerts ?? []) as unknown[],
+    );
+    expect(named).toHaveLength(1);
   });
 });
 
@@ -150,9 +225,9 @@ describe('grouping by service within the window', () => {
     const later = await deliver(container(), evt({ id: fresh('evt'), alarm: fresh('e'), service }));
     expect(later.decision).toBe('start');
     expect(later.incidentId).not.toBe(first.incidentId);
-    const { timeline, incident } = await snapshot(first.incidentId as string);
+    const { timeline } = await snapshot(first.incidentId as string);
     expect(timeline.filter((e) => e.type === 'alert-grouped')).toHaveLength(2);
-    expect(incident?.alertCount).toBe(3);
+    expect(await store.countLinkedAlerts(first.incidentId as string)).toBe(3);
   });
 
   it('keeps the alerts of one Alertmanager group together and ignores its resolved alert', async () => {
@@ -182,7 +257,8 @@ describe('resolutions, acknowledgements and notes', () => {
     );
     expect(ok).toMatchObject({ decision: 'resolve', incidentId: opened.incidentId });
     const { incident, timeline } = await snapshot(opened.incidentId as string);
-    expect(incident).toMatchObject({ status: 'RESOLVED', alertCount: 2 });
+    expect(incident?.status).toBe('RESOLVED');
+    expect(await store.countLinkedAlerts(opened.incidentId as string)).toBe(2);
     expect(timeline.at(-1)?.type).toBe('resolved');
     expect(await store.dedupClaim(`cloudwatch:210987654321:eu-west-1:${alarm}`)).toBeUndefined();
     const again = await deliver(ingestor, evt({ id: fresh('evt'), alarm, service: fresh('svc') }));
@@ -297,7 +373,9 @@ describe('failures and abandoned claims', () => {
     const repeat = await deliver(ingestor, evt({ id: fresh('evt'), alarm }));
     expect(repeat.decision).toBe('start');
     expect(repeat.incidentId).not.toBe(opened.incidentId);
-    expect((await store.get(opened.incidentId as string))?.alertCount).toBe(1);
+    // The closed incident keeps only its own alert; the repeat went to the new one.
+    expect(await store.countLinkedAlerts(opened.incidentId as string)).toBe(1);
+    expect(await store.countLinkedAlerts(repeat.incidentId as string)).toBe(1);
   });
 
   it('starts the execution on the source retry when the first start failed', async () => {
@@ -358,10 +436,9 @@ describe('failures and abandoned claims', () => {
       detectedAt: clock.now().toISOString(),
       updatedAt: clock.now().toISOString(),
       escalationTier: 0,
-      alertCount: 0,
     });
     expect(await repeat).toMatchObject({ decision: 'join', incidentId: id });
-    expect((await store.get(id))?.alertCount).toBe(1);
+    expect(await store.countLinkedAlerts(id)).toBe(1);
   });
 });
 

@@ -104,7 +104,6 @@ const incident = (...services: string[]): Incident => ({
   detectedAt: '2026-05-04T09:30:00.000Z',
   updatedAt: '2026-05-04T09:30:00.000Z',
   escalationTier: 0,
-  alertCount: 1,
 });
 
 const act = (

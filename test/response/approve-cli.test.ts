@@ -56,7 +56,6 @@ async function pending(executionName?: string) {
     detectedAt: '2026-05-04T09:30:00.000Z',
     updatedAt: '2026-05-04T09:30:00.000Z',
     escalationTier: 0,
-    alertCount: 1,
     mitigation: { action, status: 'awaiting-approval', detail: '' },
   };
   await store.create(incident);

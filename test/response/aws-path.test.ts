@@ -103,7 +103,6 @@ const incident: Incident = {
   declaredAt: '2026-05-04T09:30:20.000Z',
   updatedAt: '2026-05-04T09:30:20.000Z',
   escalationTier: 0,
-  alertCount: 1,
   rootCause: {
     category: 'deployment',
     culprit: 'v42',

@@ -29,7 +29,6 @@ const base: Incident = {
   impactStartedAt: '2026-05-04T09:23:00.000Z',
   updatedAt: '2026-05-04T09:31:00.000Z',
   escalationTier: 0,
-  alertCount: 1,
   rootCause: {
     category: 'deployment',
     culprit: 'v42',

@@ -29,7 +29,6 @@ const incident: Incident = {
   resolvedAt: '2026-05-04T09:55:00.000Z',
   updatedAt: '2026-05-04T09:55:00.000Z',
   escalationTier: 1,
-  alertCount: 1,
 };
 
 describe('response metrics', () => {

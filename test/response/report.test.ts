@@ -32,7 +32,6 @@ function incident(id: string, o: Partial<Incident> & { t: number }): Incident {
     detectedAt: at(t),
     updatedAt: at(t),
     escalationTier: 0,
-    alertCount: 1,
     ...rest,
   };
 }

@@ -20,7 +20,6 @@ const incident: Incident = {
   detectedAt: '2026-05-04T09:30:00.000Z',
   updatedAt: '2026-05-04T09:31:00.000Z',
   escalationTier: 0,
-  alertCount: 1,
 };
 
 describe('SnsNotifier', () => {

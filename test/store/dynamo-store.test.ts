@@ -1,7 +1,9 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../lambdas/core/errors.js';
 import type { Incident, NormalizedAlert } from '../../lambdas/core/model.js';
 import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
+import { keys } from '../../lambdas/core/store/table.js';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lib/local/embedded-dynamodb.js';
 
 let db: EmbeddedDynamoDB;
@@ -24,7 +26,6 @@ const incident = (over: Partial<Incident> = {}): Incident => ({
   detectedAt: `2026-11-20T10:${String(n).padStart(2, '0')}:00.000Z`,
   updatedAt: '2026-11-20T10:00:00.000Z',
   escalationTier: 0,
-  alertCount: 1,
   ...over,
 });
 
@@ -103,6 +104,94 @@ describe('DynamoIncidentStore on dynalite', () => {
     const alerts = await store.alerts(i.id);
     expect(alerts.map((a) => a.sourceEventId).sort()).toEqual(['evt-1', 'evt-2']);
     expect(alerts[0].raw).toEqual(alert('x').raw);
+  });
+
+  it('keeps a raw payload deeper than DynamoDB nests maps, and reads payloads stored as maps before', async () => {
+    const i = incident();
+    await store.create(i);
+    let deep: unknown = { bottom: true };
+    for (let level = 0; level < 40; level++) deep = { level, inner: deep };
+    expect(await store.linkAlert(i.id, { ...alert('evt-deep'), raw: deep })).toBe(true);
+    // An item from before payloads were kept as text: the payload is a map under `raw`.
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: { ...keys.alert(i.id, 'cloudwatch-eventbridge', 'evt-old'), ...alert('evt-old') },
+      }),
+    );
+    const byId = Object.fromEntries((await store.alerts(i.id)).map((a) => [a.sourceEventId, a.raw]));
+    expect(byId['evt-deep']).toEqual(deep);
+    expect(byId['evt-old']).toEqual(alert('evt-old').raw);
+  });
+
+  it('reads which incidents are open and which alerts are linked in one batch read, past 100 keys', async () => {
+    const open = incident();
+    const closed = incident({ status: 'RESOLVED' });
+    await Promise.all([store.create(open), store.create(closed)]);
+    await store.linkAlert(open.id, alert('evt-linked'));
+    const joins = [
+      { incidentId: open.id, alert: alert('evt-linked') },
+      { incidentId: open.id, alert: alert('evt-linked') }, // the same key twice in one read
+      { incidentId: closed.id, alert: alert('evt-new') },
+      { incidentId: 'inc-missing', alert: alert('evt-new') },
+      ...Array.from({ length: 120 }, (_, k) => ({ incidentId: open.id, alert: alert(`evt-more-${k}`) })),
+    ];
+    const state = await store.joinState(joins);
+    expect(state.linked.slice(0, 4)).toEqual([true, true, false, false]);
+    expect(state.linked.slice(4).every((l) => !l)).toBe(true);
+    expect(state.incidents.get(open.id)?.status).toBe('TRIAGE');
+    expect(state.incidents.get(closed.id)?.status).toBe('RESOLVED');
+    expect(state.incidents.has('inc-missing')).toBe(false);
+  });
+
+  it('links joined alerts in batches, once per alert however often written, and shows them on the timeline', async () => {
+    const i = incident();
+    await store.create(i);
+    await store.appendEvent(i.id, {
+      at: '2026-11-20T10:04:00.000Z',
+      type: 'detected',
+      actor: 'ingest',
+      text: 'alarm',
+    });
+    const at1 = '2026-11-20T10:05:00.000Z';
+    const at2 = '2026-11-20T10:06:00.000Z';
+    const first = Array.from({ length: 30 }, (_, k) => ({
+      incidentId: i.id,
+      alert: alert(`evt-${k}`),
+      kind: 'repeat' as const,
+      at: at1,
+    }));
+    await store.linkJoined([...first, first[0]]);
+    // A redelivery written again in another process: the same item, now joined later.
+    await store.linkJoined([
+      { ...first[1], at: at2 },
+      {
+        incidentId: i.id,
+        alert: { ...alert('evt-grp'), title: 'checkout-latency' },
+        kind: 'grouped',
+        at: at2,
+      },
+    ]);
+    expect(await store.countLinkedAlerts(i.id)).toBe(31);
+    expect((await store.alerts(i.id)).find((a) => a.sourceEventId === 'evt-0')?.raw).toEqual(
+      alert('evt-0').raw,
+    );
+    const timeline = await store.timeline(i.id);
+    expect(timeline.map((e) => [e.at, e.type])).toEqual([
+      ['2026-11-20T10:04:00.000Z', 'detected'],
+      [at1, 'alert-repeat'],
+      [at2, 'alert-grouped'],
+      [at2, 'alert-repeat'],
+    ]);
+    const named = timeline.flatMap(
+      (e) => (e.data as { alerts?: Array<{ sourceEventId: string }> })?.alerts ?? [],
+    );
+    expect(named.map((a) => a.sourceEventId).sort()).toEqual(
+      [...first.map((f) => f.alert.sourceEventId), 'evt-grp'].sort(),
+    );
+    expect(timeline[1].text).toBe('29 repeat alerts: checkout-alb-5xx-high');
+    // The timeline names alerts; the raw payloads stay on the linked alert items.
+    expect(JSON.stringify(timeline)).not.toContain('nested');
   });
 
   it('lists incidents newest first through the status index', async () => {

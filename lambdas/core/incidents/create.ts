@@ -47,7 +47,6 @@ export async function createIncident(
     detectedAt: primary.startedAt,
     updatedAt: now,
     escalationTier: 0,
-    alertCount: alerts.length,
   };
   await deps.store.create(incident);
   for (const alert of alerts) await deps.store.linkAlert(id, alert);

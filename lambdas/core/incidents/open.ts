@@ -41,8 +41,6 @@ export async function openIncident(
   const rest = alerts.filter((a) => a !== primary);
   if (route.created) {
     for (const alert of rest) await deps.store.linkAlert(route.incident.id, alert);
-    if (rest.length)
-      await deps.store.countAlerts(route.incident.id, rest.length, deps.clock.now().toISOString());
     return { decision: 'start', incident: route.incident };
   }
   const linked = await deps.store.linkAlert(route.incident.id, primary);
@@ -51,7 +49,6 @@ export async function openIncident(
       source: primary.source,
       sourceEventId: primary.sourceEventId,
     });
-    await deps.store.countAlerts(route.incident.id, 1, deps.clock.now().toISOString());
   }
   return { decision: 'join', incident: route.incident, linked };
 }

@@ -9,8 +9,8 @@
  * - anything else (INSUFFICIENT_DATA, suppressed or muted alarms, other PagerDuty events) → recorded
  *   on the open incident's timeline, never paged; ignored when no incident is open.
  *
- * Every alert that touches an incident is linked first (a conditional put on source + event id), so a
- * redelivery is a no-op whatever it would have done, and no alert is counted or recorded twice.
+ * Every alert that touches an incident is linked first (keyed by source + event id, checked before it
+ * is written), so a redelivery is a no-op whatever it would have done, and no alert is counted twice.
  */
 import type { NormalizedDelivery } from '../alerts/delivery.js';
 import type { Clock } from '../clock.js';
@@ -18,10 +18,10 @@ import { ConflictError } from '../errors.js';
 import { resolveService } from '../incidents/create.js';
 import { type Incident, type NormalizedAlert, OPEN_STATUSES } from '../model.js';
 import type { IncidentStore, ServiceInfo } from '../ports.js';
-import { record } from '../timeline.js';
+import { alertRef, record } from '../timeline.js';
 import type { Engine } from './engine.js';
 import { intentOf, noteReason } from './intent.js';
-import { alertRef, IncidentClosed, LinkedAlertRecorder } from './linked-alerts.js';
+import { IncidentClosed, type Joined, LinkedAlertRecorder } from './linked-alerts.js';
 import type { IngestOptions } from './options.js';
 import { type AlertOutcome, type IngestResult, summarize } from './outcome.js';
 import { Router } from './router.js';
@@ -133,23 +133,27 @@ export class Ingestor {
         routed: incident,
       };
     }
-    if (!(await this.deps.store.linkAlert(incident.id, alert))) {
-      // The source retried, perhaps because starting the execution failed: make sure it exists.
-      const current = await this.deps.store.get(incident.id);
-      if (current && !current.executionArn && OPEN_STATUSES.includes(current.status))
-        await this.startExecution(current);
+    if (route.via === 'replay') {
+      // The very event that opened the incident, delivered again: maybe the start it asked for failed.
+      if (OPEN_STATUSES.includes(incident.status) && !incident.executionArn)
+        await this.startExecution(incident);
       return { ...this.redelivery(alert, incident.id), routed: incident };
     }
     const kind = route.via === 'group' || route.via === 'delivery' ? 'grouped' : 'repeat';
-    let updated: Incident;
+    let joined: Joined;
     try {
-      updated = await this.recorder.record(incident.id, kind, alert);
+      joined = await this.recorder.record(incident.id, kind, alert);
     } catch (err) {
       // Routed from a cached copy to an incident another process has just closed: route afresh.
-      // The alert stays linked to the closed one too, as the late alert it was there.
       if (!(err instanceof IncidentClosed) || rerouted) throw err;
       this.router.forget(incident.id);
       return this.fire(alert, undefined, true);
+    }
+    const updated = joined.incident;
+    if (!joined.linked) {
+      // The source retried, perhaps because starting the execution failed: make sure it exists.
+      if (!updated.executionArn) await this.startExecution(updated);
+      return { ...this.redelivery(alert, incident.id), routed: updated };
     }
     this.linked.add(identity(alert), incident.id);
     this.router.remember(alert.fingerprint, updated);
@@ -193,7 +197,6 @@ export class Ingestor {
       return { outcome: this.redelivery(alert, incident.id) };
     }
     this.linked.add(identity(alert), incident.id);
-    await this.deps.store.countAlerts(incident.id, 1, this.deps.clock.now().toISOString());
     return { incident };
   }
 

@@ -1,124 +1,114 @@
 /**
- * Records alerts that joined an open incident: each incident's tally goes up by one atomic ADD
- * (only while it is open) and the timeline gets one entry per incident naming them. Joins that
- * arrive while a write is in flight share the next one (group commit): in a storm a few requests
- * carry hundreds of alerts, and every caller still waits until the entry naming its alert is
- * stored. With one delivery at a time (a Lambda), every batch is that one alert.
+ * Links alerts that join an open incident, in group commits: joins that arrive while earlier ones
+ * are being written share the next commit, so in a storm a handful of requests carry hundreds of
+ * alerts, and every caller still waits until its alert is stored. With one delivery at a time (a
+ * Lambda) every commit is that one alert: one read and one write.
+ *
+ * A commit reads first (one consistent batch read): incidents that closed meanwhile turn their
+ * joiners away to be routed afresh, and alerts already linked are redeliveries. Then it writes the
+ * new linked alert items (one batch write), each saying when and how it joined: the timeline shows
+ * joins from them, and the incident's alert count is counted from them, so nothing is tallied or
+ * named twice — a redelivery racing its original in another process rewrites the same item.
  */
 import type { Clock } from '../clock.js';
 import { ConflictError } from '../errors.js';
-import { type Incident, type NormalizedAlert, OPEN_STATUSES, type TimelineEvent } from '../model.js';
+import { type Incident, type NormalizedAlert, OPEN_STATUSES } from '../model.js';
 import type { IncidentStore } from '../ports.js';
+import type { JoinKind } from '../timeline.js';
 
-/** `repeat`: the fingerprint already belonged to the incident; `grouped`: a related alert joined it. */
-export type JoinKind = 'repeat' | 'grouped';
-
-/** The incident closed before the alert could be counted on it: route the alert again. */
+/** The incident closed before the alert could join it: route the alert again. */
 export class IncidentClosed extends ConflictError {}
+
+/** What became of a join: the incident as the commit read it, and whether this alert is new to it. */
+export interface Joined {
+  incident: Incident;
+  /** False for a redelivery: the alert was linked already (by another call, here or elsewhere). */
+  linked: boolean;
+}
 
 interface Waiter {
   incidentId: string;
   kind: JoinKind;
   alert: NormalizedAlert;
-  resolve: (incident: Incident) => void;
+  resolve: (joined: Joined) => void;
   reject: (err: unknown) => void;
 }
 
-/** The alert as the timeline names it; the raw payload stays on the linked alert item, stored once. */
-export const alertRef = (a: NormalizedAlert) => ({
-  source: a.source,
-  sourceEventId: a.sourceEventId,
-  fingerprint: a.fingerprint,
-  status: a.status,
-  title: a.title,
-  startedAt: a.startedAt,
-});
+/**
+ * Commits in flight at once. One would serialize a storm behind each round trip; a couple keep the
+ * store busy while later joiners gather into the next commit (more make each commit smaller).
+ */
+const MAX_COMMITS_IN_FLIGHT = 2;
 
-function entry(kind: JoinKind, alerts: NormalizedAlert[], at: string): TimelineEvent {
-  const titles = [...new Set(alerts.map((a) => a.title))];
-  const named = `${titles.slice(0, 5).join(', ')}${titles.length > 5 ? `, and ${titles.length - 5} more` : ''}`;
-  const n = alerts.length;
-  return {
-    at,
-    type: kind === 'repeat' ? 'alert-repeat' : 'alert-grouped',
-    actor: 'ingest',
-    text:
-      kind === 'repeat'
-        ? `${n === 1 ? 'repeat alert' : `${n} repeat alerts`}: ${named}`
-        : `${n === 1 ? 'related alert joined' : `${n} related alerts joined`}: ${named}`,
-    data: { alerts: alerts.map(alertRef) },
-  };
-}
-
-const groupBy = <T>(items: T[], key: (t: T) => string): Map<string, T[]> => {
-  const out = new Map<string, T[]>();
-  for (const item of items) out.set(key(item), [...(out.get(key(item)) ?? []), item]);
-  return out;
-};
+const linkKey = (incidentId: string, a: NormalizedAlert) => `${incidentId}#${a.source}#${a.sourceEventId}`;
 
 export class LinkedAlertRecorder {
   private pending: Waiter[] = [];
-  private writing = false;
+  private scheduled = false;
+  private inFlight = 0;
+  /** Links being committed: a second call for the same alert waits for the first and is a redelivery. */
+  private readonly committing = new Map<string, Promise<Joined>>();
 
   constructor(private readonly deps: { store: IncidentStore; clock: Clock }) {}
 
-  /** Resolves with the incident (its new tally) once the alert is counted and on the timeline. */
-  record(incidentId: string, kind: JoinKind, alert: NormalizedAlert): Promise<Incident> {
-    return new Promise<Incident>((resolve, reject) => {
+  /**
+   * Resolves once the alert is linked (or found linked already); rejects with IncidentClosed when
+   * the incident is no longer open.
+   */
+  record(incidentId: string, kind: JoinKind, alert: NormalizedAlert): Promise<Joined> {
+    const key = linkKey(incidentId, alert);
+    const earlier = this.committing.get(key);
+    if (earlier) return earlier.then((joined) => ({ ...joined, linked: false }));
+    const joined = new Promise<Joined>((resolve, reject) => {
       this.pending.push({ incidentId, kind, alert, resolve, reject });
-      // Joiners of this same tick share the first write; later ones queue for the next.
-      if (!this.writing) {
-        this.writing = true;
-        queueMicrotask(() => void this.drain());
-      }
     });
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (this.pending.length) {
-        const batch = this.pending;
-        this.pending = [];
-        await this.write(batch).catch((err) => {
-          for (const w of batch) w.reject(err);
-        });
-      }
-    } finally {
-      this.writing = false;
+    this.committing.set(key, joined);
+    const forget = () => this.committing.delete(key);
+    joined.then(forget, forget);
+    // Joiners of this same tick share one commit.
+    if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(() => {
+        this.scheduled = false;
+        this.flush();
+      });
     }
+    return joined;
   }
 
-  private async write(batch: Waiter[]): Promise<void> {
-    const at = this.deps.clock.now().toISOString();
-    const byIncident = groupBy(batch, (w) => w.incidentId);
-    // Count first, and only on incidents still open: one that closed meanwhile gets no entry.
-    const counted = new Map<string, Incident>();
-    await Promise.all(
-      [...byIncident].map(async ([id, waiters]) => {
-        try {
-          counted.set(
-            id,
-            await this.deps.store.countAlerts(id, waiters.length, at, { whileStatus: [...OPEN_STATUSES] }),
-          );
-        } catch (err) {
-          const closed = err instanceof ConflictError ? new IncidentClosed(err.message) : err;
-          for (const w of waiters) w.reject(closed);
-        }
-      }),
-    );
-    const open = batch.filter((w) => counted.has(w.incidentId));
-    const entries = [...groupBy(open, (w) => `${w.incidentId}|${w.kind}`).values()].map((waiters) => ({
-      incidentId: waiters[0].incidentId,
-      event: entry(
-        waiters[0].kind,
-        waiters.map((w) => w.alert),
-        at,
-      ),
-    }));
-    await this.deps.store.appendEvents(entries).catch((err) => {
-      for (const w of open) w.reject(err);
-      throw err;
+  private flush(): void {
+    if (!this.pending.length || this.inFlight >= MAX_COMMITS_IN_FLIGHT) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.inFlight++;
+    this.commit(batch)
+      .catch((err) => {
+        for (const w of batch) w.reject(err);
+      })
+      .finally(() => {
+        this.inFlight--;
+        this.flush();
+      });
+  }
+
+  private async commit(batch: Waiter[]): Promise<void> {
+    const { incidents, linked } = await this.deps.store.joinState(batch);
+    const fresh: Array<Waiter & { incident: Incident }> = [];
+    batch.forEach((w, i) => {
+      const incident = incidents.get(w.incidentId);
+      if (!incident || !OPEN_STATUSES.includes(incident.status)) {
+        w.reject(new IncidentClosed(`incident ${w.incidentId} is ${incident?.status ?? 'gone'}`));
+      } else if (linked[i]) {
+        w.resolve({ incident, linked: false });
+      } else {
+        fresh.push({ ...w, incident });
+      }
     });
-    for (const w of open) w.resolve(counted.get(w.incidentId) as Incident);
+    if (!fresh.length) return;
+    const at = this.deps.clock.now().toISOString();
+    await this.deps.store.linkJoined(
+      fresh.map((w) => ({ incidentId: w.incidentId, alert: w.alert, kind: w.kind, at })),
+    );
+    for (const w of fresh) w.resolve({ incident: w.incident, linked: true });
   }
 }

@@ -28,11 +28,11 @@ export async function writePostmortem(
   analyst: Pick<Analyst, 'writePostmortem'>,
   incident: Incident,
   timeline: TimelineEvent[],
-  opts: { now: Date; owner: string },
+  opts: { now: Date; owner: string; alertsLinked?: number },
 ): Promise<Postmortem> {
   const derived = deriveActionItems(incident, opts);
   const template = (reason?: string): Postmortem => ({
-    markdown: postmortemFromRecord(incident, timeline, opts.now, derived),
+    markdown: postmortemFromRecord(incident, timeline, opts.now, derived, opts.alertsLinked),
     actionItems: derived,
     author: 'template',
     fallbackReason: reason,

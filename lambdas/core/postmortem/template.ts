@@ -78,6 +78,8 @@ export function postmortemFromRecord(
   timeline: TimelineEvent[],
   now: Date,
   items: ActionItem[] = [],
+  /** Counted from the linked alert items (`IncidentStore.countLinkedAlerts`). */
+  alertsLinked?: number,
 ): string {
   const m = responseMetrics(incident);
   const rc = incident.rootCause;
@@ -140,7 +142,7 @@ export function postmortemFromRecord(
     `- Duration: ${m.impactSeconds !== undefined ? `at most ${formatDuration(m.impactSeconds)} (${incident.impactStartedAt ? 'impact start' : 'alert'} to resolution)` : 'ongoing at the time of writing'}`,
     `- Services: ${services}`,
     `- Users: ${userImpact(incident, timeline)}`,
-    `- Alerts linked: ${incident.alertCount}`,
+    ...(alertsLinked === undefined ? [] : [`- Alerts linked: ${alertsLinked}`]),
     '',
     '## Response times',
     responseTimesSection(incident),

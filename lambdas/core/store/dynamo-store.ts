@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   BatchWriteCommand,
   type BatchWriteCommandOutput,
   DeleteCommand,
@@ -10,7 +12,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError, NotFoundError, TransientError } from '../errors.js';
 import {
   Incident,
   IncidentStatus,
@@ -18,7 +20,8 @@ import {
   type IncidentStatus as Status,
   TimelineEvent,
 } from '../model.js';
-import type { ApprovalTokenRecord, DedupClaim, IncidentStore } from '../ports.js';
+import type { AlertLink, ApprovalTokenRecord, DedupClaim, IncidentStore } from '../ports.js';
+import { type JoinKind, withJoins } from '../timeline.js';
 import { keys, TABLE } from './table.js';
 
 /**
@@ -30,6 +33,45 @@ const deliveryKey = (key: string) => ({ pk: `DELIVERY#${key}`, sk: 'DELIVERY' })
 let sequence = 0;
 /** Orders events written in the same millisecond by one writer; the random tail separates writers. */
 const nextSeq = () => `${String(sequence++ % 1_000_000).padStart(6, '0')}${randomBytes(2).toString('hex')}`;
+
+/** What the timeline reads of a linked alert that joined. */
+const JoinedAlert = NormalizedAlert.pick({
+  source: true,
+  sourceEventId: true,
+  fingerprint: true,
+  status: true,
+  title: true,
+  startedAt: true,
+});
+
+/**
+ * A linked alert as stored: the raw payload kept verbatim as JSON text. As a nested map it would cost
+ * a marshalling pass per attribute on every write, and a payload nested deeper than DynamoDB's 32
+ * levels could not be stored at all.
+ */
+function linkedAlertItem(incidentId: string, alert: NormalizedAlert) {
+  const { raw, ...rest } = alert;
+  return {
+    ...keys.alert(incidentId, alert.source, alert.sourceEventId),
+    ...rest,
+    ...(raw === undefined ? {} : { rawJson: JSON.stringify(raw) }),
+  };
+}
+
+function fromLinkedAlertItem(item: Record<string, unknown>): NormalizedAlert {
+  const { rawJson, ...rest } = item;
+  // Items written before the payload was kept as text hold it as a map under `raw`.
+  return NormalizedAlert.parse(typeof rawJson === 'string' ? { ...rest, raw: JSON.parse(rawJson) } : rest);
+}
+
+const chunks = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+/** Waits before retrying unprocessed batch items; gives up after the attempts DynamoDB's guidance allows. */
+async function backoff(attempt: number, what: string): Promise<void> {
+  if (attempt > 8) throw new TransientError(what);
+  await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt * (0.5 + Math.random()))));
+}
 
 const isConditionFailure = (err: unknown) =>
   err instanceof ConditionalCheckFailedException ||
@@ -143,8 +185,31 @@ export class DynamoIncidentStore implements IncidentStore {
   }
 
   async timeline(id: string): Promise<TimelineEvent[]> {
-    const items = await this.queryPrefix(`INC#${id}`, 'EVT#');
-    return items.map((item) => TimelineEvent.parse(item));
+    const [events, joined] = await Promise.all([
+      this.queryPrefix(`INC#${id}`, 'EVT#'),
+      // Only what the timeline names: the raw payloads stay where they are.
+      this.queryPrefix(`INC#${id}`, 'ALERT#', [
+        'joinedAs',
+        'joinedAt',
+        'source',
+        'sourceEventId',
+        'fingerprint',
+        'status',
+        'title',
+        'startedAt',
+      ]),
+    ]);
+    const joins = joined
+      .filter((item) => typeof item.joinedAt === 'string')
+      .map((item) => ({
+        at: item.joinedAt as string,
+        kind: item.joinedAs as JoinKind,
+        alert: JoinedAlert.parse(item),
+      }));
+    return withJoins(
+      events.map((item) => TimelineEvent.parse(item)),
+      joins,
+    );
   }
 
   async linkAlert(id: string, alert: NormalizedAlert): Promise<boolean> {
@@ -152,7 +217,7 @@ export class DynamoIncidentStore implements IncidentStore {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.alert(id, alert.source, alert.sourceEventId), ...alert },
+          Item: linkedAlertItem(id, alert),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -165,7 +230,7 @@ export class DynamoIncidentStore implements IncidentStore {
 
   async alerts(id: string): Promise<NormalizedAlert[]> {
     const items = await this.queryPrefix(`INC#${id}`, 'ALERT#');
-    return items.map((item) => NormalizedAlert.parse(item));
+    return items.map(fromLinkedAlertItem);
   }
 
   async list(opts: { statuses?: Status[]; limit?: number } = {}): Promise<Incident[]> {
@@ -298,59 +363,81 @@ export class DynamoIncidentStore implements IncidentStore {
     await this.releaseFingerprint(`svc:${service}`, incidentId);
   }
 
-  async countAlerts(
-    id: string,
-    count: number,
-    at: string,
-    opts: { whileStatus?: Status[] } = {},
-  ): Promise<Incident> {
-    const values: Record<string, unknown> = { ':n': count, ':at': at };
-    let condition = 'attribute_exists(pk)';
-    if (opts.whileStatus?.length) {
-      const placeholders = opts.whileStatus.map((status, i) => {
-        values[`:s${i}`] = status;
-        return `:s${i}`;
-      });
-      condition += ` AND #status IN (${placeholders.join(', ')})`;
-    }
-    try {
-      const out = await this.db.send(
-        new UpdateCommand({
+  async countLinkedAlerts(id: string): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
           TableName: this.tableName,
-          Key: keys.incident(id),
-          UpdateExpression: 'ADD alertCount :n SET updatedAt = :at',
-          ConditionExpression: condition,
-          ExpressionAttributeNames: opts.whileStatus?.length ? { '#status': 'status' } : undefined,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': `INC#${id}`, ':prefix': 'ALERT#' },
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
         }),
       );
-      return Incident.parse(out.Attributes);
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-      const current = await this.get(id);
-      if (!current) throw new NotFoundError(`incident ${id} not found`);
-      throw new ConflictError(`incident ${id} is ${current.status}, expected ${opts.whileStatus?.join('|')}`);
-    }
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return count;
   }
 
-  async appendEvents(entries: Array<{ incidentId: string; event: TimelineEvent }>): Promise<void> {
-    const items = entries.map(({ incidentId, event }) => {
-      const parsed = TimelineEvent.parse(event);
-      return { PutRequest: { Item: { ...keys.event(incidentId, parsed.at, nextSeq()), ...parsed } } };
-    });
-    for (let i = 0; i < items.length; i += 25) {
-      let pending: typeof items | undefined = items.slice(i, i + 25);
-      // DynamoDB may leave some of a batch unprocessed under load: retry those, backing off.
-      for (let attempt = 0; pending?.length; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-        if (attempt > 8) throw new Error(`${pending.length} timeline events stayed unprocessed`);
-        const out: BatchWriteCommandOutput = await this.db.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
-        );
-        pending = out.UnprocessedItems?.[this.tableName] as typeof items | undefined;
-      }
+  async joinState(joins: AlertLink[]): Promise<{ incidents: Map<string, Incident>; linked: boolean[] }> {
+    const linkKeys = joins.map(({ incidentId, alert }) =>
+      keys.alert(incidentId, alert.source, alert.sourceEventId),
+    );
+    const wanted = new Map<string, Record<string, string>>();
+    for (const key of [...new Set(joins.map((j) => j.incidentId))].map(keys.incident).concat(linkKeys))
+      wanted.set(`${key.pk}|${key.sk}`, key);
+    const found = new Map<string, Record<string, unknown>>();
+    const all = [...wanted.values()];
+    await Promise.all(
+      chunks(all, 100).map(async (chunk) => {
+        let pending: Record<string, unknown>[] | undefined = chunk;
+        // Like BatchWriteItem, BatchGetItem may leave keys unprocessed under load: ask again for those.
+        for (let attempt = 0; pending?.length; attempt++) {
+          if (attempt > 0) await backoff(attempt, `${pending.length} keys stayed unprocessed`);
+          const out: BatchGetCommandOutput = await this.db.send(
+            new BatchGetCommand({
+              RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+            }),
+          );
+          for (const item of out.Responses?.[this.tableName] ?? []) found.set(`${item.pk}|${item.sk}`, item);
+          pending = out.UnprocessedKeys?.[this.tableName]?.Keys;
+        }
+      }),
+    );
+    const incidents = new Map<string, Incident>();
+    for (const { incidentId } of joins) {
+      const item = found.get(`INC#${incidentId}|META`);
+      if (item && !incidents.has(incidentId)) incidents.set(incidentId, Incident.parse(item));
     }
+    return { incidents, linked: linkKeys.map((k) => found.has(`${k.pk}|${k.sk}`)) };
+  }
+
+  async linkJoined(joins: Array<AlertLink & { kind: JoinKind; at: string }>): Promise<void> {
+    const items = new Map<string, Record<string, unknown>>();
+    for (const { incidentId, alert, kind, at } of joins) {
+      const item = { ...linkedAlertItem(incidentId, alert), joinedAs: kind, joinedAt: at };
+      // One request may not name an item twice; the same alert twice is the same item anyway.
+      items.set(`${item.pk}|${item.sk}`, item);
+    }
+    await Promise.all(
+      chunks([...items.values()], 25).map(async (chunk) => {
+        let pending: Array<{ PutRequest: { Item: Record<string, unknown> } }> | undefined = chunk.map(
+          (Item) => ({ PutRequest: { Item } }),
+        );
+        // DynamoDB may leave some of a batch unprocessed under load: retry those, backing off.
+        for (let attempt = 0; pending?.length; attempt++) {
+          if (attempt > 0) await backoff(attempt, `${pending.length} linked alerts stayed unprocessed`);
+          const out: BatchWriteCommandOutput = await this.db.send(
+            new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+          );
+          pending = out.UnprocessedItems?.[this.tableName] as typeof pending;
+        }
+      }),
+    );
   }
 
   async beginDelivery(
@@ -451,7 +538,16 @@ export class DynamoIncidentStore implements IncidentStore {
     return { [TABLE.statusIndexSortKey]: `${incident.detectedAt}#${incident.id}` };
   }
 
-  private async queryPrefix(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
+  private async queryPrefix(
+    pk: string,
+    prefix: string,
+    attributes?: string[],
+  ): Promise<Record<string, unknown>[]> {
+    // Every name through a placeholder: several (`status`, for one) are DynamoDB reserved words.
+    const projection = attributes && {
+      ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '),
+      ExpressionAttributeNames: Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a])),
+    };
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -462,6 +558,7 @@ export class DynamoIncidentStore implements IncidentStore {
           ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
           ExclusiveStartKey: start,
           ConsistentRead: true,
+          ...projection,
         }),
       );
       items.push(...(page.Items ?? []));
