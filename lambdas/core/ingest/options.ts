@@ -31,8 +31,8 @@ export const IngestOptions = z.object({
   claimLeaseSeconds: z.number().int().min(5).max(3600).default(60),
   /**
    * How long one process reuses a routing (fingerprint → open incident) during a storm (0: never).
-   * Safe to keep for seconds: the tally update is conditional on the incident being open, and an
-   * alert routed to one that closed meanwhile is routed again.
+   * Safe to keep for seconds: every join re-reads its incident (consistently) before linking, and
+   * an alert routed to one that closed meanwhile is routed again.
    */
   routeCacheMs: z.number().int().min(0).max(60_000).default(30_000),
   /** How long a PagerDuty delivery id is remembered for replay protection. */
