@@ -227,7 +227,7 @@ async function main() {
     const timelines = await Promise.all(incidents.map((i) => store.timeline(i.id)));
     const named = timelines
       .flat()
-      .flatMap((e) => ((e.data as { alerts?: Array<{ sourceEventId: string }> })?.alerts ?? []))
+      .flatMap((e) => (e.data as { alerts?: Array<{ sourceEventId: string }> })?.alerts ?? [])
       .map((a) => a.sourceEventId);
     const lost = [...unique].filter((id) => !linkedIds.has(id)).length;
     latencies.sort((a, b) => a - b);
