@@ -46,3 +46,9 @@ export function asCliError(err: unknown): CliError | undefined {
   }
   return undefined;
 }
+
+/**
+ * The local runner (the ASL engine, every phase, the AWS SDK clients) takes over a second to load:
+ * commands load it when they run an incident, so `--help` and the store commands start quickly.
+ */
+export const loadRunner = () => import('../../lib/local/runner.js');

@@ -1,10 +1,5 @@
 import type { Command } from 'commander';
-import {
-  ANALYST_CHOICES,
-  type AnalystChoice,
-  selectLocalAnalyst,
-} from '../../lambdas/core/analyst/select.js';
-import { evaluate, formatReport, loadScenarioFolder } from '../../lib/local/eval.js';
+import { ANALYST_CHOICES, type AnalystChoice } from '../../lambdas/core/analyst/choices.js';
 import { CliError, EXIT } from './common.js';
 
 export function registerEval(program: Command): void {
@@ -23,7 +18,10 @@ export function registerEval(program: Command): void {
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) {
         throw new CliError('--concurrency must be a whole number from 1 to 16');
       }
-      const selection = selectLocalAnalyst(opts.analyst as AnalystChoice);
+      const selection = (await import('../../lambdas/core/analyst/select.js')).selectLocalAnalyst(
+        opts.analyst as AnalystChoice,
+      );
+      const { evaluate, formatReport, loadScenarioFolder } = await import('../../lib/local/eval.js');
       const { loaded, unreadable } = await loadScenarioFolder(folder);
       if (unreadable.length) {
         for (const u of unreadable) process.stderr.write(`firebreak: ${u.file}: ${u.reason}\n`);

@@ -24,8 +24,8 @@ import { checkSize, parseJson, toDelivery } from '../../lambdas/ingest/read-body
 import { DeliveryRejected } from '../../lambdas/ingest/rejection.js';
 import { APPROVAL_MODES, type ApprovalMode } from '../../lib/local/approval-gate.js';
 import { startEmbeddedDynamoDB } from '../../lib/local/embedded-dynamodb.js';
-import { type RunSummary, runIncident } from '../../lib/local/runner.js';
-import { defaultDataDir, EXIT } from './common.js';
+import type { RunSummary } from '../../lib/local/runner.js';
+import { defaultDataDir, EXIT, loadRunner } from './common.js';
 import { printSummary } from './run.js';
 
 const SOURCES = ['auto', ...ALERT_SOURCES.filter((s) => s !== 'manual')] as const;
@@ -190,6 +190,7 @@ async function ingestForReal(
     const startAt = new Date(firing?.startedAt ?? Date.now());
     let summary: RunSummary | undefined;
     const engine = new LocalEngine(async (incidentId) => {
+      const { runIncident } = await loadRunner();
       summary = await runIncident(
         {
           scenario,

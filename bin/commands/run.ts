@@ -1,13 +1,9 @@
 import type { Command } from 'commander';
-import {
-  ANALYST_CHOICES,
-  type AnalystChoice,
-  selectLocalAnalyst,
-} from '../../lambdas/core/analyst/select.js';
+import { ANALYST_CHOICES, type AnalystChoice } from '../../lambdas/core/analyst/choices.js';
 import { ALERT_SOURCES, type AlertSource } from '../../lambdas/core/model.js';
 import { APPROVAL_MODES, type ApprovalMode } from '../../lib/local/approval-gate.js';
-import { prepare, type RunSummary, runIncident } from '../../lib/local/runner.js';
-import { CliError, defaultDataDir, EXIT, readJsonFile } from './common.js';
+import type { RunSummary } from '../../lib/local/runner.js';
+import { CliError, defaultDataDir, EXIT, loadRunner, readJsonFile } from './common.js';
 
 export function printSummary(s: RunSummary, write: (line: string) => void): void {
   const m = (v: number | null) => (v === null ? '—' : `${v} min`);
@@ -70,7 +66,10 @@ export function registerRun(program: Command): void {
         if (opts.source && !ALERT_SOURCES.includes(opts.source as AlertSource)) {
           throw new CliError(`--source must be one of ${ALERT_SOURCES.join(', ')}`);
         }
-        const analyst = selectLocalAnalyst(opts.analyst as AnalystChoice);
+        const analyst = (await import('../../lambdas/core/analyst/select.js')).selectLocalAnalyst(
+          opts.analyst as AnalystChoice,
+        );
+        const { prepare, runIncident } = await loadRunner();
         const prepared = prepare(await readJsonFile(file), {
           source: opts.source as AlertSource | undefined,
         });

@@ -22,8 +22,7 @@ import { parseWebhookSecrets, type WebhookSecrets } from '../../lambdas/ingest/s
 import { localConfirmer } from '../../lambdas/ingest/subscriptions.js';
 import { APPROVAL_MODES, type ApprovalMode } from '../../lib/local/approval-gate.js';
 import { startEmbeddedDynamoDB } from '../../lib/local/embedded-dynamodb.js';
-import { runIncident } from '../../lib/local/runner.js';
-import { CliError, defaultDataDir } from './common.js';
+import { CliError, defaultDataDir, loadRunner } from './common.js';
 
 export interface ServeOptions {
   port: number;
@@ -64,6 +63,7 @@ export async function startServer(opts: ServeOptions) {
     async (incidentId) => {
       const incident = await store.get(incidentId);
       const startAt = new Date(incident?.detectedAt ?? Date.now());
+      const { runIncident } = await loadRunner();
       const summary = await runIncident(
         { alerts: [], startAt: Number.isNaN(startAt.getTime()) ? new Date() : startAt },
         { dataDir: opts.dataDir, approve: opts.approve, store, incidentId, progress: opts.say },

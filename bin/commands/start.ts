@@ -16,8 +16,7 @@ import type * as z from 'zod';
 import { describeIssues } from '../../lambdas/core/errors.js';
 import { IntakeInput } from '../../lambdas/intake/index.js';
 import { APPROVAL_MODES, type ApprovalMode } from '../../lib/local/approval-gate.js';
-import { prepare, runIncident } from '../../lib/local/runner.js';
-import { CliError, defaultDataDir, EXIT } from './common.js';
+import { CliError, defaultDataDir, EXIT, loadRunner } from './common.js';
 import { printSummary } from './run.js';
 
 export const ManualStart = IntakeInput.shape.manual;
@@ -168,6 +167,7 @@ export function registerStart(program: Command): void {
         (process.stdin.isTTY && !opts.json ? 'prompt' : 'auto')) as ApprovalMode;
       if (!APPROVAL_MODES.includes(approve))
         throw new CliError(`--approve must be one of ${APPROVAL_MODES.join(', ')}`);
+      const { prepare, runIncident } = await loadRunner();
       const prepared = prepare(req, { source: 'manual' });
       const write = (line: string) => process.stderr.write(`${line}\n`);
       const summary = await runIncident(prepared, {

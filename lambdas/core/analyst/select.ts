@@ -8,13 +8,13 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { ValidationError } from '../errors.js';
 import { ENV } from '../lambda/env.js';
 import type { Analyst, AnalystResult, Evidence } from '../ports.js';
+import { ANALYST_CHOICES, type AnalystChoice } from './choices.js';
 import { anthropicClient, bedrockClient, type MessagesClient } from './claude/client.js';
 import { ClaudeAnalyst, type ClaudeAnalystDeps } from './claude/index.js';
 import { BEDROCK_DEFAULT_MODELS, type ClaudeOptionsInput } from './claude/options.js';
 import { OfflineAnalyst } from './offline/index.js';
 
-export const ANALYST_CHOICES = ['auto', 'offline', 'claude'] as const;
-export type AnalystChoice = (typeof ANALYST_CHOICES)[number];
+export { ANALYST_CHOICES, type AnalystChoice } from './choices.js';
 
 type Env = Record<string, string | undefined>;
 
