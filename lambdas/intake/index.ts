@@ -20,6 +20,6 @@ export const IntakeInput = z.object({
 export async function intake(input: z.infer<typeof IntakeInput>, ports: Ports) {
   const alerts = normalize(input.manual, { source: 'manual', receivedAt: ports.clock.now().toISOString() });
   const catalog = await ports.evidence.services();
-  const opened = await openIncident(ports, alerts, { catalog, dedup: false });
-  return { incidentId: opened.incident.id };
+  const opened = await openIncident(ports, alerts, { catalog });
+  return { incidentId: opened.id };
 }

@@ -178,8 +178,7 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
 
     const opened = opts.incidentId
       ? await loadIncident(store, opts.incidentId)
-      : (await openIncident(ports, prepared.alerts, { catalog: await evidence.services(), dedup: false }))
-          .incident;
+      : await openIncident(ports, prepared.alerts, { catalog: await evidence.services() });
     const incidentId = opened.id;
     const executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${incidentId}`;
     progress?.raw(`Firebreak — ${opened.title} → ${incidentId}`);
