@@ -187,6 +187,27 @@ describe('joins in group commits', () => {
     }
   });
 
+  it('fails every delivery of a commit the store refused, and their retries link each alert once', async () => {
+    let failures = 1;
+    const flaky = Object.create(store) as DynamoIncidentStore;
+    flaky.linkJoined = async (joins) => {
+      if (failures-- > 0)
+        throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+      return store.linkJoined(joins);
+    };
+    const ingestor = new Ingestor({ store: flaky, clock, engine: new RecordingEngine(), options });
+    const alarm = fresh('alarm');
+    const opened = await deliver(ingestor, evt({ id: fresh('evt'), alarm }));
+    const events = Array.from({ length: 3 }, () => evt({ id: fresh('evt'), alarm }));
+    const first = await Promise.allSettled(events.map((e) => deliver(ingestor, e)));
+    expect(first.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    const id = opened.incidentId as string;
+    expect(await store.countLinkedAlerts(id)).toBe(1);
+    const retried = await Promise.all(events.map((e) => deliver(ingestor, e)));
+    expect(retried.map((r) => r.decision)).toEqual(['join', 'join', 'join']);
+    expect(await store.countLinkedAlerts(id)).toBe(4);
+  });
+
   it('links a redelivery racing its original in another container once, named once on the timeline', async () => {
     const alarm = fresh('alarm');
     const opened = await deliver(container(), evt({ id: fresh('evt'), alarm }));
