@@ -60,7 +60,7 @@ export interface IncidentStore {
   countLinkedAlerts(id: string): Promise<number>;
   /**
    * For alerts about to join incidents, in one consistent read: each incident as it is now
-   * (undefined when missing), and whether each alert is linked to its incident already.
+   * (absent when there is none), and whether each alert is linked to its incident already.
    */
   joinState(joins: AlertLink[]): Promise<{ incidents: Map<string, Incident>; linked: boolean[] }>;
   /**
