@@ -11,8 +11,7 @@
 import '../lib/local/polyfills.js';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '../lambdas/core/clock.js';
 import { RecordingEngine } from '../lambdas/core/ingest/engine.js';
 import { Ingestor } from '../lambdas/core/ingest/ingest.js';
@@ -20,7 +19,7 @@ import { MemoryMetrics } from '../lambdas/core/ingest/metrics.js';
 import { parseIngestOptions } from '../lambdas/core/ingest/options.js';
 import { DynamoIncidentStore } from '../lambdas/core/store/dynamo-store.js';
 import { createIngestHandler } from '../lambdas/ingest/index.js';
-import { startEmbeddedDynamoDB } from '../lib/local/embedded-dynamodb.js';
+import { localClients, startEmbeddedDynamoDB } from '../lib/local/embedded-dynamodb.js';
 
 const DELIVERIES = Number(process.env.STORM_DELIVERIES ?? 10_000);
 const ALARMS = 50;
@@ -148,15 +147,7 @@ async function embeddedStore(): Promise<{
       worker.once('error', reject);
     },
   );
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 2,
-  });
-  const doc = DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
-  });
+  const { client, doc } = localClients(endpoint);
   return {
     doc,
     tableName,

@@ -22,6 +22,20 @@ export interface EmbeddedDynamoDB {
   close(): Promise<void>;
 }
 
+/** The SDK clients for an embedded store at `endpoint`, marshalling as the store expects. */
+export function localClients(endpoint: string): { client: DynamoDBClient; doc: DynamoDBDocumentClient } {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 2,
+  });
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
+  });
+  return { client, doc };
+}
+
 /**
  * Starts dynalite on 127.0.0.1 (persisted under `path`, or in memory without one) and makes sure the
  * incident table exists with the same keys and index as in AWS.
@@ -38,15 +52,7 @@ export async function startEmbeddedDynamoDB(
   });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 2,
-  });
-  const doc = DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
-  });
+  const { client, doc } = localClients(endpoint);
   await ensureTable(client, tableName);
   return {
     client,

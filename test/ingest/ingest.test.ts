@@ -1,5 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeDelivery } from '../../lambdas/core/alerts/normalize.js';
 import { ManualClock } from '../../lambdas/core/clock.js';
@@ -9,7 +8,11 @@ import { parseIngestOptions } from '../../lambdas/core/ingest/options.js';
 import { planIngest } from '../../lambdas/core/ingest/plan.js';
 import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
 import { keys } from '../../lambdas/core/store/table.js';
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lib/local/embedded-dynamodb.js';
+import {
+  type EmbeddedDynamoDB,
+  localClients,
+  startEmbeddedDynamoDB,
+} from '../../lib/local/embedded-dynamodb.js';
 import { alarmEvent, type Doc, fixture, pagerDutyEvent, variant } from './fixtures.js';
 
 let db: EmbeddedDynamoDB;
@@ -133,12 +136,7 @@ describe('firing alerts: start, join, dedup', () => {
 describe('joins in group commits', () => {
   /** A store on its own client, counting the requests it sends. */
   function countingStore() {
-    const client = new DynamoDBClient({
-      endpoint: db.endpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    const { doc } = localClients(db.endpoint);
     const sent: string[] = [];
     doc.middlewareStack.add(
       (next, context) => (args) => {
