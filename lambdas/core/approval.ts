@@ -17,6 +17,7 @@ export type RefusalCode = 'none' | 'superseded' | 'used' | 'expired';
 
 /** A decision that cannot be taken. The message is safe to show to whoever asked. */
 export class ApprovalRefused extends ValidationError {
+  override name = 'ApprovalRefused';
   constructor(
     readonly code: RefusalCode,
     message: string,

@@ -21,6 +21,7 @@ export const REJECT_STATUS = {
 export type RejectReason = keyof typeof REJECT_STATUS;
 
 export class DeliveryRejected extends ValidationError {
+  override name = 'DeliveryRejected';
   constructor(
     readonly code: RejectReason,
     message: string,

@@ -40,6 +40,9 @@ export const LAMBDA_BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
   target: NODE_TARGET,
   minify: true,
+  // Error names are the errorType Step Functions matches in Retry and Catch: minified class names
+  // ("s") would match nothing. The error classes also state their names as literals.
+  keepNames: true,
   // A separate .map file plus the sourceMappingURL comment (esbuild "linked"): the code stays small
   // and NODE_OPTIONS=--enable-source-maps can still find the map for readable stack traces.
   sourceMap: true,

@@ -105,7 +105,7 @@ describe('messages', () => {
             expect(m.sms).toMatch(/^[\x20-\x7E]*$/);
             expect(m.sms).not.toMatch(/[[\]{}\\^~|`]/);
             expect(m.sms).toContain(incident.id);
-            expect(m.subject.length).toBeLessThanOrEqual(100);
+            expect(m.subject.length).toBeLessThan(100);
             expect(m.subject).toMatch(/^[\x20-\x7E]+$/);
             expect(m.subject).toContain(`[${severity}]`);
             expect(m).toMatchObject({ kind, audience, severity, incidentId: incident.id });

@@ -61,6 +61,19 @@ describe('SnsNotifier', () => {
     });
   });
 
+  it("keeps a long title under SNS's subject limit (fewer than 100 characters)", async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'm-2' });
+    const long = { ...incident, title: `checkout ${'very '.repeat(40)}slow` };
+    const notifier = new SnsNotifier(
+      new SNSClient({ region: 'us-east-1' }),
+      'arn:aws:sns:us-east-1:123456789012:firebreak',
+    );
+    await notifier.publish(composeMessage('declared', long, 'oncall'));
+    await notifier.publish({ ...composeMessage('declared', long, 'oncall'), subject: 'x'.repeat(300) });
+    const subjects = sns.commandCalls(PublishCommand).map((c) => c.args[0].input.Subject ?? '');
+    expect(subjects.map((s) => s.length)).toEqual([99, 99]);
+  });
+
   it('lets a failed publish surface, so the phase retries instead of pretending people were told', async () => {
     sns.on(PublishCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottledException' }));
     const notifier = new SnsNotifier(

@@ -11,7 +11,8 @@ import type { Audience, Incident, MitigationAction, Severity } from '../model.js
 import type { MessageKind, OutboundMessage } from '../ports.js';
 
 export const SMS_LIMIT = 160;
-export const SUBJECT_LIMIT = 100;
+/** SNS Publish: a Subject must be fewer than 100 characters. */
+export const SUBJECT_LIMIT = 99;
 
 export interface MessageContext {
   /** When the next update is due, if one is scheduled. */
@@ -175,7 +176,7 @@ function subjectWord(kind: MessageKind, ctx: MessageContext): string {
   return SUBJECTS[kind];
 }
 
-/** SNS email subjects: printable ASCII, no line breaks, at most 100 characters. */
+/** SNS email subjects: printable ASCII, no line breaks, fewer than 100 characters. */
 const subjectLine = (text: string) =>
   oneLine(
     text

@@ -21,6 +21,7 @@ export type StepFailure =
   | 'error';
 
 export class ModelStepError extends FirebreakError {
+  override name = 'ModelStepError';
   constructor(
     readonly reason: StepFailure,
     message: string,

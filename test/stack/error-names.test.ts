@@ -1,0 +1,57 @@
+/**
+ * Step Functions matches Retry and Catch on the error's name, which the Lambda runtime takes from
+ * `error.name`. Bundled with the stack's own esbuild settings, every typed error keeps its name.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LAMBDA_BUNDLING, PROJECT_ROOT } from '../../lib/stack/bundling.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'firebreak-error-names-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const ERRORS: Array<[string, string]> = [
+  ['lambdas/core/errors.ts', 'TransientError'],
+  ['lambdas/core/errors.ts', 'ValidationError'],
+  ['lambdas/core/errors.ts', 'NotFoundError'],
+  ['lambdas/core/errors.ts', 'ConflictError'],
+  ['lambdas/core/errors.ts', 'ApprovalRejected'],
+  ['lambdas/core/approval.ts', 'ApprovalRefused'],
+  ['lambdas/core/analyst/claude/errors.ts', 'ModelStepError'],
+];
+
+describe('typed errors, bundled as the stack bundles them', () => {
+  it('keep their names through minification', async () => {
+    const entry = join(dir, 'entry.ts');
+    writeFileSync(
+      entry,
+      ERRORS.map(
+        ([file, name]) => `export { ${name} } from ${JSON.stringify(join(PROJECT_ROOT, file))};`,
+      ).join('\n'),
+    );
+    const outfile = join(dir, 'out.mjs');
+    await build({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: LAMBDA_BUNDLING.target,
+      minify: LAMBDA_BUNDLING.minify,
+      keepNames: LAMBDA_BUNDLING.keepNames,
+      external: LAMBDA_BUNDLING.externalModules,
+      logLevel: 'silent',
+    });
+    const mod = (await import(pathToFileURL(outfile).href)) as Record<string, new (...a: unknown[]) => Error>;
+    for (const [, name] of ERRORS) {
+      const err =
+        name === 'ApprovalRefused' || name === 'ModelStepError'
+          ? new mod[name]('none', 'x')
+          : new mod[name]('x');
+      expect(err.name).toBe(name);
+    }
+  }, 60_000);
+});
