@@ -13,6 +13,7 @@ import { type Incident, SEVERITIES } from '../../lambdas/core/model.js';
 import type { Analyst, Evidence } from '../../lambdas/core/ports.js';
 import { looksLikeScenario, Scenario } from '../../lambdas/core/scenario/schema.js';
 import { startEmbeddedDynamoDB, withLocalStore } from './embedded-dynamodb.js';
+import { type Confusion, confusionLines, confusionMatrix, missLines } from './eval-confusion.js';
 import { type Prepared, prepare, type RunSummary, runIncident } from './runner.js';
 
 export interface LoadedScenario {
@@ -107,6 +108,8 @@ export interface ScenarioResult {
   degraded: boolean;
   tokens: Incident['tokenUsage'] | null;
   wallSeconds: number;
+  /** What the analyst concluded, in its own words (the root cause summary). */
+  concluded?: string;
   error?: string;
 }
 
@@ -199,6 +202,8 @@ export interface EvalReport {
   resolvedAccuracy: number;
   /** Per check: how many scenarios asked for it and how many passed. */
   checks: Record<CheckName, { scored: number; passed: number }>;
+  /** Expected category → concluded category → how many scenarios. */
+  confusion: Confusion;
   wallSeconds: number;
   scenarios: ScenarioResult[];
 }
@@ -250,6 +255,7 @@ async function evaluateOne(item: LoadedScenario, root: string, opts: EvalOptions
       incidentId: summary.incidentId,
       executionStatus: summary.executionStatus,
       degraded: !!incident?.rootCause?.degraded,
+      concluded: summary.rootCause,
       tokens: incident?.tokenUsage ?? null,
       wallSeconds: Math.round((Date.now() - started) / 10) / 100,
       ...(completed ? {} : { error: 'the execution failed (RecordFailure)' }),
@@ -316,6 +322,7 @@ export async function evaluate(
     forbiddenAccuracy: acc('forbidden'),
     resolvedAccuracy: acc('resolved'),
     checks,
+    confusion: confusionMatrix(results),
     wallSeconds: Math.round((Date.now() - started) / 100) / 10,
     scenarios: results,
   };
@@ -367,5 +374,6 @@ export function formatReport(r: EvalReport): string[] {
       `resolved ${accuracyText(r.resolvedAccuracy, k.resolved)}`,
   );
   lines.push('  ✓ pass  ✗ fail  · not asked by the scenario');
+  lines.push('', ...confusionLines(r.confusion), '', ...missLines(r.scenarios));
   return lines;
 }
