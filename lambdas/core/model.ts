@@ -93,6 +93,8 @@ export const Hypothesis = z.object({
   summary: z.string(),
   confidence: z.number().min(0).max(1),
   evidence: z.array(EvidenceRef).default([]),
+  /** Ids of the failure-knowledge entries the evidence matched (knowledge/entries). */
+  signatures: z.array(z.string()).optional(),
 });
 export type Hypothesis = z.infer<typeof Hypothesis>;
 
@@ -124,6 +126,8 @@ export const RootCause = z.object({
   ruledOut: z.array(z.string()).default([]),
   mitigation: MitigationAction.nullable().default(null),
   degraded: z.boolean().default(false),
+  /** Ids of the failure-knowledge entries the cited evidence matched (knowledge/entries). */
+  signatures: z.array(z.string()).optional(),
 });
 export type RootCause = z.infer<typeof RootCause>;
 
