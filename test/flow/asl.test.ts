@@ -126,9 +126,15 @@ describe('statemachines/incident-response.asl.json', () => {
       Next: 'Redeclare',
     });
     expect(raw.States.Raised.Default).toBe('WaitForRecovery');
-    expect(raw.States.Redeclare).toMatchObject({ Resource: '${DeclareFunctionArn}', Next: 'RaisedFromTicket' });
+    expect(raw.States.Redeclare).toMatchObject({
+      Resource: '${DeclareFunctionArn}',
+      Next: 'RaisedFromTicket',
+    });
     expect(raw.States.Redeclare.Parameters['reason.$']).toBe('$.triage.reason');
-    expect(raw.States.RaisedFromTicket.Choices[0]).toMatchObject({ StringEquals: 'SEV4', Next: 'PlanMitigation' });
+    expect(raw.States.RaisedFromTicket.Choices[0]).toMatchObject({
+      StringEquals: 'SEV4',
+      Next: 'PlanMitigation',
+    });
     expect(raw.States.RaisedFromTicket.Default).toBe('WaitForRecovery');
   });
 
