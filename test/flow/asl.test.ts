@@ -115,7 +115,7 @@ describe('statemachines/incident-response.asl.json', () => {
   it('re-triages with the triage function, re-declares a raise, and plans a mitigation for a former ticket', () => {
     expect(raw.States.Retriage).toMatchObject({
       Type: 'Task',
-      Resource: '${TriageFunctionArn}',
+      Resource: raw.States.Triage.Resource,
       ResultPath: '$.triage',
       Next: 'Raised',
     });

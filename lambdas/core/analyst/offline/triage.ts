@@ -50,7 +50,8 @@ export function severityOf(
   if (impact.erroring.length) {
     floor('SEV3', `${impact.erroring.join(', ')} ${impact.erroring.length > 1 ? 'show' : 'shows'} errors`);
   }
-  if (a.snap.alert?.source === 'manual' && !a.snap.alert.severityHint) {
+  // A person who starts an incident by hand saw something; only recovery seen in the evidence outweighs that.
+  if (a.snap.alert?.source === 'manual' && !a.snap.alert.severityHint && !impact.recovered) {
     floor('SEV3', 'a person reported it by hand');
   }
   return { severity, why };
