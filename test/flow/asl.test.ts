@@ -127,7 +127,7 @@ describe('statemachines/incident-response.asl.json', () => {
     });
     expect(raw.States.Raised.Default).toBe('WaitForRecovery');
     expect(raw.States.Redeclare).toMatchObject({
-      Resource: '${DeclareFunctionArn}',
+      Resource: raw.States.Declare.Resource,
       Next: 'RaisedFromTicket',
     });
     expect(raw.States.Redeclare.Parameters['reason.$']).toBe('$.triage.reason');
