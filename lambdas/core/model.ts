@@ -78,6 +78,8 @@ export const NormalizedAlert = z.object({
   service: z.string().optional(),
   resources: z.array(z.string()).default([]),
   severityHint: Severity.optional(),
+  /** The source's severity word when the mapping table does not know it (triage records it). */
+  severityWord: z.string().max(40).optional(),
   startedAt: z.string(),
   links: z.array(z.string()).default([]),
   labels: z.record(z.string(), z.string()).default({}),
