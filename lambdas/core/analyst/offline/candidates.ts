@@ -30,8 +30,8 @@ function merge(list: Candidate[]): Candidate[] {
     const [strong, weak] = twin.confidence >= c.confidence ? [twin, c] : [c, twin];
     Object.assign(twin, {
       ...strong,
-      // Independent support for the same conclusion raises confidence a little.
-      confidence: conf(strong.confidence + weak.confidence * 0.15),
+      // Independent support for the same conclusion raises confidence a little, never to certainty.
+      confidence: conf(Math.min(0.95, strong.confidence + weak.confidence * 0.15)),
       evidence: uniq([...strong.evidence, ...weak.evidence]),
       specialists: uniq([...strong.specialists, ...weak.specialists]),
       mitigation: strong.mitigation ?? weak.mitigation,

@@ -178,6 +178,9 @@ export function scoreChanges(
       if (namedByErrors) corroboration.push(`new errors name ${change.resource}`);
       let score = timingWeight(leadMinutes, change.kind) * RELATION_WEIGHT[relation] * 0.7;
       score += Math.min(0.3, corroboration.length * 0.15);
+      // A change that was followed by nothing for a while before the incident began is a weaker
+      // suspect than one whose effects showed as it landed.
+      if (!corroboration.length && leadMinutes > 10) score *= 0.75;
       if (change.status === 'rolled-back' || change.status === 'failed') score *= 0.5;
       if (isAutomaticReaction(change) || flavor === 'platform') score *= 0.3;
       if (flavor === 'benign') score *= 0.1;

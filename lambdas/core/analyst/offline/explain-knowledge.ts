@@ -303,8 +303,13 @@ export function explainKnowledge(a: Analysis): Candidate[] {
     g.hits.push(h);
     groups.set(key, g);
   }
-  return [...groups.values()]
-    .filter((g) => g.hits.some(standsAlone))
-    .map((g) => candidateOf(a, g))
-    .filter((c) => c.confidence >= 0.12);
+  return (
+    [...groups.values()]
+      .filter((g) => g.hits.some(standsAlone))
+      // Symptoms of one's own (timeouts, probes failing, pools running dry) say something broke
+      // here, not why: they support other hypotheses. Symptoms that name a peer point at it.
+      .filter((g) => g.hits.some((h) => h.entry.role === 'cause' || lower(g.culprit) !== lower(h.service)))
+      .map((g) => candidateOf(a, g))
+      .filter((c) => c.confidence >= 0.12)
+  );
 }
