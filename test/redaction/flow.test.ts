@@ -68,6 +68,7 @@ function load(name: string): Scenario {
 /** Every value in alert text, a log line and a change record of the scenario. */
 function plant(scenario: Scenario, service: string): Scenario {
   const s: Scenario = structuredClone(scenario);
+  // biome-ignore lint/suspicious/noExplicitAny: the payload is whatever the alert source sent
   const payload = s.alert.payload as Record<string, any>;
   if (payload.alerts) {
     const a = payload.alerts[0];
