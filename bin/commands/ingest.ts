@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { NormalizedDelivery } from '../../lambdas/core/alerts/delivery.js';
 import { systemClock } from '../../lambdas/core/clock.js';
+import { defaultConfig } from '../../lambdas/core/config.js';
 import { describeIssues, ValidationError } from '../../lambdas/core/errors.js';
 import { resolveService } from '../../lambdas/core/incidents/create.js';
 import { LocalEngine } from '../../lambdas/core/ingest/engine.js';
@@ -17,6 +18,8 @@ import { alertSummary, type IngestResult } from '../../lambdas/core/ingest/outco
 import { planIngest } from '../../lambdas/core/ingest/plan.js';
 import { ALERT_SOURCES, type AlertSource } from '../../lambdas/core/model.js';
 import type { IncidentStore } from '../../lambdas/core/ports.js';
+import { Redaction } from '../../lambdas/core/redaction/redactor.js';
+import { redactingStore } from '../../lambdas/core/redaction/store.js';
 import { looksLikeScenario, Scenario } from '../../lambdas/core/scenario/schema.js';
 import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
 import { answer } from '../../lambdas/ingest/index.js';
@@ -185,7 +188,11 @@ async function ingestForReal(
   const approve = (opts.approve ?? (process.stdin.isTTY && !opts.json ? 'prompt' : 'auto')) as ApprovalMode;
   const db = await startEmbeddedDynamoDB({ path: join(opts.dataDir, 'db') });
   try {
-    const store = new DynamoIncidentStore(db.doc, db.tableName);
+    // Alert text is masked as it is stored (lambdas/core/redaction/store.ts).
+    const store = redactingStore(
+      new DynamoIncidentStore(db.doc, db.tableName),
+      new Redaction(defaultConfig().redaction),
+    );
     const firing = delivery.alerts.find((a) => a.status === 'firing');
     const startAt = new Date(firing?.startedAt ?? Date.now());
     let summary: RunSummary | undefined;

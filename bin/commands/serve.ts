@@ -9,11 +9,14 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Command } from 'commander';
 import { makeHandler as makeApprovalHandler } from '../../lambdas/approval-api/handler.js';
 import { systemClock } from '../../lambdas/core/clock.js';
+import { defaultConfig } from '../../lambdas/core/config.js';
 import { LocalEngine } from '../../lambdas/core/ingest/engine.js';
 import { Ingestor } from '../../lambdas/core/ingest/ingest.js';
 import { MemoryMetrics } from '../../lambdas/core/ingest/metrics.js';
 import { MAX_BODY_BYTES, parseIngestOptions } from '../../lambdas/core/ingest/options.js';
 import type { IncidentStore } from '../../lambdas/core/ports.js';
+import { Redaction } from '../../lambdas/core/redaction/redactor.js';
+import { redactingStore } from '../../lambdas/core/redaction/store.js';
 import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
 import { json } from '../../lambdas/ingest/http.js';
 import { createIngestHandler } from '../../lambdas/ingest/index.js';
@@ -58,7 +61,11 @@ function approvalRoute(store: IncidentStore): LocalRoute {
 /** Starts the receiver; resolves once it listens. `close` waits for runs in flight. */
 export async function startServer(opts: ServeOptions) {
   const db = await startEmbeddedDynamoDB({ path: join(opts.dataDir, 'db') });
-  const store = new DynamoIncidentStore(db.doc, db.tableName);
+  // Alert text is masked as it is stored (lambdas/core/redaction/store.ts).
+  const store = redactingStore(
+    new DynamoIncidentStore(db.doc, db.tableName),
+    new Redaction(defaultConfig().redaction),
+  );
   const engine = new LocalEngine(
     async (incidentId) => {
       const incident = await store.get(incidentId);

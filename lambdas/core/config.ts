@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { ResourceMap } from './actions/resources.js';
 import { describeIssues, ValidationError } from './errors.js';
 import { ActionKind, type Audience, type Severity } from './model.js';
+import { RedactionPolicy } from './redaction/policy.js';
 
 const SeverityPolicy = z.object({
   /** Who receives declared/update/all-clear messages. */
@@ -67,6 +68,8 @@ export const FirebreakConfig = z.object({
   resources: ResourceMap.default({}),
   /** Lifetime of a signed approval link; capped by approvalTimeoutSeconds (defaults to it). */
   approvalLinkTtlSeconds: z.number().int().min(60).optional(),
+  /** What is masked before evidence reaches a model, a message or the store (lambdas/core/redaction/). */
+  redaction: RedactionPolicy,
 });
 export type FirebreakConfig = z.infer<typeof FirebreakConfig>;
 

@@ -23,6 +23,9 @@ import { parseIngestOptions } from '../core/ingest/options.js';
 import { SfnEngine } from '../core/ingest/sfn-engine.js';
 import { ENV } from '../core/lambda/env.js';
 import { logger, metrics, tracer } from '../core/lambda/middleware.js';
+import { parseRedactionPolicy } from '../core/redaction/policy.js';
+import { Redaction } from '../core/redaction/redactor.js';
+import { redactingStore } from '../core/redaction/store.js';
 import { DynamoIncidentStore } from '../core/store/dynamo-store.js';
 import { createIngestHandler, type IngestHandlerDeps } from './index.js';
 import { powertoolsMetrics } from './powertools-metrics.js';
@@ -39,7 +42,11 @@ function awsDeps(): IngestHandlerDeps {
   const doc = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
   });
-  const store = new DynamoIncidentStore(doc, required(ENV.tableName));
+  // Alert text is masked as it is stored (lambdas/core/redaction/store.ts).
+  const store = redactingStore(
+    new DynamoIncidentStore(doc, required(ENV.tableName)),
+    new Redaction(parseRedactionPolicy(process.env[ENV.redaction])),
+  );
   const options = parseIngestOptions(
     process.env[ENV.ingestOptions] ? JSON.parse(process.env[ENV.ingestOptions] as string) : {},
   );

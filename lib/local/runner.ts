@@ -24,8 +24,12 @@ import {
   OutboxNotifier,
 } from '../../lambdas/core/notify/local-notifiers.js';
 import { describeAction } from '../../lambdas/core/notify/messages.js';
-import type { Analyst, Evidence, IncidentStore, Notifier, Ports } from '../../lambdas/core/ports.js';
+import type { Actions, Analyst, Evidence, IncidentStore, Notifier, Ports } from '../../lambdas/core/ports.js';
 import { durations } from '../../lambdas/core/postmortem/template.js';
+import { RevealingActions } from '../../lambdas/core/redaction/actions.js';
+import { RedactingEvidence } from '../../lambdas/core/redaction/evidence.js';
+import { Redaction } from '../../lambdas/core/redaction/redactor.js';
+import { redactingStore } from '../../lambdas/core/redaction/store.js';
 import { ScenarioEnvironment } from '../../lambdas/core/scenario/environment.js';
 import { looksLikeScenario, Scenario } from '../../lambdas/core/scenario/schema.js';
 import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
@@ -44,6 +48,8 @@ export interface RunOptions {
   config?: Record<string, unknown>;
   /** Replaces the offline analyst (tests, or Claude when a key is set). */
   analyst?: (evidence: Evidence) => Analyst;
+  /** Wraps the simulated actions: tests see exactly what reaches the adapter (values unmasked). */
+  actions?: (simulated: Actions) => Actions;
   /** State name → message: that Task throws instead of running. For failure drills and tests. */
   faults?: Record<string, string>;
   ask?: (question: string) => Promise<boolean>;
@@ -149,11 +155,20 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
   const config: FirebreakConfig = parseConfig({ enabledActions: [...ACTION_KINDS], ...opts.config });
   const db = opts.store ? undefined : await startEmbeddedDynamoDB({ path: join(opts.dataDir, 'db') });
   try {
-    const store = db ? new DynamoIncidentStore(db.doc, db.tableName) : (opts.store as IncidentStore);
+    // Secrets and personal data are masked as evidence and alerts come in (lambdas/core/redaction/),
+    // salted by this run's incident once it has an id.
+    const redaction = new Redaction(config.redaction);
+    let scope = '';
+    const store = redactingStore(
+      db ? new DynamoIncidentStore(db.doc, db.tableName) : (opts.store as IncidentStore),
+      redaction,
+    );
     const environment = prepared.scenario
       ? new ScenarioEnvironment(prepared.scenario, clock, prepared.startAt.toISOString())
       : undefined;
-    const evidence: Evidence = environment ?? noEvidence;
+    const evidence: Evidence = new RedactingEvidence(environment ?? noEvidence, () =>
+      redaction.forIncident(scope),
+    );
     const memory = new MemoryNotifier();
     const notifiers: Notifier[] = [memory, new OutboxNotifier(join(opts.dataDir, 'outbox.jsonl'))];
     if (opts.progress) notifiers.push(new ConsoleNotifier(opts.progress));
@@ -162,7 +177,12 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
       notifier: new FanoutNotifier(notifiers),
       evidence,
       analyst: opts.analyst?.(evidence) ?? new OfflineAnalyst(evidence),
-      actions: environment ?? proposeOnlyActions,
+      actions: new RevealingActions(
+        opts.actions?.(environment ?? proposeOnlyActions) ?? environment ?? proposeOnlyActions,
+        environment ?? noEvidence,
+        redaction,
+        clock,
+      ),
       artifacts: {
         writePostmortem: async (id, markdown) => {
           const dir = join(opts.dataDir, 'postmortems');
@@ -180,6 +200,7 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
       ? await loadIncident(store, opts.incidentId)
       : await openIncident(ports, prepared.alerts, { catalog: await evidence.services() });
     const incidentId = opened.id;
+    scope = incidentId;
     const executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${incidentId}`;
     progress?.raw(`Firebreak — ${opened.title} → ${incidentId}`);
 

@@ -12,6 +12,7 @@ import { describeIssues } from '../../lambdas/core/errors.js';
 import { AwsCatalog } from '../../lambdas/core/evidence/aws/catalog.js';
 import { IngestOptions } from '../../lambdas/core/ingest/options.js';
 import { ActionKind, AUDIENCES, type Audience, SEVERITIES, type Severity } from '../../lambdas/core/model.js';
+import { RedactionPolicy } from '../../lambdas/core/redaction/policy.js';
 import { readDefinitionText, taskMap } from '../local/definition.js';
 
 const SeverityName = z.enum(SEVERITIES);
@@ -163,6 +164,11 @@ const Raw = z.strictObject({
   resources: ResourceMap.default({}),
   /** Grouping window, claim lifetimes, accepted SNS topics (lambdas/core/ingest/options.ts). */
   ingest: IngestOptions.default(IngestOptions.parse({})),
+  /**
+   * What is masked before evidence reaches a model, a message or the store: extra patterns, an
+   * allow-list and the IP-address switch (lambdas/core/redaction/policy.ts, docs/redaction.md).
+   */
+  redaction: RedactionPolicy,
   /** Any other response-policy field (lambdas/core/config.ts): severity audiences, escalation, checks. */
   response: z.record(z.string(), z.unknown()).default({}),
 });
@@ -249,6 +255,7 @@ export function parseDeployConfig(input: unknown, source = 'configuration'): Dep
     ['enabledActions', 'mitigation.enabledActions'],
     ['dryRun', 'mitigation.dryRun'],
     ['resources', 'resources'],
+    ['redaction', 'redaction'],
   ]) {
     if (key in c.response) issues.push(`response.${key}: set ${instead} instead`);
   }
@@ -257,6 +264,7 @@ export function parseDeployConfig(input: unknown, source = 'configuration'): Dep
     enabledActions: c.mitigation.enabledActions,
     dryRun: c.mitigation.dryRun,
     resources: c.resources,
+    redaction: c.redaction,
   });
   if (!parsedRuntime.success) {
     throw new DeployConfigError(

@@ -94,6 +94,7 @@ export class Ingestion extends Construct {
         [ENV.webhookSecretsArn]: this.webhookSecrets.secretArn,
         [ENV.ingestOptions]: JSON.stringify(config.ingest),
         [ENV.catalog]: JSON.stringify(config.catalog),
+        [ENV.redaction]: JSON.stringify(config.runtime.redaction),
       },
     });
     this.fn = fn;

@@ -20,7 +20,12 @@ import { tolerantEvidence } from '../evidence/aws/tolerant.js';
 import { EmfMetricsSink } from '../metrics/emf.js';
 import { SnsNotifier } from '../notify/sns-notifier.js';
 import type { Ports } from '../ports.js';
+import { RevealingActions } from '../redaction/actions.js';
+import { RedactingEvidence } from '../redaction/evidence.js';
+import { Redaction } from '../redaction/redactor.js';
+import { redactingStore } from '../redaction/store.js';
 import { DynamoIncidentStore } from '../store/dynamo-store.js';
+import { currentIncident } from './incident-scope.js';
 import { tracer } from './middleware.js';
 
 function required(name: string): string {
@@ -39,7 +44,7 @@ export function awsPorts(): Ports {
   });
   // Telemetry from CloudWatch, Logs Insights and CloudTrail, scoped by the service catalog
   // (FIREBREAK_CATALOG); a source that cannot be read answers empty and is logged, never fatal.
-  const evidence = tolerantEvidence(
+  const raw = tolerantEvidence(
     new AwsEvidence({
       cloudwatch: new CloudWatchClient({}),
       logs: new CloudWatchLogsClient({}),
@@ -51,14 +56,22 @@ export function awsPorts(): Ports {
         JSON.stringify({ level: 'WARN', message: `evidence: ${question} unavailable`, error: String(err) }),
       ),
   );
+  // Secrets and personal data are masked as evidence and alerts come in (lambdas/core/redaction/).
+  const redaction = new Redaction(config.redaction);
+  const evidence = new RedactingEvidence(raw, () => redaction.forIncident(currentIncident()));
   cached = {
-    store: new DynamoIncidentStore(doc, required('TABLE_NAME')),
+    store: redactingStore(new DynamoIncidentStore(doc, required('TABLE_NAME')), redaction),
     notifier: new SnsNotifier(tracer.captureAWSv3Client(new SNSClient({})), required('TOPIC_ARN')),
     evidence,
     // Claude when ANTHROPIC_SECRET_ARN holds a key (or MODEL_PROVIDER=bedrock), the offline analyst otherwise.
     analyst: awsAnalyst(evidence),
     // Allow-listed AWS actions for the kinds configuration enables (propose-only when none are).
-    actions: awsActionsFor(config, (client) => tracer.captureAWSv3Client(client as never) as typeof client),
+    actions: new RevealingActions(
+      awsActionsFor(config, (client) => tracer.captureAWSv3Client(client as never) as typeof client),
+      raw,
+      redaction,
+      systemClock,
+    ),
     artifacts: { writePostmortem: async () => undefined },
     clock: systemClock,
     config,

@@ -20,6 +20,8 @@ export const ENV = {
   webhookSecretsArn: 'WEBHOOK_SECRETS_ARN',
   /** Ingestion options as JSON: grouping window, claim lifetimes, allowed SNS topics (lambdas/core/ingest/options.ts). */
   ingestOptions: 'INGEST_OPTIONS',
+  /** The redaction policy as JSON (lambdas/core/redaction/policy.ts), for functions without FIREBREAK_CONFIG. */
+  redaction: 'FIREBREAK_REDACTION',
   /** Secrets Manager secret holding the key that signs approval links. */
   approvalSecretArn: 'APPROVAL_SECRET_ARN',
   /** Public base URL of the approval endpoint (links in approval requests). */

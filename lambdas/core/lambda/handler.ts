@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import type * as z from 'zod';
 import type { Ports } from '../ports.js';
 import { awsPorts } from './aws-ports.js';
+import { withIncident } from './incident-scope.js';
 import { correlate, logger, metrics, phaseOutcome, tracer, transientErrors, zodInput } from './middleware.js';
 
 /**
@@ -33,6 +34,6 @@ export function phaseHandler<S extends z.ZodType, R>(
       .use(zodInput(schema))
       .use(correlate())
       .use(transientErrors())
-      .handler((event) => phase(event, ports()))
+      .handler((event) => withIncident(event, () => phase(event, ports())))
   );
 }

@@ -20,7 +20,9 @@ const PARAMS: Record<MitigationAction['kind'], RegExp> = {
   'rotate-credentials': /^(secret|principal|accessKeyId)$/,
 };
 
-const SAFE_VALUE = /^[A-Za-z0-9._:/@+-]{1,128}$/;
+// Redaction placeholders (`<ip:3f9a1c>/32`, `<aws-access-key:…WXYZ>`) are plain values too: the
+// Actions port swaps them for the value structured evidence holds (lambdas/core/redaction/actions.ts).
+const SAFE_VALUE = /^(?:[A-Za-z0-9._:/@+-]|<[a-z][a-z0-9-]{1,39}:(?:…[A-Za-z0-9]{4}|[0-9a-f]{6})>){1,128}$/;
 
 /** Resources the incident's evidence knows about: the only valid action targets. */
 export function knownTargets(

@@ -74,8 +74,13 @@ export function securityPattern(s: SecuritySignal): SecurityPattern {
   return 'finding';
 }
 
+// A masked address (`<ip:3f9a1c>`, lambdas/core/redaction/) is still an address to block.
 const isIp = (s: string) =>
-  /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(s) || /^[0-9a-f:]+::?[0-9a-f:/]*$/i.test(s);
+  /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(s) ||
+  /^[0-9a-f:]+::?[0-9a-f:/]*$/i.test(s) ||
+  /^<ip:[0-9a-f]{6}>(\/\d{1,3})?$/.test(s);
+/** An access key id in a structured source field, as it is or masked (`<aws-access-key:…WXYZ>`). */
+const isKey = (s: string) => /^(?:(?:AKIA|ASIA)[A-Z0-9]{16}|<aws-access-key:…[A-Z0-9]{4}>)$/.test(s);
 
 export function detectSecurity(signals: SecuritySignal[]): SecurityIssue[] {
   const groups = new Map<SecurityPattern, SecuritySignal[]>();
@@ -95,7 +100,7 @@ export function detectSecurity(signals: SecuritySignal[]): SecurityIssue[] {
       count,
       sources,
       principals: named.principals,
-      keys: named.keys,
+      keys: [...new Set([...sources.filter(isKey), ...named.keys])],
       at: list.map((s) => s.at).sort()[0],
       score: Math.min(0.9, BASE_SCORE[pattern] + volume),
     });
