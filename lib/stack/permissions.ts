@@ -35,7 +35,8 @@ export const UNSCOPABLE: Record<string, string> = {
   'logs:ListLogDeliveries': 'log delivery APIs have no resource-level permissions',
   'logs:PutResourcePolicy': 'log delivery sets the log group resource policy; the API takes no ARN',
   'logs:DescribeResourcePolicies': 'log delivery APIs have no resource-level permissions',
-  'logs:DescribeLogGroups': 'log delivery lists log groups; the list call has no resource-level permissions',
+  'logs:DescribeLogGroups':
+    'log delivery and Logs Insights (which of the catalog log groups exist) list log groups; the list call has no resource-level permissions',
   // ECS rollback finds the previous task definition revision; task-definition reads take no resource.
   'ecs:DescribeTaskDefinition': 'no resource-level permissions',
   'ecs:ListTaskDefinitions': 'no resource-level permissions',
@@ -61,6 +62,7 @@ export function evidenceStatements(catalog: AwsCatalog, arn: ArnFn): PolicyState
         'cloudwatch:DescribeAlarmHistory',
         'logs:GetQueryResults',
         'logs:StopQuery',
+        'logs:DescribeLogGroups',
         'cloudtrail:LookupEvents',
       ],
       // Unscopable: each action's reason is in UNSCOPABLE above.

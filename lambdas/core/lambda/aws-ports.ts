@@ -21,6 +21,7 @@ import { EmfMetricsSink } from '../metrics/emf.js';
 import { SnsNotifier } from '../notify/sns-notifier.js';
 import type { Ports } from '../ports.js';
 import { DynamoIncidentStore } from '../store/dynamo-store.js';
+import { DynamoRateLimiter } from '../store/rate-limiter.js';
 import { tracer } from './middleware.js';
 
 function required(name: string): string {
@@ -37,14 +38,30 @@ export function awsPorts(): Ports {
   const doc = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
   });
+  const tableName = required('TABLE_NAME');
+  const cloudwatch = new CloudWatchClient({});
+  const regional = new Map<string, CloudWatchClient>();
   // Telemetry from CloudWatch, Logs Insights and CloudTrail, scoped by the service catalog
   // (FIREBREAK_CATALOG); a source that cannot be read answers empty and is logged, never fatal.
   const evidence = tolerantEvidence(
     new AwsEvidence({
-      cloudwatch: new CloudWatchClient({}),
+      cloudwatch,
+      cloudwatchIn: (region) => {
+        if (region === process.env.AWS_REGION) return cloudwatch;
+        if (!regional.has(region)) regional.set(region, new CloudWatchClient({ region }));
+        return regional.get(region)!;
+      },
       logs: new CloudWatchLogsClient({}),
       cloudtrail: new CloudTrailClient({}),
+      // LookupEvents: 2 requests/s per account and region, shared by every evidence Lambda.
+      trailLimiter: new DynamoRateLimiter(
+        doc,
+        tableName,
+        { api: 'cloudtrail-lookup-events', perSecond: 2, maxWaitMs: 20_000 },
+        systemClock,
+      ),
       catalog: parseCatalog(process.env.FIREBREAK_CATALOG),
+      clock: systemClock,
     }),
     (question, err) =>
       console.warn(
@@ -52,7 +69,7 @@ export function awsPorts(): Ports {
       ),
   );
   cached = {
-    store: new DynamoIncidentStore(doc, required('TABLE_NAME')),
+    store: new DynamoIncidentStore(doc, tableName),
     notifier: new SnsNotifier(tracer.captureAWSv3Client(new SNSClient({})), required('TOPIC_ARN')),
     evidence,
     // Claude when ANTHROPIC_SECRET_ARN holds a key (or MODEL_PROVIDER=bedrock), the offline analyst otherwise.
