@@ -6,6 +6,7 @@
 import type * as z from 'zod';
 import { AssessInput, assess } from './assess/index.js';
 import { CheckRecoveryInput, checkRecovery } from './check-recovery/index.js';
+import { bounded } from './core/phase-outputs.js';
 import type { Ports } from './core/ports.js';
 import { DeclareInput, declare } from './declare/index.js';
 import { EscalateInput, escalate } from './escalate/index.js';
@@ -30,11 +31,12 @@ export interface Phase<S extends z.ZodType = z.ZodType> {
   run: (input: z.infer<S>, ports: Ports) => Promise<unknown>;
 }
 
+// Every result is bounded on the way out (core/phase-outputs.ts), as the Lambda handlers do.
 const phase = <S extends z.ZodType>(
   dir: string,
   input: S,
   run: (i: z.infer<S>, p: Ports) => Promise<unknown>,
-) => ({ dir, input, run }) as Phase;
+) => ({ dir, input, run: bounded(dir, run) }) as Phase;
 
 export const PHASES = {
   IntakeFunctionArn: phase('intake', IntakeInput, intake),

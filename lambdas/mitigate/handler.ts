@@ -1,4 +1,5 @@
 import { phaseHandler } from '../core/lambda/handler.js';
+import { bounded } from '../core/phase-outputs.js';
 import { MitigateInput, mitigate } from './index.js';
 
-export const handler = phaseHandler(MitigateInput, mitigate);
+export const handler = phaseHandler(MitigateInput, bounded('mitigate', mitigate));

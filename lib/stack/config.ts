@@ -244,6 +244,38 @@ function approvalWaitSeconds(): number | undefined {
   return undefined;
 }
 
+/**
+ * Step Functions quotas the flow must fit (Step Functions developer guide, "Step Functions service
+ * quotas"): a Standard execution's history holds at most 25,000 events (past it the execution
+ * fails), and the state machine's TimeoutSeconds ends it TIMED_OUT — with neither a hand-off nor a
+ * postmortem, because no state runs after a timeout.
+ */
+export const SFN_HISTORY_LIMIT = 25_000;
+/** One monitor loop: Wait (entered, exited), CheckRecovery (entered, scheduled, started, succeeded, exited), Recovered (entered, exited). */
+export const EVENTS_PER_CHECK = 9;
+/** One Lambda Task state that succeeds first time. */
+const EVENTS_PER_TASK = 5;
+/** Everything outside the monitor loop — intake to mitigation, the specialists' Map, the postmortem — and retries. */
+const HISTORY_RESERVE = 1_000;
+/** Time for everything outside the watch window and the approval wait (phases, retries, postmortem). */
+const EXECUTION_RESERVE_SECONDS = 3_600;
+
+/** The largest history a watched incident can build under this policy: every check, update and escalation. */
+export function historyEstimate(runtime: FirebreakConfig): number {
+  const watch = runtime.monitorDeadlineMinutes * 60;
+  const checks = Math.ceil(watch / runtime.checkIntervalSeconds) + 1;
+  const cadences = SEVERITIES.map((sev) => runtime.severity[sev].updateCadenceSeconds).filter((s) => s > 0);
+  const updates = cadences.length ? Math.ceil(watch / Math.min(...cadences)) : 0;
+  const escalations = Math.max(0, ...SEVERITIES.map((sev) => runtime.severity[sev].escalation.length));
+  return HISTORY_RESERVE + checks * EVENTS_PER_CHECK + (updates + escalations) * EVENTS_PER_TASK;
+}
+
+/** The state machine's own TimeoutSeconds (the execution timeout). */
+function executionTimeoutSeconds(): number | undefined {
+  const timeout = (JSON.parse(readDefinitionText()) as { TimeoutSeconds?: unknown }).TimeoutSeconds;
+  return typeof timeout === 'number' ? timeout : undefined;
+}
+
 /** Parses and cross-checks a deploy configuration; throws DeployConfigError naming every problem. */
 export function parseDeployConfig(input: unknown, source = 'configuration'): DeployConfig {
   const raw = Raw.safeParse(input ?? {});
@@ -296,6 +328,23 @@ export function parseDeployConfig(input: unknown, source = 'configuration'): Dep
   if (wait !== undefined && runtime.approvalTimeoutSeconds !== wait) {
     issues.push(
       `response.approvalTimeoutSeconds: ${runtime.approvalTimeoutSeconds} must equal the RequestApproval state's TimeoutSeconds (${wait}) in statemachines/incident-response.asl.json`,
+    );
+  }
+  const events = historyEstimate(runtime);
+  if (events > SFN_HISTORY_LIMIT) {
+    issues.push(
+      `response.checkIntervalSeconds: checking every ${runtime.checkIntervalSeconds} s for ${runtime.monitorDeadlineMinutes} min builds up to ${events} execution history events; Step Functions fails an execution past ${SFN_HISTORY_LIMIT} (lengthen the interval or shorten monitorDeadlineMinutes)`,
+    );
+  }
+  const timeout = executionTimeoutSeconds();
+  const needed =
+    runtime.monitorDeadlineMinutes * 60 +
+    runtime.checkIntervalSeconds +
+    runtime.approvalTimeoutSeconds +
+    EXECUTION_RESERVE_SECONDS;
+  if (timeout !== undefined && needed > timeout) {
+    issues.push(
+      `response.monitorDeadlineMinutes: ${runtime.monitorDeadlineMinutes} min of watching, the ${runtime.approvalTimeoutSeconds} s approval wait and ${EXECUTION_RESERVE_SECONDS / 60} min for the other phases exceed the execution timeout (${timeout} s in statemachines/incident-response.asl.json): the execution would end TIMED_OUT with no hand-off and no postmortem`,
     );
   }
   const entries = Object.values(runtime.resources);

@@ -35,10 +35,13 @@ export const UNSCOPABLE: Record<string, string> = {
   'logs:ListLogDeliveries': 'log delivery APIs have no resource-level permissions',
   'logs:PutResourcePolicy': 'log delivery sets the log group resource policy; the API takes no ARN',
   'logs:DescribeResourcePolicies': 'log delivery APIs have no resource-level permissions',
-  'logs:DescribeLogGroups': 'log delivery lists log groups; the list call has no resource-level permissions',
+  'logs:DescribeLogGroups':
+    'log delivery and Logs Insights (which of the catalog log groups exist) list log groups; the list call has no resource-level permissions',
   // ECS rollback finds the previous task definition revision; task-definition reads take no resource.
   'ecs:DescribeTaskDefinition': 'no resource-level permissions',
   'ecs:ListTaskDefinitions': 'no resource-level permissions',
+  // Lambda scale checks the account keeps 100 unreserved executions; the call has no resource type.
+  'lambda:GetAccountSettings': 'no resource-level permissions: account-wide Lambda limits',
 };
 
 /** Builds an ARN in this stack's partition and account; `region` defaults to the stack's. */
@@ -61,6 +64,7 @@ export function evidenceStatements(catalog: AwsCatalog, arn: ArnFn): PolicyState
         'cloudwatch:DescribeAlarmHistory',
         'logs:GetQueryResults',
         'logs:StopQuery',
+        'logs:DescribeLogGroups',
         'cloudtrail:LookupEvents',
       ],
       // Unscopable: each action's reason is in UNSCOPABLE above.
@@ -88,12 +92,30 @@ const managed = { StringEquals: { [`aws:ResourceTag/${MANAGED_TAG}`]: 'true' } }
 const TAGGED =
   'Names the resources listed in the resource map, and also requires aws:ResourceTag/firebreak:managed = "true": Firebreak changes only what the operator listed and tagged.';
 
+/**
+ * Mitigation statements without the firebreak:managed tag condition, and why: each reads only, and
+ * acts on resources that cannot carry tags (so `aws:ResourceTag` would deny every call) or on none.
+ * Checked against the Service Authorization Reference for Lambda, ECS and AppConfig.
+ */
+export const UNTAGGED_READS: Record<string, string> = {
+  LambdaConcurrencyChecks:
+    'lambda:GetAccountSettings has no resource type; cloudwatch:GetMetricData has none either',
+  EcsServiceHistory: 'service revisions cannot be tagged; scoped to the named services instead',
+  EcsTaskDefinitionReads: 'task-definition reads accept no resource',
+  AppConfigHostedVersions:
+    'hosted configuration versions cannot be tagged; scoped to the configured profile instead',
+};
+
 /** Why each mitigation statement's wildcard resource (a version, a hosted version, a secret suffix) is acceptable. */
 export const WILDCARD_REASONS: Record<string, string> = {
   LambdaAliasRollback: `${TAGGED} "<function>:*" covers the function's aliases and versions.`,
   LambdaConcurrency: `${TAGGED} "<function>:*" covers the function's aliases and versions.`,
   EcsServices: TAGGED,
-  AppConfigFlags: `${TAGGED} "<application>/*" covers its environment, profile and hosted versions.`,
+  AppConfigFlags: `${TAGGED} "<application>/*" covers its environment and configuration profile.`,
+  AppConfigHostedVersions:
+    'Reads the hosted versions of exactly the configured feature-flag profile; hosted configuration versions cannot carry tags, so a tag condition would deny every read.',
+  EcsServiceHistory:
+    'Reads the deployment history (service revisions) of exactly the services in the resource map; service revisions cannot carry tags.',
   WafIpSets: TAGGED,
   RotateSecrets: `${TAGGED} Secrets Manager appends a random 6-character suffix to secret ARNs ("-??????").`,
 };
@@ -122,7 +144,7 @@ const ACTIONS = {
     read: [
       'appconfig:GetConfigurationProfile',
       'appconfig:ListHostedConfigurationVersions',
-      'appconfig:GetHostedConfigurationVersion',
+      'appconfig:ListDeployments',
     ],
     write: ['appconfig:CreateHostedConfigurationVersion', 'appconfig:StartDeployment'],
   },
@@ -166,6 +188,13 @@ export function mitigationStatements(
         resources: lambdas,
         conditions: managed,
       }),
+      new PolicyStatement({
+        sid: 'LambdaConcurrencyChecks',
+        // The account's unreserved concurrency and the function's recent peak, both read-only.
+        // Unscopable: each action's reason is in UNSCOPABLE above.
+        actions: ['lambda:GetAccountSettings', 'cloudwatch:GetMetricData'],
+        resources: ['*'],
+      }),
     );
   }
   const services = entries(config, (e) => e.ecs).map((e) =>
@@ -181,6 +210,21 @@ export function mitigationStatements(
       }),
     );
     if (kinds.has('rollback')) {
+      const named = entries(config, (e) => e.ecs).map((e) => ({
+        cluster: clusterName(e.ecs?.cluster ?? ''),
+        service: e.ecs?.service,
+      }));
+      out.push(
+        new PolicyStatement({
+          sid: 'EcsServiceHistory',
+          // Which task definition was deployed before the current one (rollback's default target).
+          actions: ['ecs:ListServiceDeployments', 'ecs:DescribeServiceRevisions'],
+          resources: named.flatMap((n) => [
+            arn('ecs', `service/${n.cluster}/${n.service}`),
+            arn('ecs', `service-revision/${n.cluster}/${n.service}/*`),
+          ]),
+        }),
+      );
       out.push(
         new PolicyStatement({
           sid: 'EcsTaskDefinitionReads',
@@ -208,6 +252,25 @@ export function mitigationStatements(
         conditions: managed,
       }),
     );
+    // GetHostedConfigurationVersion acts on a hosted configuration version, which cannot be tagged
+    // (Service Authorization Reference, AWS AppConfig: resource type hostedconfigurationversion):
+    // under the tag condition it would always be denied. Scoped to the configured profile instead.
+    out.push(
+      new PolicyStatement({
+        sid: 'AppConfigHostedVersions',
+        actions: ['appconfig:GetHostedConfigurationVersion'],
+        resources: [
+          ...new Set(
+            flags.map((f) =>
+              arn(
+                'appconfig',
+                `application/${f.applicationId}/configurationprofile/${f.configurationProfileId}/hostedconfigurationversion/*`,
+              ),
+            ),
+          ),
+        ],
+      }),
+    );
     if (access === 'write') {
       out.push(
         new PolicyStatement({
@@ -231,7 +294,7 @@ export function mitigationStatements(
         resources: ipSets.map((s) =>
           s.scope === 'CLOUDFRONT'
             ? arn('wafv2', `global/ipset/${s.name}/${s.id}`, 'us-east-1')
-            : arn('wafv2', `regional/ipset/${s.name}/${s.id}`),
+            : arn('wafv2', `regional/ipset/${s.name}/${s.id}`, s.region),
         ),
         conditions: managed,
       }),

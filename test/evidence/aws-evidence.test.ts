@@ -76,6 +76,8 @@ const evidence = (limits: Partial<EvidenceLimits> = {}) =>
     catalog,
     limits,
     sleep: async () => undefined,
+    // Minutes after the window: CloudWatch still holds 1-minute points for it.
+    clock: { now: () => new Date('2026-03-10T14:05:00.000Z') },
   });
 
 beforeEach(() => {
@@ -157,7 +159,15 @@ describe('metrics from GetMetricData', () => {
     const input = calls[0].args[0].input;
     expect(input.StartTime).toEqual(new Date('2026-03-10T08:00:00.000Z'));
     expect(input.MetricDataQueries?.[0].MetricStat?.Period).toBe(60);
-    expect(periodFor(new Date('2026-03-09T14:00:00Z'), new Date('2026-03-10T14:00:00Z'), 360)).toBe(240);
+    expect(
+      periodFor(
+        new Date('2026-03-09T14:00:00Z'),
+        new Date('2026-03-10T14:00:00Z'),
+        360,
+        60,
+        new Date('2026-03-10T14:00:00Z'),
+      ),
+    ).toBe(240);
   });
 });
 

@@ -53,7 +53,7 @@ const clients = {
   lambda: new LambdaClient(region),
   ecs: new ECSClient(region),
   appConfig: new AppConfigClient(region),
-  waf: new WAFV2Client(region),
+  waf: () => new WAFV2Client(region),
   secrets: new SecretsManagerClient(region),
 };
 
@@ -291,9 +291,16 @@ describe('rollback', () => {
     });
     ecs
       .on(DescribeTaskDefinitionCommand, { taskDefinition: 'checkout:41' })
-      .resolves({ taskDefinition: { containerDefinitions: [{ image: '1.dkr.ecr/checkout:v187-hotfix' }] } })
+      .resolves({
+        taskDefinition: {
+          status: 'ACTIVE',
+          containerDefinitions: [{ image: '1.dkr.ecr/checkout:v187-hotfix' }],
+        },
+      })
       .on(DescribeTaskDefinitionCommand, { taskDefinition: 'checkout:40' })
-      .resolves({ taskDefinition: { containerDefinitions: [{ image: '1.dkr.ecr/checkout:v186' }] } });
+      .resolves({
+        taskDefinition: { status: 'ACTIVE', containerDefinitions: [{ image: '1.dkr.ecr/checkout:v186' }] },
+      });
     ecs
       .on(UpdateServiceCommand)
       .resolves({ service: { taskDefinition: 'checkout:40', desiredCount: 4, runningCount: 4 } });

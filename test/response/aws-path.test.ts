@@ -80,9 +80,9 @@ beforeAll(async () => {
       'arn:aws:ecs:eu-west-1:1:task-definition/checkout:41',
     ],
   });
-  ecs
-    .on(DescribeTaskDefinitionCommand)
-    .resolves({ taskDefinition: { containerDefinitions: [{ image: 'ecr/checkout:v41' }] } });
+  ecs.on(DescribeTaskDefinitionCommand).resolves({
+    taskDefinition: { status: 'ACTIVE', containerDefinitions: [{ image: 'ecr/checkout:v41' }] },
+  });
   ecs
     .on(UpdateServiceCommand)
     .resolves({ service: { taskDefinition: 'checkout:41', desiredCount: 3, runningCount: 3 } });

@@ -7,6 +7,7 @@ import { defaultConfig } from '../../lambdas/core/config.js';
 import {
   audienceSeverities,
   DeployConfigError,
+  historyEstimate,
   loadDeployConfig,
   parseDeployConfig,
 } from '../../lib/stack/config.js';
@@ -152,5 +153,28 @@ describe('deploy configuration', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('refuses a watch that would outgrow the 25,000-event history or the 24 h execution timeout', () => {
+    // Step Functions service quotas: 25,000 history events per execution; the ASL's TimeoutSeconds.
+    const dense = issuesOf({ response: { checkIntervalSeconds: 20, monitorDeadlineMinutes: 1200 } });
+    expect(dense).toEqual([
+      expect.stringMatching(
+        /^response\.checkIntervalSeconds: checking every 20 s for 1200 min builds up to 3\d{4} execution history events; Step Functions fails an execution past 25000/,
+      ),
+    ]);
+    const sparse = parseDeployConfig({
+      response: { checkIntervalSeconds: 60, monitorDeadlineMinutes: 1200 },
+    });
+    expect(historyEstimate(sparse.runtime)).toBeLessThan(25_000);
+    const long = issuesOf({ response: { monitorDeadlineMinutes: 24 * 60 } });
+    expect(long).toEqual([
+      expect.stringMatching(
+        /^response\.monitorDeadlineMinutes: 1440 min of watching.*exceed the execution timeout \(86400 s.*TIMED_OUT with no hand-off and no postmortem/,
+      ),
+    ]);
+    // The defaults fit both with room to spare.
+    expect(historyEstimate(parseDeployConfig({}).runtime)).toBeLessThan(2_000);
+    expect(issuesOf({ response: { monitorDeadlineMinutes: 22 * 60 } })).toEqual([]);
   });
 });

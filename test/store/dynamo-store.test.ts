@@ -1,9 +1,9 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../lambdas/core/errors.js';
 import type { Incident, NormalizedAlert } from '../../lambdas/core/model.js';
 import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
-import { keys } from '../../lambdas/core/store/table.js';
+import { keys, TABLE } from '../../lambdas/core/store/table.js';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lib/local/embedded-dynamodb.js';
 
 let db: EmbeddedDynamoDB;
@@ -260,5 +260,24 @@ describe('DynamoIncidentStore on dynalite', () => {
     );
     expect(results.filter(Boolean)).toHaveLength(1);
     expect((await store.getApprovalToken('inc-appr'))?.usedAt).toBe('2026-11-20T10:00:00Z');
+  });
+
+  it('stores the approval record’s TTL as epoch seconds, so DynamoDB TTL can expire it', async () => {
+    // DynamoDB TTL deletes only items whose TTL attribute is a Number (DynamoDB developer guide,
+    // "Using time to live"): an ISO string there means the record is never removed.
+    await store.putApprovalToken('inc-appr-ttl', {
+      tokenHash: 'h2',
+      taskToken: 'tt2',
+      action: { kind: 'rollback', target: 'checkout', params: {}, rationale: '' },
+      expiresAt: '2026-11-20T10:15:00.000Z',
+    });
+    const raw = await db.doc.send(
+      new GetCommand({ TableName: db.tableName, Key: keys.approval('inc-appr-ttl') }),
+    );
+    const ttl = raw.Item?.[TABLE.ttlAttribute];
+    expect(typeof ttl).toBe('number');
+    // A week after the approval itself expires.
+    expect(ttl).toBe(Date.parse('2026-11-20T10:15:00.000Z') / 1000 + 7 * 86_400);
+    expect((await store.getApprovalToken('inc-appr-ttl'))?.expiresAt).toBe('2026-11-20T10:15:00.000Z');
   });
 });

@@ -5,6 +5,7 @@
  * target names comes from the resource map alone — never from the alert or the analyst.
  */
 import type { AppConfigClient } from '@aws-sdk/client-appconfig';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -24,9 +25,12 @@ import { blockInWafIpSet } from './waf-ipset.js';
 /** Clients for the services the enabled actions touch; a missing one disables its adapters. */
 export interface ActionClients {
   lambda?: LambdaClient;
+  /** Reads a function's recent peak concurrency before reserving for it. */
+  cloudwatch?: CloudWatchClient;
   ecs?: ECSClient;
   appConfig?: AppConfigClient;
-  waf?: WAFV2Client;
+  /** The WAFV2 client for a region: us-east-1 for CLOUDFRONT IP sets, the set's region otherwise. */
+  waf?: (region: string | undefined) => WAFV2Client;
   secrets?: SecretsManagerClient;
 }
 
@@ -52,7 +56,7 @@ function adapterFor(
     case 'scale':
       if (entry.ecs) return (a, d) => scaleEcsService(need(c.ecs, 'ECS'), entry.ecs!, a, d);
       if (entry.lambda)
-        return (a, d) => scaleLambdaConcurrency(need(c.lambda, 'Lambda'), entry.lambda!, a, d);
+        return (a, d) => scaleLambdaConcurrency(need(c.lambda, 'Lambda'), entry.lambda!, a, d, c.cloudwatch);
       break;
     case 'restart':
       if (entry.ecs) return (a, d) => restartEcsService(need(c.ecs, 'ECS'), entry.ecs!, a, d);
@@ -66,7 +70,12 @@ function adapterFor(
         return (a, d, i) => setAppConfigFlag(need(c.appConfig, 'AppConfig'), entry.appConfig!, a, d, i);
       break;
     case 'block-traffic':
-      if (entry.waf) return (a, d) => blockInWafIpSet(need(c.waf, 'WAF'), entry.waf!, a, d);
+      if (entry.waf) {
+        // CLOUDFRONT-scoped IP sets are only reachable through us-east-1 (WAFV2 API reference,
+        // Scope); a REGIONAL one through its own region.
+        const region = entry.waf.scope === 'CLOUDFRONT' ? 'us-east-1' : entry.waf.region;
+        return (a, d) => blockInWafIpSet(need(c.waf, 'WAF')(region), entry.waf!, a, d);
+      }
       break;
     case 'rotate-credentials':
       if (entry.secret)

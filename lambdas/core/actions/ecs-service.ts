@@ -3,9 +3,11 @@
  * configured ceiling, or restart (force a new deployment of the same task definition).
  */
 import {
+  DescribeServiceRevisionsCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   type ECSClient,
+  ListServiceDeploymentsCommand,
   ListTaskDefinitionsCommand,
   type Service,
   UpdateServiceCommand,
@@ -48,32 +50,94 @@ function snapshot(res: EcsResource, s: Service) {
 
 /** Revisions of the family below the current one, newest first (ACTIVE only: INACTIVE ones cannot run). */
 async function olderRevisions(ecs: ECSClient, family: string, current: number): Promise<number[]> {
-  const out = await ecs.send(
-    new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC', maxResults: 50 }),
+  const out: number[] = [];
+  let nextToken: string | undefined;
+  let pages = 0;
+  // Paged: a busy family has more than one page of revisions above the one a label names.
+  do {
+    const page = await ecs.send(
+      new ListTaskDefinitionsCommand({
+        familyPrefix: family,
+        status: 'ACTIVE',
+        sort: 'DESC',
+        maxResults: 100,
+        nextToken,
+      }),
+    );
+    for (const arn of page.taskDefinitionArns ?? []) {
+      const td = parseTaskDefinition(arn);
+      if (td && td.family === family && td.revision < current) out.push(td.revision);
+    }
+    nextToken = page.nextToken;
+    pages++;
+  } while (nextToken && pages < 10);
+  return out;
+}
+
+/**
+ * The task definition the service ran before the current one: the draining deployment while a
+ * rollout is under way, else the newest successful service deployment of another revision
+ * (ListServiceDeployments, DescribeServiceRevisions). Never "the revision numbered one lower": that
+ * may never have been deployed, or may be a build that was itself rolled back.
+ */
+async function previouslyDeployed(
+  ecs: ECSClient,
+  res: EcsResource,
+  service: Service,
+  current: { family: string; revision: number },
+): Promise<number | undefined> {
+  const other = (ref: string | undefined) => {
+    const td = ref ? parseTaskDefinition(ref) : undefined;
+    return td && td.family === current.family && td.revision !== current.revision ? td.revision : undefined;
+  };
+  for (const d of service.deployments ?? []) {
+    if (d.status !== 'PRIMARY' && other(d.taskDefinition)) return other(d.taskDefinition);
+  }
+  const list = await ecs.send(
+    new ListServiceDeploymentsCommand({
+      cluster: res.cluster,
+      service: res.service,
+      status: ['SUCCESSFUL'],
+      maxResults: 20,
+    }),
   );
-  return (out.taskDefinitionArns ?? [])
-    .map((arn) => parseTaskDefinition(arn))
-    .filter(
-      (td): td is { family: string; revision: number } =>
-        !!td && td.family === family && td.revision < current,
-    )
-    .map((td) => td.revision);
+  const deployments = (list.serviceDeployments ?? [])
+    .filter((d) => d.targetServiceRevisionArn)
+    .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
+  if (!deployments.length) return undefined;
+  const revisions = await ecs.send(
+    new DescribeServiceRevisionsCommand({
+      serviceRevisionArns: deployments.map((d) => d.targetServiceRevisionArn as string),
+    }),
+  );
+  const byArn = new Map(
+    (revisions.serviceRevisions ?? []).map((r) => [r.serviceRevisionArn, r.taskDefinition]),
+  );
+  for (const d of deployments) {
+    const revision = other(byArn.get(d.targetServiceRevisionArn));
+    if (revision !== undefined) return revision;
+  }
+  return undefined;
 }
 
 /**
  * The task definition to roll back to: a revision (`41`, `checkout:41`, an ARN), a release label
- * matched against container image tags (`v186` → `…/checkout:v186`), or the previous revision.
+ * matched against container image tags (`v186` → `…/checkout:v186`), or the previously deployed one.
  */
 async function chooseRevision(
   ecs: ECSClient,
+  res: EcsResource,
+  service: Service,
   current: { family: string; revision: number },
   toVersion: string | undefined,
 ): Promise<number> {
-  const older = await olderRevisions(ecs, current.family, current.revision);
   if (toVersion === undefined) {
-    if (!older.length)
-      throw new ActionRefused(`there is no earlier active revision of ${current.family} to roll back to`);
-    return older[0];
+    const previous = await previouslyDeployed(ecs, res, service, current);
+    if (previous === undefined)
+      throw new ActionRefused(
+        `no earlier deployment of ${res.cluster}/${res.service} is on record; name the revision to roll back to`,
+      );
+    return previous;
   }
   const explicit = /^\d+$/.test(toVersion)
     ? { family: current.family, revision: Number(toVersion) }
@@ -82,11 +146,19 @@ async function chooseRevision(
     if (explicit.family !== current.family)
       throw new ActionRefused(`${toVersion} is not a revision of ${current.family}`);
     if (explicit.revision === current.revision) return explicit.revision;
-    if (!older.includes(explicit.revision))
+    // Asked by name, so asked directly: however many revisions came after it.
+    const td = await ecs
+      .send(new DescribeTaskDefinitionCommand({ taskDefinition: short(explicit) }))
+      .catch((err: Error) => {
+        if (err.name === 'ClientException') return undefined;
+        throw err;
+      });
+    if (td?.taskDefinition?.status !== 'ACTIVE' || explicit.revision > current.revision)
       throw new ActionRefused(`${short(explicit)} is not an earlier active revision`);
     return explicit.revision;
   }
-  for (const revision of older.slice(0, 10)) {
+  const older = await olderRevisions(ecs, current.family, current.revision);
+  for (const revision of older.slice(0, 20)) {
     const td = await ecs.send(
       new DescribeTaskDefinitionCommand({ taskDefinition: `${current.family}:${revision}` }),
     );
@@ -96,6 +168,20 @@ async function chooseRevision(
   throw new ActionRefused(`no recent revision of ${current.family} runs an image tagged ${toVersion}`);
 }
 
+/**
+ * Rollback and restart replace tasks through UpdateService, which only the ECS deployment
+ * controller allows: a CODE_DEPLOY (blue/green) service changes its task definition through
+ * CodeDeploy and an EXTERNAL one through task sets (ECS API reference, UpdateService).
+ */
+function requireEcsController(res: EcsResource, service: Service, what: string): void {
+  const type = service.deploymentController?.type ?? 'ECS';
+  if (type !== 'ECS') {
+    throw new ActionRefused(
+      `${res.cluster}/${res.service} is deployed by ${type}, so ${what} cannot go through UpdateService; use ${type === 'CODE_DEPLOY' ? 'CodeDeploy' : 'its deployment tooling'}`,
+    );
+  }
+}
+
 export async function rollbackEcsService(
   ecs: ECSClient,
   res: EcsResource,
@@ -103,6 +189,7 @@ export async function rollbackEcsService(
   dryRun: boolean,
 ): Promise<ActionOutcome> {
   const service = await describeService(ecs, res);
+  requireEcsController(res, service, 'a rollback');
   const before = snapshot(res, service);
   const current = parseTaskDefinition(before.taskDefinition);
   if (!current) throw new ActionRefused(`cannot read the task definition of ${res.cluster}/${res.service}`);
@@ -119,7 +206,7 @@ export async function rollbackEcsService(
       `${where} moved from ${short(pinnedFrom)} to ${short(current)} since the plan; ask again`,
     );
   }
-  const revision = await chooseRevision(ecs, current, toVersion);
+  const revision = await chooseRevision(ecs, res, service, current, toVersion);
   const target = { family: current.family, revision };
   const change = `${where}: task definition ${short(current)} -> ${short(target)}`;
   const resolvedParams = { fromVersion: short(current), toVersion: short(target) };
@@ -191,6 +278,7 @@ export async function restartEcsService(
   dryRun: boolean,
 ): Promise<ActionOutcome> {
   const service = await describeService(ecs, res);
+  requireEcsController(res, service, 'a restart');
   const before = snapshot(res, service);
   const change = `ECS service ${res.cluster}/${res.service}: replace all ${before.runningCount} task(s) of ${before.taskDefinition.split('/').pop()} (force new deployment)`;
   if (dryRun) return { status: 'dry-run', before, after: before, detail: change };

@@ -1,6 +1,9 @@
 /**
  * Rollback of a Lambda function: move its alias back to an earlier published version, clearing any
- * weighted (canary) routing. Never touches $LATEST or the code itself.
+ * weighted (canary) routing. During a canary (the alias's version plus AdditionalVersionWeights on a
+ * newer one) the version the alias names is the last good one: the rollback clears the canary and
+ * stays there. The write carries the alias's RevisionId, so an alias changed since it was read is
+ * not overwritten (Lambda API reference, UpdateAlias: RevisionId). Never touches $LATEST or the code.
  */
 import {
   GetAliasCommand,
@@ -38,9 +41,18 @@ async function publishedVersions(lambda: LambdaClient, functionName: string): Pr
  * The version to roll back to: an explicit number, a release label found in a version's
  * description (CI usually writes the release there), or else the newest version below the current.
  */
-function chooseTarget(versions: Version[], current: number, toVersion: string | undefined): Version {
+function chooseTarget(
+  versions: Version[],
+  current: number,
+  toVersion: string | undefined,
+  canary: boolean,
+): Version {
   const older = versions.filter((v) => v.version < current);
   if (toVersion === undefined) {
+    if (canary) {
+      const primary = versions.find((v) => v.version === current);
+      if (primary) return primary;
+    }
     if (!older[0])
       throw new ActionRefused(`there is no published version older than ${current} to roll back to`);
     return older[0];
@@ -85,8 +97,15 @@ export async function rollbackLambdaAlias(
   if (fromVersion && /^\d+$/.test(fromVersion) && Number(fromVersion) !== current) {
     throw new ActionRefused(`${where} moved from ${fromVersion} to ${current} since the plan; ask again`);
   }
-  const target = chooseTarget(await publishedVersions(lambda, res.functionName), current, toVersion);
-  const change = `${where}: version ${current} -> ${target.version}${target.description ? ` (${target.description.slice(0, 80)})` : ''}`;
+  // A canary toward a newer version: the alias's own version is the one that worked.
+  const canary = Object.keys(weights).some((v) => /^\d+$/.test(v) && Number(v) > current);
+  const target = chooseTarget(await publishedVersions(lambda, res.functionName), current, toVersion, canary);
+  const cleared = canary
+    ? ` and clear the canary (${Object.entries(weights)
+        .map(([v, w]) => `${v} at ${Math.round(w * 100)}%`)
+        .join(', ')})`
+    : '';
+  const change = `${where}: version ${current} -> ${target.version}${target.description ? ` (${target.description.slice(0, 80)})` : ''}${cleared}`;
   const resolvedParams = { fromVersion: String(current), toVersion: String(target.version) };
   if (dryRun) {
     return {
@@ -103,6 +122,7 @@ export async function rollbackLambdaAlias(
       Name: res.alias,
       FunctionVersion: String(target.version),
       RoutingConfig: { AdditionalVersionWeights: {} },
+      RevisionId: alias.RevisionId,
     }),
   );
   return {

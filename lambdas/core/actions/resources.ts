@@ -39,6 +39,11 @@ export const WafIpSet = z.strictObject({
   name: awsName,
   id: awsName,
   scope: z.enum(['REGIONAL', 'CLOUDFRONT']),
+  /** The region of a REGIONAL IP set, when it is not the stack's; CLOUDFRONT sets live in us-east-1. */
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not an AWS region')
+    .optional(),
   /** Ranges that must never be blocked (partners, our own egress), whatever the evidence says. */
   neverBlock: z.array(z.string()).default([]),
 });

@@ -1,6 +1,8 @@
 /**
- * Rotate credentials: ask Secrets Manager to rotate a secret now, through the rotation function
- * already configured for it. Firebreak never sees or chooses the new value.
+ * Rotate credentials: ask Secrets Manager to rotate a secret now, through the rotation already
+ * configured for it — a rotation function, or managed rotation by the service that owns the secret
+ * (RDS, Aurora, Redshift…: RotationEnabled with an OwningService and no RotationLambdaARN; Secrets
+ * Manager user guide, "Managed rotation"). Firebreak never sees or chooses the new value.
  */
 import {
   DescribeSecretCommand,
@@ -19,13 +21,16 @@ export async function rotateSecret(
   dryRun: boolean,
 ): Promise<ActionOutcome> {
   const described = await secrets.send(new DescribeSecretCommand({ SecretId: res.secretId }));
-  if (!described.RotationEnabled || !described.RotationLambdaARN) {
+  if (!described.RotationEnabled || !(described.RotationLambdaARN || described.OwningService)) {
     throw new ActionRefused(
       `secret ${described.Name ?? res.secretId} has no rotation configured; rotate it by hand`,
     );
   }
-  const pending = Object.entries(described.VersionIdsToStages ?? {}).some(([, stages]) =>
-    stages.includes('AWSPENDING'),
+  // A rotation is in progress while AWSPENDING labels a version other than AWSCURRENT's; the label
+  // left on the current version by a finished rotation is not one (Secrets Manager user guide,
+  // "Troubleshoot rotation").
+  const pending = Object.entries(described.VersionIdsToStages ?? {}).some(
+    ([, stages]) => stages.includes('AWSPENDING') && !stages.includes('AWSCURRENT'),
   );
   if (pending) throw new ActionRefused(`secret ${described.Name ?? res.secretId} is already being rotated`);
   const current = Object.entries(described.VersionIdsToStages ?? {}).find(([, s]) =>

@@ -4,6 +4,7 @@
  * the adapters themselves receive their clients.
  */
 import { AppConfigClient } from '@aws-sdk/client-appconfig';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -24,17 +25,21 @@ export function awsActionsFor(
   const clients: ActionClients = {};
   if ((kinds.has('rollback') || kinds.has('scale')) && entries.some((e) => e.lambda))
     clients.lambda = wrap(new LambdaClient({}));
+  if (kinds.has('scale') && entries.some((e) => e.lambda))
+    clients.cloudwatch = wrap(new CloudWatchClient({}));
   if (['rollback', 'scale', 'restart'].some((k) => kinds.has(k as never)) && entries.some((e) => e.ecs)) {
     clients.ecs = wrap(new ECSClient({}));
   }
   if (kinds.has('feature-flag') && entries.some((e) => e.appConfig))
     clients.appConfig = wrap(new AppConfigClient({}));
   if (kinds.has('block-traffic') && entries.some((e) => e.waf)) {
-    // CLOUDFRONT-scoped IP sets live in us-east-1 whatever the stack's region.
-    const scopes = new Set(entries.map((e) => e.waf?.scope).filter(Boolean));
-    clients.waf = wrap(
-      new WAFV2Client(scopes.has('CLOUDFRONT') && !scopes.has('REGIONAL') ? { region: 'us-east-1' } : {}),
-    );
+    // One client per region an IP set lives in (us-east-1 for CLOUDFRONT), made when first needed.
+    const byRegion = new Map<string, WAFV2Client>();
+    clients.waf = (region) => {
+      const key = region ?? '';
+      if (!byRegion.has(key)) byRegion.set(key, wrap(new WAFV2Client(region ? { region } : {})));
+      return byRegion.get(key) as WAFV2Client;
+    };
   }
   if (kinds.has('rotate-credentials') && entries.some((e) => e.secret))
     clients.secrets = wrap(new SecretsManagerClient({}));

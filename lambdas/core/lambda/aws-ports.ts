@@ -25,6 +25,7 @@ import { RedactingEvidence } from '../redaction/evidence.js';
 import { Redaction } from '../redaction/redactor.js';
 import { redactingStore } from '../redaction/store.js';
 import { DynamoIncidentStore } from '../store/dynamo-store.js';
+import { DynamoRateLimiter } from '../store/rate-limiter.js';
 import { currentIncident } from './incident-scope.js';
 import { tracer } from './middleware.js';
 
@@ -42,14 +43,30 @@ export function awsPorts(): Ports {
   const doc = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
   });
+  const tableName = required('TABLE_NAME');
+  const cloudwatch = new CloudWatchClient({});
+  const regional = new Map<string, CloudWatchClient>();
   // Telemetry from CloudWatch, Logs Insights and CloudTrail, scoped by the service catalog
   // (FIREBREAK_CATALOG); a source that cannot be read answers empty and is logged, never fatal.
   const raw = tolerantEvidence(
     new AwsEvidence({
-      cloudwatch: new CloudWatchClient({}),
+      cloudwatch,
+      cloudwatchIn: (region) => {
+        if (region === process.env.AWS_REGION) return cloudwatch;
+        if (!regional.has(region)) regional.set(region, new CloudWatchClient({ region }));
+        return regional.get(region)!;
+      },
       logs: new CloudWatchLogsClient({}),
       cloudtrail: new CloudTrailClient({}),
+      // LookupEvents: 2 requests/s per account and region, shared by every evidence Lambda.
+      trailLimiter: new DynamoRateLimiter(
+        doc,
+        tableName,
+        { api: 'cloudtrail-lookup-events', perSecond: 2, maxWaitMs: 20_000 },
+        systemClock,
+      ),
       catalog: parseCatalog(process.env.FIREBREAK_CATALOG),
+      clock: systemClock,
     }),
     (question, err) =>
       console.warn(
@@ -60,7 +77,7 @@ export function awsPorts(): Ports {
   const redaction = new Redaction(config.redaction);
   const evidence = new RedactingEvidence(raw, () => redaction.forIncident(currentIncident()));
   cached = {
-    store: redactingStore(new DynamoIncidentStore(doc, required('TABLE_NAME')), redaction),
+    store: redactingStore(new DynamoIncidentStore(doc, tableName), redaction),
     notifier: new SnsNotifier(tracer.captureAWSv3Client(new SNSClient({})), required('TOPIC_ARN')),
     evidence,
     // Claude when ANTHROPIC_SECRET_ARN holds a key (or MODEL_PROVIDER=bedrock), the offline analyst otherwise.

@@ -73,6 +73,9 @@ async function backoff(attempt: number, what: string): Promise<void> {
   await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt * (0.5 + Math.random()))));
 }
 
+/** How long an approval record is kept after the approval itself expires. */
+const APPROVAL_KEPT_SECONDS = 7 * 86_400;
+
 const isConditionFailure = (err: unknown) =>
   err instanceof ConditionalCheckFailedException ||
   (err as Error)?.name === 'ConditionalCheckFailedException';
@@ -502,8 +505,20 @@ export class DynamoIncidentStore implements IncidentStore {
   }
 
   async putApprovalToken(incidentId: string, record: ApprovalTokenRecord): Promise<void> {
+    const { expiresAt, ...rest } = record;
     await this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...keys.approval(incidentId), ...record } }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.approval(incidentId),
+          ...rest,
+          approvalExpiresAt: expiresAt,
+          // The TTL attribute must be a Number of epoch seconds: DynamoDB TTL skips an item whose
+          // attribute is any other type (DynamoDB developer guide, "Using time to live"). The record
+          // (with its task token) outlives the approval by a week, for whoever asks why it expired.
+          [TABLE.ttlAttribute]: Math.floor(Date.parse(expiresAt) / 1000) + APPROVAL_KEPT_SECONDS,
+        },
+      }),
     );
   }
 
@@ -512,8 +527,9 @@ export class DynamoIncidentStore implements IncidentStore {
       new GetCommand({ TableName: this.tableName, Key: keys.approval(incidentId), ConsistentRead: true }),
     );
     if (!out.Item) return undefined;
-    const { pk: _pk, sk: _sk, ...record } = out.Item;
-    return record as ApprovalTokenRecord;
+    const { pk: _pk, sk: _sk, approvalExpiresAt, expiresAt, ...record } = out.Item;
+    // Records written before the TTL became numeric hold the ISO expiry in the TTL attribute.
+    return { ...record, expiresAt: approvalExpiresAt ?? expiresAt } as ApprovalTokenRecord;
   }
 
   async consumeApprovalToken(incidentId: string, tokenHash: string, usedAt: string): Promise<boolean> {

@@ -8,6 +8,7 @@
  *   INC#<id>              ALERT#<source>#<event id>     every linked alert, raw payload kept
  *   INC#<id>              APPROVAL                      the pending approval (token hash, expiry, use)
  *   DEDUP#<fingerprint>   DEDUP                         the open incident for a fingerprint (TTL)
+ *   RATE#<api>            SLOT#<epoch ms>               one call's turn under a shared rate limit (TTL)
  */
 export const TABLE = {
   partitionKey: 'pk',
@@ -27,4 +28,5 @@ export const keys = {
   }),
   approval: (id: string) => ({ pk: `INC#${id}`, sk: 'APPROVAL' }),
   dedup: (fingerprint: string) => ({ pk: `DEDUP#${fingerprint}`, sk: 'DEDUP' }),
+  rateSlot: (api: string, slotMs: number) => ({ pk: `RATE#${api}`, sk: `SLOT#${slotMs}` }),
 };

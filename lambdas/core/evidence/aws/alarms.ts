@@ -46,15 +46,19 @@ export async function alarmHistory(
     limits.maxAlarms,
   );
   const items: AlarmHistoryItem[] = [];
+  // DescribeAlarmHistory returns metric alarms only unless AlarmTypes names composite alarms too,
+  // and one page of MaxRecords: newest first, so a busy window drops its oldest records, not the
+  // ones nearest the incident (CloudWatch API reference, DescribeAlarmHistory: AlarmTypes, ScanBy).
   const read = async (alarmName?: string) => {
     const out = await cloudwatch.send(
       new DescribeAlarmHistoryCommand({
         AlarmName: alarmName,
+        AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
         HistoryItemType: 'StateUpdate',
         StartDate: w.from,
         EndDate: w.to,
         MaxRecords: limits.maxAlarmRecords,
-        ScanBy: 'TimestampAscending',
+        ScanBy: 'TimestampDescending',
       }),
     );
     items.push(...(out.AlarmHistoryItems ?? []));

@@ -38,11 +38,20 @@ export const AwsCatalog = z.object({
   services: z.array(AwsService).max(200).default([]),
   security: z
     .object({
-      /** WAF web ACLs whose BlockedRequests count as security signals. */
+      /**
+       * WAF web ACLs whose BlockedRequests count as security signals. CloudWatch knows a web ACL by
+       * its visibility config's MetricName (the `WebACL` dimension), not its name; CLOUDFRONT web
+       * ACLs publish in us-east-1 without a Region dimension, REGIONAL ones in their own region with
+       * one (AWS WAF developer guide, "AWS WAF metrics and dimensions").
+       */
       webAcls: z
         .array(
           z.object({
             name: z.string().min(1),
+            /** The web ACL's VisibilityConfig.MetricName; the name when they are the same. */
+            metricName: z.string().min(1).max(255).optional(),
+            scope: z.enum(['REGIONAL', 'CLOUDFRONT']).default('REGIONAL'),
+            /** The region of a REGIONAL web ACL; the Lambda's own when absent. */
             region: z.string().optional(),
             rule: z.string().default('ALL'),
           }),

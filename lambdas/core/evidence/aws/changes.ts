@@ -4,17 +4,23 @@
  * platform changes that belong to no service (routes, ACLs, security groups, parameters). Failed calls
  * are dropped; what remains is shaped like scenario change records.
  */
-import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { ChangeRecord, TimeWindow } from '../../ports.js';
 import { type AwsCatalog, type AwsService, inScope } from './catalog.js';
 import { boundWindow, type EvidenceLimits } from './limits.js';
-import { lookup, type TrailRecord } from './trail.js';
+import { lookup, type Trail, type TrailRecord } from './trail.js';
 
-/** Write events that deploy code. */
+/**
+ * Lambda's CloudTrail event names carry its API version ("PublishVersion20150331",
+ * "UpdateAlias20150331", "UpdateFunctionCode20150331v2"; Lambda developer guide, "Logging AWS Lambda
+ * API calls using AWS CloudTrail"), so they are compared without it.
+ */
+export const baseEventName = (name: string) =>
+  name.replace(/^([A-Za-z]+?)(20\d{6})(v\d+)?$/, (_, base: string) => base);
+
+/** Write events that deploy code (by base name). */
 const DEPLOY_EVENTS = new Set([
   'UpdateService', // ECS, when it changes the task definition
   'UpdateFunctionCode',
-  'UpdateFunctionCode20150331v2',
   'PublishVersion',
   'UpdateAlias',
   'CreateDeployment', // CodeDeploy
@@ -56,7 +62,8 @@ export function ownerOf(r: TrailRecord, services: AwsService[]): AwsService | un
 /** The version a deployment event rolled out, and the one it replaced when CloudTrail says. */
 export function versions(r: TrailRecord): { version?: string; previousVersion?: string } {
   const rev = (arn: unknown) => (typeof arn === 'string' ? tail(arn) : undefined);
-  if (r.name === 'UpdateService') {
+  const name = baseEventName(r.name);
+  if (name === 'UpdateService') {
     const deployments = (r.response?.service?.deployments ?? []) as Array<{
       status?: string;
       taskDefinition?: string;
@@ -68,20 +75,20 @@ export function versions(r: TrailRecord): { version?: string; previousVersion?: 
       previousVersion: rev(deployments.find((d) => d.status === 'ACTIVE')?.taskDefinition),
     };
   }
-  if (r.name.startsWith('UpdateFunctionCode') || r.name === 'PublishVersion') {
+  if (name === 'UpdateFunctionCode' || name === 'PublishVersion') {
     const v = r.response?.version && r.response.version !== '$LATEST' ? r.response.version : undefined;
     const sha = typeof r.response?.codeSha256 === 'string' ? r.response.codeSha256.slice(0, 12) : undefined;
     return { version: v ?? sha };
   }
-  if (r.name === 'UpdateAlias') return { version: r.request?.functionVersion };
-  if (r.name === 'CreateDeployment')
+  if (name === 'UpdateAlias') return { version: r.request?.functionVersion };
+  if (name === 'CreateDeployment')
     return { version: r.response?.deploymentId ?? r.request?.revision?.revisionType };
-  if (r.name === 'UpdateEnvironment') return { version: r.request?.versionLabel };
+  if (name === 'UpdateEnvironment') return { version: r.request?.versionLabel };
   return {};
 }
 
 const isDeployment = (r: TrailRecord) =>
-  DEPLOY_EVENTS.has(r.name) && !(r.name === 'UpdateService' && !r.request?.taskDefinition);
+  DEPLOY_EVENTS.has(baseEventName(r.name)) && !(r.name === 'UpdateService' && !r.request?.taskDefinition);
 
 export function toChange(r: TrailRecord, owner: AwsService | undefined): ChangeRecord {
   const resource = r.resources[0] ?? (typeof r.request?.name === 'string' ? r.request.name : undefined);
@@ -93,7 +100,7 @@ export function toChange(r: TrailRecord, owner: AwsService | undefined): ChangeR
         kind: 'deployment',
         service: owner.name,
         at: r.at,
-        summary: `${r.name} of ${owner.name} to ${version}${r.user ? ` by ${r.user}` : ''}`,
+        summary: `${baseEventName(r.name)} of ${owner.name} to ${version}${r.user ? ` by ${r.user}` : ''}`,
         version,
         previousVersion,
         status: 'succeeded',
@@ -115,7 +122,7 @@ export function toChange(r: TrailRecord, owner: AwsService | undefined): ChangeR
 }
 
 export async function trailChanges(
-  cloudtrail: CloudTrailClient,
+  cloudtrail: Trail,
   catalog: AwsCatalog,
   q: TimeWindow & { services?: string[] },
   limits: EvidenceLimits,
@@ -134,7 +141,7 @@ export async function trailChanges(
     if (!records.has(r.id) && (ownerOf(r, services) || PLATFORM_EVENT.test(r.name))) records.set(r.id, r);
   }
   return [...records.values()]
-    .filter((r) => !r.errorCode && (DEPLOY_EVENTS.has(r.name) || CHANGE_EVENTS.test(r.name)))
+    .filter((r) => !r.errorCode && (DEPLOY_EVENTS.has(baseEventName(r.name)) || CHANGE_EVENTS.test(r.name)))
     .map((r) => toChange(r, ownerOf(r, services)))
     .filter((c) => !q.services?.length || (c.service && q.services.includes(c.service)) || !c.service)
     .sort((a, b) => a.at.localeCompare(b.at));

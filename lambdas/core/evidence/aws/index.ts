@@ -6,6 +6,7 @@
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { type Clock, systemClock } from '../../clock.js';
 import type {
   AlarmEvent,
   ChangeRecord,
@@ -23,6 +24,7 @@ import { EvidenceLimits } from './limits.js';
 import { logSignatures, realSleep, type Sleep } from './logs.js';
 import { catalogMetrics } from './metrics.js';
 import { securitySignals } from './security.js';
+import type { RateLimiter, Trail } from './trail.js';
 
 export interface AwsEvidenceDeps {
   cloudwatch: CloudWatchClient;
@@ -32,6 +34,15 @@ export interface AwsEvidenceDeps {
   limits?: Partial<EvidenceLimits>;
   /** How Logs Insights polling waits (tests pass one that does not). */
   sleep?: Sleep;
+  /**
+   * A CloudWatch client in another region: CloudFront web ACLs publish their WAF metrics in
+   * us-east-1, a regional web ACL in its own region. Absent, every read uses `cloudwatch`.
+   */
+  cloudwatchIn?: (region: string) => CloudWatchClient;
+  /** Paces CloudTrail LookupEvents across every Lambda of the account (2 requests/s per region). */
+  trailLimiter?: RateLimiter;
+  /** What "now" is, for the age-dependent metric period. */
+  clock?: Clock;
 }
 
 export class AwsEvidence implements Evidence {
@@ -46,7 +57,13 @@ export class AwsEvidence implements Evidence {
   }
 
   metrics(q: TimeWindow & { services?: string[] }): Promise<MetricSeries[]> {
-    return catalogMetrics(this.deps.cloudwatch, this.deps.catalog, q, this.limits);
+    return catalogMetrics(
+      this.deps.cloudwatch,
+      this.deps.catalog,
+      q,
+      this.limits,
+      (this.deps.clock ?? systemClock).now(),
+    );
   }
 
   logs(q: TimeWindow & { services?: string[] }): Promise<LogSignature[]> {
@@ -54,7 +71,7 @@ export class AwsEvidence implements Evidence {
   }
 
   changes(q: TimeWindow & { services?: string[] }): Promise<ChangeRecord[]> {
-    return trailChanges(this.deps.cloudtrail, this.deps.catalog, q, this.limits);
+    return trailChanges(this.trail(), this.deps.catalog, q, this.limits);
   }
 
   alarms(q: TimeWindow & { services?: string[] }): Promise<AlarmEvent[]> {
@@ -62,7 +79,21 @@ export class AwsEvidence implements Evidence {
   }
 
   security(q: TimeWindow): Promise<SecuritySignal[]> {
-    return securitySignals(this.deps, this.deps.catalog, q, this.limits);
+    return securitySignals(
+      {
+        cloudtrail: this.trail(),
+        cloudwatch: this.deps.cloudwatch,
+        cloudwatchIn: this.deps.cloudwatchIn ?? (() => this.deps.cloudwatch),
+        now: (this.deps.clock ?? systemClock).now(),
+      },
+      this.deps.catalog,
+      q,
+      this.limits,
+    );
+  }
+
+  private trail(): Trail {
+    return { client: this.deps.cloudtrail, limiter: this.deps.trailLimiter };
   }
 
   alarmState(alarm: { name?: string; service?: string }): Promise<'OK' | 'ALARM' | 'INSUFFICIENT_DATA'> {

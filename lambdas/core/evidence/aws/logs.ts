@@ -7,11 +7,13 @@
  */
 import {
   type CloudWatchLogsClient,
+  DescribeLogGroupsCommand,
   GetQueryResultsCommand,
   type ResultField,
   StartQueryCommand,
   StopQueryCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { FirebreakError } from '../../errors.js';
 import type { LogSignature, TimeWindow } from '../../ports.js';
 import { logSignature, shortHash } from '../signatures.js';
 import { type AwsCatalog, inScope } from './catalog.js';
@@ -56,15 +58,27 @@ export async function logSignatures(
   const groups = [...owners.keys()].slice(0, limits.maxLogGroups);
   if (!groups.length) return [];
   const w = boundWindow(q, limits.maxWindowMinutes);
-  const started = await logs.send(
-    new StartQueryCommand({
-      logGroupNames: groups,
-      startTime: Math.floor(w.from.getTime() / 1000),
-      endTime: Math.ceil(w.to.getTime() / 1000),
-      queryString: logsQuery(limits.maxLogLines),
-      limit: limits.maxLogLines,
-    }),
-  );
+  const start = (logGroupNames: string[]) =>
+    logs.send(
+      new StartQueryCommand({
+        logGroupNames,
+        startTime: Math.floor(w.from.getTime() / 1000),
+        endTime: Math.ceil(w.to.getTime() / 1000),
+        queryString: logsQuery(limits.maxLogLines),
+        limit: limits.maxLogLines,
+      }),
+    );
+  let started: Awaited<ReturnType<typeof start>>;
+  try {
+    started = await start(groups);
+  } catch (err) {
+    // StartQuery refuses the whole query when any one log group does not exist (CloudWatch Logs API
+    // reference, StartQuery: ResourceNotFoundException): ask again over the groups that do.
+    if ((err as Error).name !== 'ResourceNotFoundException') throw err;
+    const existing = await existingGroups(logs, groups);
+    if (!existing.length) return [];
+    started = await start(existing);
+  }
   const queryId = started.queryId;
   if (!queryId) return [];
 
@@ -72,8 +86,13 @@ export async function logSignatures(
   let rows: ResultField[][] = [];
   for (;;) {
     const out = await logs.send(new GetQueryResultsCommand({ queryId }));
+    if (out.status && FAILED.has(out.status)) {
+      // Failed, Cancelled, Timeout, Unknown: whatever rows came back are not the answer, and an
+      // empty one would read as "no errors in the logs" (GetQueryResults: status).
+      throw new LogsQueryFailed(`Logs Insights query ${queryId} ended ${out.status}`);
+    }
     rows = out.results ?? rows;
-    if (out.status && !['Running', 'Scheduled'].includes(out.status)) break;
+    if (out.status === 'Complete') break;
     if (Date.now() + limits.logPollIntervalMs > deadline) {
       // Out of time: keep the partial results and stop the query so it stops costing.
       await logs.send(new StopQueryCommand({ queryId })).catch(() => undefined);
@@ -82,6 +101,23 @@ export async function logSignatures(
     await sleep(limits.logPollIntervalMs);
   }
   return cluster(rows, owners);
+}
+
+const FAILED = new Set(['Failed', 'Cancelled', 'Timeout', 'Unknown']);
+
+/** A Logs Insights query that ended without an answer. */
+export class LogsQueryFailed extends FirebreakError {
+  override name = 'LogsQueryFailed';
+}
+
+/** The groups among `names` that exist (DescribeLogGroups by prefix, matched exactly). */
+async function existingGroups(logs: CloudWatchLogsClient, names: string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const name of names) {
+    const out = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name, limit: 50 }));
+    if ((out.logGroups ?? []).some((g) => g.logGroupName === name)) found.push(name);
+  }
+  return found;
 }
 
 /** Groups lines by service, level and shape; busiest first. */

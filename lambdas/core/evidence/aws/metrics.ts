@@ -12,11 +12,20 @@ import { metricId } from '../signatures.js';
 import { type AwsCatalog, inScope, type MetricRef } from './catalog.js';
 import { boundWindow, type EvidenceLimits } from './limits.js';
 
-/** A period (seconds, a multiple of 60) that keeps the window within `maxPoints` points. */
-export function periodFor(from: Date, to: Date, maxPoints: number, wanted = 60): number {
+const DAY_MS = 86_400_000;
+
+/**
+ * The period CloudWatch can answer for a window starting at `from`: a multiple of 60 s, of 300 s once
+ * the start is more than 15 days old, of 3,600 s past 63 days; any other period returns no data for
+ * that range (CloudWatch API reference, GetMetricData / MetricStat.Period). Coarsened further so the
+ * window holds at most `maxPoints` points.
+ */
+export function periodFor(from: Date, to: Date, maxPoints: number, wanted = 60, now = new Date()): number {
+  const age = now.getTime() - from.getTime();
+  const unit = age > 63 * DAY_MS ? 3600 : age > 15 * DAY_MS ? 300 : 60;
   const span = Math.max(60, (to.getTime() - from.getTime()) / 1000);
-  const needed = Math.ceil(span / maxPoints / 60) * 60;
-  return Math.max(60, wanted, needed);
+  const seconds = Math.max(unit, wanted, span / maxPoints);
+  return Math.ceil(seconds / unit) * unit;
 }
 
 export interface MetricRequest {
@@ -30,6 +39,7 @@ export async function getMetricSeries(
   requests: MetricRequest[],
   window: { from: Date; to: Date },
   limits: Pick<EvidenceLimits, 'maxSeries' | 'maxPointsPerSeries' | 'maxMetricPages'>,
+  now: Date = new Date(),
 ): Promise<MetricSeries[]> {
   const chosen = requests.slice(0, limits.maxSeries);
   if (!chosen.length) return [];
@@ -45,7 +55,7 @@ export async function getMetricSeries(
           MetricName: r.ref.metricName,
           Dimensions: Object.entries(r.ref.dimensions).map(([Name, Value]) => ({ Name, Value })),
         },
-        Period: periodFor(window.from, window.to, limits.maxPointsPerSeries, r.ref.periodSeconds),
+        Period: periodFor(window.from, window.to, limits.maxPointsPerSeries, r.ref.periodSeconds, now),
         Stat: r.ref.stat,
       },
     }));
@@ -57,7 +67,9 @@ export async function getMetricSeries(
           MetricDataQueries: queries,
           StartTime: window.from,
           EndTime: window.to,
-          ScanBy: 'TimestampAscending',
+          // Newest first: when the page bound cuts a read short, the points dropped are the oldest,
+          // not the ones around the incident.
+          ScanBy: 'TimestampDescending',
           NextToken: token,
         }),
       );
@@ -97,9 +109,10 @@ export async function catalogMetrics(
   catalog: AwsCatalog,
   q: TimeWindow & { services?: string[] },
   limits: EvidenceLimits,
+  now: Date = new Date(),
 ): Promise<MetricSeries[]> {
   const requests = inScope(catalog, q.services).flatMap((s) =>
     s.metrics.map((ref) => ({ ref, service: s.name })),
   );
-  return getMetricSeries(cloudwatch, requests, boundWindow(q, limits.maxWindowMinutes), limits);
+  return getMetricSeries(cloudwatch, requests, boundWindow(q, limits.maxWindowMinutes), limits, now);
 }

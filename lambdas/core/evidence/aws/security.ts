@@ -4,16 +4,15 @@
  * WAF web ACLs (AWS/WAFV2 BlockedRequests). GuardDuty findings are not read: the project does not ship
  * the GuardDuty client, and its findings reach most teams as EventBridge alerts already.
  */
-import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { SecuritySignal, TimeWindow } from '../../ports.js';
 import type { AwsCatalog } from './catalog.js';
 import { boundWindow, type EvidenceLimits } from './limits.js';
 import { getMetricSeries } from './metrics.js';
-import { lookup } from './trail.js';
+import { lookup, type Trail } from './trail.js';
 
 export async function consoleLoginFailures(
-  cloudtrail: CloudTrailClient,
+  cloudtrail: Trail,
   window: { from: Date; to: Date },
   maxPages: number,
 ): Promise<SecuritySignal[]> {
@@ -39,26 +38,44 @@ export async function consoleLoginFailures(
 }
 
 export async function wafBlocks(
-  cloudwatch: CloudWatchClient,
+  cloudwatchIn: (region: string | undefined) => CloudWatchClient,
   catalog: AwsCatalog,
   window: { from: Date; to: Date },
   limits: EvidenceLimits,
+  now: Date = new Date(),
 ): Promise<SecuritySignal[]> {
   const acls = catalog.security.webAcls;
   if (!acls.length) return [];
-  const series = await getMetricSeries(
-    cloudwatch,
-    acls.map((acl) => ({
-      ref: {
-        namespace: 'AWS/WAFV2',
-        metricName: 'BlockedRequests',
-        dimensions: { WebACL: acl.name, ...(acl.region ? { Region: acl.region } : {}), Rule: acl.rule },
-        stat: 'Sum',
-      },
-    })),
-    window,
-    limits,
-  );
+  // One read per region the metrics live in: us-east-1 for CloudFront, each regional ACL's own.
+  const byRegion = new Map<string | undefined, typeof acls>();
+  for (const acl of acls) {
+    const region = acl.scope === 'CLOUDFRONT' ? 'us-east-1' : acl.region;
+    byRegion.set(region, [...(byRegion.get(region) ?? []), acl]);
+  }
+  const series = (
+    await Promise.all(
+      [...byRegion].map(([region, group]) =>
+        getMetricSeries(
+          cloudwatchIn(region),
+          group.map((acl) => ({
+            ref: {
+              namespace: 'AWS/WAFV2',
+              metricName: 'BlockedRequests',
+              dimensions: {
+                WebACL: acl.metricName ?? acl.name,
+                ...(acl.scope === 'REGIONAL' && acl.region ? { Region: acl.region } : {}),
+                Rule: acl.rule,
+              },
+              stat: 'Sum',
+            },
+          })),
+          window,
+          limits,
+          now,
+        ),
+      ),
+    )
+  ).flat();
   return series.flatMap((s) => {
     const blocked = s.points.filter(([, v]) => v > 0);
     const total = blocked.reduce((sum, [, v]) => sum + v, 0);
@@ -78,7 +95,12 @@ export async function wafBlocks(
 }
 
 export async function securitySignals(
-  deps: { cloudtrail: CloudTrailClient; cloudwatch: CloudWatchClient },
+  deps: {
+    cloudtrail: Trail;
+    cloudwatch: CloudWatchClient;
+    cloudwatchIn: (region: string) => CloudWatchClient;
+    now?: Date;
+  },
   catalog: AwsCatalog,
   q: TimeWindow,
   limits: EvidenceLimits,
@@ -86,7 +108,13 @@ export async function securitySignals(
   const w = boundWindow(q, limits.maxWindowMinutes);
   const [logins, waf] = await Promise.all([
     catalog.security.consoleLogins ? consoleLoginFailures(deps.cloudtrail, w, limits.maxTrailPages) : [],
-    wafBlocks(deps.cloudwatch, catalog, w, limits),
+    wafBlocks(
+      (region) => (region ? deps.cloudwatchIn(region) : deps.cloudwatch),
+      catalog,
+      w,
+      limits,
+      deps.now,
+    ),
   ]);
   return [...logins, ...waf].sort((a, b) => a.at.localeCompare(b.at));
 }

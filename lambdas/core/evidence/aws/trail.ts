@@ -6,6 +6,22 @@ import {
   type Event as TrailEvent,
 } from '@aws-sdk/client-cloudtrail';
 
+/**
+ * A shared pace for one API: `acquire` resolves when the caller may make one call. CloudTrail allows
+ * LookupEvents two requests a second per account and region (CloudTrail API reference,
+ * LookupEvents), and the evidence phases run in separate Lambdas at once, so the pace must be shared
+ * between them (lambdas/core/store/rate-limiter.ts), not kept in one process.
+ */
+export interface RateLimiter {
+  acquire(): Promise<void>;
+}
+
+/** The CloudTrail client and the pace its LookupEvents calls keep. */
+export interface Trail {
+  client: CloudTrailClient;
+  limiter?: RateLimiter;
+}
+
 export interface TrailRecord {
   id: string;
   name: string;
@@ -46,7 +62,7 @@ export function trailRecord(e: TrailEvent): TrailRecord | undefined {
 }
 
 export async function lookup(
-  cloudtrail: CloudTrailClient,
+  trail: Trail,
   attribute: { key: LookupAttributeKey; value: string },
   window: { from: Date; to: Date },
   maxPages: number,
@@ -55,7 +71,8 @@ export async function lookup(
   let token: string | undefined;
   let pages = 0;
   do {
-    const res = await cloudtrail.send(
+    await trail.limiter?.acquire();
+    const res = await trail.client.send(
       new LookupEventsCommand({
         LookupAttributes: [{ AttributeKey: attribute.key, AttributeValue: attribute.value }],
         StartTime: window.from,
