@@ -72,6 +72,8 @@ const BoundedHypothesis = z.object({
         .slice(0, L.evidencePerHypothesis),
     )
     .default([]),
+  /** Failure-knowledge entry ids: short, and as many as the evidence ids. */
+  signatures: clampList(clampText(L.name), L.evidencePerHypothesis).optional(),
 });
 
 export const BoundedAction = MitigationAction.extend({

@@ -9,7 +9,7 @@ import { explainChanges } from './explain-changes.js';
 import { explainDependencies } from './explain-dependency.js';
 import { explainErrors } from './explain-errors.js';
 import { explainHealth } from './explain-health.js';
-import { explainKnowledge } from './explain-knowledge.js';
+import { culpritOf, explainKnowledge } from './explain-knowledge.js';
 import { explainPlatform } from './explain-platform.js';
 import { explainResources } from './explain-resources.js';
 import { explainSecurity } from './explain-security.js';
@@ -169,9 +169,11 @@ function corroborateChanges(a: Analysis, list: Candidate[]): void {
     const effects = a.knowledge.filter(
       (h) =>
         h.on !== 'change' &&
-        // Symptoms follow any cause; a failure with a cause of its own counts only when it is the
-        // same kind as the change or names what was changed.
-        (h.entry.role === 'symptom' ||
+        // Symptoms follow any cause, but one that blames a peer is that peer's unless the change
+        // touched it; a failure with a cause of its own counts only when it is the same kind as the
+        // change or names what was changed.
+        ((h.entry.role === 'symptom' &&
+          (h.entry.blames === 'self' || named.includes(lower(culpritOf(a, h))))) ||
           h.entry.category === c.category ||
           h.mentions.some((m) => named.includes(lower(m)))) &&
         path.has(lower(h.service)) &&
@@ -192,7 +194,8 @@ function corroborateChanges(a: Analysis, list: Candidate[]): void {
       .join('; ')}.`;
     for (const x of list) {
       if (x === c || x.changeAt || !x.signatures?.length) continue;
-      if (!x.signatures.every((id) => entries.includes(id))) continue;
+      // Mostly the change's effects: the rest of its evidence is too little to stand on.
+      if (x.signatures.filter((id) => entries.includes(id)).length * 2 < x.signatures.length) continue;
       x.confidence = conf(x.confidence * 0.6);
       x.against = `${x.category} (${x.culprit}): ${effects[0].entry.title.toLowerCase()} began after ${c.culprit} changed, an effect of it`;
     }
@@ -218,5 +221,9 @@ export function candidates(a: Analysis): Candidate[] {
   corroborateChanges(a, all);
   subsume(a, all);
   cascade(all);
-  return all.sort((x, y) => y.confidence - x.confidence || x.category.localeCompare(y.category));
+  // Equally supported, the one that began first is the cause: causes precede their symptoms.
+  const start = (c: Candidate) => c.changeAt ?? c.since ?? c.effect?.at ?? '9999';
+  return all.sort(
+    (x, y) => y.confidence - x.confidence || start(x).localeCompare(start(y)) || x.category.localeCompare(y.category),
+  );
 }
