@@ -93,6 +93,12 @@ export const TriageOutput = z.strictObject({
   services: clampList(clampText(L.name), L.services),
   updateCadenceSeconds: z.number().int().nonnegative(),
   checkIntervalSeconds: z.number().int().positive(),
+  /** Re-triage: whether severity rose, from what, and why (Raised? reads these). */
+  raised: z.boolean().optional(),
+  alertsSeen: z.number().int().nonnegative().optional(),
+  firingSeen: z.number().int().nonnegative().optional(),
+  from: Severity.optional(),
+  reason: clampText(L.summary).optional(),
 });
 
 /** One specialist's finding, as the Map collects it for Synthesize. */

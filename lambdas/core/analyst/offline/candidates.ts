@@ -224,6 +224,7 @@ export function candidates(a: Analysis): Candidate[] {
   // Equally supported, the one that began first is the cause: causes precede their symptoms.
   const start = (c: Candidate) => c.changeAt ?? c.since ?? c.effect?.at ?? '9999';
   return all.sort(
-    (x, y) => y.confidence - x.confidence || start(x).localeCompare(start(y)) || x.category.localeCompare(y.category),
+    (x, y) =>
+      y.confidence - x.confidence || start(x).localeCompare(start(y)) || x.category.localeCompare(y.category),
   );
 }

@@ -50,6 +50,24 @@ function compile(entries: readonly KnowledgeEntry[]): Compiled[] {
   return out;
 }
 
+/**
+ * Known names the text mentions; failing an exact mention, a multi-part name written another way
+ * (`xds-control-plane` in `io.grpc.xds.ControlPlaneClient`), compared without separators.
+ */
+function mentions(text: string, names: string[]): string[] {
+  const exact = mentionedNames(text, names);
+  if (exact.length) return exact;
+  const flat = text.toLowerCase().replace(/[^a-z0-9]+/g, '');
+  return names.filter((n) => {
+    const parts = n
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean);
+    const joined = parts.join('');
+    return parts.length >= 2 && joined.length >= 8 && flat.includes(joined);
+  });
+}
+
 /** Minutes before the onset a signal may begin and still count as part of the incident. */
 const SLACK_MIN = 5;
 
@@ -79,7 +97,7 @@ export function matchKnowledge(
         at: log.firstSeen,
         count: log.count,
         sample: text,
-        mentions: mentionedNames(text, input.knownNames),
+        mentions: mentions(text, input.knownNames),
         isNew: ms(log.firstSeen) >= since,
       });
     }
