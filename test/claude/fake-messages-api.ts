@@ -68,8 +68,9 @@ export function roleOf(req: FakeRequest): string {
   const names = new Set(tools.map((t) => t.name));
   if (names.has('submit_triage')) return 'triage';
   if (names.has('submit_root_cause')) return 'synthesis';
-  const system = JSON.stringify(req.body?.system ?? '');
-  const m = /You are the ([A-Z]+) specialist/.exec(system);
+  // Specialists share one system prompt and tool list; the concern is in the first message.
+  const opening = JSON.stringify(req.body?.messages?.[0]?.content ?? '');
+  const m = /You are the ([A-Z]+) specialist/.exec(opening);
   if (m) return `specialist:${m[1].toLowerCase()}`;
   if (!tools.length) return 'postmortem';
   return 'unknown';

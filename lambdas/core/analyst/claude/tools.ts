@@ -16,6 +16,7 @@ import type {
   TimeWindow,
 } from '../../ports.js';
 import type { Tool } from './client.js';
+import { alarmFact, changeFact, type FactItem, logFact, metricFact, securityFact } from './grounding.js';
 import type { ClaudeOptions } from './options.js';
 import { asData, looksLikeInstruction } from './untrusted.js';
 
@@ -160,13 +161,35 @@ const changeItem = (c: ChangeRecord) => ({
 const alarmItem = (a: AlarmEvent) => ({ ...a });
 const securityItem = (s: SecuritySignal) => ({ ...s, detail: clip(s.detail, 300) });
 
+/** A call's identity for the duplicate cache: the tool and its input with keys in a fixed order. */
+export function callKey(name: string, input: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v as object)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return `${name} ${JSON.stringify(canonical(input ?? {}))}`;
+}
+
 /**
- * Runs tool calls for one step against the Evidence port and remembers every evidence id it showed
- * the model. One executor per step, so a step can only cite what it saw.
+ * Runs tool calls for one step against the Evidence port and remembers every evidence item it showed
+ * the model. One executor per step, so a step can only cite what it saw. A call identical to one
+ * already answered is not run again: the model is told it has the answer already.
  */
 export class ToolExecutor {
   readonly seen = new Set<string>();
+  /** What each shown id is (kind, service, text), for grounding the step's conclusions. */
+  readonly seenItems = new Map<string, FactItem>();
   calls = 0;
+  /** Evidence queries actually run (duplicates answered from the cache are not counted). */
+  queries = 0;
+  duplicates = 0;
+  private readonly answered = new Map<string, string>();
 
   constructor(
     private readonly evidence: Evidence,
@@ -184,8 +207,25 @@ export class ToolExecutor {
     return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
   }
 
-  async run(name: string, rawInput: unknown): Promise<ToolOutcome> {
+  /**
+   * Runs one tool call. `maxChars` narrows the result below the per-tool limit (the loop shares a
+   * per-turn character budget among the calls of a turn); `toolUseId` names the call for the cache.
+   */
+  async run(
+    name: string,
+    rawInput: unknown,
+    opts: { maxChars?: number; toolUseId?: string } = {},
+  ): Promise<ToolOutcome> {
     this.calls++;
+    const key = callKey(name, rawInput);
+    const earlier = this.answered.get(key);
+    if (earlier !== undefined) {
+      this.duplicates++;
+      return {
+        isError: false,
+        content: `Already shown: this exact ${name} call was answered earlier in this conversation (${earlier}); it was not run again. Use that result, ask something different, or submit.`,
+      };
+    }
     if (!(TOOL_NAMES as readonly string[]).includes(name) || !this.allowed.includes(name as ToolName)) {
       return { isError: true, content: `unknown tool ${JSON.stringify(name.slice(0, 60))}` };
     }
@@ -195,8 +235,11 @@ export class ToolExecutor {
       return { isError: true, content: `invalid input: ${describeIssues(parsed.error.issues).join('; ')}` };
     }
     try {
-      const { items, window } = await this.query(tool, parsed.data as Record<string, unknown>);
-      return { isError: false, content: this.render(tool, window, items) };
+      this.queries++;
+      const { items, facts, window } = await this.query(tool, parsed.data as Record<string, unknown>);
+      const content = this.render(tool, window, items, facts, opts.maxChars);
+      this.answered.set(key, opts.toolUseId ?? `call ${this.calls}`);
+      return { isError: false, content };
     } catch (err) {
       return {
         isError: true,
@@ -208,7 +251,11 @@ export class ToolExecutor {
   private async query(
     tool: ToolName,
     input: Record<string, unknown>,
-  ): Promise<{ items: Array<{ id?: string } & Record<string, unknown>>; window?: TimeWindow }> {
+  ): Promise<{
+    items: Array<{ id?: string } & Record<string, unknown>>;
+    facts?: FactItem[];
+    window?: TimeWindow;
+  }> {
     const w = this.window(input as { from?: string; to?: string });
     const services = (input.services as string[] | undefined)?.length
       ? (input.services as string[])
@@ -218,31 +265,30 @@ export class ToolExecutor {
         return { items: this.ctx.services.slice(0, 100).map((s) => ({ ...s })) };
       case 'get_metrics': {
         const needle = (input.metric as string | undefined)?.toLowerCase();
-        const series = await this.evidence.metrics({ ...w, services });
-        return {
-          window: w,
-          items: series
-            .filter((m) => !needle || m.metricName.toLowerCase().includes(needle))
-            .map(summariseSeries),
-        };
+        const series = (await this.evidence.metrics({ ...w, services })).filter(
+          (m) => !needle || m.metricName.toLowerCase().includes(needle),
+        );
+        return { window: w, items: series.map(summariseSeries), facts: series.map(metricFact) };
       }
       case 'search_logs': {
         const needle = (input.contains as string | undefined)?.toLowerCase();
-        const logs = await this.evidence.logs({ ...w, services });
-        return {
-          window: w,
-          items: logs
-            .filter((l) => !needle || `${l.signature} ${l.sample}`.toLowerCase().includes(needle))
-            .sort((a, b) => b.count - a.count)
-            .map(logItem),
-        };
+        const logs = (await this.evidence.logs({ ...w, services }))
+          .filter((l) => !needle || `${l.signature} ${l.sample}`.toLowerCase().includes(needle))
+          .sort((a, b) => b.count - a.count);
+        return { window: w, items: logs.map(logItem), facts: logs.map(logFact) };
       }
-      case 'list_changes':
-        return { window: w, items: (await this.evidence.changes({ ...w, services })).map(changeItem) };
-      case 'alarm_history':
-        return { window: w, items: (await this.evidence.alarms({ ...w, services })).map(alarmItem) };
-      case 'security_signals':
-        return { window: w, items: (await this.evidence.security(w)).map(securityItem) };
+      case 'list_changes': {
+        const changes = await this.evidence.changes({ ...w, services });
+        return { window: w, items: changes.map(changeItem), facts: changes.map(changeFact) };
+      }
+      case 'alarm_history': {
+        const alarms = await this.evidence.alarms({ ...w, services });
+        return { window: w, items: alarms.map(alarmItem), facts: alarms.map(alarmFact) };
+      }
+      case 'security_signals': {
+        const signals = await this.evidence.security(w);
+        return { window: w, items: signals.map(securityItem), facts: signals.map(securityFact) };
+      }
     }
   }
 
@@ -250,8 +296,14 @@ export class ToolExecutor {
    * Serialises the answer as data, dropping the least important items (the tail) until it fits; the
    * model is told how many it did not see. Only the ids of shown items become citable.
    */
-  private render(tool: ToolName, window: TimeWindow | undefined, items: Array<{ id?: string }>): string {
-    const limit = this.limits.toolResultChars;
+  private render(
+    tool: ToolName,
+    window: TimeWindow | undefined,
+    items: Array<{ id?: string }>,
+    facts: FactItem[] | undefined,
+    maxChars: number | undefined,
+  ): string {
+    const limit = Math.max(300, Math.min(this.limits.toolResultChars, maxChars ?? Number.POSITIVE_INFINITY));
     let shown = items.length;
     let text = '';
     for (;;) {
@@ -271,7 +323,12 @@ export class ToolExecutor {
       shown = Math.max(0, Math.min(shown - 1, Math.floor((shown * limit) / text.length)));
     }
     if (text.length > limit) text = `${text.slice(0, limit - 20)}\n…(cut)\n</data>`;
-    for (const item of items.slice(0, shown)) if (item.id) this.seen.add(item.id);
+    items.slice(0, shown).forEach((item, i) => {
+      if (!item.id) return;
+      this.seen.add(item.id);
+      const fact = facts?.[i];
+      if (fact) this.seenItems.set(item.id, fact);
+    });
     return text;
   }
 }
