@@ -1,0 +1,38 @@
+/**
+ * The library reaches the Lambdas as data bundled by esbuild (static JSON imports), not as files
+ * read at run time: builtin.ts bundled as the stack bundles it still yields every entry.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BUILTIN_KNOWLEDGE } from '../../lambdas/core/knowledge/builtin.js';
+import { LAMBDA_BUNDLING, PROJECT_ROOT } from '../../lib/stack/bundling.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'firebreak-knowledge-bundle-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('built-in knowledge, bundled by esbuild', () => {
+  it('still yields every entry from an ESM bundle outside the repository', async () => {
+    const outfile = join(dir, 'knowledge.mjs');
+    await build({
+      entryPoints: [join(PROJECT_ROOT, 'lambdas', 'core', 'knowledge', 'index.ts')],
+      outfile,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: LAMBDA_BUNDLING.target,
+      minify: LAMBDA_BUNDLING.minify,
+      keepNames: LAMBDA_BUNDLING.keepNames,
+      external: LAMBDA_BUNDLING.externalModules,
+      logLevel: 'silent',
+    });
+    const mod = (await import(pathToFileURL(outfile).href)) as {
+      BUILTIN_KNOWLEDGE: typeof BUILTIN_KNOWLEDGE;
+    };
+    expect(mod.BUILTIN_KNOWLEDGE.length).toBe(BUILTIN_KNOWLEDGE.length);
+    expect(mod.BUILTIN_KNOWLEDGE.map((e) => e.id)).toEqual(BUILTIN_KNOWLEDGE.map((e) => e.id));
+  }, 60_000);
+});
