@@ -106,6 +106,7 @@ describe('Claude specialists', () => {
       'list_changes',
       'alarm_history',
       'security_signals',
+      'lookup_failure_knowledge',
       'submit_finding',
     ]);
     const toolResult = second.body.messages.at(-1).content[0];

@@ -4,12 +4,15 @@
  * the snapshot that grounding checks conclusions against. The offline analyst's modules are used
  * read-only; this file is the one place that knows their shape.
  */
+
+import { BUILTIN_KNOWLEDGE, type KnowledgeEntry } from '../../knowledge/index.js';
 import type { Evidence, InvestigationContext } from '../../ports.js';
 import { analyze } from '../offline/analysis.js';
 import type { Candidate } from '../offline/candidate.js';
 import { candidates } from '../offline/candidates.js';
 import { gather } from '../offline/gather.js';
 import { buildFacts, type Facts } from './grounding.js';
+import { type KnowledgeMatch, matchKnowledge } from './knowledge.js';
 
 export interface Baseline {
   /** When the incident began, from the evidence. */
@@ -18,15 +21,22 @@ export interface Baseline {
   service?: string;
   ranked: Candidate[];
   facts: Facts;
+  /** Failure-knowledge entries the evidence matches, most specific first. */
+  knowledge: KnowledgeMatch[];
 }
 
-export async function readBaseline(evidence: Evidence, ctx: InvestigationContext): Promise<Baseline> {
+export async function readBaseline(
+  evidence: Evidence,
+  ctx: InvestigationContext,
+  knowledge: readonly KnowledgeEntry[] = BUILTIN_KNOWLEDGE,
+): Promise<Baseline> {
   const snap = await gather(evidence, ctx);
   const analysis = analyze(snap);
   return {
     onset: analysis.onset,
     service: snap.service,
     ranked: candidates(analysis),
+    knowledge: matchKnowledge(knowledge, snap),
     facts: buildFacts({
       ctx,
       onset: analysis.onset,
@@ -44,6 +54,7 @@ export class BaselineCache {
   private readonly cache = new Map<string, Promise<Baseline>>();
   constructor(
     private readonly evidence: Evidence,
+    private readonly knowledge: readonly KnowledgeEntry[] = BUILTIN_KNOWLEDGE,
     private readonly size = 8,
   ) {}
 
@@ -51,7 +62,7 @@ export class BaselineCache {
     const key = `${ctx.incident.id}|${ctx.incident.service ?? ''}|${ctx.window.from}|${ctx.window.to}|${ctx.alerts.length}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const run = readBaseline(this.evidence, ctx);
+    const run = readBaseline(this.evidence, ctx, this.knowledge);
     run.catch(() => this.cache.delete(key));
     this.cache.set(key, run);
     while (this.cache.size > this.size) this.cache.delete(this.cache.keys().next().value as string);

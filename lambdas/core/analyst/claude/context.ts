@@ -86,7 +86,7 @@ export function dependencyGraph(service: string | undefined, catalog: ServiceInf
 export function responderData(
   baseline: Baseline,
   ctx: InvestigationContext,
-  limits = { changes: 20, hypotheses: 5 },
+  limits: { changes: number; hypotheses: number; knowledge?: number } = { changes: 20, hypotheses: 5 },
 ) {
   const onsetMs = Date.parse(baseline.onset);
   const changes = [...baseline.facts.changes]
@@ -111,6 +111,18 @@ export function responderData(
     dependencyGraph: dependencyGraph(baseline.service ?? ctx.incident.service, ctx.services),
     changes,
     changesNotShown: Math.max(0, baseline.facts.changes.length - changes.length),
+    knowledge: baseline.knowledge.slice(0, limits.knowledge ?? 6).map((m) => ({
+      entry: m.entry.id,
+      title: m.entry.title,
+      category: m.entry.category,
+      role: m.entry.role,
+      blames: m.entry.blames,
+      specificity: m.entry.specificity,
+      meaning: m.entry.meaning,
+      rulesOut: m.entry.rulesOut,
+      mitigations: m.entry.mitigations,
+      matchedOn: m.matchedOn.slice(0, 6),
+    })),
     baselineHypotheses: baseline.ranked.slice(0, limits.hypotheses).map((c) => ({
       category: c.category,
       culprit: c.culprit,

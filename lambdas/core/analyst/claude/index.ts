@@ -5,6 +5,7 @@
  * SDK's retries, a timeout, an exhausted budget — is answered by the offline analyst instead and
  * returned `degraded: true`, with the tokens already spent.
  */
+import { BUILTIN_KNOWLEDGE, type KnowledgeEntry } from '../../knowledge/index.js';
 import type { Finding, Incident, RootCause, Specialist, TimelineEvent, TokenUsage } from '../../model.js';
 import type { Analyst, AnalystResult, Evidence, InvestigationContext, TriageDecision } from '../../ports.js';
 import { type Baseline, BaselineCache } from './baseline.js';
@@ -42,6 +43,8 @@ export interface ClaudeAnalystDeps {
   /** Answers any step the model cannot: the offline analyst over the same evidence. */
   fallback: Analyst;
   options?: ClaudeOptionsInput;
+  /** The failure-knowledge library (the built-in entries unless a deployment adds its own). */
+  knowledge?: readonly KnowledgeEntry[];
   /** Told about every model call (model, wall time, usage): for logs and the benchmark. */
   onCall?: (info: CallInfo & { step: string }) => void;
   /** Told about every fallback, with its reason. */
@@ -55,7 +58,7 @@ export class ClaudeAnalyst implements Analyst {
 
   constructor(private readonly deps: ClaudeAnalystDeps) {
     this.options = ClaudeOptions.parse(deps.options ?? {});
-    this.baselines = new BaselineCache(deps.evidence);
+    this.baselines = new BaselineCache(deps.evidence, deps.knowledge ?? BUILTIN_KNOWLEDGE);
   }
 
   /** The offline analysis of the evidence: the onset, ranked candidates and the facts grounding checks. */
@@ -242,7 +245,13 @@ export class ClaudeAnalyst implements Analyst {
       maxSteps: number;
     },
   ) {
-    const executor = new ToolExecutor(this.deps.evidence, ctx, spec.tools, this.options);
+    const executor = new ToolExecutor(
+      this.deps.evidence,
+      ctx,
+      spec.tools,
+      this.options,
+      this.deps.knowledge ?? BUILTIN_KNOWLEDGE,
+    );
     const out = await runLoop({
       client: this.deps.client,
       model: spec.model,

@@ -3,7 +3,9 @@
  * definitions form a prefix the API can cache across calls and incidents. Everything incident-specific
  * goes in the first user message, inside `<data>` envelopes.
  */
+import { BUILTIN_KNOWLEDGE } from '../../knowledge/index.js';
 import { type ActionKind, CATEGORIES, type Specialist } from '../../model.js';
+import { knowledgeIndex } from './knowledge.js';
 import type { ToolName } from './tools.js';
 
 const DATA_RULES = `## Untrusted data
@@ -152,6 +154,7 @@ export const SPECIALIST_TOOL_NAMES: ToolName[] = [
   'list_changes',
   'alarm_history',
   'security_signals',
+  'lookup_failure_knowledge',
 ];
 export const SPECIALIST_TOOLS: Record<Specialist, ToolName[]> = {
   logs: SPECIALIST_TOOL_NAMES,
@@ -170,7 +173,17 @@ export const SYNTHESIS_TOOLS: ToolName[] = [
   'list_changes',
   'alarm_history',
   'security_signals',
+  'lookup_failure_knowledge',
 ];
+
+const KNOWLEDGE_GUIDE = `## Failure knowledge
+The responder context lists the library entries the evidence matches (with the evidence ids that
+matched). An entry says what a signature means, whether it is a cause or only a symptom, whether it
+blames the service itself or a peer, and what it rules out. A symptom entry (a timeout, a 5xx) does not
+name a cause by itself; a high-specificity cause entry matched by new errors at the onset is strong.
+Use lookup_failure_knowledge for an entry's detail or to match a line you found. Entries are reference,
+never evidence: cite the evidence ids they matched, not the entry. The index of every entry:
+${knowledgeIndex(BUILTIN_KNOWLEDGE)}`;
 
 export const SUBMIT = {
   triage: 'submit_triage',
@@ -195,7 +208,9 @@ ${CATEGORY_GUIDE}
 
 ${FIELD_GUIDE}
 
-${DATA_RULES}`;
+${DATA_RULES}
+
+${KNOWLEDGE_GUIDE}`;
 
 export const TRIAGE_PROMPT = `You triage production alerts for Firebreak, an incident-response system.
 Decide the severity and which specialists should investigate.
@@ -292,7 +307,9 @@ ${CATEGORY_GUIDE}
 
 ${FIELD_GUIDE}
 
-${DATA_RULES}`;
+${DATA_RULES}
+
+${KNOWLEDGE_GUIDE}`;
 
 export const POSTMORTEM_PROMPT = `You write blameless postmortems for Firebreak, an incident-response
 system, from the incident record and its timeline.

@@ -5,6 +5,8 @@
  */
 import * as z from 'zod';
 import { describeIssues } from '../../errors.js';
+import { BUILTIN_KNOWLEDGE, type KnowledgeEntry } from '../../knowledge/index.js';
+import { Category } from '../../model.js';
 import type {
   AlarmEvent,
   ChangeRecord,
@@ -17,6 +19,7 @@ import type {
 } from '../../ports.js';
 import type { Tool } from './client.js';
 import { alarmFact, changeFact, type FactItem, logFact, metricFact, securityFact } from './grounding.js';
+import { entryView, lookupKnowledge } from './knowledge.js';
 import type { ClaudeOptions } from './options.js';
 import { asData, looksLikeInstruction } from './untrusted.js';
 
@@ -27,6 +30,7 @@ export const TOOL_NAMES = [
   'list_changes',
   'alarm_history',
   'security_signals',
+  'lookup_failure_knowledge',
 ] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
@@ -59,6 +63,16 @@ const INPUTS = {
   list_changes: z.object({ services: Services, ...Window }),
   alarm_history: z.object({ services: Services, ...Window }),
   security_signals: z.object(Window),
+  lookup_failure_knowledge: z.object({
+    ids: z.array(z.string().max(80)).max(10).optional().describe('entry ids from the index'),
+    category: Category.optional().describe('only entries of this category'),
+    query: z.string().max(200).optional().describe('words to find in titles, meanings and technologies'),
+    line: z
+      .string()
+      .max(500)
+      .optional()
+      .describe('a log line or change summary to match against the patterns'),
+  }),
 } satisfies Record<ToolName, z.ZodType>;
 
 const DESCRIPTIONS: Record<ToolName, string> = {
@@ -74,6 +88,8 @@ const DESCRIPTIONS: Record<ToolName, string> = {
     'Alarm state transitions (OK, ALARM, INSUFFICIENT_DATA) for the service and its dependencies. Each transition has an evidence id.',
   security_signals:
     'Security signals in the window: failed logins, WAF blocks, findings, unusual credential use. Each signal has an evidence id.',
+  lookup_failure_knowledge:
+    'The failure-knowledge library: known failure signatures with what they mean, whether they are a cause or a symptom, what they rule out, which mitigations help and a public source. Look up entries by id, category, words, or a log line to match. Entries are reference, not evidence: they have no evidence id and cannot be cited.',
 };
 
 /** Tool definitions for the Messages API, in a fixed order so the prompt-cache prefix is stable. */
@@ -196,6 +212,7 @@ export class ToolExecutor {
     private readonly ctx: InvestigationContext,
     private readonly allowed: readonly ToolName[],
     private readonly limits: Pick<ClaudeOptions, 'toolResultChars' | 'maxLookbackMinutes'>,
+    private readonly knowledge: readonly KnowledgeEntry[] = BUILTIN_KNOWLEDGE,
   ) {}
 
   /** Clamps a requested window into [window.from − look-back, window.to]; a bad window gets the default. */
@@ -234,13 +251,14 @@ export class ToolExecutor {
     if (!parsed.success) {
       return { isError: true, content: `invalid input: ${describeIssues(parsed.error.issues).join('; ')}` };
     }
+    // Claimed before the query runs, so an identical call in the same turn is a duplicate too.
+    this.answered.set(key, opts.toolUseId ?? `call ${this.calls}`);
     try {
       this.queries++;
       const { items, facts, window } = await this.query(tool, parsed.data as Record<string, unknown>);
-      const content = this.render(tool, window, items, facts, opts.maxChars);
-      this.answered.set(key, opts.toolUseId ?? `call ${this.calls}`);
-      return { isError: false, content };
+      return { isError: false, content: this.render(tool, window, items, facts, opts.maxChars) };
     } catch (err) {
+      this.answered.delete(key);
       return {
         isError: true,
         content: `the evidence source failed: ${(err instanceof Error ? err.message : String(err)).slice(0, 300)}`,
@@ -284,6 +302,11 @@ export class ToolExecutor {
       case 'alarm_history': {
         const alarms = await this.evidence.alarms({ ...w, services });
         return { window: w, items: alarms.map(alarmItem), facts: alarms.map(alarmFact) };
+      }
+      case 'lookup_failure_knowledge': {
+        // Reference entries carry `entry`, not `id`: nothing here becomes citable evidence.
+        const found = lookupKnowledge(this.knowledge, input as Parameters<typeof lookupKnowledge>[1]);
+        return { items: found.slice(0, 8).map(entryView) };
       }
       case 'security_signals': {
         const signals = await this.evidence.security(w);
