@@ -56,7 +56,7 @@ function summarise(records: UsageRecord[]) {
     }
   > = {};
   for (const r of records) {
-    const m = (byModel[r.model] ??= {
+    byModel[r.model] ??= {
       calls: 0,
       input: 0,
       uncached: 0,
@@ -64,7 +64,8 @@ function summarise(records: UsageRecord[]) {
       cacheWrite: 0,
       output: 0,
       costUsd: 0,
-    });
+    };
+    const m = byModel[r.model];
     m.calls++;
     m.uncached += r.input;
     m.cacheRead += r.cacheRead;
