@@ -4,6 +4,7 @@ import { loadIncident } from '../core/incidents/open.js';
 import { IncidentId, Monitor } from '../core/phase-io.js';
 import type { Ports } from '../core/ports.js';
 import { record } from '../core/timeline.js';
+import { firingAlarms } from '../triage/firing.js';
 
 export const CheckRecoveryInput = z.object({ incidentId: IncidentId, monitor: Monitor });
 
@@ -13,7 +14,9 @@ const minutesSince = (from: string, now: Date) => (now.getTime() - new Date(from
  * One turn of the monitor loop. Recovered means N consecutive healthy checks, not one lucky sample.
  * Decides what the loop does next, in this order: resolve; escalate to the tier whose time has come
  * (held while the alarm is already back to OK and confirming — nobody is paged for a recovery in
- * progress); hand off to humans past the watch window; send the update the cadence owes; wait.
+ * progress); re-triage when alerts joined, more alarms fire on the incident's services, or a SEV4
+ * ticket's alarm still fires after its first checks; hand off to humans past the watch window; send
+ * the update the cadence owes; wait.
  */
 export async function checkRecovery(input: z.infer<typeof CheckRecoveryInput>, ports: Ports) {
   const incident = await loadIncident(ports.store, input.incidentId);
@@ -41,8 +44,37 @@ export async function checkRecovery(input: z.infer<typeof CheckRecoveryInput>, p
     minutesSince(lastUpdate, now) * 60 >= policy.updateCadenceSeconds - ports.config.checkIntervalSeconds / 2;
   const recovering = healthyChecks > 0;
 
+  // Re-triage triggers: each is compared with what the last triage saw, so it fires once per change.
+  const alertsNow = alerts.filter((a) => a.status === 'firing').length;
+  const firing = await firingAlarms(ports, incident, incident.services);
+  const triggers: string[] = [];
+  if (monitor.alertsSeen !== undefined && alertsNow > monitor.alertsSeen) {
+    const joined = alerts.filter((a) => a.status === 'firing').slice(monitor.alertsSeen);
+    triggers.push(
+      `${alertsNow - monitor.alertsSeen} alert(s) joined (${joined
+        .map((a) => `${a.title}${a.severityHint ? ` ${a.severityHint}` : ''}`)
+        .join(', ')
+        .slice(0, 200)})`,
+    );
+  }
+  if (monitor.firingSeen !== undefined && firing.length > monitor.firingSeen) {
+    triggers.push(
+      `impact growing: ${firing.length} alarms firing, was ${monitor.firingSeen} (${firing.join(', ').slice(0, 200)})`,
+    );
+  }
+  const sinceDetected = minutesSince(incident.detectedAt, now);
+  if (
+    incident.severity === 'SEV4' &&
+    state !== 'OK' &&
+    sinceDetected >= ports.config.ticketWatchMinutes &&
+    !monitor.retriage?.includes('SEV4 ticket')
+  ) {
+    triggers.push(`SEV4 ticket: ${alarmName} still firing after ${Math.round(sinceDetected)} min`);
+  }
+
   let next: NonNullable<Monitor['next']> = 'wait';
   if (healthyChecks >= ports.config.healthyChecksToResolve) next = 'resolve';
+  else if (triggers.length && !recovering) next = 'retriage';
   else if (dueTier > incident.escalationTier && !recovering) next = 'escalate';
   else if (since >= ports.config.monitorDeadlineMinutes) next = 'handoff';
   else if (updateDue) next = 'update';
@@ -51,8 +83,23 @@ export async function checkRecovery(input: z.infer<typeof CheckRecoveryInput>, p
     ports,
     incident.id,
     'recovery-check',
-    `check ${checks}: ${alarmName} is ${state} (${healthyChecks}/${ports.config.healthyChecksToResolve} healthy) → ${next}`,
-    { state, healthyChecks, minutesSinceDeclared: Math.round(since), next },
+    `check ${checks}: ${alarmName} is ${state} (${healthyChecks}/${ports.config.healthyChecksToResolve} healthy) → ${next}${next === 'retriage' ? ` (${triggers.join('; ')})` : ''}`,
+    {
+      state,
+      healthyChecks,
+      minutesSinceDeclared: Math.round(since),
+      next,
+      ...(next === 'retriage' ? { retriage: triggers } : {}),
+    },
   );
-  return { ...monitor, checks, healthyChecks, next, alarm: state };
+  return {
+    ...monitor,
+    checks,
+    healthyChecks,
+    next,
+    alarm: state,
+    alertsSeen: Math.max(alertsNow, monitor.alertsSeen ?? 0),
+    firingSeen: Math.max(firing.length, monitor.firingSeen ?? 0),
+    ...(next === 'retriage' ? { retriage: triggers.join('; ').slice(0, 500) } : {}),
+  };
 }

@@ -50,6 +50,8 @@ export const FirebreakConfig = z.object({
   checkIntervalSeconds: z.number().int().min(10).default(300),
   /** Consecutive healthy checks before the service counts as recovered. */
   healthyChecksToResolve: z.number().int().min(1).default(2),
+  /** A SEV4 ticket whose alarm still fires this long after detection is re-triaged: raised, not watched. */
+  ticketWatchMinutes: z.number().int().min(5).default(15),
   /** After this long unrecovered the automation hands off to humans (the incident stays open). */
   monitorDeadlineMinutes: z.number().int().min(5).default(120),
   /** How long an approval request waits for a decision. Also the ASL TimeoutSeconds. */

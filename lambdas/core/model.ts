@@ -78,6 +78,8 @@ export const NormalizedAlert = z.object({
   service: z.string().optional(),
   resources: z.array(z.string()).default([]),
   severityHint: Severity.optional(),
+  /** The source's severity word when the mapping table does not know it (triage records it). */
+  severityWord: z.string().max(40).optional(),
   startedAt: z.string(),
   links: z.array(z.string()).default([]),
   labels: z.record(z.string(), z.string()).default({}),
@@ -93,6 +95,8 @@ export const Hypothesis = z.object({
   summary: z.string(),
   confidence: z.number().min(0).max(1),
   evidence: z.array(EvidenceRef).default([]),
+  /** Ids of the failure-knowledge entries the evidence matched (knowledge/entries). */
+  signatures: z.array(z.string()).optional(),
 });
 export type Hypothesis = z.infer<typeof Hypothesis>;
 
@@ -124,6 +128,8 @@ export const RootCause = z.object({
   ruledOut: z.array(z.string()).default([]),
   mitigation: MitigationAction.nullable().default(null),
   degraded: z.boolean().default(false),
+  /** Ids of the failure-knowledge entries the cited evidence matched (knowledge/entries). */
+  signatures: z.array(z.string()).optional(),
 });
 export type RootCause = z.infer<typeof RootCause>;
 

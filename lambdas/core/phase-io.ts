@@ -9,7 +9,13 @@ export const Monitor = z.object({
   healthyChecks: z.number().int().nonnegative(),
   waitSeconds: z.number().int().positive(),
   lastUpdateAt: z.string().nullable(),
-  next: z.enum(['wait', 'update', 'escalate', 'resolve', 'handoff']).optional(),
+  next: z.enum(['wait', 'update', 'escalate', 'resolve', 'handoff', 'retriage']).optional(),
   alarm: z.string().optional(),
+  /** Firing alerts linked when severity was last decided: more means alerts joined. */
+  alertsSeen: z.number().int().nonnegative().optional(),
+  /** Alarms firing on the incident's services when severity was last decided: more means impact grew. */
+  firingSeen: z.number().int().nonnegative().optional(),
+  /** Why the monitor asks for a re-triage (with `next: retriage`). */
+  retriage: z.string().max(500).optional(),
 });
 export type Monitor = z.infer<typeof Monitor>;

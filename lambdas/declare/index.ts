@@ -7,7 +7,11 @@ import { IncidentId } from '../core/phase-io.js';
 import type { Ports } from '../core/ports.js';
 import { record } from '../core/timeline.js';
 
-export const DeclareInput = z.object({ incidentId: IncidentId });
+export const DeclareInput = z.object({
+  incidentId: IncidentId,
+  /** Set when re-triage raised severity: the declaration goes out again, to the new level's audiences. */
+  reason: z.string().max(500).optional(),
+});
 
 /**
  * Makes the incident official and tells everyone its severity says must know, at once, with the
@@ -22,21 +26,24 @@ export async function declare(input: z.infer<typeof DeclareInput>, ports: Ports)
     before.impactStartedAt ?? (await estimateImpactStart(ports.evidence, before).catch(() => undefined));
   const incident = await ports.store.update(
     before.id,
-    { status: 'ACTIVE', declaredAt, impactStartedAt, updatedAt: now.toISOString() },
-    { expectStatus: ['TRIAGE', 'ACTIVE'] },
+    {
+      status: before.status === 'MITIGATED' ? 'MITIGATED' : 'ACTIVE',
+      declaredAt,
+      impactStartedAt,
+      updatedAt: now.toISOString(),
+    },
+    // A SEV4 ticket whose severity rose becomes an active incident.
+    { expectStatus: ['TRIAGE', 'ACTIVE', 'TICKETED', 'MITIGATED'] },
   );
   const severity = incident.severity ?? 'SEV3';
   const policy = policyFor(ports.config, severity);
-  if (!before.declaredAt) {
+  if (!before.declaredAt || input.reason) {
     await record(
       ports,
       incident.id,
       'declared',
-      `declared ${severity}; informing ${policy.audiences.join(', ') || 'nobody'}`,
-      {
-        severity,
-        impactStartedAt,
-      },
+      `${before.declaredAt ? 're-declared' : 'declared'} ${severity}; informing ${policy.audiences.join(', ') || 'nobody'}${input.reason ? ` (${input.reason})` : ''}`,
+      { severity, impactStartedAt, ...(input.reason ? { reason: input.reason } : {}) },
     );
   }
   const nextUpdateAt = policy.updateCadenceSeconds
@@ -47,8 +54,9 @@ export async function declare(input: z.infer<typeof DeclareInput>, ports: Ports)
     'declared',
     await loadIncident(ports.store, incident.id),
     policy.audiences,
-    { nextUpdateAt },
-    { once: 'declared' },
+    { nextUpdateAt, ...(input.reason ? { reason: input.reason } : {}) },
+    // Each level is declared once to each audience: a raise reaches everyone its new level names.
+    { once: input.reason ? `declared-${severity}` : 'declared' },
   );
   return { notified: sent };
 }

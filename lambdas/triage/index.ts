@@ -2,42 +2,125 @@ import * as z from 'zod';
 import { policyFor } from '../core/config.js';
 import { investigationContext } from '../core/incidents/context.js';
 import { loadIncident } from '../core/incidents/open.js';
+import { SEVERITIES, type Severity } from '../core/model.js';
 import { IncidentId } from '../core/phase-io.js';
 import type { Ports } from '../core/ports.js';
 import { record } from '../core/timeline.js';
+import { firingAlarms } from './firing.js';
 
-export const TriageInput = z.object({ incidentId: IncidentId, executionArn: z.string().optional() });
+export const TriageInput = z.object({
+  incidentId: IncidentId,
+  executionArn: z.string().optional(),
+  /** Set by the monitor loop: why severity is re-evaluated (alerts joined, impact grew, ticket still firing). */
+  retriage: z.string().max(500).optional(),
+});
+
+const rank = (s: Severity) => SEVERITIES.indexOf(s);
 
 /**
  * Classifies severity, picks the specialists to run, and fixes the cadence the flow will use.
  * Its output drives every Choice on severity downstream.
+ *
+ * Run again by the monitor loop (`retriage`), it re-measures and may only raise: severity never
+ * falls by itself while alarms fire. A raise is recorded with its reason and evidence and returned
+ * as `raised`, so the flow re-declares to the new level's audiences.
  */
 export async function triage(input: z.infer<typeof TriageInput>, ports: Ports) {
   const incident = await loadIncident(ports.store, input.incidentId);
   const ctx = await investigationContext(ports, incident);
   const { value: decision, degraded, usage } = await ports.analyst.triage(ctx);
+  const why: string[] = [];
+  let severity = decision.severity;
+
+  // Joined alerts speak through the mapping table only, one step at a time, as the first one does
+  // (whose word the analyst already weighed against the measurement).
+  const strongest = ctx.alerts
+    .filter((a) => a.status === 'firing' && a.severityHint && a.fingerprint !== incident.fingerprint)
+    .sort((a, b) => rank(a.severityHint as Severity) - rank(b.severityHint as Severity))[0];
+  if (strongest?.severityHint && rank(strongest.severityHint) < rank(severity)) {
+    const to = SEVERITIES[Math.max(rank(strongest.severityHint), rank(severity) - 1)];
+    why.push(`${strongest.title} (${strongest.source}) says ${strongest.severityHint}`);
+    severity = to;
+  }
+  for (const a of ctx.alerts.filter((x) => x.severityWord)) {
+    await record(
+      ports,
+      incident.id,
+      'severity-word-unknown',
+      `${a.source} severity "${a.severityWord}" is not in the mapping table; severity falls back to the measured impact and the catalog tier`,
+      { source: a.source, word: a.severityWord, alert: a.sourceEventId },
+    );
+  }
+
+  const now = ports.clock.now();
+  const current = incident.severity;
+  if (input.retriage && current === 'SEV4' && rank(severity) > rank('SEV3')) {
+    // A ticket is not silence: an alarm that does not clear is not the noise a ticket assumed.
+    const minutes = Math.round((now.getTime() - new Date(incident.detectedAt).getTime()) / 60_000);
+    const alarm = (await ports.store.alerts(incident.id))[0]?.labels.alarmName ?? incident.title;
+    const state = await ports.evidence.alarmState({ name: alarm, service: incident.service });
+    if (state !== 'OK' && minutes >= ports.config.ticketWatchMinutes) {
+      why.push(`${alarm} still firing ${minutes} min after detection`);
+      severity = 'SEV3';
+    }
+  }
   const services = [...new Set([...(incident.service ? [incident.service] : []), ...decision.services])];
+  const firing = await firingAlarms(ports, incident, services);
+  const alertsSeen = ctx.alerts.filter((a) => a.status === 'firing').length;
+  const policyOut = (s: Severity) => ({
+    severity: s,
+    specialists: decision.specialists,
+    services,
+    updateCadenceSeconds: policyFor(ports.config, s).updateCadenceSeconds,
+    checkIntervalSeconds: ports.config.checkIntervalSeconds,
+    alertsSeen,
+    firingSeen: firing.length,
+  });
+
+  if (input.retriage && current) {
+    const raised = rank(severity) < rank(current);
+    const kept = raised ? severity : current;
+    const reason = raised
+      ? `raised ${current} → ${severity}: ${[input.retriage, ...why].join('; ')}`
+      : `kept ${current} (measured ${severity}${rank(severity) > rank(current) ? '; never lowered while alarms fire' : ''}): ${input.retriage}`;
+    await ports.store.update(incident.id, {
+      ...(raised ? { severity } : {}),
+      services: [...new Set([...incident.services, ...services])],
+      updatedAt: now.toISOString(),
+    });
+    await record(
+      ports,
+      incident.id,
+      raised ? 'severity-raised' : 'retriaged',
+      `${reason}. Evidence: ${decision.rationale}`,
+      {
+        from: current,
+        to: kept,
+        measured: decision.severity,
+        trigger: input.retriage,
+        why,
+        firingAlarms: firing,
+        alerts: alertsSeen,
+      },
+      ports.analyst.name,
+    );
+    return { ...policyOut(kept), raised, from: current, reason: reason.slice(0, 480) };
+  }
+
   await ports.store.update(incident.id, {
-    severity: decision.severity,
+    severity,
     services,
     executionArn: input.executionArn ?? incident.executionArn,
-    updatedAt: ports.clock.now().toISOString(),
+    updatedAt: now.toISOString(),
     ...(usage ? { tokenUsage: usage } : {}),
   });
   await record(
     ports,
     incident.id,
     'triaged',
-    `${decision.severity}: ${decision.rationale}${degraded ? ' (degraded: offline analyst)' : ''}`,
-    { severity: decision.severity, specialists: decision.specialists, services },
+    `${severity}: ${decision.rationale}${why.length ? ` Joined alerts: ${why.join('; ')}.` : ''}${degraded ? ' (degraded: offline analyst)' : ''}`,
+    { severity, specialists: decision.specialists, services, measured: decision.severity },
     ports.analyst.name,
   );
-  const policy = policyFor(ports.config, decision.severity);
-  return {
-    severity: decision.severity,
-    specialists: decision.specialists,
-    services,
-    updateCadenceSeconds: policy.updateCadenceSeconds,
-    checkIntervalSeconds: ports.config.checkIntervalSeconds,
-  };
+  return { ...policyOut(severity), raised: false, from: severity, reason: '' };
 }

@@ -11,11 +11,15 @@
  *   const { scenario, rename } = variantOf(original, { seed: 1 });
  *   // scenario.environment.services[0].name === rename('checkout')
  */
+import { BUILTIN_KNOWLEDGE } from '../../lambdas/core/knowledge/builtin.js';
 import type { Scenario } from '../../lambdas/core/scenario/schema.js';
 
 /** Name parts that say what a thing is (kept), rather than which one it is (renamed). */
 const KEEP =
-  /^(db|database|rds|aurora|postgres|postgresql|pg|mysql|maria|mariadb|dynamo|dynamodb|ddb|redis|cache|elasticache|memcached|valkey|mongo|mongodb|docdb|sql|api|apis|svc|service|services|web|app|gateway|gw|lb|alb|nlb|elb|queue|sqs|sns|kafka|msk|kinesis|stream|streams|worker|workers|consumer|consumers|producer|lambda|fn|function|cdn|cloudfront|waf|dns|route53|nat|vpc|tgw|s3|bucket|store|storage|search|es|opensearch|elasticsearch|proxy|edge|auth|identity|primary|secondary|standby|replica|backup|fallback|failover|external|vendor|provider|internal|public|private|east|west|eu|us|prod|staging|nginx|envoy|haproxy|consul|etcd|coredns|zookeeper|istio|calico|kube|k8s|eks|ecs|fargate|ec2|asg|node|jvm|java|python|go|dotnet|stripe|twilio|sendgrid|paypal|okta|auth0|github|slack|sftp|smtp|email|sms|push|cron|batch|etl|ml|flag|flags|config|appconfig|secrets|kms|iam|sts|vault|ldap|cert|tls|ssl|v\d+|\d+|[a-z])$/i;
+  /^(db|database|rds|aurora|postgres|postgresql|pg|mysql|maria|mariadb|dynamo|dynamodb|ddb|redis|cache|elasticache|memcached|valkey|mongo|mongodb|docdb|sql|api|apis|svc|service|services|web|app|gateway|gw|lb|alb|nlb|elb|queue|sqs|sns|kafka|msk|kinesis|stream|streams|worker|workers|consumer|consumers|producer|lambda|fn|function|cdn|cloudfront|waf|dns|route53|nat|vpc|tgw|s3|bucket|store|storage|search|es|opensearch|elasticsearch|proxy|edge|auth|identity|primary|secondary|standby|replica|backup|fallback|failover|external|vendor|provider|internal|public|private|east|west|eu|us|prod|staging|nginx|envoy|haproxy|consul|etcd|coredns|zookeeper|istio|calico|kube|k8s|eks|ecs|fargate|ec2|asg|node|jvm|java|python|go|dotnet|stripe|twilio|sendgrid|paypal|okta|auth0|github|slack|sftp|smtp|email|sms|push|cron|batch|etl|ml|flag|flags|config|appconfig|secrets|kms|iam|sts|vault|ldap|cert|tls|ssl|passive|active|mirror|dr|alt|cassandra|v\d+|\d+|[a-z])$/i;
+
+/** Every technology the failure knowledge names is a word that says what a thing is. */
+const TECHNOLOGIES = new Set(BUILTIN_KNOWLEDGE.flatMap((e) => e.technologies.map((t) => t.toLowerCase())));
 
 /** Words that are values of the format itself (tiers, levels, states, sources, kinds, categories). */
 const FORMAT_WORDS = new Set([
@@ -69,11 +73,15 @@ const FORMAT_WORDS = new Set([
   'false',
 ]);
 
-const ALIASES = [
-  'amber', 'birch', 'cobalt', 'dune', 'ember', 'fjord', 'garnet', 'harbor', 'indigo', 'juniper',
-  'kestrel', 'lumen', 'marlin', 'nimbus', 'onyx', 'pylon', 'quartz', 'rook', 'sable', 'tundra',
-  'umber', 'vesper', 'willow', 'xenon', 'yarrow', 'zephyr', 'aster', 'basalt', 'cedar', 'delta',
-];
+/**
+ * Invented words for the new names: a real word could be a technology (Kestrel, Harbor, Quartz are
+ * software) and change what a name says the thing is.
+ */
+const ALIASES = Array.from({ length: 40 }, (_, i) => {
+  const c = 'bdfgklmnprstvz';
+  const v = 'aeiou';
+  return `${c[i % 14]}${v[i % 5]}${c[(i * 3 + 5) % 14]}${v[(i + 2) % 5]}${c[(i * 7 + 2) % 14]}`;
+});
 
 const ISO = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})\b/g;
 
@@ -86,6 +94,8 @@ export interface VariantOptions {
   scale?: number;
   /** Add an unrelated service with background noise (default true). */
   noise?: boolean;
+  /** Replace the company's own names (default true). */
+  rename?: boolean;
 }
 
 export interface Variant {
@@ -94,7 +104,7 @@ export interface Variant {
   rename: (name: string) => string;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function caseLike(model: string, word: string): string {
   if (model === model.toUpperCase() && model !== model.toLowerCase()) return word.toUpperCase();
@@ -134,28 +144,56 @@ export function variantOf(original: Scenario, opts: VariantOptions = {}): Varian
   const scale = opts.scale ?? 3;
   const tokens = new Map<string, string>();
   let next = seed;
-  for (const s of original.environment.services ?? []) {
+  for (const s of opts.rename === false ? [] : (original.environment.services ?? [])) {
     for (const part of s.name.toLowerCase().split(/[^a-z0-9]+/)) {
-      if (!part || part.length < 3 || KEEP.test(part) || FORMAT_WORDS.has(part) || tokens.has(part)) continue;
+      if (!part || part.length < 3 || KEEP.test(part) || TECHNOLOGIES.has(part) || FORMAT_WORDS.has(part))
+        continue;
+      if (tokens.has(part)) continue;
       tokens.set(part, ALIASES[next++ % ALIASES.length] + (next > ALIASES.length ? String(next) : ''));
     }
   }
-  const pattern = tokens.size
-    ? new RegExp(`(?<![A-Za-z0-9])(${[...tokens.keys()].sort((a, b) => b.length - a.length).map(escape).join('|')})(?![A-Za-z0-9])`, 'gi')
+  // Whole names are replaced, not their parts: a part can be an ordinary word of the log text
+  // ("dns-resolution" and "Temporary failure in name resolution").
+  const renamed = new Map<string, string>();
+  for (const s of original.environment.services ?? []) {
+    const to = s.name.replace(/[A-Za-z0-9]+/g, (part) =>
+      caseLike(part, tokens.get(part.toLowerCase()) ?? part),
+    );
+    if (to !== s.name) renamed.set(s.name.toLowerCase(), to);
+  }
+  const pattern = renamed.size
+    ? new RegExp(
+        `(?<![A-Za-z0-9])(${[...renamed.keys()]
+          .sort((a, b) => b.length - a.length)
+          .map(escapeRegExp)
+          .join('|')})(?![A-Za-z0-9])`,
+        'gi',
+      )
     : undefined;
   const rename = (text: string) =>
-    pattern ? text.replace(pattern, (w: string) => caseLike(w, tokens.get(w.toLowerCase()) ?? w)) : text;
+    pattern ? text.replace(pattern, (w: string) => caseLike(w, renamed.get(w.toLowerCase()) ?? w)) : text;
   // Values of the format's own enumerations are not names, whatever they spell.
-  const ENUM_KEYS = new Set(['tier', 'level', 'state', 'kind', 'severity', 'category', 'mitigation', '$schema']);
+  const ENUM_KEYS = new Set([
+    'tier',
+    'level',
+    'state',
+    'kind',
+    'severity',
+    'category',
+    'mitigation',
+    '$schema',
+  ]);
   const transformed = mapStrings(original, (s, key) =>
     key && ENUM_KEYS.has(key) ? s : shiftIso(rename(s), shift),
   ) as Scenario;
   // Recovery entries are `kind:target`: the kind is not a name.
   if (transformed.environment.recovery?.resolvedBy) {
-    transformed.environment.recovery.resolvedBy = (original.environment.recovery?.resolvedBy ?? []).map((e) => {
-      const [kind, target] = e.split(':', 2);
-      return target ? `${kind}:${rename(target)}` : kind;
-    });
+    transformed.environment.recovery.resolvedBy = (original.environment.recovery?.resolvedBy ?? []).map(
+      (e) => {
+        const [kind, target] = e.split(':', 2);
+        return target ? `${kind}:${rename(target)}` : kind;
+      },
+    );
   }
   transformed.alert.source = original.alert.source;
   const env = transformed.environment;
@@ -181,10 +219,18 @@ function addNoise(s: Scenario, alias: string): void {
   const name = `${alias}-reports`;
   env.services = [...(env.services ?? []), { name, tier: 'internal', owner: 'data-team', dependsOn: [] }];
   const points: Array<[string, number]> = [];
-  for (let t = first; t <= last; t += 5 * 60_000) points.push([new Date(t).toISOString(), 40 + ((t / 60_000) % 3)]);
+  for (let t = first; t <= last; t += 5 * 60_000)
+    points.push([new Date(t).toISOString(), 40 + ((t / 60_000) % 3)]);
   env.metrics = [
     ...(env.metrics ?? []),
-    { namespace: 'Reports', metricName: 'JobsCompleted', service: name, stat: 'Sum', periodSeconds: 300, points },
+    {
+      namespace: 'Reports',
+      metricName: 'JobsCompleted',
+      service: name,
+      stat: 'Sum',
+      periodSeconds: 300,
+      points,
+    },
   ];
   env.logs = [
     ...(env.logs ?? []),

@@ -104,12 +104,38 @@ describe('statemachines/incident-response.asl.json', () => {
     expect(raw.States.EscalateUnapproved.Next).toBe('StartMonitor');
   });
 
-  it('loops on a Wait whose length comes from triage, and leaves it by recovery, escalation or hand-off', () => {
+  it('loops on a Wait whose length comes from triage, and leaves it by recovery, re-triage, escalation or hand-off', () => {
     expect(raw.States.WaitForRecovery).toMatchObject({ Type: 'Wait', SecondsPath: '$.monitor.waitSeconds' });
     const nexts = raw.States.Recovered.Choices.map((c: { Next: string }) => c.Next);
-    expect(nexts).toEqual(['Resolve', 'Escalate', 'StatusUpdate', 'Handoff']);
+    expect(nexts).toEqual(['Resolve', 'Retriage', 'Escalate', 'StatusUpdate', 'Handoff']);
     expect(raw.States.Recovered.Default).toBe('WaitForRecovery');
     expect(raw.States.Escalate.Next).toBe('WaitForRecovery');
+  });
+
+  it('re-triages with the triage function, re-declares a raise, and plans a mitigation for a former ticket', () => {
+    expect(raw.States.Retriage).toMatchObject({
+      Type: 'Task',
+      Resource: raw.States.Triage.Resource,
+      ResultPath: '$.triage',
+      Next: 'Raised',
+    });
+    expect(raw.States.Retriage.Parameters['retriage.$']).toBe('$.monitor.retriage');
+    expect(raw.States.Raised.Choices[0]).toMatchObject({
+      Variable: '$.triage.raised',
+      BooleanEquals: true,
+      Next: 'Redeclare',
+    });
+    expect(raw.States.Raised.Default).toBe('WaitForRecovery');
+    expect(raw.States.Redeclare).toMatchObject({
+      Resource: raw.States.Declare.Resource,
+      Next: 'RaisedFromTicket',
+    });
+    expect(raw.States.Redeclare.Parameters['reason.$']).toBe('$.triage.reason');
+    expect(raw.States.RaisedFromTicket.Choices[0]).toMatchObject({
+      StringEquals: 'SEV4',
+      Next: 'PlanMitigation',
+    });
+    expect(raw.States.RaisedFromTicket.Default).toBe('WaitForRecovery');
   });
 
   it('uses nothing the local engine cannot run', () => {

@@ -95,18 +95,28 @@ describe('local pipeline routes', () => {
     expect(summary.notifications).toEqual([]);
   });
 
-  it('a SEV4 ticket that never clears stays on the backlog, suggests its fix, runs nothing and pages nobody', async () => {
+  it('a SEV4 ticket whose alarm never clears is raised to SEV3 and declared to on-call with the reason', async () => {
     const doc = scenario('order-events-consumer-backlog');
-    const { summary } = await run({
+    const { summary, dataDir } = await run({
       ...doc,
       environment: { ...doc.environment, recovery: { resolvedBy: [] } },
     });
-    expect(summary.severity).toBe('SEV4');
-    expect(summary.status).toBe('TICKETED');
-    expect(summary.mitigation).toMatchObject({ kind: 'scale', status: 'proposed' });
-    expect(summary.states).not.toContain('Mitigate');
-    expect(summary.states).toContain('Handoff');
-    expect(summary.notifications).toEqual([]);
+    expect(summary.states).toContain('RecordTicket');
+    const ticketed = summary.states.indexOf('RecordTicket');
+    const raised = summary.states.indexOf('Redeclare');
+    expect(raised).toBeGreaterThan(ticketed);
+    expect(summary.states.slice(raised)).toContain('PlanMitigation');
+    expect(summary.severity).toBe('SEV3');
+    const declared = summary.notifications.filter((n) => n.kind === 'declared');
+    expect(declared.map((n) => n.audience)).toEqual(['oncall']);
+    expect(declared[0].subject).toMatch(/^\[SEV3\]/);
+    const timeline = await withLocalStore(dataDir, (store) => store.timeline(summary.incidentId));
+    const raise = timeline.find((e) => e.type === 'severity-raised');
+    expect(raise?.text).toMatch(/^raised SEV4 → SEV3: SEV4 ticket: .* still firing after \d+ min/);
+    expect(raise?.data).toMatchObject({ from: 'SEV4', to: 'SEV3' });
+    // Raised at the first check past the ticket's watch time (15 min), not after the 2-hour deadline.
+    const checksBefore = summary.states.slice(0, raised).filter((s) => s === 'CheckRecovery').length;
+    expect(checksBefore).toBe(3);
   });
 
   it('SEV3 reaches on-call only', async () => {

@@ -41,7 +41,7 @@ describe('the pipeline guards the definition', () => {
   const text = readDefinitionText();
 
   it('fails on a placeholder that no phase provides', () => {
-    const ghost = text.replace(ref('DeclareFunctionArn'), ref('GhostFunctionArn'));
+    const ghost = text.replaceAll(ref('DeclareFunctionArn'), ref('GhostFunctionArn'));
     expect(ghost).not.toBe(text);
     expect(pipelineWith(ghost)).toThrow(
       /\$\{GhostFunctionArn\} has no phase; phase DeclareFunctionArn is invoked by no state/,

@@ -4,7 +4,7 @@
  * the same alarm arriving by two routes is one problem.
  */
 import type { AlertSource, NormalizedAlert } from '../model.js';
-import { severityFromWord } from './severity.js';
+import { readSeverity, severityFields } from './severity.js';
 import { alarmNameFromArn, toIso } from './values.js';
 
 export type AlarmState = 'ALARM' | 'OK' | 'INSUFFICIENT_DATA';
@@ -101,7 +101,7 @@ export function alarmAlert(f: AlarmFacts): NormalizedAlert {
     resources: [
       ...new Set([...(f.alarmArn ? [f.alarmArn] : []), ...(f.resources ?? []), ...(f.triggering ?? [])]),
     ],
-    severityHint: severityFromWord(tags.severity ?? tags.Severity),
+    ...severityFields(readSeverity(tags.severity, tags.Severity, tags.priority, tags.Priority)),
     startedAt: f.at,
     links: f.region
       ? [

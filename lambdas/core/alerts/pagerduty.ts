@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { ValidationError } from '../errors.js';
 import type { NormalizedAlert } from '../model.js';
 import { type NormalizedDelivery, parseShape } from './delivery.js';
-import { severityFromWord } from './severity.js';
+import { readSeverity, severityFields } from './severity.js';
 import { obj, str, text, toIso } from './values.js';
 
 const Webhook = z.looseObject({
@@ -88,7 +88,8 @@ export function fromPagerDuty(payload: unknown, receivedAt: string): NormalizedD
       .join(' — '),
     service,
     resources: [],
-    severityHint: severityFromWord(priority) ?? (urgency === 'high' ? 'SEV2' : undefined),
+    // A priority name says more than urgency (two values); either may be a word we do not know.
+    ...severityFields(readSeverity(priority, urgency)),
     // A trigger starts when PagerDuty created the incident; anything else when it happened.
     startedAt: toIso(
       status === 'firing' ? (data.created_at ?? event.occurred_at) : event.occurred_at,

@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { ValidationError } from '../errors.js';
 import type { NormalizedAlert } from '../model.js';
 import { type NormalizedDelivery, parseShape } from './delivery.js';
-import { severityFromWord } from './severity.js';
+import { readSeverity, severityFields } from './severity.js';
 import { hash, list, obj, str, stringMap, text, toIso } from './values.js';
 
 const GroupAlert = z.looseObject({
@@ -74,7 +74,9 @@ export function fromGroup(
         .join(' — '),
       service: SERVICE_LABELS.map((k) => labels[k]).find(Boolean),
       resources: labels.instance ? [labels.instance] : [],
-      severityHint: severityFromWord(labels.severity ?? annotations.severity),
+      ...severityFields(
+        readSeverity(labels.severity, labels.priority, annotations.severity, annotations.priority),
+      ),
       startedAt: startsAt,
       links: [
         a.generatorURL,
@@ -122,7 +124,7 @@ export function fromLegacyGrafana(payload: unknown, receivedAt: string): Normali
         description: [p.title, p.message].filter(Boolean).join(' — '),
         service: SERVICE_LABELS.map((k) => tags[k]).find(Boolean),
         resources: tags.instance ? [tags.instance] : [],
-        severityHint: undefined,
+        ...severityFields(readSeverity(tags.severity, tags.priority)),
         startedAt: receivedAt,
         links: [p.ruleUrl].filter((l): l is string => !!l),
         labels: { ...tags, ruleName: p.ruleName, state: p.state },

@@ -193,6 +193,9 @@ function headline(kind: MessageKind, i: Incident, ctx: MessageContext, now: stri
   const elapsed = minutesSince(i.declaredAt ?? i.detectedAt, now);
   switch (kind) {
     case 'declared':
+      // A re-declaration after severity rose leads with why: that is what the new audience must know.
+      if (ctx.reason)
+        return `Severity ${oneLine(ctx.reason, 300)}. ${title} is now a ${i.severity} incident. Detected at ${clockTime(i.detectedAt)}; every update follows in this thread.`;
       return `We have declared a ${i.severity} incident: ${title}. Detected at ${clockTime(i.detectedAt)}. Firebreak is running the automated response; every update follows in this thread.`;
     case 'status-update':
       return `${i.severity} ${title} is ${i.status === 'MITIGATED' ? 'mitigated and being watched for recovery' : 'still open'}${elapsed !== undefined ? `, ${elapsed} min since declaration` : ''}.`;
@@ -225,6 +228,7 @@ function smsFor(kind: MessageKind, i: Incident, ctx: MessageContext, now: string
   const action = ctx.action ? `${ctx.action.kind} ${ctx.action.target}` : 'action';
   switch (kind) {
     case 'declared':
+      if (ctx.reason) return sms(`${sev} RAISED ${i.id} ${service}: `, ctx.reason, next);
       return sms(`${sev} DECLARED ${i.id} ${service}: `, `${i.title}. ${shortHypothesis(i)}.`, next);
     case 'status-update':
       return sms(

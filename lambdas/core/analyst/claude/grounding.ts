@@ -625,33 +625,53 @@ export function requiredSpecialists(facts: Facts): Array<TriageDecision['special
 }
 
 /**
- * Keeps a model's triage within one level of the deterministic baseline, so text in an alert cannot
- * talk a SEV1 down to an unpaged SEV4 (or page executives for noise); keeps services to known names;
- * adds back any specialist the evidence calls for that the model dropped.
+ * Keeps a model's triage within one level of the deterministic baseline (the measured impact), and
+ * lets it move at all only with a cited reason: evidence ids the model was shown. Text in an alert or
+ * a log line cannot talk a SEV1 down to an unpaged SEV4, page executives for noise, or add a service:
+ * named services must be in the catalog and be the incident's own or next to them in the graph.
+ * Specialists the evidence calls for (see requiredSpecialists) cannot be dropped.
+ * Everything set aside is returned as notes for the timeline.
  */
 export function groundTriage(
-  proposed: TriageDecision,
+  proposed: TriageDecision & { evidence?: string[] },
   baseline: TriageDecision,
   ctx: InvestigationContext,
+  seen?: ReadonlySet<string>,
   facts?: Facts,
 ): { decision: TriageDecision; notes: string[] } {
   const notes: string[] = [];
   const p = SEVERITY_ORDER.indexOf(proposed.severity);
   const b = SEVERITY_ORDER.indexOf(baseline.severity);
   let severity = proposed.severity;
-  if (Math.abs(p - b) > 1) {
+  const cited = seen ? knownIds(proposed.evidence ?? [], seen) : (proposed.evidence ?? []);
+  if (p !== b && cited.length === 0) {
+    severity = baseline.severity;
+    notes.push(
+      `model severity ${proposed.severity} set aside: no evidence cited (measured ${baseline.severity})`,
+    );
+  } else if (Math.abs(p - b) > 1) {
     severity = SEVERITY_ORDER[p < b ? b - 1 : b + 1];
-    notes.push(`model severity ${proposed.severity} held to ${severity} (baseline ${baseline.severity})`);
+    notes.push(`model severity ${proposed.severity} held to ${severity} (measured ${baseline.severity})`);
   }
-  const known = new Set([
-    ...ctx.services.map((s) => lower(s.name)),
-    ...ctx.alerts
-      .map((a) => a.service)
-      .filter((s): s is string => !!s)
-      .map(lower),
-  ]);
-  const services = proposed.services.filter((s) => known.has(lower(s)));
-  if (services.length < proposed.services.length) notes.push('unknown service names dropped');
+  const catalog = new Map(ctx.services.map((s) => [lower(s.name), s.name]));
+  const own = [ctx.incident.service, ...ctx.incident.services, ...baseline.services]
+    .filter((s): s is string => !!s)
+    .map(lower);
+  const near = new Set(own);
+  for (const s of ctx.services) {
+    const deps = (s.dependsOn ?? []).map(lower);
+    if (near.has(lower(s.name))) for (const d of deps) near.add(d);
+    if (deps.some((d) => own.includes(d))) near.add(lower(s.name));
+  }
+  const kept: string[] = [];
+  for (const s of proposed.services) {
+    const name = catalog.get(lower(s));
+    if (name && near.has(lower(s))) kept.push(name);
+    else
+      notes.push(
+        `service "${s.slice(0, 60)}" set aside: ${name ? 'not connected to this incident' : 'not in the catalog'}`,
+      );
+  }
   const specialists = [...new Set(proposed.specialists)];
   for (const required of facts ? requiredSpecialists(facts) : []) {
     if (specialists.includes(required)) continue;
@@ -663,7 +683,12 @@ export function groundTriage(
     );
   }
   return {
-    decision: { severity, specialists, services: [...new Set(services)], rationale: proposed.rationale },
+    decision: {
+      severity,
+      specialists,
+      services: [...new Set([...baseline.services, ...kept])],
+      rationale: proposed.rationale,
+    },
     notes,
   };
 }

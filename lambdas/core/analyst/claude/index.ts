@@ -86,7 +86,13 @@ export class ClaudeAnalyst implements Analyst {
           submit: { name: SUBMIT.triage, description: 'Submit the triage decision.', schema: TriageOutput },
           maxSteps: this.options.triageSteps,
         });
-        const { decision, notes } = groundTriage(out.value, (await baseline).value, ctx, base.facts);
+        const { decision, notes } = groundTriage(
+          out.value,
+          (await baseline).value,
+          ctx,
+          out.seen,
+          base.facts,
+        );
         const rationale = notes.length ? `${decision.rationale} (${notes.join('; ')})` : decision.rationale;
         return { value: { ...decision, rationale }, usage: out.usage };
       },

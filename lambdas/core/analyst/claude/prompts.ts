@@ -222,6 +222,8 @@ Decide the severity and which specialists should investigate.
 - SEV4: no user impact (cosmetic, internal, noise, already recovered).
 Weigh the alert's own severity hint, the service's tier and whether it is user-facing (catalog), the
 blast radius (how many services and alarms are involved) and user impact.
+Firebreak measures impact itself; your severity may differ from that measurement by one level at most,
+and only if you cite the evidence ids that justify it in \`evidence\`. Name only catalog services.
 
 ## Specialists
 logs, metrics, changes, dependencies, security, performance. Choose the ones whose concern could explain

@@ -29,6 +29,13 @@ export const TriageOutput = z.object({
   specialists: z.array(Specialist).min(1).max(6).describe('which specialists to run'),
   services: z.array(Text(100)).max(20).default([]).describe('affected services, names from the catalog'),
   rationale: Text(1000).min(1),
+  evidence: z
+    .array(Text(200))
+    .max(10)
+    .default([])
+    .describe(
+      'evidence ids (from tool results) that justify the severity; required to differ from the measured impact',
+    ),
 });
 export type TriageOutput = z.infer<typeof TriageOutput>;
 

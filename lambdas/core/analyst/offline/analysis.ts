@@ -3,9 +3,11 @@
  * metric onsets → incident onset → error signatures (new vs chronic) → changes, saturation,
  * dependencies, security, noise. Pure and deterministic: same snapshot, same analysis.
  */
+import type { KnowledgeEntry } from '../../knowledge/schema.js';
 import { type ScoredChange, scoreChanges } from './changes.js';
 import { type DependencyIssue, dependencyHealth } from './dependencies.js';
 import type { Snapshot } from './gather.js';
+import { type KnowledgeHit, matchKnowledge } from './knowledge.js';
 import { type RankedSignature, rankSignatures } from './logs.js';
 import { assessNoise, type NoiseVerdict } from './noise.js';
 import { detectSaturation, type Saturation } from './saturation.js';
@@ -27,6 +29,8 @@ export interface Analysis {
   /** Runaway consumers of a shared pool (account concurrency and the like). */
   hogs: PoolHog[];
   noise: NoiseVerdict;
+  /** Evidence that matched a known failure signature. */
+  knowledge: KnowledgeHit[];
   /** Every name an action target may be drawn from: catalog, deployed services, change resources. */
   knownNames: string[];
 }
@@ -43,7 +47,7 @@ export function knownNames(snap: Snapshot): string[] {
   );
 }
 
-export function analyze(snap: Snapshot): Analysis {
+export function analyze(snap: Snapshot, knowledge: readonly KnowledgeEntry[] = []): Analysis {
   const alertText = `${snap.alert?.title ?? ''} ${snap.alert?.description ?? ''}`;
   const alertRaw = JSON.stringify(snap.alert?.raw ?? {});
   const views = readSeries(snap.metrics, {
@@ -88,6 +92,9 @@ export function analyze(snap: Snapshot): Analysis {
     changes,
     saturation: detectSaturation(views),
     dependencies: dependencyHealth({
+      failoverConfigs: snap.changes
+        .filter((c) => /fail ?over|standby|secondary|replica/i.test(`${c.status ?? ''} ${c.resource ?? ''}`))
+        .map((c) => `${c.resource ?? ''} ${c.summary}`),
       catalog: snap.catalog,
       service: snap.service,
       alertAlarm: alarmName,
@@ -104,6 +111,13 @@ export function analyze(snap: Snapshot): Analysis {
       alarms: snap.alarms,
       views,
       signatures,
+    }),
+    knowledge: matchKnowledge(knowledge, {
+      logs: snap.logs,
+      changes: snap.changes,
+      views,
+      onset,
+      knownNames: names,
     }),
     knownNames: names,
   };

@@ -4,6 +4,7 @@
  * evidence knows structurally (catalog service, deployed service, change resource, metric
  * service) and never a string lifted from a log line or alert text.
  */
+import type { RuledOut } from '../../knowledge/schema.js';
 import type { ActionKind, Category, MitigationAction, Specialist } from '../../model.js';
 import { lower } from './util.js';
 
@@ -17,6 +18,14 @@ export interface Candidate {
   mitigation: MitigationAction | null;
   /** Specialists whose finding reports this candidate. */
   specialists: Specialist[];
+  /** Failure-knowledge entries its evidence matched. */
+  signatures?: string[];
+  /** What those entries rule out: other hypotheses this one, if true, explains away. */
+  rulesOut?: RuledOut[];
+  /** Why another hypothesis weakened it, for the ruled-out list. */
+  against?: string;
+  /** When its own evidence began (knowledge matches), to order it against the effects. */
+  since?: string;
   /** For a change: when it landed, and the service it touched. */
   changeAt?: string;
   changeService?: string;

@@ -9,6 +9,7 @@ import { explainChanges } from './explain-changes.js';
 import { explainDependencies } from './explain-dependency.js';
 import { explainErrors } from './explain-errors.js';
 import { explainHealth } from './explain-health.js';
+import { explainKnowledge } from './explain-knowledge.js';
 import { explainPlatform } from './explain-platform.js';
 import { explainResources } from './explain-resources.js';
 import { explainSecurity } from './explain-security.js';
@@ -34,6 +35,9 @@ function merge(list: Candidate[]): Candidate[] {
       evidence: uniq([...strong.evidence, ...weak.evidence]),
       specialists: uniq([...strong.specialists, ...weak.specialists]),
       mitigation: strong.mitigation ?? weak.mitigation,
+      signatures: uniq([...(strong.signatures ?? []), ...(weak.signatures ?? [])]),
+      rulesOut: [...(strong.rulesOut ?? []), ...(weak.rulesOut ?? [])],
+      since: [strong.since, weak.since].filter((x) => !!x).sort()[0],
     });
   }
   return out;
@@ -80,23 +84,139 @@ function preempt(list: Candidate[]): void {
     const earlier = list.find(
       (e) => e.effect?.explained && e.confidence >= 0.5 && ms(e.effect.at) < ms(change.changeAt!) - 60_000,
     );
-    if (earlier) change.confidence = conf(change.confidence * 0.6);
+    if (!earlier?.effect) continue;
+    change.confidence = conf(change.confidence * 0.6);
+    change.against = `${change.culprit}: landed after ${earlier.effect.headline} had already begun`;
+  }
+}
+
+/**
+ * A change's own signature (a record deleted, a rule replaced, a parameter changed) is more
+ * evidence for that change, not a second hypothesis about it: folded into the change candidate.
+ */
+function foldChangeSignatures(list: Candidate[]): Candidate[] {
+  const drop = new Set<Candidate>();
+  for (const k of list) {
+    if (!k.signatures?.length || !k.changeAt) continue;
+    const change = list.find(
+      (c) => c !== k && !c.signatures?.length && c.changeAt && c.evidence[0] === k.evidence[0],
+    );
+    if (!change) continue;
+    change.signatures = uniq([...(change.signatures ?? []), ...k.signatures]);
+    change.rulesOut = [...(change.rulesOut ?? []), ...(k.rulesOut ?? [])];
+    change.evidence = uniq([...change.evidence, ...k.evidence]);
+    change.confidence = conf(Math.max(change.confidence, k.confidence) + 0.05);
+    change.mitigation ??= k.mitigation;
+    drop.add(k);
+  }
+  return list.filter((c) => !drop.has(c));
+}
+
+/** Two culprits on one dependency path (either way round), or the same. */
+function onPath(a: Analysis, x: string, y: string): boolean {
+  if (lower(x) === lower(y)) return true;
+  const r = a.snap.catalog.relation(x, y);
+  return r === 'dependency' || r === 'dependent';
+}
+
+/**
+ * A hypothesis backed by a known failure signature explains away what its signature rules out
+ * (a disk that is full is not a capacity problem to scale) and the symptoms that followed it on
+ * the same path (a queue backing up behind a database refusing writes): those are weakened, in
+ * proportion to how sure the explanation is, and keep the reason for the ruled-out list.
+ */
+function subsume(a: Analysis, list: Candidate[]): void {
+  for (const k of list) {
+    if (!k.signatures?.length || k.confidence < 0.4) continue;
+    for (const x of list) {
+      if (x === k || x.category === k.category) continue;
+      const rule = k.rulesOut?.find((r) => r.category === x.category);
+      const related =
+        onPath(a, x.culprit, k.culprit) || (!!x.effect && onPath(a, x.effect.resource, k.culprit));
+      if (rule && related) {
+        x.confidence = conf(x.confidence * (1 - 0.5 * k.confidence));
+        x.against = `${x.category} (${x.culprit}): ${rule.reason}`;
+        continue;
+      }
+      const effect = x.effect;
+      if (!effect || effect.explained || k.changeAt || !k.since) continue;
+      if (ms(k.since) > ms(effect.at) + 2 * 60_000 || !onPath(a, effect.resource, k.culprit)) continue;
+      x.confidence = conf(x.confidence * 0.75);
+      x.against = `${x.category} (${x.culprit}): ${effect.headline}, which followed ${k.culprit}'s ${k.signatures[0]}`;
+      if (!k.causalChain.includes(effect.headline)) k.causalChain.splice(1, 0, effect.headline);
+    }
+  }
+}
+
+/**
+ * Symptoms that a known signature describes (lock waits, pools running dry, timeouts) and that
+ * began on a change's path just after it are that change's effects: they corroborate the change
+ * and stop competing with it. A signature that names a cause of its own (a full disk, an expired
+ * certificate) is left to compete on its evidence.
+ */
+function corroborateChanges(a: Analysis, list: Candidate[]): void {
+  for (const c of list) {
+    if (!c.changeAt || c.confidence < 0.2 || c.against) continue;
+    const origin = c.changeService ?? a.snap.service;
+    const path = new Set([lower(origin), ...a.snap.catalog.dependencies(origin).map(lower)]);
+    // A change the correlation already tied to the affected service reaches it and its dependencies.
+    const scored = a.changes.find((s) => s.change.id === c.evidence[0]);
+    if (scored && (scored.relation === 'self' || scored.relation === 'dependency')) {
+      for (const n of [a.snap.service, ...a.snap.catalog.dependencies(a.snap.service)]) path.add(lower(n));
+    }
+    const grace = c.category === 'deployment' ? 6 : 2;
+    const named = [lower(c.changeService), lower(scored?.change.resource)].filter((n) => n.length >= 3);
+    const effects = a.knowledge.filter(
+      (h) =>
+        h.on !== 'change' &&
+        // Symptoms follow any cause; a failure with a cause of its own counts only when it is the
+        // same kind as the change or names what was changed.
+        (h.entry.role === 'symptom' ||
+          h.entry.category === c.category ||
+          h.mentions.some((m) => named.includes(lower(m)))) &&
+        path.has(lower(h.service)) &&
+        ms(h.at) >= ms(c.changeAt!) - grace * 60_000 &&
+        ms(h.at) <= ms(c.changeAt!) + 30 * 60_000,
+    );
+    if (!effects.length) continue;
+    const entries = uniq(effects.map((h) => h.entry.id));
+    c.confidence = conf(Math.min(0.95, c.confidence + Math.min(0.25, 0.1 * entries.length)));
+    c.evidence = uniq([...c.evidence, ...effects.slice(0, 4).map((h) => h.evidenceId)]);
+    c.signatures = uniq([...(c.signatures ?? []), ...entries]);
+    const headline = `${effects[0].entry.title} on ${effects[0].service}`;
+    if (!c.causalChain.includes(headline)) c.causalChain.splice(1, 0, headline);
+    c.summary = `${c.summary.replace(/\.$/, '')}; what followed matches known signatures: ${uniq(
+      effects.map((h) => h.entry.title),
+    )
+      .slice(0, 2)
+      .join('; ')}.`;
+    for (const x of list) {
+      if (x === c || x.changeAt || !x.signatures?.length) continue;
+      if (!x.signatures.every((id) => entries.includes(id))) continue;
+      x.confidence = conf(x.confidence * 0.6);
+      x.against = `${x.category} (${x.culprit}): ${effects[0].entry.title.toLowerCase()} began after ${c.culprit} changed, an effect of it`;
+    }
   }
 }
 
 export function candidates(a: Analysis): Candidate[] {
   const health = explainHealth(a);
-  const all = merge([
-    ...explainChanges(a),
-    ...explainPlatform(a),
-    ...explainResources(a),
-    ...explainShared(a),
-    ...explainDependencies(a),
-    ...explainSecurity(a),
-    ...explainErrors(a),
-    ...(health ? [health] : []),
-  ]);
+  const all = foldChangeSignatures(
+    merge([
+      ...explainChanges(a),
+      ...explainPlatform(a),
+      ...explainResources(a),
+      ...explainShared(a),
+      ...explainDependencies(a),
+      ...explainSecurity(a),
+      ...explainErrors(a),
+      ...explainKnowledge(a),
+      ...(health ? [health] : []),
+    ]),
+  );
   preempt(all);
+  corroborateChanges(a, all);
+  subsume(a, all);
   cascade(all);
   return all.sort((x, y) => y.confidence - x.confidence || x.category.localeCompare(y.category));
 }

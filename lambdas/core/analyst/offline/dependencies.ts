@@ -37,7 +37,16 @@ export function alarmMentions(a: AlarmEvent, name: string): boolean {
   return lower(a.service) === lower(name) || mentionedNames(a.name, [name]).length > 0;
 }
 
+/** A name without its last part (`hosted-es-euw1` → `hosted-es`): what stays when a copy is named. */
+const stemOf = (name: string): string =>
+  lower(name)
+    .split(/[^a-z0-9]+/)
+    .slice(0, -1)
+    .join('-');
+
 export function dependencyHealth(opts: {
+  /** Texts of recorded failover configurations (change records that set one up). */
+  failoverConfigs?: string[];
   catalog: Catalog;
   service?: string;
   alertAlarm?: string;
@@ -115,15 +124,29 @@ export function dependencyHealth(opts: {
       });
     }
   }
-  // A failing direct dependency with a healthy sibling the catalog marks as standby can fail over.
+  // A failing direct dependency with a healthy standby can fail over: a sibling dependency the
+  // catalog marks as standby, or a standby the catalog names as the same thing elsewhere (it
+  // shares the failing one's name stem) or that a recorded failover configuration pairs with it.
+  const healthy = (d: string) =>
+    lower(d) !== lower(service) && !issues.some((i) => lower(i.service) === lower(d) && i.score >= 0.3);
+  const marked = (d: string) => STANDBY.test(`${d} ${catalog.get(d)?.owner ?? ''}`);
   for (const issue of issues) {
     if (!direct.some((d) => lower(d) === lower(issue.service))) continue;
-    issue.standby = direct.find(
-      (d) =>
-        lower(d) !== lower(issue.service) &&
-        STANDBY.test(catalog.get(d)?.owner ?? '') &&
-        !issues.some((i) => lower(i.service) === lower(d) && i.score >= 0.3),
-    );
+    const stem = stemOf(issue.service);
+    issue.standby =
+      direct.find(
+        (d) => lower(d) !== lower(issue.service) && STANDBY.test(catalog.get(d)?.owner ?? '') && healthy(d),
+      ) ??
+      catalog
+        .names()
+        .find(
+          (d) =>
+            lower(d) !== lower(issue.service) &&
+            marked(d) &&
+            healthy(d) &&
+            ((stem.includes('-') && lower(d).startsWith(`${stem}-`)) ||
+              (opts.failoverConfigs ?? []).some((t) => mentionedNames(t, [d]).length > 0)),
+        );
   }
   return issues.sort((a, b) => b.score - a.score);
 }

@@ -18,6 +18,7 @@ const toHypothesis = (c: Candidate): Hypothesis => ({
   summary: c.summary,
   confidence: c.confidence,
   evidence: c.evidence,
+  signatures: c.signatures ?? [],
 });
 
 function notesFor(specialist: Specialist, a: Analysis): string[] {

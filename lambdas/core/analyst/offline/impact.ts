@@ -24,6 +24,15 @@ export interface Impact {
   observed: boolean;
   firingAlarms: number;
   describe: string;
+  /** Why data is at risk (storage full, replication broken, writes refused, deletes), with evidence. */
+  dataAtRisk: string[];
+  /** Why credentials or sessions are in someone else's hands. */
+  compromise: string[];
+  /** Critical or user-facing services (the affected one or its callers) still showing errors. */
+  erroring: string[];
+  /** The alarm had already recovered when the investigation looked, and nothing is still wrong. */
+  recovered: boolean;
+  evidence: string[];
 }
 
 const RANK: Record<ImpactLevel, number> = { none: 0, minor: 1, major: 2, outage: 3 };
@@ -127,6 +136,15 @@ export function assessImpact(a: Analysis): Impact {
     ].filter((x): x is string => !!x),
   );
   const watched = new Set([self, ...callers].map(lower));
+  const dependencies = self ? catalog.dependencies(self) : [];
+  const data = dataAtRisk(a, new Set([self, ...dependencies].map(lower)));
+  const compromise = compromised(a);
+  const erroring = [self, ...callers].filter(
+    (s): s is string =>
+      !!s && (catalog.get(s)?.tier === 'critical' || !!catalog.get(s)?.userFacing) && showsErrors(a, s),
+  );
+  // A critical service behind the failure counts like a user-facing one: people depend on it.
+  if (erroring.some((s) => s !== self || catalog.get(s)?.userFacing)) userFacing = true;
   const observed =
     a.views.some((v) => v.isAlertMetric || watched.has(lower(v.service))) ||
     a.snap.logs.some((l) => watched.has(lower(l.service))) ||
@@ -140,5 +158,85 @@ export function assessImpact(a: Analysis): Impact {
     userFacing,
     firingAlarms: uniq(firing.map((x) => x.name)).length,
     describe: notes.join(', ') || 'no measurable user impact',
+    dataAtRisk: data.reasons,
+    compromise: compromise.reasons,
+    erroring,
+    recovered: (a.noise.recovered || a.noise.resolved) && !a.noise.ongoing && erroring.length === 0,
+    evidence: uniq([...data.evidence, ...compromise.evidence]),
   };
+}
+
+const STORAGE_METRIC = /freestorage|freelocalstorage|diskspace|disk_free|free_?space|volumebytes|inode/i;
+const REPLICATION_METRIC =
+  /replica.?lag|replication.?(lag|latency|slot)|oldestreplicationslot|aurorareplicalag/i;
+/** AWS's own event names and codes for data going away or no longer being written (not free text). */
+const DATA_CHANGE =
+  /^(Delete(DBInstance|DBCluster|Table|Bucket|Objects?|Volume|DBSnapshot|DBClusterSnapshot|Snapshot|Backup|BackupVault|FileSystem|GlobalTable)|PurgeQueue|StopReplicationTask|DeleteReplicationTask|RDS-EVENT-0007|RDS-EVENT-0221)\b/;
+/** Database and storage engines' own refusals: the write did not happen. */
+const REFUSED_WRITE =
+  /read-only transaction|read only transaction|ER_OPTION_PREVENTS_STATEMENT|super-read-only|no space left on device|ENOSPC|could not extend file|disk full|database or disk is full|StorageFull|replication (slot|stream) .*(lost|broken|terminated)/i;
+
+/** Storage full, replication broken, writes refused, deletes: on the service or what it depends on. */
+function dataAtRisk(a: Analysis, near: Set<string>): { reasons: string[]; evidence: string[] } {
+  const reasons: string[] = [];
+  const evidence: string[] = [];
+  for (const v of a.views) {
+    if (!v.bad || !v.onset || v.onset.recovered || !near.has(lower(v.service))) continue;
+    const name = v.series.metricName;
+    if (v.kind === 'storage' && STORAGE_METRIC.test(name)) {
+      reasons.push(`${v.service}: ${name} running out`);
+      evidence.push(v.series.id);
+    } else if (REPLICATION_METRIC.test(name)) {
+      reasons.push(`${v.service}: ${name} growing (replication behind)`);
+      evidence.push(v.series.id);
+    }
+  }
+  for (const c of a.snap.changes) {
+    if (c.at < a.snap.window.from || !DATA_CHANGE.test(c.summary)) continue;
+    if (c.service && !near.has(lower(c.service))) continue;
+    reasons.push(`${c.service ?? c.resource ?? 'a resource'}: ${c.summary.split(/[.:]/)[0].slice(0, 80)}`);
+    evidence.push(c.id);
+  }
+  for (const s of a.signatures) {
+    if (!s.isNew || !s.isError || !REFUSED_WRITE.test(s.sig.signature)) continue;
+    if (s.sig.service && !near.has(lower(s.sig.service)) && !isCallerOf(a, s.sig.service, near)) continue;
+    reasons.push(`${s.sig.service ?? '?'}: writes refused (${s.sig.count} logged)`);
+    evidence.push(s.sig.id);
+  }
+  return { reasons: uniq(reasons).slice(0, 4), evidence: uniq(evidence) };
+}
+
+const isCallerOf = (a: Analysis, service: string, near: Set<string>) =>
+  a.snap.catalog.dependencies(service).some((d) => near.has(lower(d)));
+
+/** Credentials or sessions in someone else's hands, as security tooling reports it. */
+function compromised(a: Analysis): { reasons: string[]; evidence: string[] } {
+  const reasons: string[] = [];
+  const evidence: string[] = [];
+  for (const issue of a.security) {
+    const hijack = issue.signals.filter((s) =>
+      /session.?(hijack|theft|stolen|token.*(reuse|replay|anomal))|token.?(theft|stolen|replay)|credentialexfiltration|cookie.?(theft|stolen)|impossible.?travel/i.test(
+        `${s.kind} ${s.detail}`,
+      ),
+    );
+    if (issue.pattern === 'leaked-credentials' || hijack.length) {
+      const list = hijack.length ? hijack : issue.signals;
+      reasons.push(
+        `${hijack.length ? 'session or token in use by someone else' : 'credentials exposed'} (${list[0].kind})`,
+      );
+      evidence.push(...list.map((s) => s.id));
+    }
+  }
+  return { reasons: uniq(reasons), evidence: uniq(evidence) };
+}
+
+/** The service's own errors are up now (series not recovered, or errors logged since the onset). */
+function showsErrors(a: Analysis, service: string): boolean {
+  const own = (v: SeriesView) => lower(v.service) === lower(service);
+  if (a.views.some((v) => own(v) && v.kind === 'errors' && v.bad && v.onset && !v.onset.recovered))
+    return true;
+  const logged = a.signatures
+    .filter((s) => s.isNew && s.isError && lower(s.sig.service) === lower(service))
+    .reduce((n, s) => n + s.sig.count, 0);
+  return logged >= 5;
 }

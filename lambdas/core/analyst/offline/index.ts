@@ -6,6 +6,8 @@
  * detectors (onset, change correlation, log signatures, saturation, dependency health, security,
  * noise), so triage, each specialist and synthesis agree with each other and cite the same ids.
  */
+import { BUILTIN_KNOWLEDGE } from '../../knowledge/builtin.js';
+import type { KnowledgeEntry } from '../../knowledge/schema.js';
 import type { Finding, RootCause, Specialist } from '../../model.js';
 import type { Analyst, AnalystResult, Evidence, InvestigationContext, TriageDecision } from '../../ports.js';
 import { type Analysis, analyze } from './analysis.js';
@@ -19,6 +21,8 @@ import { triage } from './triage.js';
 export interface OfflineAnalystOptions {
   /** How many investigations to keep analysed in memory (one per incident and window). */
   cacheSize?: number;
+  /** Failure signatures to match; defaults to the built-in library (knowledge/entries). */
+  knowledge?: readonly KnowledgeEntry[];
 }
 
 interface Analysed {
@@ -56,7 +60,7 @@ export class OfflineAnalyst implements Analyst {
     const hit = this.cache.get(key);
     if (hit) return hit;
     const run = gather(this.evidence, ctx).then((snap) => {
-      const analysis = analyze(snap);
+      const analysis = analyze(snap, this.opts.knowledge ?? BUILTIN_KNOWLEDGE);
       return { analysis, ranked: candidates(analysis) };
     });
     run.catch(() => this.cache.delete(key));

@@ -58,6 +58,10 @@ function ruledOut(a: Analysis, best: Candidate | undefined, rest: Candidate[]): 
   const lines: string[] = [];
   for (const c of rest.slice(0, 5)) {
     if (best && c.category === best.category && lower(c.culprit) === lower(best.culprit)) continue;
+    if (c.against) {
+      lines.push(c.against);
+      continue;
+    }
     lines.push(
       `${c.category} (${c.culprit}): less supported (${c.confidence.toFixed(2)} vs ${best?.confidence.toFixed(2) ?? '-'})`,
     );
@@ -87,6 +91,7 @@ export function synthesize(a: Analysis, ranked: Candidate[], findings: Finding[]
       ruledOut: ruledOut(a, undefined, weighed),
       mitigation: null,
       degraded: false,
+      signatures: best?.signatures ?? [],
     };
   }
   return {
@@ -99,5 +104,6 @@ export function synthesize(a: Analysis, ranked: Candidate[], findings: Finding[]
     ruledOut: ruledOut(a, best, weighed.slice(1)),
     mitigation: best.mitigation,
     degraded: false,
+    signatures: best.signatures ?? [],
   };
 }
