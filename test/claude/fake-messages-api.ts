@@ -3,6 +3,7 @@
  * request. A script sees each request (parsed body, path, headers, its sequence number) and answers
  * with a message, an HTTP error, a raw body, or silence for a while (a slow model).
  */
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -43,9 +44,101 @@ export type FakeReply =
 
 export type Script = (req: FakeRequest) => FakeReply | Promise<FakeReply>;
 
+/** What the simulated prompt cache and token estimate made of one answered request. */
+export interface UsageRecord {
+  n: number;
+  model: string;
+  role: string;
+  /** Tokens of the static prefix (tools + system). */
+  prefixTokens: number;
+  /** Part of the static prefix served from the cache. */
+  prefixRead: number;
+  input: number;
+  cacheRead: number;
+  cacheWrite: number;
+  output: number;
+}
+
+export interface FakeOptions {
+  /**
+   * `fixed` (the default for tests): every answer reports 200 input and 50 output tokens, and the
+   * system prompt alone is cached. `estimate`: tokens are estimated at 4 characters each and the
+   * prompt cache is simulated the way the API documents it — prefixes up to each cache_control
+   * breakpoint, a 20-block look-back, and a minimum cacheable length per model.
+   */
+  tokens?: 'fixed' | 'estimate';
+  /** Minimum cacheable prefix in tokens for a model (Haiku 4.5: 4,096; Sonnet: 1,024). */
+  cacheMinimum?: (model: string) => number;
+}
+
+export const DEFAULT_CACHE_MINIMUM = (model: string): number => (/haiku/i.test(model) ? 4096 : 1024);
+
+const tokensOf = (chars: number) => Math.ceil(chars / 4);
+
+/**
+ * The prompt cache as documented: the request is a sequence of blocks (tools, then system, then each
+ * message's content); a breakpoint writes the prefix through its block; a later request reads the
+ * longest stored prefix ending at most 20 blocks before one of its breakpoints.
+ */
+function simulateCache(
+  body: { model?: string; tools?: unknown[]; system?: unknown; messages?: unknown[] },
+  store: Set<string>,
+  minimum: number,
+) {
+  const blocks: Array<{ json: string; breakpoint: boolean; static: boolean }> = [];
+  const push = (b: unknown, isStatic: boolean) => {
+    const { cache_control, ...rest } = (b ?? {}) as Record<string, unknown>;
+    blocks.push({ json: JSON.stringify(rest), breakpoint: !!cache_control, static: isStatic });
+  };
+  for (const t of body.tools ?? []) push(t, true);
+  const system =
+    typeof body.system === 'string' ? [{ type: 'text', text: body.system }] : (body.system ?? []);
+  for (const b of system as unknown[]) push(b, true);
+  for (const m of (body.messages ?? []) as Array<{ role: string; content: unknown }>) {
+    const content = typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : m.content;
+    for (const b of content as unknown[]) push({ role: m.role, ...(b as object) }, false);
+  }
+  const hash = createHash('sha256');
+  let chars = 0;
+  const prefix: Array<{ key: string; tokens: number }> = [];
+  for (const b of blocks) {
+    hash.update(b.json);
+    chars += b.json.length;
+    prefix.push({ key: hash.copy().digest('hex'), tokens: tokensOf(chars) });
+  }
+  const total = tokensOf(chars);
+  const staticEnd = blocks.filter((b) => b.static).length - 1;
+  const prefixTokens = staticEnd >= 0 ? prefix[staticEnd].tokens : 0;
+  const breakpoints = blocks.flatMap((b, i) => (b.breakpoint ? [i] : []));
+  let read = 0;
+  for (const bp of breakpoints) {
+    for (let i = bp; i >= Math.max(0, bp - 20); i--) {
+      if (store.has(prefix[i].key)) {
+        read = Math.max(read, prefix[i].tokens);
+        break;
+      }
+    }
+  }
+  let written = 0;
+  for (const bp of breakpoints) {
+    if (prefix[bp].tokens < minimum) continue;
+    store.add(prefix[bp].key);
+    written = Math.max(written, prefix[bp].tokens - read);
+  }
+  return {
+    prefixTokens,
+    prefixRead: Math.min(read, prefixTokens),
+    cacheRead: read,
+    cacheWrite: Math.max(0, written),
+    input: Math.max(0, total - read - Math.max(0, written)),
+  };
+}
+
 export interface FakeServer {
   url: string;
   requests: FakeRequest[];
+  /** Per answered request, in `estimate` mode: tokens, cache reads and writes. */
+  usage: UsageRecord[];
   /** Start and end of every answered request, for the benchmark. */
   timings: Array<{ n: number; start: number; end: number; role: string }>;
   /** What was answered to each request, by its sequence number. */
@@ -68,8 +161,9 @@ export function roleOf(req: FakeRequest): string {
   const names = new Set(tools.map((t) => t.name));
   if (names.has('submit_triage')) return 'triage';
   if (names.has('submit_root_cause')) return 'synthesis';
-  const system = JSON.stringify(req.body?.system ?? '');
-  const m = /You are the ([A-Z]+) specialist/.exec(system);
+  // Specialists share one system prompt and tool list; the concern is in the first message.
+  const opening = JSON.stringify(req.body?.messages?.[0]?.content ?? '');
+  const m = /You are the ([A-Z]+) specialist/.exec(opening);
   if (m) return `specialist:${m[1].toLowerCase()}`;
   if (!tools.length) return 'postmortem';
   return 'unknown';
@@ -106,8 +200,11 @@ export function dataBlocks(req: FakeRequest): Array<{ source: string; value: unk
 export const turnOf = (req: FakeRequest): number =>
   (req.body?.messages ?? []).filter((m: { role: string }) => m.role === 'assistant').length;
 
-export async function startFakeMessagesApi(script: Script): Promise<FakeServer> {
+export async function startFakeMessagesApi(script: Script, options: FakeOptions = {}): Promise<FakeServer> {
   const requests: FakeRequest[] = [];
+  const usage: UsageRecord[] = [];
+  const store = new Set<string>();
+  const minimumFor = options.cacheMinimum ?? DEFAULT_CACHE_MINIMUM;
   const timings: FakeServer['timings'] = [];
   const replies: FakeServer['replies'] = new Map();
   const cached = new Set<string>();
@@ -165,6 +262,24 @@ export async function startFakeMessagesApi(script: Script): Promise<FakeServer> 
       const prefix = Math.ceil(system.length / 4);
       const hit = cached.has(system);
       cached.add(system);
+      let reported: Record<string, number> = {
+        input_tokens: 200,
+        output_tokens: 50,
+        cache_read_input_tokens: hit ? prefix : 0,
+        cache_creation_input_tokens: hit ? 0 : prefix,
+      };
+      if (options.tokens === 'estimate') {
+        const model = (body as { model?: string })?.model ?? 'fake';
+        const sim = simulateCache(body as Parameters<typeof simulateCache>[0], store, minimumFor(model));
+        const output = tokensOf(JSON.stringify(reply.content).length);
+        usage.push({ n: request.n, model, role: roleOf(request), ...sim, output });
+        reported = {
+          input_tokens: sim.input,
+          output_tokens: output,
+          cache_read_input_tokens: sim.cacheRead,
+          cache_creation_input_tokens: sim.cacheWrite,
+        };
+      }
       res.writeHead(200, { 'content-type': 'application/json' }).end(
         JSON.stringify({
           id: `msg_${request.n}`,
@@ -175,13 +290,7 @@ export async function startFakeMessagesApi(script: Script): Promise<FakeServer> 
           stop_reason:
             reply.stop_reason ?? (reply.content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn'),
           stop_sequence: null,
-          usage: {
-            input_tokens: 200,
-            output_tokens: 50,
-            cache_read_input_tokens: hit ? prefix : 0,
-            cache_creation_input_tokens: hit ? 0 : prefix,
-            ...reply.usage,
-          },
+          usage: { ...reported, ...reply.usage },
         }),
       );
     });
@@ -191,6 +300,7 @@ export async function startFakeMessagesApi(script: Script): Promise<FakeServer> 
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    usage,
     timings,
     replies,
     close: () =>

@@ -5,21 +5,31 @@
  * SDK's retries, a timeout, an exhausted budget — is answered by the offline analyst instead and
  * returned `degraded: true`, with the tokens already spent.
  */
+import { BUILTIN_KNOWLEDGE, type KnowledgeEntry } from '../../knowledge/index.js';
 import type { Finding, Incident, RootCause, Specialist, TimelineEvent, TokenUsage } from '../../model.js';
 import type { Analyst, AnalystResult, Evidence, InvestigationContext, TriageDecision } from '../../ports.js';
+import { type Baseline, BaselineCache } from './baseline.js';
 import type { MessagesClient } from './client.js';
 import { postmortemBrief, specialistBrief, synthesisBrief, triageBrief } from './context.js';
 import { classify, ModelStepError } from './errors.js';
-import { groundAction, groundTriage, knownIds } from './grounding.js';
-import { runLoop } from './loop.js';
-import { ClaudeOptions, type ClaudeOptionsInput } from './options.js';
+import {
+  DEFAULT_ACTION_BOUNDS,
+  type FactItem,
+  groundAction,
+  groundConclusion,
+  groundTriage,
+  withSeen,
+} from './grounding.js';
+import { type CallInfo, runLoop } from './loop.js';
+import { ClaudeOptions, type ClaudeOptionsInput, type ModelProfile } from './options.js';
 import {
   POSTMORTEM_PROMPT,
+  SPECIALIST_FOCUS,
+  SPECIALIST_SYSTEM,
   SPECIALIST_TOOLS,
   SUBMIT,
   SYNTHESIS_PROMPT,
   SYNTHESIS_TOOLS,
-  specialistSystem,
   TRIAGE_PROMPT,
   TRIAGE_TOOLS,
 } from './prompts.js';
@@ -33,14 +43,10 @@ export interface ClaudeAnalystDeps {
   /** Answers any step the model cannot: the offline analyst over the same evidence. */
   fallback: Analyst;
   options?: ClaudeOptionsInput;
+  /** The failure-knowledge library (the built-in entries unless a deployment adds its own). */
+  knowledge?: readonly KnowledgeEntry[];
   /** Told about every model call (model, wall time, usage): for logs and the benchmark. */
-  onCall?: (info: {
-    step: string;
-    model: string;
-    ms: number;
-    usage: TokenUsage;
-    stop: string | null;
-  }) => void;
+  onCall?: (info: CallInfo & { step: string }) => void;
   /** Told about every fallback, with its reason. */
   onDegraded?: (info: { step: string; reason: string; message: string }) => void;
 }
@@ -48,9 +54,18 @@ export interface ClaudeAnalystDeps {
 export class ClaudeAnalyst implements Analyst {
   readonly name = 'claude';
   readonly options: ClaudeOptions;
+  private readonly baselines: BaselineCache;
 
   constructor(private readonly deps: ClaudeAnalystDeps) {
     this.options = ClaudeOptions.parse(deps.options ?? {});
+    this.baselines = new BaselineCache(deps.evidence, deps.knowledge ?? BUILTIN_KNOWLEDGE);
+  }
+
+  /** The offline analysis of the evidence: the onset, ranked candidates and the facts grounding checks. */
+  private baseline(ctx: InvestigationContext): Promise<Baseline> {
+    return this.baselines.get(ctx).catch((err: unknown) => {
+      throw new ModelStepError('error', `cannot read the evidence: ${String(err).slice(0, 200)}`);
+    });
   }
 
   async triage(ctx: InvestigationContext): Promise<AnalystResult<TriageDecision>> {
@@ -61,15 +76,23 @@ export class ClaudeAnalyst implements Analyst {
     return this.attempt(
       'triage',
       async () => {
+        const base = await this.baseline(ctx);
         const out = await this.loop('triage', ctx, {
           model: this.options.fastModel,
+          profile: this.options.fastProfile,
           system: TRIAGE_PROMPT,
           tools: TRIAGE_TOOLS,
-          prompt: triageBrief(ctx),
+          prompt: triageBrief(ctx, base),
           submit: { name: SUBMIT.triage, description: 'Submit the triage decision.', schema: TriageOutput },
           maxSteps: this.options.triageSteps,
         });
-        const { decision, notes } = groundTriage(out.value, (await baseline).value, ctx, out.seen);
+        const { decision, notes } = groundTriage(
+          out.value,
+          (await baseline).value,
+          ctx,
+          out.seen,
+          base.facts,
+        );
         const rationale = notes.length ? `${decision.rationale} (${notes.join('; ')})` : decision.rationale;
         return { value: { ...decision, rationale }, usage: out.usage };
       },
@@ -87,11 +110,13 @@ export class ClaudeAnalyst implements Analyst {
     return this.attempt(
       `specialist:${specialist}`,
       async () => {
+        const base = await this.baseline(ctx);
         const out = await this.loop(`specialist:${specialist}`, ctx, {
           model: this.options.fastModel,
-          system: specialistSystem(specialist),
+          profile: this.options.fastProfile,
+          system: SPECIALIST_SYSTEM,
           tools: SPECIALIST_TOOLS[specialist],
-          prompt: specialistBrief(specialist, ctx),
+          prompt: specialistBrief(specialist, SPECIALIST_FOCUS[specialist], ctx, base),
           submit: {
             name: SUBMIT.finding,
             description: 'Submit your finding: hypotheses best first, each citing evidence ids.',
@@ -99,23 +124,35 @@ export class ClaudeAnalyst implements Analyst {
           },
           maxSteps: this.options.specialistSteps,
         });
-        const seen = out.seen;
+        const facts = withSeen(base.facts, out.seenItems.values());
+        const kept: Finding['hypotheses'] = [];
+        const setAside: string[] = [];
+        for (const h of out.value.hypotheses) {
+          const grounded = groundConclusion(h, out.seen, facts);
+          if (grounded.setAside) setAside.push(`${h.category} (${h.culprit || '-'}): ${grounded.setAside}`);
+          else kept.push(grounded.value);
+        }
+        if (setAside.length && !kept.length) {
+          throw new ModelStepError(
+            'ungrounded',
+            `every hypothesis was set aside: ${setAside.join('; ').slice(0, 600)}`,
+            out.usage,
+          );
+        }
         const finding: Finding = {
           specialist,
           status: 'ok',
-          hypotheses: out.value.hypotheses.map((h) => {
-            const evidence = knownIds(h.evidence, seen);
-            // A hypothesis with nothing behind it keeps its place but not its confidence.
-            return {
-              ...h,
-              evidence,
-              confidence: evidence.length ? h.confidence : Math.min(h.confidence, 0.3),
-            };
-          }),
-          ruledOut: out.value.ruledOut,
-          notes: out.value.notes,
+          hypotheses: kept,
+          ruledOut: [...out.value.ruledOut, ...setAside.map((r) => `set aside by grounding: ${r}`)],
+          notes: [
+            ...out.value.notes,
+            ...(setAside.length
+              ? [`${setAside.length} model hypothesis(es) set aside by grounding (see ruled out)`]
+              : []),
+          ],
         };
-        return { value: finding, usage: out.usage };
+        // Something the model concluded did not hold: the finding stands on what survived, marked.
+        return { value: finding, usage: out.usage, degraded: setAside.length > 0 };
       },
       async (reason) => {
         const fb = await this.deps.fallback.investigate(specialist, ctx);
@@ -131,17 +168,16 @@ export class ClaudeAnalyst implements Analyst {
   }
 
   async synthesize(findings: Finding[], ctx: InvestigationContext): Promise<AnalystResult<RootCause>> {
-    // What changed in the window, read while the model thinks: a proposed action is checked against it.
-    const changes = this.deps.evidence.changes({ ...ctx.window });
-    changes.catch(() => undefined);
     return this.attempt(
       'synthesis',
       async () => {
+        const base = await this.baseline(ctx);
         const out = await this.loop('synthesis', ctx, {
           model: this.options.strongModel,
+          profile: this.options.strongProfile,
           system: SYNTHESIS_PROMPT,
           tools: SYNTHESIS_TOOLS,
-          prompt: synthesisBrief(findings, ctx),
+          prompt: synthesisBrief(findings, ctx, base),
           submit: {
             name: SUBMIT.rootCause,
             description: 'Submit the root cause and the first mitigation to propose (or null).',
@@ -154,21 +190,21 @@ export class ClaudeAnalyst implements Analyst {
           ...out.seen,
           ...findings.flatMap((f) => f.hypotheses.flatMap((h) => h.evidence)),
         ]);
-        const rc = out.value;
+        const facts = withSeen(base.facts, out.seenItems.values());
+        const grounded = groundConclusion(out.value, known, facts);
+        const rc = grounded.value;
+        // Both the conclusion and the action are checked, so the record says everything that failed.
+        const problems = grounded.setAside ? [`conclusion not supported: ${grounded.setAside}`] : [];
         if (rc.mitigation) {
-          const changed = await changes.catch((err: unknown) => {
-            throw new ModelStepError('error', `cannot check the proposal: ${String(err)}`, out.usage);
+          const cited = rc.evidence.map((id) => facts.items.get(id)).filter((i): i is FactItem => !!i);
+          const verdict = groundAction(rc.mitigation, facts, cited, {
+            ...DEFAULT_ACTION_BOUNDS,
+            maxScaleFactor: this.options.maxScaleFactor,
           });
-          const verdict = groundAction(rc.mitigation, ctx, changed);
-          if (!verdict.ok) {
-            throw new ModelStepError(
-              'ungrounded',
-              `proposed action not supported by the evidence: ${verdict.reason}`,
-              out.usage,
-            );
-          }
+          if (!verdict.ok) problems.push(`proposed action not supported by the evidence: ${verdict.reason}`);
         }
-        const value: RootCause = { ...rc, evidence: knownIds(rc.evidence, known), degraded: false };
+        if (problems.length) throw new ModelStepError('ungrounded', problems.join('; '), out.usage);
+        const value: RootCause = { ...rc, degraded: false };
         return { value, usage: out.usage };
       },
       async (reason) => {
@@ -207,6 +243,7 @@ export class ClaudeAnalyst implements Analyst {
     ctx: InvestigationContext,
     spec: {
       model: string;
+      profile: ModelProfile;
       system: string;
       tools: ToolName[];
       prompt: string;
@@ -214,7 +251,13 @@ export class ClaudeAnalyst implements Analyst {
       maxSteps: number;
     },
   ) {
-    const executor = new ToolExecutor(this.deps.evidence, ctx, spec.tools, this.options);
+    const executor = new ToolExecutor(
+      this.deps.evidence,
+      ctx,
+      spec.tools,
+      this.options,
+      this.deps.knowledge ?? BUILTIN_KNOWLEDGE,
+    );
     const out = await runLoop({
       client: this.deps.client,
       model: spec.model,
@@ -225,22 +268,27 @@ export class ClaudeAnalyst implements Analyst {
       prompt: spec.prompt,
       maxSteps: spec.maxSteps,
       tokenBudget: this.options.tokenBudget,
-      maxOutputTokens: this.options.maxOutputTokens,
+      maxOutputTokens: spec.profile.maxOutputTokens,
+      thinking: spec.profile.thinking,
+      effort: spec.profile.effort,
+      contextTokens: spec.profile.contextTokens,
+      maxToolCallsPerTurn: this.options.maxToolCallsPerTurn,
+      maxResultCharsPerTurn: this.options.maxResultCharsPerTurn,
       timeoutMs: this.options.stepTimeoutMs,
       onCall: (info) => this.deps.onCall?.({ step, ...info }),
     });
-    return { ...out, seen: executor.seen };
+    return { ...out, seen: executor.seen, seenItems: executor.seenItems };
   }
 
   /** Runs a model step; on any failure, the fallback answers, marked degraded, with tokens spent so far. */
   private async attempt<T>(
     step: string,
-    run: () => Promise<{ value: T; usage: TokenUsage }>,
+    run: () => Promise<{ value: T; usage: TokenUsage; degraded?: boolean }>,
     fallback: (reason: string) => Promise<AnalystResult<T>>,
   ): Promise<AnalystResult<T>> {
     try {
-      const { value, usage } = await run();
-      return { value, usage };
+      const { value, usage, degraded } = await run();
+      return degraded ? { value, usage, degraded } : { value, usage };
     } catch (err) {
       const failure = classify(err);
       this.deps.onDegraded?.({ step, reason: failure.reason, message: failure.message });

@@ -3,6 +3,12 @@
  * the results back, until it calls the submit tool. Bounded by steps, tokens and wall-clock time; an
  * answer that does not parse gets one chance to be corrected, then the step fails.
  *
+ * The bounds are checked before each call, not after: the request's size is measured (estimated)
+ * against the model's context window and what is left of the step's token budget; a turn runs at
+ * most so many tool calls and hands back at most so many characters; a call identical to an earlier
+ * one is answered "already shown"; on the last step only the submit tool is offered, so the model
+ * must answer; a prose answer or one cut off at `max_tokens` gets one nudge.
+ *
  * Prompt caching: the system prompt and the tool definitions are static and carry `cache_control`, and
  * a moving breakpoint on the newest user turn lets each later call in the loop read the conversation so
  * far from the cache instead of paying for it again.
@@ -12,6 +18,7 @@ import { describeIssues } from '../../errors.js';
 import type { TokenUsage } from '../../model.js';
 import type {
   ContentBlock,
+  CreateParams,
   Message,
   MessageParam,
   MessagesClient,
@@ -39,8 +46,26 @@ export interface LoopSpec<T> {
   tokenBudget: number;
   maxOutputTokens: number;
   timeoutMs: number;
+  /** Explicit thinking and effort for this model (see ModelProfile). */
+  thinking?: 'disabled' | 'adaptive';
+  effort?: 'low' | 'medium' | 'high';
+  /** The model's context window, in tokens: a request estimated past it is not sent. */
+  contextTokens?: number;
+  maxToolCallsPerTurn?: number;
+  maxResultCharsPerTurn?: number;
   /** Called once per model call with its wall time: the benchmark and logs use it. */
-  onCall?: (info: { model: string; ms: number; usage: TokenUsage; stop: string | null }) => void;
+  onCall?: (info: CallInfo) => void;
+}
+
+export interface CallInfo {
+  model: string;
+  ms: number;
+  usage: TokenUsage;
+  stop: string | null;
+  /** Tokens written to the prompt cache by this call (billed above plain input). */
+  cacheWrite: number;
+  /** The request's estimated size before it was sent. */
+  estimatedInput: number;
 }
 
 export interface LoopResult<T> {
@@ -72,6 +97,89 @@ export function jsonFromText(text: string): unknown {
   return JSON.parse(candidate.slice(start, end + 1));
 }
 
+/**
+ * Tokens a request will take, estimated from its characters (about 3.5 per token for this mix of
+ * English, JSON and ids; generous, so the bounds err on the side of stopping). An estimate, not a
+ * count: the SDK's count_tokens would be one more API call per turn.
+ */
+export const estimateTokens = (body: Pick<CreateParams, 'system' | 'tools' | 'messages'>): number =>
+  Math.ceil(JSON.stringify([body.system ?? '', body.tools ?? [], body.messages]).length / 3.5);
+
+/**
+ * The hard bound before a call: the request plus its longest answer must fit the model's context
+ * window and what is left of the step's token budget. Returns the estimate, or throws `budget`.
+ */
+export function guardRequest(
+  body: Pick<CreateParams, 'system' | 'tools' | 'messages' | 'max_tokens'>,
+  limits: { contextTokens: number; tokenBudget: number; spent: number },
+  usage: TokenUsage,
+): number {
+  const estimate = estimateTokens(body);
+  if (estimate + body.max_tokens > limits.contextTokens) {
+    throw new ModelStepError(
+      'budget',
+      `the next request (~${estimate} tokens, estimated) would not fit the model's ${limits.contextTokens}-token context; not sent`,
+      usage,
+    );
+  }
+  if (limits.spent + estimate + body.max_tokens > limits.tokenBudget) {
+    throw new ModelStepError(
+      'budget',
+      `the next request (~${estimate} tokens, estimated) would take the step past its ${limits.tokenBudget}-token budget (${limits.spent} spent); not sent`,
+      usage,
+    );
+  }
+  return estimate;
+}
+
+/** Whether the next request would cross the budget if tools were still offered: then it is the last. */
+const nearBudget = (estimate: number, spec: { tokenBudget: number; maxOutputTokens: number }, used: number) =>
+  used >= spec.tokenBudget * 0.75 ||
+  used + estimate + spec.maxOutputTokens * 2 + estimate / 4 > spec.tokenBudget;
+
+/**
+ * Runs the tool calls of one turn within the turn's bounds: at most `maxCalls` run (the rest are
+ * answered "not run"), and the turn's character budget is shared among those that run. Duplicates
+ * are answered from the executor's cache.
+ */
+export async function runToolCalls(
+  uses: Array<{ id: string; name: string; input: unknown }>,
+  executor: ToolExecutor | undefined,
+  bounds: { maxCalls: number; maxChars: number },
+): Promise<ToolResultBlockParam[]> {
+  const running = uses.slice(0, bounds.maxCalls);
+  const share = Math.floor(bounds.maxChars / Math.max(1, running.length));
+  return Promise.all(
+    uses.map(async (u, i) => {
+      if (i >= bounds.maxCalls) {
+        return {
+          type: 'tool_result' as const,
+          tool_use_id: u.id,
+          is_error: true,
+          content: `Not run: at most ${bounds.maxCalls} tool calls run per turn (${uses.length} asked). Ask fewer, narrower questions.`,
+        };
+      }
+      const outcome = executor
+        ? await executor.run(u.name, u.input, { maxChars: share, toolUseId: u.id })
+        : { isError: true, content: 'no tools are available in this step' };
+      return {
+        type: 'tool_result' as const,
+        tool_use_id: u.id,
+        content: outcome.content,
+        ...(outcome.isError ? { is_error: true } : {}),
+      };
+    }),
+  );
+}
+
+/** Thinking and effort as the request states them: explicit, never the model's unseen default. */
+function thinkingParams(spec: Pick<LoopSpec<unknown>, 'thinking' | 'effort'>): Partial<CreateParams> {
+  return {
+    thinking: spec.thinking === 'adaptive' ? { type: 'adaptive' } : { type: 'disabled' },
+    ...(spec.effort ? { output_config: { effort: spec.effort } } : {}),
+  };
+}
+
 export async function runLoop<T>(spec: LoopSpec<T>): Promise<LoopResult<T>> {
   const submitTool: Tool = {
     name: spec.submit.name,
@@ -80,45 +188,70 @@ export async function runLoop<T>(spec: LoopSpec<T>): Promise<LoopResult<T>> {
   };
   const tools = [...spec.tools, submitTool];
   tools[tools.length - 1] = { ...tools[tools.length - 1], cache_control: EPHEMERAL };
+  // On the last step only the submit tool is offered, so a final tool call cannot fail the step.
+  const answerOnly: Tool[] = [{ ...submitTool, cache_control: EPHEMERAL }];
   const system = [{ type: 'text' as const, text: spec.system, cache_control: EPHEMERAL }];
   const messages: MessageParam[] = [{ role: 'user', content: [{ type: 'text', text: spec.prompt }] }];
+  const contextTokens = spec.contextTokens ?? 200_000;
+  const turnBounds = {
+    maxCalls: spec.maxToolCallsPerTurn ?? 6,
+    maxChars: spec.maxResultCharsPerTurn ?? 24_000,
+  };
 
   let usage = ZERO_USAGE;
   let calls = 0;
   let repaired = false;
+  let nudged = false;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), spec.timeoutMs);
   timer.unref?.();
+  const lastTurnNote = (why: string) => {
+    const turn = messages.at(-1) as MessageParam & { content: unknown[] };
+    turn.content.push({
+      type: 'text',
+      text: `This is your last turn (${why}): no more tools will run. Call ${spec.submit.name} now with what you have.`,
+    });
+  };
   try {
     for (let step = 1; step <= spec.maxSteps; step++) {
-      const last = step === spec.maxSteps || spent(usage) >= spec.tokenBudget * 0.75;
-      if (last && step > 1) {
-        const turn = messages.at(-1) as MessageParam & { content: Array<{ type: string }> };
-        (turn.content as unknown[]).push({
-          type: 'text',
-          text: `This is your last turn: no more tools will run. Call ${spec.submit.name} now with what you have.`,
-        });
+      const used = spent(usage);
+      let last = step === spec.maxSteps;
+      if (!last && step > 1) {
+        const estimate = estimateTokens({ system, tools, messages });
+        if (nearBudget(estimate, spec, used)) last = true;
       }
+      if (last && step > 1) lastTurnNote(step === spec.maxSteps ? 'step limit' : 'token budget');
+      const body: CreateParams = {
+        model: spec.model,
+        max_tokens: spec.maxOutputTokens,
+        system,
+        tools: last ? answerOnly : tools,
+        messages: withBreakpoint(messages),
+        ...thinkingParams(spec),
+      };
+      const estimatedInput = guardRequest(
+        body,
+        { contextTokens, tokenBudget: spec.tokenBudget, spent: used },
+        usage,
+      );
       const started = Date.now();
       let res: Message;
       try {
-        res = await spec.client.messages.create(
-          {
-            model: spec.model,
-            max_tokens: spec.maxOutputTokens,
-            system,
-            tools,
-            messages: withBreakpoint(messages),
-          },
-          { signal: controller.signal },
-        );
+        res = await spec.client.messages.create(body, { signal: controller.signal });
       } catch (err) {
         throw classify(err, usage);
       }
       calls++;
       const callUsage = usageOf(res);
       usage = addUsage(usage, callUsage);
-      spec.onCall?.({ model: spec.model, ms: Date.now() - started, usage: callUsage, stop: res.stop_reason });
+      spec.onCall?.({
+        model: spec.model,
+        ms: Date.now() - started,
+        usage: callUsage,
+        stop: res.stop_reason,
+        cacheWrite: res.usage?.cache_creation_input_tokens ?? 0,
+        estimatedInput,
+      });
 
       if (res.stop_reason === 'refusal') {
         throw new ModelStepError('refusal', 'the model declined to answer', usage);
@@ -128,11 +261,30 @@ export async function runLoop<T>(spec: LoopSpec<T>): Promise<LoopResult<T>> {
         (b): b is Extract<ContentBlock, { type: 'tool_use' }> => b.type === 'tool_use',
       );
       const submission = uses.find((u) => u.name === spec.submit.name);
+      const parsedSubmission = submission ? spec.submit.schema.safeParse(submission.input) : undefined;
+      if (parsedSubmission?.success) return { value: parsedSubmission.data, usage, calls };
 
-      if (submission) {
-        const parsed = spec.submit.schema.safeParse(submission.input);
-        if (parsed.success) return { value: parsed.data, usage, calls };
-        const issues = describeIssues(parsed.error.issues).slice(0, 8).join('; ');
+      if (res.stop_reason === 'max_tokens') {
+        // Cut off: whatever it was writing is incomplete. One nudge to answer briefly, unless this
+        // was the last step. The cut-off turn is dropped (a half-written tool call cannot be answered).
+        if (nudged || last) {
+          throw new ModelStepError(
+            'invalid-output',
+            `the answer was cut off at max_tokens (${spec.maxOutputTokens})`,
+            usage,
+          );
+        }
+        nudged = true;
+        const turn = messages.at(-1) as MessageParam & { content: unknown[] };
+        turn.content.push({
+          type: 'text',
+          text: `Your previous answer was cut off at the ${spec.maxOutputTokens}-token output limit and discarded. Call ${spec.submit.name} now, briefly: fewer items, shorter text.`,
+        });
+        continue;
+      }
+
+      if (submission && parsedSubmission && !parsedSubmission.success) {
+        const issues = describeIssues(parsedSubmission.error.issues).slice(0, 8).join('; ');
         if (repaired || last)
           throw new ModelStepError('invalid-output', `answer does not parse: ${issues}`, usage);
         repaired = true;
@@ -153,28 +305,37 @@ export async function runLoop<T>(spec: LoopSpec<T>): Promise<LoopResult<T>> {
       }
 
       if (!uses.length) {
-        // A text answer: accept it only if it is the JSON the submit tool would have taken.
+        // A text answer: accept it if it is the JSON the submit tool would have taken; otherwise one
+        // nudge to use the tool.
         const text = content
           .filter((b): b is Extract<ContentBlock, { type: 'text' }> => b.type === 'text')
           .map((b) => b.text)
           .join('\n');
         let json: unknown;
+        let problem: string | undefined;
         try {
           json = jsonFromText(text);
         } catch (err) {
-          throw new ModelStepError(
-            'invalid-output',
-            `no ${spec.submit.name} call and no parseable JSON (${(err as Error).message}; stop ${res.stop_reason})`,
-            usage,
-          );
+          problem = `no ${spec.submit.name} call and no parseable JSON (${(err as Error).message}; stop ${res.stop_reason})`;
         }
-        const parsed = spec.submit.schema.safeParse(json);
-        if (parsed.success) return { value: parsed.data, usage, calls };
-        throw new ModelStepError(
-          'invalid-output',
-          `answer does not parse: ${describeIssues(parsed.error.issues).slice(0, 8).join('; ')}`,
-          usage,
-        );
+        if (!problem) {
+          const parsed = spec.submit.schema.safeParse(json);
+          if (parsed.success) return { value: parsed.data, usage, calls };
+          problem = `answer does not parse: ${describeIssues(parsed.error.issues).slice(0, 8).join('; ')}`;
+        }
+        if (nudged || last || !text.trim()) throw new ModelStepError('invalid-output', problem, usage);
+        nudged = true;
+        messages.push({ role: 'assistant', content: [{ type: 'text', text }] });
+        messages.push({
+          role: 'user',
+          content: [
+            {
+              type: 'text',
+              text: `Prose is not read. Call ${spec.submit.name} now with your answer in its fields.`,
+            },
+          ],
+        });
+        continue;
       }
 
       if (last) {
@@ -191,20 +352,7 @@ export async function runLoop<T>(spec: LoopSpec<T>): Promise<LoopResult<T>> {
       }
 
       messages.push({ role: 'assistant', content: content as MessageParam['content'] });
-      const results: ToolResultBlockParam[] = await Promise.all(
-        uses.map(async (u) => {
-          const outcome = spec.executor
-            ? await spec.executor.run(u.name, u.input)
-            : { isError: true, content: 'no tools are available in this step' };
-          return {
-            type: 'tool_result' as const,
-            tool_use_id: u.id,
-            content: outcome.content,
-            ...(outcome.isError ? { is_error: true } : {}),
-          };
-        }),
-      );
-      messages.push({ role: 'user', content: results });
+      messages.push({ role: 'user', content: await runToolCalls(uses, spec.executor, turnBounds) });
     }
     throw new ModelStepError('steps', `no answer within ${spec.maxSteps} steps`, usage);
   } finally {

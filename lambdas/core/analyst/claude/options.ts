@@ -4,6 +4,22 @@
  */
 import * as z from 'zod';
 
+/**
+ * What each model is asked for, explicitly, on every call: a model's own default (for example
+ * thinking that is on unless turned off) would otherwise eat into `max_tokens` unseen.
+ */
+export const ModelProfile = z.object({
+  /** `max_tokens` of each call (thinking, when on, counts against it). */
+  maxOutputTokens: z.number().int().min(256).max(64_000),
+  /** `disabled` sends `thinking: {type: "disabled"}`; `adaptive` lets the model decide how much. */
+  thinking: z.enum(['disabled', 'adaptive']).default('disabled'),
+  /** `output_config.effort`, for models that take it; omitted when unset. */
+  effort: z.enum(['low', 'medium', 'high']).optional(),
+  /** The model's context window: a request estimated past it is not sent. */
+  contextTokens: z.number().int().min(4096).default(200_000),
+});
+export type ModelProfile = z.infer<typeof ModelProfile>;
+
 export const ClaudeOptions = z.object({
   /** Triage and the specialists: many short calls, so a fast model. */
   fastModel: z.string().min(1).default('claude-haiku-4-5'),
@@ -13,8 +29,20 @@ export const ClaudeOptions = z.object({
   specialistSteps: z.number().int().min(1).max(20).default(6),
   triageSteps: z.number().int().min(1).max(10).default(3),
   synthesisSteps: z.number().int().min(1).max(10).default(4),
-  /** `max_tokens` of each call. */
-  maxOutputTokens: z.number().int().min(256).max(32_000).default(2048),
+  /** Triage and specialists: short structured answers, no thinking. */
+  fastProfile: ModelProfile.default({ maxOutputTokens: 2048, thinking: 'disabled', contextTokens: 200_000 }),
+  /** Synthesis: a longer answer (root cause, chain, ruled out, action). */
+  strongProfile: ModelProfile.default({
+    maxOutputTokens: 4096,
+    thinking: 'disabled',
+    contextTokens: 200_000,
+  }),
+  /** Tool calls run per model turn; more in one turn are answered "not run". */
+  maxToolCallsPerTurn: z.number().int().min(1).max(20).default(6),
+  /** Characters of tool results per turn, shared among that turn's calls. */
+  maxResultCharsPerTurn: z.number().int().min(1000).max(200_000).default(24_000),
+  /** Largest factor a proposed scale action may multiply capacity by. */
+  maxScaleFactor: z.number().min(1).max(20).default(3),
   postmortemOutputTokens: z.number().int().min(256).max(32_000).default(4096),
   /** Input + output tokens one step (triage, a specialist, synthesis) may spend across its calls. */
   tokenBudget: z.number().int().min(1000).default(80_000),

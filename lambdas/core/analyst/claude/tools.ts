@@ -5,6 +5,8 @@
  */
 import * as z from 'zod';
 import { describeIssues } from '../../errors.js';
+import { BUILTIN_KNOWLEDGE, type KnowledgeEntry } from '../../knowledge/index.js';
+import { Category } from '../../model.js';
 import type {
   AlarmEvent,
   ChangeRecord,
@@ -16,6 +18,8 @@ import type {
   TimeWindow,
 } from '../../ports.js';
 import type { Tool } from './client.js';
+import { alarmFact, changeFact, type FactItem, logFact, metricFact, securityFact } from './grounding.js';
+import { entryView, lookupKnowledge } from './knowledge.js';
 import type { ClaudeOptions } from './options.js';
 import { asData, looksLikeInstruction } from './untrusted.js';
 
@@ -26,6 +30,7 @@ export const TOOL_NAMES = [
   'list_changes',
   'alarm_history',
   'security_signals',
+  'lookup_failure_knowledge',
 ] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
@@ -58,6 +63,16 @@ const INPUTS = {
   list_changes: z.object({ services: Services, ...Window }),
   alarm_history: z.object({ services: Services, ...Window }),
   security_signals: z.object(Window),
+  lookup_failure_knowledge: z.object({
+    ids: z.array(z.string().max(80)).max(10).optional().describe('entry ids from the index'),
+    category: Category.optional().describe('only entries of this category'),
+    query: z.string().max(200).optional().describe('words to find in titles, meanings and technologies'),
+    line: z
+      .string()
+      .max(500)
+      .optional()
+      .describe('a log line or change summary to match against the patterns'),
+  }),
 } satisfies Record<ToolName, z.ZodType>;
 
 const DESCRIPTIONS: Record<ToolName, string> = {
@@ -73,6 +88,8 @@ const DESCRIPTIONS: Record<ToolName, string> = {
     'Alarm state transitions (OK, ALARM, INSUFFICIENT_DATA) for the service and its dependencies. Each transition has an evidence id.',
   security_signals:
     'Security signals in the window: failed logins, WAF blocks, findings, unusual credential use. Each signal has an evidence id.',
+  lookup_failure_knowledge:
+    'The failure-knowledge library: known failure signatures with what they mean, whether they are a cause or a symptom, what they rule out, which mitigations help and a public source. Look up entries by id, category, words, or a log line to match. Entries are reference, not evidence: they have no evidence id and cannot be cited.',
 };
 
 /** Tool definitions for the Messages API, in a fixed order so the prompt-cache prefix is stable. */
@@ -160,19 +177,42 @@ const changeItem = (c: ChangeRecord) => ({
 const alarmItem = (a: AlarmEvent) => ({ ...a });
 const securityItem = (s: SecuritySignal) => ({ ...s, detail: clip(s.detail, 300) });
 
+/** A call's identity for the duplicate cache: the tool and its input with keys in a fixed order. */
+export function callKey(name: string, input: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v as object)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return `${name} ${JSON.stringify(canonical(input ?? {}))}`;
+}
+
 /**
- * Runs tool calls for one step against the Evidence port and remembers every evidence id it showed
- * the model. One executor per step, so a step can only cite what it saw.
+ * Runs tool calls for one step against the Evidence port and remembers every evidence item it showed
+ * the model. One executor per step, so a step can only cite what it saw. A call identical to one
+ * already answered is not run again: the model is told it has the answer already.
  */
 export class ToolExecutor {
   readonly seen = new Set<string>();
+  /** What each shown id is (kind, service, text), for grounding the step's conclusions. */
+  readonly seenItems = new Map<string, FactItem>();
   calls = 0;
+  /** Evidence queries actually run (duplicates answered from the cache are not counted). */
+  queries = 0;
+  duplicates = 0;
+  private readonly answered = new Map<string, string>();
 
   constructor(
     private readonly evidence: Evidence,
     private readonly ctx: InvestigationContext,
     private readonly allowed: readonly ToolName[],
     private readonly limits: Pick<ClaudeOptions, 'toolResultChars' | 'maxLookbackMinutes'>,
+    private readonly knowledge: readonly KnowledgeEntry[] = BUILTIN_KNOWLEDGE,
   ) {}
 
   /** Clamps a requested window into [window.from − look-back, window.to]; a bad window gets the default. */
@@ -184,8 +224,25 @@ export class ToolExecutor {
     return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
   }
 
-  async run(name: string, rawInput: unknown): Promise<ToolOutcome> {
+  /**
+   * Runs one tool call. `maxChars` narrows the result below the per-tool limit (the loop shares a
+   * per-turn character budget among the calls of a turn); `toolUseId` names the call for the cache.
+   */
+  async run(
+    name: string,
+    rawInput: unknown,
+    opts: { maxChars?: number; toolUseId?: string } = {},
+  ): Promise<ToolOutcome> {
     this.calls++;
+    const key = callKey(name, rawInput);
+    const earlier = this.answered.get(key);
+    if (earlier !== undefined) {
+      this.duplicates++;
+      return {
+        isError: false,
+        content: `Already shown: this exact ${name} call was answered earlier in this conversation (${earlier}); it was not run again. Use that result, ask something different, or submit.`,
+      };
+    }
     if (!(TOOL_NAMES as readonly string[]).includes(name) || !this.allowed.includes(name as ToolName)) {
       return { isError: true, content: `unknown tool ${JSON.stringify(name.slice(0, 60))}` };
     }
@@ -194,10 +251,14 @@ export class ToolExecutor {
     if (!parsed.success) {
       return { isError: true, content: `invalid input: ${describeIssues(parsed.error.issues).join('; ')}` };
     }
+    // Claimed before the query runs, so an identical call in the same turn is a duplicate too.
+    this.answered.set(key, opts.toolUseId ?? `call ${this.calls}`);
     try {
-      const { items, window } = await this.query(tool, parsed.data as Record<string, unknown>);
-      return { isError: false, content: this.render(tool, window, items) };
+      this.queries++;
+      const { items, facts, window } = await this.query(tool, parsed.data as Record<string, unknown>);
+      return { isError: false, content: this.render(tool, window, items, facts, opts.maxChars) };
     } catch (err) {
+      this.answered.delete(key);
       return {
         isError: true,
         content: `the evidence source failed: ${(err instanceof Error ? err.message : String(err)).slice(0, 300)}`,
@@ -208,7 +269,11 @@ export class ToolExecutor {
   private async query(
     tool: ToolName,
     input: Record<string, unknown>,
-  ): Promise<{ items: Array<{ id?: string } & Record<string, unknown>>; window?: TimeWindow }> {
+  ): Promise<{
+    items: Array<{ id?: string } & Record<string, unknown>>;
+    facts?: FactItem[];
+    window?: TimeWindow;
+  }> {
     const w = this.window(input as { from?: string; to?: string });
     const services = (input.services as string[] | undefined)?.length
       ? (input.services as string[])
@@ -218,31 +283,35 @@ export class ToolExecutor {
         return { items: this.ctx.services.slice(0, 100).map((s) => ({ ...s })) };
       case 'get_metrics': {
         const needle = (input.metric as string | undefined)?.toLowerCase();
-        const series = await this.evidence.metrics({ ...w, services });
-        return {
-          window: w,
-          items: series
-            .filter((m) => !needle || m.metricName.toLowerCase().includes(needle))
-            .map(summariseSeries),
-        };
+        const series = (await this.evidence.metrics({ ...w, services })).filter(
+          (m) => !needle || m.metricName.toLowerCase().includes(needle),
+        );
+        return { window: w, items: series.map(summariseSeries), facts: series.map(metricFact) };
       }
       case 'search_logs': {
         const needle = (input.contains as string | undefined)?.toLowerCase();
-        const logs = await this.evidence.logs({ ...w, services });
-        return {
-          window: w,
-          items: logs
-            .filter((l) => !needle || `${l.signature} ${l.sample}`.toLowerCase().includes(needle))
-            .sort((a, b) => b.count - a.count)
-            .map(logItem),
-        };
+        const logs = (await this.evidence.logs({ ...w, services }))
+          .filter((l) => !needle || `${l.signature} ${l.sample}`.toLowerCase().includes(needle))
+          .sort((a, b) => b.count - a.count);
+        return { window: w, items: logs.map(logItem), facts: logs.map(logFact) };
       }
-      case 'list_changes':
-        return { window: w, items: (await this.evidence.changes({ ...w, services })).map(changeItem) };
-      case 'alarm_history':
-        return { window: w, items: (await this.evidence.alarms({ ...w, services })).map(alarmItem) };
-      case 'security_signals':
-        return { window: w, items: (await this.evidence.security(w)).map(securityItem) };
+      case 'list_changes': {
+        const changes = await this.evidence.changes({ ...w, services });
+        return { window: w, items: changes.map(changeItem), facts: changes.map(changeFact) };
+      }
+      case 'alarm_history': {
+        const alarms = await this.evidence.alarms({ ...w, services });
+        return { window: w, items: alarms.map(alarmItem), facts: alarms.map(alarmFact) };
+      }
+      case 'lookup_failure_knowledge': {
+        // Reference entries carry `entry`, not `id`: nothing here becomes citable evidence.
+        const found = lookupKnowledge(this.knowledge, input as Parameters<typeof lookupKnowledge>[1]);
+        return { items: found.slice(0, 8).map(entryView) };
+      }
+      case 'security_signals': {
+        const signals = await this.evidence.security(w);
+        return { window: w, items: signals.map(securityItem), facts: signals.map(securityFact) };
+      }
     }
   }
 
@@ -250,8 +319,14 @@ export class ToolExecutor {
    * Serialises the answer as data, dropping the least important items (the tail) until it fits; the
    * model is told how many it did not see. Only the ids of shown items become citable.
    */
-  private render(tool: ToolName, window: TimeWindow | undefined, items: Array<{ id?: string }>): string {
-    const limit = this.limits.toolResultChars;
+  private render(
+    tool: ToolName,
+    window: TimeWindow | undefined,
+    items: Array<{ id?: string }>,
+    facts: FactItem[] | undefined,
+    maxChars: number | undefined,
+  ): string {
+    const limit = Math.max(300, Math.min(this.limits.toolResultChars, maxChars ?? Number.POSITIVE_INFINITY));
     let shown = items.length;
     let text = '';
     for (;;) {
@@ -271,7 +346,12 @@ export class ToolExecutor {
       shown = Math.max(0, Math.min(shown - 1, Math.floor((shown * limit) / text.length)));
     }
     if (text.length > limit) text = `${text.slice(0, limit - 20)}\n…(cut)\n</data>`;
-    for (const item of items.slice(0, shown)) if (item.id) this.seen.add(item.id);
+    items.slice(0, shown).forEach((item, i) => {
+      if (!item.id) return;
+      this.seen.add(item.id);
+      const fact = facts?.[i];
+      if (fact) this.seenItems.set(item.id, fact);
+    });
     return text;
   }
 }
