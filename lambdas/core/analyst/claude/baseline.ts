@@ -12,7 +12,7 @@ import type { Candidate } from '../offline/candidate.js';
 import { candidates } from '../offline/candidates.js';
 import { gather } from '../offline/gather.js';
 import { buildFacts, type Facts } from './grounding.js';
-import { type KnowledgeMatch, matchKnowledge } from './knowledge.js';
+import { entriesMatched, type KnowledgeMatch } from './knowledge.js';
 
 export interface Baseline {
   /** When the incident began, from the evidence. */
@@ -31,12 +31,12 @@ export async function readBaseline(
   knowledge: readonly KnowledgeEntry[] = BUILTIN_KNOWLEDGE,
 ): Promise<Baseline> {
   const snap = await gather(evidence, ctx);
-  const analysis = analyze(snap);
+  const analysis = analyze(snap, knowledge);
   return {
     onset: analysis.onset,
     service: snap.service,
     ranked: candidates(analysis),
-    knowledge: matchKnowledge(knowledge, snap),
+    knowledge: entriesMatched(analysis.knowledge),
     facts: buildFacts({
       ctx,
       onset: analysis.onset,

@@ -7,20 +7,7 @@
 
 import type { KnowledgeEntry } from '../../knowledge/index.js';
 import type { Category } from '../../model.js';
-import type { ChangeRecord, LogSignature, MetricSeries } from '../../ports.js';
-
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
-
-/** Whether a series moved in a direction: its last third against its first third, by half again. */
-export function moved(m: MetricSeries, direction: 'up' | 'down'): boolean {
-  const values = m.points.map(([, v]) => v);
-  if (values.length < 6) return false;
-  const third = Math.floor(values.length / 3);
-  const before = mean(values.slice(0, third));
-  const after = mean(values.slice(-third));
-  const band = Math.max(Math.abs(before) * 0.5, 1e-9);
-  return direction === 'up' ? after - before > band : before - after > band;
-}
+import type { KnowledgeHit } from '../offline/knowledge.js';
 
 const compile = (source: string) => {
   try {
@@ -36,42 +23,27 @@ export interface KnowledgeMatch {
   matchedOn: string[];
 }
 
-/** Entries whose log, change or metric patterns the evidence matches, most specific first. */
-export function matchKnowledge(
-  entries: readonly KnowledgeEntry[],
-  evidence: { logs: LogSignature[]; changes: ChangeRecord[]; metrics: MetricSeries[] },
-): KnowledgeMatch[] {
-  const out: KnowledgeMatch[] = [];
-  for (const entry of entries) {
-    const ids = new Set<string>();
-    for (const re of (entry.match.logs ?? []).map(compile)) {
-      if (!re) continue;
-      for (const l of evidence.logs) if (re.test(l.sample) || re.test(l.signature)) ids.add(l.id);
-    }
-    for (const re of (entry.match.changes ?? []).map(compile)) {
-      if (!re) continue;
-      for (const c of evidence.changes)
-        if (re.test(c.summary) || re.test(`${c.kind} ${c.summary}`)) ids.add(c.id);
-    }
-    for (const signal of entry.match.metrics ?? []) {
-      const re = compile(signal.name);
-      if (!re) continue;
-      for (const m of evidence.metrics) {
-        if (!re.test(m.metricName)) continue;
-        if (signal.namespace && signal.namespace !== m.namespace) continue;
-        if (moved(m, signal.direction)) ids.add(m.id);
-      }
-    }
-    if (ids.size) out.push({ entry, matchedOn: [...ids] });
+/**
+ * The offline analyst's matches (analysis.knowledge), one per entry with every evidence id it
+ * matched, most specific first: the same reading the baseline hypotheses were ranked on.
+ */
+export function entriesMatched(hits: readonly KnowledgeHit[]): KnowledgeMatch[] {
+  const by = new Map<KnowledgeEntry, Set<string>>();
+  for (const h of hits) {
+    const ids = by.get(h.entry) ?? new Set<string>();
+    ids.add(h.evidenceId);
+    by.set(h.entry, ids);
   }
   const rank = { high: 0, medium: 1, low: 2 } as const;
-  return out.sort(
-    (a, b) =>
-      rank[a.entry.specificity] - rank[b.entry.specificity] ||
-      Number(b.entry.role === 'cause') - Number(a.entry.role === 'cause') ||
-      b.matchedOn.length - a.matchedOn.length ||
-      a.entry.id.localeCompare(b.entry.id),
-  );
+  return [...by]
+    .map(([entry, ids]) => ({ entry, matchedOn: [...ids] }))
+    .sort(
+      (a, b) =>
+        rank[a.entry.specificity] - rank[b.entry.specificity] ||
+        Number(b.entry.role === 'cause') - Number(a.entry.role === 'cause') ||
+        b.matchedOn.length - a.matchedOn.length ||
+        a.entry.id.localeCompare(b.entry.id),
+    );
 }
 
 /** What a model is shown of an entry: what it means, what it rules out, what helps, where it is from. */

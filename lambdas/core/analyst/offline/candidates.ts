@@ -172,17 +172,18 @@ function corroborateChanges(a: Analysis, list: Candidate[]): void {
         // Symptoms follow any cause, but one that blames a peer is that peer's unless the change
         // touched it; a failure with a cause of its own counts only when it is the same kind as the
         // change or names what was changed.
+        // A failure with a cause of its own must also follow closely: ten minutes, not thirty.
         ((h.entry.role === 'symptom' &&
           (h.entry.blames === 'self' || named.includes(lower(culpritOf(a, h))))) ||
-          h.entry.category === c.category ||
-          h.mentions.some((m) => named.includes(lower(m)))) &&
+          ((h.entry.category === c.category || h.mentions.some((m) => named.includes(lower(m)))) &&
+            ms(h.at) <= ms(c.changeAt!) + 10 * 60_000)) &&
         path.has(lower(h.service)) &&
         ms(h.at) >= ms(c.changeAt!) - grace * 60_000 &&
         ms(h.at) <= ms(c.changeAt!) + 30 * 60_000,
     );
     if (!effects.length) continue;
     const entries = uniq(effects.map((h) => h.entry.id));
-    c.confidence = conf(Math.min(0.95, c.confidence + Math.min(0.25, 0.1 * entries.length)));
+    c.confidence = conf(Math.min(0.9, c.confidence + Math.min(0.25, 0.1 * entries.length)));
     c.evidence = uniq([...c.evidence, ...effects.slice(0, 4).map((h) => h.evidenceId)]);
     c.signatures = uniq([...(c.signatures ?? []), ...entries]);
     const headline = `${effects[0].entry.title} on ${effects[0].service}`;
