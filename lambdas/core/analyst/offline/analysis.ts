@@ -114,6 +114,7 @@ export function analyze(snap: Snapshot, knowledge: readonly KnowledgeEntry[] = [
     }),
     knowledge: matchKnowledge(knowledge, {
       logs: snap.logs,
+      security: snap.security,
       changes: snap.changes,
       views,
       onset,

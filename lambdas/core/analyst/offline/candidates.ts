@@ -131,8 +131,11 @@ function subsume(a: Analysis, list: Candidate[]): void {
     for (const x of list) {
       if (x === k || x.category === k.category) continue;
       const rule = k.rulesOut?.find((r) => r.category === x.category);
+      // "Nothing is wrong" is ruled out wherever it was said; other categories along the path.
       const related =
-        onPath(a, x.culprit, k.culprit) || (!!x.effect && onPath(a, x.effect.resource, k.culprit));
+        x.category === 'healthy' ||
+        onPath(a, x.culprit, k.culprit) ||
+        (!!x.effect && onPath(a, x.effect.resource, k.culprit));
       if (rule && related) {
         x.confidence = conf(x.confidence * (1 - 0.5 * k.confidence));
         x.against = `${x.category} (${x.culprit}): ${rule.reason}`;

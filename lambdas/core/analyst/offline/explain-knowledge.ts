@@ -110,7 +110,8 @@ export function culpritOf(a: Analysis, h: KnowledgeHit): string | undefined {
       others[0]
     );
   }
-  return emitter ?? others[0];
+  // A finding that names nothing known is about the service the incident is about.
+  return emitter ?? others[0] ?? (h.on === 'security' ? a.snap.service : undefined);
 }
 
 interface Group {
@@ -210,14 +211,20 @@ function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): MitigationAc
         m = action('restart', g.culprit, a.knownNames, `restart ${g.culprit}: ${g.hits[0].entry.title}`);
         break;
       case 'rotate-credentials': {
-        // Only a credential the evidence names as a resource (a certificate, a secret, a key).
-        const named = g.hits.some((h) => h.on === 'change' && lower(h.resource) === lower(g.culprit));
+        // Only a credential or identity a structured field names (a change's resource or actor):
+        // never one read out of free text.
+        const named = a.snap.changes.some(
+          (c) => lower(c.resource) === lower(g.culprit) || lower(c.actor) === lower(g.culprit),
+        );
         if (named)
           m = action(
             'rotate-credentials',
             g.culprit,
             a.knownNames,
             `replace ${g.culprit}: ${g.hits[0].entry.title}`,
+            {
+              principal: g.culprit,
+            },
           );
         break;
       }
@@ -231,6 +238,7 @@ function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): MitigationAc
 
 const SPECIALISTS_BY_HIT: Record<KnowledgeHit['on'], Candidate['specialists']> = {
   log: ['logs'],
+  security: ['security'],
   change: ['changes'],
   metric: ['metrics', 'performance'],
 };

@@ -59,6 +59,13 @@ export function affectedService(ctx: InvestigationContext, catalog: Catalog): st
   return named ?? direct;
 }
 
+/**
+ * Changes and security findings are read further back than the metrics and logs: a latent change
+ * (a library bump, a bucket opened, a config flipped) can sit for hours before it bites, and
+ * responders look at the day's changes, not the hour's. Timing still weighs an old change down.
+ */
+export const CHANGE_LOOKBACK_HOURS = 24;
+
 export async function gather(evidence: Evidence, ctx: InvestigationContext): Promise<Snapshot> {
   const catalogServices = ctx.services.length ? ctx.services : await evidence.services();
   const catalog = new Catalog(catalogServices);
@@ -66,12 +73,18 @@ export async function gather(evidence: Evidence, ctx: InvestigationContext): Pro
   const window = ctx.window;
   // The whole window, not only the affected services: the cause is often a neighbour that shares a
   // dependency, and untagged telemetry would be lost to a service filter.
+  const longer = {
+    from: new Date(
+      Math.min(Date.parse(window.from), Date.parse(window.to) - CHANGE_LOOKBACK_HOURS * 3_600_000),
+    ).toISOString(),
+    to: window.to,
+  };
   const [metrics, logs, changes, alarms, security] = await Promise.all([
     evidence.metrics(window),
     evidence.logs(window),
-    evidence.changes(window),
+    evidence.changes(longer),
     evidence.alarms(window),
-    evidence.security(window),
+    evidence.security(longer),
   ]);
   const detected = ctx.incident.detectedAt ?? alert?.startedAt ?? window.to;
   const alertAt = new Date(Math.min(Date.parse(detected), Date.parse(window.to))).toISOString();

@@ -5,14 +5,14 @@
  * that evidence lives and when it began. What the hits mean is decided in explain-knowledge.ts.
  */
 import type { KnowledgeEntry } from '../../knowledge/schema.js';
-import type { ChangeRecord, LogSignature } from '../../ports.js';
+import type { ChangeRecord, LogSignature, SecuritySignal } from '../../ports.js';
 import { changeFlavor, isAutomaticReaction } from './changes.js';
 import type { SeriesView } from './series.js';
 import { mentionedNames, ms } from './util.js';
 
 export interface KnowledgeHit {
   entry: KnowledgeEntry;
-  on: 'log' | 'change' | 'metric';
+  on: 'log' | 'change' | 'metric' | 'security';
   evidenceId: string;
   /** The service the evidence belongs to (the log's, the change's, the series'). */
   service?: string;
@@ -75,6 +75,7 @@ export function matchKnowledge(
   entries: readonly KnowledgeEntry[],
   input: {
     logs: LogSignature[];
+    security?: SecuritySignal[];
     changes: ChangeRecord[];
     views: SeriesView[];
     onset: string;
@@ -99,6 +100,24 @@ export function matchKnowledge(
         sample: text,
         mentions: mentions(text, input.knownNames),
         isNew: ms(log.firstSeen) >= since,
+      });
+    }
+  }
+  // A finding (GuardDuty, Access Analyzer, impossible travel) is a line of text like a log's.
+  for (const signal of input.security ?? []) {
+    const text = `${signal.kind}: ${signal.detail}`.slice(0, 2000);
+    for (const c of compiled) {
+      if (!c.logs.some((re) => re.test(text))) continue;
+      hits.push({
+        entry: c.entry,
+        on: 'security',
+        evidenceId: signal.id,
+        at: signal.at,
+        count: signal.count,
+        sample: text,
+        mentions: mentions(`${signal.source ?? ''} ${text}`, input.knownNames),
+        // A finding reports a state, found whenever someone looked: it is never background noise.
+        isNew: true,
       });
     }
   }
