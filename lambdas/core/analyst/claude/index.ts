@@ -7,6 +7,7 @@
  */
 import type { Finding, Incident, RootCause, Specialist, TimelineEvent, TokenUsage } from '../../model.js';
 import type { Analyst, AnalystResult, Evidence, InvestigationContext, TriageDecision } from '../../ports.js';
+import { MODEL_STEP_DEADLINE_MS, type ModelStep } from '../deadlines.js';
 import type { MessagesClient } from './client.js';
 import { postmortemBrief, specialistBrief, synthesisBrief, triageBrief } from './context.js';
 import { classify, ModelStepError } from './errors.js';
@@ -190,7 +191,7 @@ export class ClaudeAnalyst implements Analyst {
         system: POSTMORTEM_PROMPT,
         prompt: postmortemBrief(incident, timeline),
         maxOutputTokens: this.options.postmortemOutputTokens,
-        timeoutMs: this.options.stepTimeoutMs,
+        timeoutMs: this.deadlineMs('postmortem'),
         minChars: 200,
       });
       return { value: out.text, usage: out.usage };
@@ -200,6 +201,11 @@ export class ClaudeAnalyst implements Analyst {
       // Degraded: the postmortem phase writes its template from the record instead.
       return { value: '', degraded: true, usage: failure.usage };
     }
+  }
+
+  /** How long a step may take, retries included, before the offline analyst answers it. */
+  deadlineMs(step: ModelStep): number {
+    return this.options.stepTimeoutMs ?? MODEL_STEP_DEADLINE_MS[step];
   }
 
   private async loop<T>(
@@ -226,7 +232,7 @@ export class ClaudeAnalyst implements Analyst {
       maxSteps: spec.maxSteps,
       tokenBudget: this.options.tokenBudget,
       maxOutputTokens: this.options.maxOutputTokens,
-      timeoutMs: this.options.stepTimeoutMs,
+      timeoutMs: this.deadlineMs(step.startsWith('specialist:') ? 'specialist' : (step as ModelStep)),
       onCall: (info) => this.deps.onCall?.({ step, ...info }),
     });
     return { ...out, seen: executor.seen };

@@ -72,6 +72,29 @@ export function jsonFromText(text: string): unknown {
   return JSON.parse(candidate.slice(start, end + 1));
 }
 
+/**
+ * Settles with `work`, or rejects as a timeout once `signal` aborts: an evidence tool that hangs must
+ * not hold the step past its deadline any more than the model may.
+ */
+function beforeDeadline<T>(work: Promise<T>, signal: AbortSignal, usage: TokenUsage): Promise<T> {
+  if (signal.aborted) return Promise.reject(new ModelStepError('timeout', 'the step ran out of time', usage));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () =>
+      reject(new ModelStepError('timeout', 'the step ran out of time while its tools ran', usage));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
 export async function runLoop<T>(spec: LoopSpec<T>): Promise<LoopResult<T>> {
   const submitTool: Tool = {
     name: spec.submit.name,
@@ -113,6 +136,9 @@ export async function runLoop<T>(spec: LoopSpec<T>): Promise<LoopResult<T>> {
           { signal: controller.signal },
         );
       } catch (err) {
+        // An abort can surface as the SDK's error or, mid-body, as the stream's own AbortError.
+        if (controller.signal.aborted)
+          throw new ModelStepError('timeout', 'the model did not answer in time', usage);
         throw classify(err, usage);
       }
       calls++;
@@ -191,18 +217,22 @@ export async function runLoop<T>(spec: LoopSpec<T>): Promise<LoopResult<T>> {
       }
 
       messages.push({ role: 'assistant', content: content as MessageParam['content'] });
-      const results: ToolResultBlockParam[] = await Promise.all(
-        uses.map(async (u) => {
-          const outcome = spec.executor
-            ? await spec.executor.run(u.name, u.input)
-            : { isError: true, content: 'no tools are available in this step' };
-          return {
-            type: 'tool_result' as const,
-            tool_use_id: u.id,
-            content: outcome.content,
-            ...(outcome.isError ? { is_error: true } : {}),
-          };
-        }),
+      const results: ToolResultBlockParam[] = await beforeDeadline(
+        Promise.all(
+          uses.map(async (u) => {
+            const outcome = spec.executor
+              ? await spec.executor.run(u.name, u.input)
+              : { isError: true, content: 'no tools are available in this step' };
+            return {
+              type: 'tool_result' as const,
+              tool_use_id: u.id,
+              content: outcome.content,
+              ...(outcome.isError ? { is_error: true } : {}),
+            };
+          }),
+        ),
+        controller.signal,
+        usage,
       );
       messages.push({ role: 'user', content: results });
     }
