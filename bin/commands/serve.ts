@@ -4,7 +4,6 @@
  * started incident run in this process against the local store.
  */
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Command } from 'commander';
 import { makeHandler as makeApprovalHandler } from '../../lambdas/approval-api/handler.js';
@@ -21,7 +20,7 @@ import { type LocalRoute, serveRoutes } from '../../lambdas/ingest/local-http.js
 import { parseWebhookSecrets, type WebhookSecrets } from '../../lambdas/ingest/secrets.js';
 import { localConfirmer } from '../../lambdas/ingest/subscriptions.js';
 import { APPROVAL_MODES, type ApprovalMode } from '../../lib/local/approval-gate.js';
-import { startEmbeddedDynamoDB } from '../../lib/local/embedded-dynamodb.js';
+import { openDataStore } from '../../lib/local/embedded-dynamodb.js';
 import { CliError, defaultDataDir, loadRunner } from './common.js';
 
 export interface ServeOptions {
@@ -57,7 +56,7 @@ function approvalRoute(store: IncidentStore): LocalRoute {
 
 /** Starts the receiver; resolves once it listens. `close` waits for runs in flight. */
 export async function startServer(opts: ServeOptions) {
-  const db = await startEmbeddedDynamoDB({ path: join(opts.dataDir, 'db') });
+  const db = await openDataStore(opts.dataDir);
   const store = new DynamoIncidentStore(db.doc, db.tableName);
   const engine = new LocalEngine(
     async (incidentId) => {

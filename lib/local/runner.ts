@@ -32,7 +32,7 @@ import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
 import { PHASES, type PhaseKey } from '../../lambdas/phases.js';
 import { type ApprovalMode, awaitDecision } from './approval-gate.js';
 import { type AslState, readDefinitionText, substitute, taskMap, walkStates } from './definition.js';
-import { startEmbeddedDynamoDB } from './embedded-dynamodb.js';
+import { openDataStore } from './embedded-dynamodb.js';
 import { Progress } from './progress.js';
 
 export interface RunOptions {
@@ -147,7 +147,7 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
   const progress = opts.progress ? new Progress(opts.progress) : undefined;
   const clock = new SimulatedClock(prepared.startAt);
   const config: FirebreakConfig = parseConfig({ enabledActions: [...ACTION_KINDS], ...opts.config });
-  const db = opts.store ? undefined : await startEmbeddedDynamoDB({ path: join(opts.dataDir, 'db') });
+  const db = opts.store ? undefined : await openDataStore(opts.dataDir);
   try {
     const store = db ? new DynamoIncidentStore(db.doc, db.tableName) : (opts.store as IncidentStore);
     const environment = prepared.scenario
