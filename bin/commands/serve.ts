@@ -4,6 +4,7 @@
  * started incident run in this process against the local store.
  */
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Command } from 'commander';
 import { makeHandler as makeApprovalHandler } from '../../lambdas/approval-api/handler.js';
@@ -12,6 +13,11 @@ import { LocalEngine } from '../../lambdas/core/ingest/engine.js';
 import { Ingestor } from '../../lambdas/core/ingest/ingest.js';
 import { MemoryMetrics } from '../../lambdas/core/ingest/metrics.js';
 import { MAX_BODY_BYTES, parseIngestOptions } from '../../lambdas/core/ingest/options.js';
+import {
+  ConsoleNotifier,
+  FanoutNotifier,
+  OutboxNotifier,
+} from '../../lambdas/core/notify/local-notifiers.js';
 import type { IncidentStore } from '../../lambdas/core/ports.js';
 import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
 import { json } from '../../lambdas/ingest/http.js';
@@ -21,6 +27,7 @@ import { parseWebhookSecrets, type WebhookSecrets } from '../../lambdas/ingest/s
 import { localConfirmer } from '../../lambdas/ingest/subscriptions.js';
 import { APPROVAL_MODES, type ApprovalMode } from '../../lib/local/approval-gate.js';
 import { openDataStore } from '../../lib/local/embedded-dynamodb.js';
+import { recoverDeadRuns } from '../../lib/local/recovery.js';
 import { CliError, defaultDataDir, loadRunner } from './common.js';
 
 export interface ServeOptions {
@@ -58,6 +65,16 @@ function approvalRoute(store: IncidentStore): LocalRoute {
 export async function startServer(opts: ServeOptions) {
   const db = await openDataStore(opts.dataDir);
   const store = new DynamoIncidentStore(db.doc, db.tableName);
+  // Runs in this folder that died before finishing (a killed serve or run): say so and tell on-call.
+  const told = await recoverDeadRuns(opts.dataDir, {
+    store,
+    notifier: new FanoutNotifier([
+      new OutboxNotifier(join(opts.dataDir, 'outbox.jsonl')),
+      new ConsoleNotifier(opts.say),
+    ]),
+  });
+  for (const id of told)
+    opts.say(`${id}: its run stopped without finishing; on-call was told to respond by hand`);
   const engine = new LocalEngine(
     async (incidentId) => {
       const incident = await store.get(incidentId);

@@ -34,6 +34,7 @@ import { type ApprovalMode, awaitDecision } from './approval-gate.js';
 import { type AslState, readDefinitionText, substitute, taskMap, walkStates } from './definition.js';
 import { openDataStore } from './embedded-dynamodb.js';
 import { Progress } from './progress.js';
+import { beginRun, recoverDeadRuns } from './recovery.js';
 
 export interface RunOptions {
   dataDir: string;
@@ -148,6 +149,7 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
   const clock = new SimulatedClock(prepared.startAt);
   const config: FirebreakConfig = parseConfig({ enabledActions: [...ACTION_KINDS], ...opts.config });
   const db = opts.store ? undefined : await openDataStore(opts.dataDir);
+  let endRun: (() => void) | undefined;
   try {
     const store = db ? new DynamoIncidentStore(db.doc, db.tableName) : (opts.store as IncidentStore);
     const environment = prepared.scenario
@@ -176,10 +178,16 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
       config,
     };
 
+    // Runs in this folder that died before finishing: their incidents say so, and on-call is told.
+    for (const id of await recoverDeadRuns(opts.dataDir, { store, notifier: ports.notifier })) {
+      progress?.raw(`${id}: its earlier run stopped without finishing; on-call was told to respond by hand`);
+    }
+
     const opened = opts.incidentId
       ? await loadIncident(store, opts.incidentId)
       : await openIncident(ports, prepared.alerts, { catalog: await evidence.services() });
     const incidentId = opened.id;
+    endRun = beginRun(opts.dataDir, incidentId);
     const executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${incidentId}`;
     progress?.raw(`Firebreak — ${opened.title} → ${incidentId}`);
 
@@ -335,6 +343,7 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
       wallSeconds: Math.round((Date.now() - wallStart) / 10) / 100,
     };
   } finally {
+    endRun?.();
     await db?.close();
   }
 }
