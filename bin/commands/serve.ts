@@ -38,6 +38,11 @@ export interface ServeOptions {
   noAuth: boolean;
   secrets: WebhookSecrets;
   say: (line: string) => void;
+  /**
+   * Compress the flow's waits as `run` does (demos). Off by default: beside real alert sources the
+   * flow runs on the real clock, so its recovery checks and escalations happen when they say.
+   */
+  fastClock?: boolean;
 }
 
 /**
@@ -75,6 +80,7 @@ export async function startServer(opts: ServeOptions) {
   });
   for (const id of told)
     opts.say(`${id}: its run stopped without finishing; on-call was told to respond by hand`);
+  const stopping = new AbortController();
   const engine = new LocalEngine(
     async (incidentId) => {
       const incident = await store.get(incidentId);
@@ -82,7 +88,15 @@ export async function startServer(opts: ServeOptions) {
       const { runIncident } = await loadRunner();
       const summary = await runIncident(
         { alerts: [], startAt: Number.isNaN(startAt.getTime()) ? new Date() : startAt },
-        { dataDir: opts.dataDir, approve: opts.approve, store, incidentId, progress: opts.say },
+        {
+          dataDir: opts.dataDir,
+          approve: opts.approve,
+          store,
+          incidentId,
+          progress: opts.say,
+          clock: opts.fastClock ? 'simulated' : 'real',
+          signal: stopping.signal,
+        },
       );
       opts.say(`${incidentId}: ${summary.status} (execution ${summary.executionStatus.toLowerCase()})`);
     },
@@ -115,8 +129,13 @@ export async function startServer(opts: ServeOptions) {
   return {
     url,
     metrics,
-    close: async () => {
+    /**
+     * Stops taking deliveries, then ends the runs in flight: each incident says its automation
+     * stopped and on-call is told. `drain` waits for them to finish instead (tests, demos).
+     */
+    close: async (how: { drain?: boolean } = {}) => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (!how.drain) stopping.abort();
       await engine.idle();
       await db.close();
     },
@@ -133,43 +152,54 @@ export function registerServe(program: Command): void {
     .option('--data-dir <dir>', 'where the local store, outbox and postmortems live', defaultDataDir())
     .option('--approve <mode>', `approval answer for started runs: ${APPROVAL_MODES.join('|')}`, 'auto')
     .option('--no-auth', 'accept webhooks without signatures or tokens (only ever on this machine)')
-    .action(async (opts: { port: string; dataDir: string; approve: string; auth: boolean }) => {
-      const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port must be 0..65535');
-      if (!APPROVAL_MODES.includes(opts.approve as ApprovalMode)) {
-        throw new CliError(`--approve must be one of ${APPROVAL_MODES.join(', ')}`);
-      }
-      let secrets: WebhookSecrets;
-      try {
-        secrets = parseWebhookSecrets(process.env.FIREBREAK_WEBHOOK_SECRETS);
-      } catch (err) {
-        throw new CliError(`FIREBREAK_WEBHOOK_SECRETS: ${(err as Error).message}`);
-      }
-      const say = (line: string) => process.stderr.write(`${line}\n`);
-      const running = await startServer({
-        port,
-        dataDir: opts.dataDir,
-        approve: opts.approve as ApprovalMode,
-        noAuth: !opts.auth,
-        secrets,
-        say,
-      });
-      const configured = Object.keys(secrets).join(', ') || 'none';
-      say(`firebreak serve: ${running.url}  (data ${opts.dataDir})`);
-      say(
-        `  POST ${running.url}/webhooks/{pagerduty,alertmanager,grafana,sns}   GET|POST ${running.url}/approvals/<id>`,
-      );
-      say(
-        opts.auth
-          ? `  webhook secrets configured: ${configured} (FIREBREAK_WEBHOOK_SECRETS); others are refused 401`
-          : '  --no-auth: webhooks are accepted without signatures or tokens',
-      );
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      say('stopping: waiting for runs in flight');
-      await running.close();
-    });
+    .option('--fast-clock', "compress the flow's waits as `run` does (demos); the default is the real clock")
+    .action(
+      async (opts: {
+        port: string;
+        dataDir: string;
+        approve: string;
+        auth: boolean;
+        fastClock?: boolean;
+      }) => {
+        const port = Number(opts.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new CliError('--port must be 0..65535');
+        if (!APPROVAL_MODES.includes(opts.approve as ApprovalMode)) {
+          throw new CliError(`--approve must be one of ${APPROVAL_MODES.join(', ')}`);
+        }
+        let secrets: WebhookSecrets;
+        try {
+          secrets = parseWebhookSecrets(process.env.FIREBREAK_WEBHOOK_SECRETS);
+        } catch (err) {
+          throw new CliError(`FIREBREAK_WEBHOOK_SECRETS: ${(err as Error).message}`);
+        }
+        const say = (line: string) => process.stderr.write(`${line}\n`);
+        const running = await startServer({
+          port,
+          dataDir: opts.dataDir,
+          approve: opts.approve as ApprovalMode,
+          noAuth: !opts.auth,
+          secrets,
+          say,
+          fastClock: !!opts.fastClock,
+        });
+        const configured = Object.keys(secrets).join(', ') || 'none';
+        say(`firebreak serve: ${running.url}  (data ${opts.dataDir})`);
+        say(
+          `  POST ${running.url}/webhooks/{pagerduty,alertmanager,grafana,sns}   GET|POST ${running.url}/approvals/<id>`,
+        );
+        say(
+          opts.auth
+            ? `  webhook secrets configured: ${configured} (FIREBREAK_WEBHOOK_SECRETS); others are refused 401`
+            : '  --no-auth: webhooks are accepted without signatures or tokens',
+        );
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        say('stopping: runs in flight record that their automation stopped, and on-call is told');
+        await running.close();
+      },
+    );
 }
