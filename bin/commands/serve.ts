@@ -51,7 +51,7 @@ export interface ServeOptions {
  * so a decision made here cannot reach it yet: the answerer says so, and the endpoint withdraws
  * the decision and tells the person to use the CLI. Links verify against FIREBREAK_APPROVAL_KEY.
  */
-function approvalRoute(store: IncidentStore): LocalRoute {
+export function approvalRoute(store: IncidentStore): LocalRoute {
   const configured = process.env.FIREBREAK_APPROVAL_KEY;
   const key = configured && configured.length >= 32 ? Buffer.from(configured, 'utf8') : randomBytes(32);
   const notWaiting = async () => {
