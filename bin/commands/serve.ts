@@ -80,12 +80,26 @@ export async function startServer(opts: ServeOptions) {
   });
   for (const id of told)
     opts.say(`${id}: its run stopped without finishing; on-call was told to respond by hand`);
+  // Loaded now, not by the first delivery: importing the runner takes a second or more, which
+  // would otherwise sit in the request path of whichever alert opens the first incident.
+  const { runIncident } = await loadRunner();
   const stopping = new AbortController();
+  // A run begins once the delivery that started it has been answered: the execution exists (the
+  // incident records it) from the start, but its phases would otherwise compete with the rest of
+  // the delivery's alerts for the store and the event loop, and the sender would wait for them.
+  let waitingToBegin: Array<() => void> = [];
+  const begin = () => {
+    const ready = waitingToBegin;
+    waitingToBegin = [];
+    setImmediate(() => {
+      for (const go of ready) go();
+    });
+  };
   const engine = new LocalEngine(
     async (incidentId) => {
+      await new Promise<void>((resolve) => waitingToBegin.push(resolve));
       const incident = await store.get(incidentId);
       const startAt = new Date(incident?.detectedAt ?? Date.now());
-      const { runIncident } = await loadRunner();
       const summary = await runIncident(
         { alerts: [], startAt: Number.isNaN(startAt.getTime()) ? new Date() : startAt },
         {
@@ -117,7 +131,16 @@ export async function startServer(opts: ServeOptions) {
   });
   /** The same routes as the AWS endpoint, plus a health check that shows the ingest counters. */
   const routes: LocalRoute[] = [
-    { prefix: '/webhooks/', handler: async (event) => ingest(event) },
+    {
+      prefix: '/webhooks/',
+      handler: async (event) => {
+        try {
+          return await ingest(event);
+        } finally {
+          begin();
+        }
+      },
+    },
     approvalRoute(store),
     { prefix: '/healthz', handler: async () => json(200, { ok: true, counts: metrics.counts }) },
   ];

@@ -337,7 +337,10 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
         ports,
       ).catch(() => undefined);
     }
-    await consume;
+    // An aborted execution may never close its event log: do not wait on it for long.
+    await (opts.signal?.aborted
+      ? Promise.race([consume, new Promise((r) => setTimeout(r, 2_000))])
+      : consume);
     await writes;
     note('execution', `execution ${executionStatus.toLowerCase()}`);
     await writes;
