@@ -13,6 +13,15 @@ import { registerRun } from './commands/run.js';
 import { registerServe } from './commands/serve.js';
 import { registerStart } from './commands/start.js';
 
+// Output piped into `head` (or a closed terminal): the reader has what it wanted. Say nothing more,
+// but finish the work: a run cut off here would leave its incident open with nobody told.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    stream.write = (() => true) as typeof stream.write;
+  });
+}
+
 const program = new Command('firebreak')
   .description(
     'Incident response for AWS: triage, investigate, mitigate with approval, keep people informed, learn.',

@@ -35,14 +35,32 @@ export async function readJsonFile(path: string): Promise<unknown> {
   }
 }
 
+const FS_ERRORS = new Map([
+  ['EACCES', 'permission denied'],
+  ['EPERM', 'operation not permitted'],
+  ['ENOTDIR', 'a file is in the way of a folder'],
+  ['EEXIST', 'a file is in the way of a folder'],
+  ['EROFS', 'read-only file system'],
+  ['ENOSPC', 'no space left on the device'],
+  ['EISDIR', 'a folder where a file was expected'],
+]);
+
 /** Maps domain errors to a CLI error line; anything else is a bug and keeps its stack. */
 export function asCliError(err: unknown): CliError | undefined {
   if (err instanceof CliError) return err;
   if (err instanceof ValidationError || err instanceof NotFoundError || err instanceof ConflictError) {
     return new CliError(err.message);
   }
-  if ((err as Error)?.message?.includes('LOCK')) {
-    return new CliError('the data directory is in use by another firebreak process', EXIT.failed);
+  if ((err as Error)?.name === 'NoStore') return new CliError((err as Error).message);
+  // The data directory cannot be made or read (a file in the way, no permission, a full disk).
+  const fs = err as NodeJS.ErrnoException;
+  if (fs?.code && FS_ERRORS.has(fs.code)) {
+    return new CliError(
+      `cannot use ${fs.path ?? 'the data directory'}: ${fs.code} (${FS_ERRORS.get(fs.code)})`,
+    );
+  }
+  if (/IO error|LOCK/.test(String((err as Error)?.message))) {
+    return new CliError(`cannot open the store: ${(err as Error).message.split('\n')[0].slice(0, 200)}`);
   }
   return undefined;
 }

@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
+import { ConflictError } from '../../lambdas/core/errors.js';
+import { OPEN_STATUSES } from '../../lambdas/core/model.js';
+import { record } from '../../lambdas/core/timeline.js';
 import { withLocalStore } from '../../lib/local/embedded-dynamodb.js';
+import { liveRun } from '../../lib/local/recovery.js';
 import { CliError, defaultDataDir } from './common.js';
 
 const out = (line = ''): void => {
@@ -79,5 +83,56 @@ export function registerIncidents(program: Command): void {
         if (e.type === 'state') continue;
         out(`  ${e.at.slice(11, 19)}  ${e.type.padEnd(18)} ${e.text.replace(/\s+/g, ' ').slice(0, 160)}`);
       }
+    });
+  incidents
+    .command('close')
+    .description('close an open incident by hand (its run stopped, or it was handled outside Firebreak)')
+    .argument('<id>', 'incident id')
+    .requiredOption('--reason <text>', 'why it is closed: goes on the timeline')
+    .option('--as <status>', 'resolved (the problem is fixed) or cancelled (there was none)', 'resolved')
+    .option('--data-dir <dir>', 'the local data directory', defaultDataDir())
+    .action(async (id: string, opts: { reason: string; as: string; dataDir: string }) => {
+      const status = opts.as.toUpperCase();
+      if (status !== 'RESOLVED' && status !== 'CANCELLED')
+        throw new CliError('--as must be resolved or cancelled');
+      const reason = opts.reason.trim();
+      if (!reason) throw new CliError('--reason must say why');
+      const run = liveRun(opts.dataDir, id);
+      if (run) throw new CliError(`a run (pid ${run.pid}) is still responding to ${id}: stop it first`);
+      const closed = await withLocalStore(opts.dataDir, async (store) => {
+        const incident = await store.get(id);
+        if (!incident) throw new CliError(`no incident ${id} in ${opts.dataDir}`);
+        if (!OPEN_STATUSES.includes(incident.status)) {
+          throw new CliError(`${id} is already ${incident.status}`);
+        }
+        const now = new Date().toISOString();
+        try {
+          await store.update(
+            id,
+            { status, updatedAt: now, ...(status === 'RESOLVED' ? { resolvedAt: now } : {}) },
+            { expectStatus: [...OPEN_STATUSES] },
+          );
+        } catch (err) {
+          if (err instanceof ConflictError) throw new CliError(`${id} was closed meanwhile`);
+          throw err;
+        }
+        // Its alerts may open a new incident from now on.
+        const fingerprints = new Set([
+          incident.fingerprint,
+          ...(await store.alerts(id)).map((a) => a.fingerprint),
+        ]);
+        for (const fp of fingerprints) await store.releaseFingerprint(fp, id);
+        if (incident.service) await store.releaseServiceWindow(incident.service, id);
+        await record(
+          { store, clock: { now: () => new Date() } },
+          id,
+          'closed',
+          `closed by hand as ${status}: ${reason.slice(0, 500)}`,
+          { status, reason: reason.slice(0, 2000) },
+          `cli:${process.env.USER || 'local'}`,
+        );
+        return status;
+      });
+      out(`${id} closed as ${closed}`);
     });
 }

@@ -26,7 +26,7 @@ import { answer } from '../../lambdas/ingest/index.js';
 import { checkSize, parseJson, toDelivery } from '../../lambdas/ingest/read-body.js';
 import { DeliveryRejected } from '../../lambdas/ingest/rejection.js';
 import { APPROVAL_MODES, type ApprovalMode } from '../../lib/local/approval-gate.js';
-import { startEmbeddedDynamoDB } from '../../lib/local/embedded-dynamodb.js';
+import { openDataStore } from '../../lib/local/embedded-dynamodb.js';
 import type { RunSummary } from '../../lib/local/runner.js';
 import { defaultDataDir, EXIT, loadRunner } from './common.js';
 import { printSummary } from './run.js';
@@ -156,7 +156,7 @@ async function dryRun({ delivery, scenario }: Read, opts: IngestCliOptions, io: 
   const dbPath = join(opts.dataDir, 'db');
   let result: IngestResult;
   if (existsSync(dbPath)) {
-    const db = await startEmbeddedDynamoDB({ path: dbPath });
+    const db = await openDataStore(opts.dataDir, { create: false });
     try {
       result = await plan(new DynamoIncidentStore(db.doc, db.tableName));
     } finally {
@@ -186,7 +186,7 @@ async function ingestForReal(
   io: CommandIo,
 ): Promise<number> {
   const approve = (opts.approve ?? (process.stdin.isTTY && !opts.json ? 'prompt' : 'auto')) as ApprovalMode;
-  const db = await startEmbeddedDynamoDB({ path: join(opts.dataDir, 'db') });
+  const db = await openDataStore(opts.dataDir);
   try {
     // Alert text is masked as it is stored (lambdas/core/redaction/store.ts).
     const store = redactingStore(

@@ -14,6 +14,11 @@ import { LocalEngine } from '../../lambdas/core/ingest/engine.js';
 import { Ingestor } from '../../lambdas/core/ingest/ingest.js';
 import { MemoryMetrics } from '../../lambdas/core/ingest/metrics.js';
 import { MAX_BODY_BYTES, parseIngestOptions } from '../../lambdas/core/ingest/options.js';
+import {
+  ConsoleNotifier,
+  FanoutNotifier,
+  OutboxNotifier,
+} from '../../lambdas/core/notify/local-notifiers.js';
 import type { IncidentStore } from '../../lambdas/core/ports.js';
 import { Redaction } from '../../lambdas/core/redaction/redactor.js';
 import { redactingStore } from '../../lambdas/core/redaction/store.js';
@@ -24,7 +29,8 @@ import { type LocalRoute, serveRoutes } from '../../lambdas/ingest/local-http.js
 import { parseWebhookSecrets, type WebhookSecrets } from '../../lambdas/ingest/secrets.js';
 import { localConfirmer } from '../../lambdas/ingest/subscriptions.js';
 import { APPROVAL_MODES, type ApprovalMode } from '../../lib/local/approval-gate.js';
-import { startEmbeddedDynamoDB } from '../../lib/local/embedded-dynamodb.js';
+import { openDataStore } from '../../lib/local/embedded-dynamodb.js';
+import { recoverDeadRuns } from '../../lib/local/recovery.js';
 import { CliError, defaultDataDir, loadRunner } from './common.js';
 
 export interface ServeOptions {
@@ -35,6 +41,11 @@ export interface ServeOptions {
   noAuth: boolean;
   secrets: WebhookSecrets;
   say: (line: string) => void;
+  /**
+   * Compress the flow's waits as `run` does (demos). Off by default: beside real alert sources the
+   * flow runs on the real clock, so its recovery checks and escalations happen when they say.
+   */
+  fastClock?: boolean;
 }
 
 /**
@@ -43,7 +54,7 @@ export interface ServeOptions {
  * so a decision made here cannot reach it yet: the answerer says so, and the endpoint withdraws
  * the decision and tells the person to use the CLI. Links verify against FIREBREAK_APPROVAL_KEY.
  */
-function approvalRoute(store: IncidentStore): LocalRoute {
+export function approvalRoute(store: IncidentStore): LocalRoute {
   const configured = process.env.FIREBREAK_APPROVAL_KEY;
   const key = configured && configured.length >= 32 ? Buffer.from(configured, 'utf8') : randomBytes(32);
   const notWaiting = async () => {
@@ -60,20 +71,53 @@ function approvalRoute(store: IncidentStore): LocalRoute {
 
 /** Starts the receiver; resolves once it listens. `close` waits for runs in flight. */
 export async function startServer(opts: ServeOptions) {
-  const db = await startEmbeddedDynamoDB({ path: join(opts.dataDir, 'db') });
+  const db = await openDataStore(opts.dataDir);
   // Alert text is masked as it is stored (lambdas/core/redaction/store.ts).
   const store = redactingStore(
     new DynamoIncidentStore(db.doc, db.tableName),
     new Redaction(defaultConfig().redaction),
   );
+  // Runs in this folder that died before finishing (a killed serve or run): say so and tell on-call.
+  const told = await recoverDeadRuns(opts.dataDir, {
+    store,
+    notifier: new FanoutNotifier([
+      new OutboxNotifier(join(opts.dataDir, 'outbox.jsonl')),
+      new ConsoleNotifier(opts.say),
+    ]),
+  });
+  for (const id of told)
+    opts.say(`${id}: its run stopped without finishing; on-call was told to respond by hand`);
+  // Loaded now, not by the first delivery: importing the runner takes a second or more, which
+  // would otherwise sit in the request path of whichever alert opens the first incident.
+  const { runIncident } = await loadRunner();
+  const stopping = new AbortController();
+  // A run begins once the delivery that started it has been answered: the execution exists (the
+  // incident records it) from the start, but its phases would otherwise compete with the rest of
+  // the delivery's alerts for the store and the event loop, and the sender would wait for them.
+  let waitingToBegin: Array<() => void> = [];
+  const begin = () => {
+    const ready = waitingToBegin;
+    waitingToBegin = [];
+    setImmediate(() => {
+      for (const go of ready) go();
+    });
+  };
   const engine = new LocalEngine(
     async (incidentId) => {
+      await new Promise<void>((resolve) => waitingToBegin.push(resolve));
       const incident = await store.get(incidentId);
       const startAt = new Date(incident?.detectedAt ?? Date.now());
-      const { runIncident } = await loadRunner();
       const summary = await runIncident(
         { alerts: [], startAt: Number.isNaN(startAt.getTime()) ? new Date() : startAt },
-        { dataDir: opts.dataDir, approve: opts.approve, store, incidentId, progress: opts.say },
+        {
+          dataDir: opts.dataDir,
+          approve: opts.approve,
+          store,
+          incidentId,
+          progress: opts.say,
+          clock: opts.fastClock ? 'simulated' : 'real',
+          signal: stopping.signal,
+        },
       );
       opts.say(`${incidentId}: ${summary.status} (execution ${summary.executionStatus.toLowerCase()})`);
     },
@@ -94,7 +138,16 @@ export async function startServer(opts: ServeOptions) {
   });
   /** The same routes as the AWS endpoint, plus a health check that shows the ingest counters. */
   const routes: LocalRoute[] = [
-    { prefix: '/webhooks/', handler: async (event) => ingest(event) },
+    {
+      prefix: '/webhooks/',
+      handler: async (event) => {
+        try {
+          return await ingest(event);
+        } finally {
+          begin();
+        }
+      },
+    },
     approvalRoute(store),
     { prefix: '/healthz', handler: async () => json(200, { ok: true, counts: metrics.counts }) },
   ];
@@ -106,8 +159,13 @@ export async function startServer(opts: ServeOptions) {
   return {
     url,
     metrics,
-    close: async () => {
+    /**
+     * Stops taking deliveries, then ends the runs in flight: each incident says its automation
+     * stopped and on-call is told. `drain` waits for them to finish instead (tests, demos).
+     */
+    close: async (how: { drain?: boolean } = {}) => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (!how.drain) stopping.abort();
       await engine.idle();
       await db.close();
     },
@@ -124,43 +182,54 @@ export function registerServe(program: Command): void {
     .option('--data-dir <dir>', 'where the local store, outbox and postmortems live', defaultDataDir())
     .option('--approve <mode>', `approval answer for started runs: ${APPROVAL_MODES.join('|')}`, 'auto')
     .option('--no-auth', 'accept webhooks without signatures or tokens (only ever on this machine)')
-    .action(async (opts: { port: string; dataDir: string; approve: string; auth: boolean }) => {
-      const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port must be 0..65535');
-      if (!APPROVAL_MODES.includes(opts.approve as ApprovalMode)) {
-        throw new CliError(`--approve must be one of ${APPROVAL_MODES.join(', ')}`);
-      }
-      let secrets: WebhookSecrets;
-      try {
-        secrets = parseWebhookSecrets(process.env.FIREBREAK_WEBHOOK_SECRETS);
-      } catch (err) {
-        throw new CliError(`FIREBREAK_WEBHOOK_SECRETS: ${(err as Error).message}`);
-      }
-      const say = (line: string) => process.stderr.write(`${line}\n`);
-      const running = await startServer({
-        port,
-        dataDir: opts.dataDir,
-        approve: opts.approve as ApprovalMode,
-        noAuth: !opts.auth,
-        secrets,
-        say,
-      });
-      const configured = Object.keys(secrets).join(', ') || 'none';
-      say(`firebreak serve: ${running.url}  (data ${opts.dataDir})`);
-      say(
-        `  POST ${running.url}/webhooks/{pagerduty,alertmanager,grafana,sns}   GET|POST ${running.url}/approvals/<id>`,
-      );
-      say(
-        opts.auth
-          ? `  webhook secrets configured: ${configured} (FIREBREAK_WEBHOOK_SECRETS); others are refused 401`
-          : '  --no-auth: webhooks are accepted without signatures or tokens',
-      );
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      say('stopping: waiting for runs in flight');
-      await running.close();
-    });
+    .option('--fast-clock', "compress the flow's waits as `run` does (demos); the default is the real clock")
+    .action(
+      async (opts: {
+        port: string;
+        dataDir: string;
+        approve: string;
+        auth: boolean;
+        fastClock?: boolean;
+      }) => {
+        const port = Number(opts.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new CliError('--port must be 0..65535');
+        if (!APPROVAL_MODES.includes(opts.approve as ApprovalMode)) {
+          throw new CliError(`--approve must be one of ${APPROVAL_MODES.join(', ')}`);
+        }
+        let secrets: WebhookSecrets;
+        try {
+          secrets = parseWebhookSecrets(process.env.FIREBREAK_WEBHOOK_SECRETS);
+        } catch (err) {
+          throw new CliError(`FIREBREAK_WEBHOOK_SECRETS: ${(err as Error).message}`);
+        }
+        const say = (line: string) => process.stderr.write(`${line}\n`);
+        const running = await startServer({
+          port,
+          dataDir: opts.dataDir,
+          approve: opts.approve as ApprovalMode,
+          noAuth: !opts.auth,
+          secrets,
+          say,
+          fastClock: !!opts.fastClock,
+        });
+        const configured = Object.keys(secrets).join(', ') || 'none';
+        say(`firebreak serve: ${running.url}  (data ${opts.dataDir})`);
+        say(
+          `  POST ${running.url}/webhooks/{pagerduty,alertmanager,grafana,sns}   GET|POST ${running.url}/approvals/<id>`,
+        );
+        say(
+          opts.auth
+            ? `  webhook secrets configured: ${configured} (FIREBREAK_WEBHOOK_SECRETS); others are refused 401`
+            : '  --no-auth: webhooks are accepted without signatures or tokens',
+        );
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        say('stopping: runs in flight record that their automation stopped, and on-call is told');
+        await running.close();
+      },
+    );
 }

@@ -11,7 +11,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { proposeOnlyActions } from '../../lambdas/core/actions/propose-only.js';
 import { normalize } from '../../lambdas/core/alerts/normalize.js';
 import { OfflineAnalyst } from '../../lambdas/core/analyst/offline/index.js';
-import { SimulatedClock } from '../../lambdas/core/clock.js';
+import { type Clock, SimulatedClock, systemClock } from '../../lambdas/core/clock.js';
 import { type FirebreakConfig, parseConfig } from '../../lambdas/core/config.js';
 import { describeIssues, ValidationError } from '../../lambdas/core/errors.js';
 import { noEvidence } from '../../lambdas/core/evidence/unavailable.js';
@@ -34,10 +34,12 @@ import { ScenarioEnvironment } from '../../lambdas/core/scenario/environment.js'
 import { looksLikeScenario, Scenario } from '../../lambdas/core/scenario/schema.js';
 import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
 import { PHASES, type PhaseKey } from '../../lambdas/phases.js';
+import { recordFailure } from '../../lambdas/record-failure/index.js';
 import { type ApprovalMode, awaitDecision } from './approval-gate.js';
 import { type AslState, readDefinitionText, substitute, taskMap, walkStates } from './definition.js';
-import { startEmbeddedDynamoDB } from './embedded-dynamodb.js';
+import { openDataStore } from './embedded-dynamodb.js';
 import { Progress } from './progress.js';
+import { beginRun, recoverDeadRuns } from './recovery.js';
 
 export interface RunOptions {
   dataDir: string;
@@ -57,6 +59,17 @@ export interface RunOptions {
   incidentId?: string;
   /** A store the caller holds open (`firebreak serve`); without it the run opens the data directory's. */
   store?: IncidentStore;
+  /**
+   * `simulated` (the default for `run` and `eval`): Wait states take a millisecond and a simulated
+   * clock skips their nominal time. `real` (`serve`, beside real alerts): the flow waits for real, on
+   * the system clock, so its timeline agrees with the alert source's.
+   */
+  clock?: 'simulated' | 'real';
+  /**
+   * Stops the run (`serve` shutting down): the execution is aborted and, as RecordFailure would,
+   * the incident says the automation stopped and on-call is told to respond by hand.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunSummary {
@@ -151,9 +164,13 @@ function waitSeconds(state: AslState, input: unknown): number {
 export async function runIncident(prepared: Prepared, opts: RunOptions): Promise<RunSummary> {
   const wallStart = Date.now();
   const progress = opts.progress ? new Progress(opts.progress) : undefined;
-  const clock = new SimulatedClock(prepared.startAt);
+  const simulated = opts.clock !== 'real';
+  const clock: Clock & { skip?: (seconds: number) => void } = simulated
+    ? new SimulatedClock(prepared.startAt)
+    : systemClock;
   const config: FirebreakConfig = parseConfig({ enabledActions: [...ACTION_KINDS], ...opts.config });
-  const db = opts.store ? undefined : await startEmbeddedDynamoDB({ path: join(opts.dataDir, 'db') });
+  const db = opts.store ? undefined : await openDataStore(opts.dataDir);
+  let endRun: (() => void) | undefined;
   try {
     // Secrets and personal data are masked as evidence and alerts come in (lambdas/core/redaction/),
     // salted by this run's incident once it has an id.
@@ -196,11 +213,17 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
       config,
     };
 
+    // Runs in this folder that died before finishing: their incidents say so, and on-call is told.
+    for (const id of await recoverDeadRuns(opts.dataDir, { store, notifier: ports.notifier })) {
+      progress?.raw(`${id}: its earlier run stopped without finishing; on-call was told to respond by hand`);
+    }
+
     const opened = opts.incidentId
       ? await loadIncident(store, opts.incidentId)
       : await openIncident(ports, prepared.alerts, { catalog: await evidence.services() });
     const incidentId = opened.id;
     scope = incidentId;
+    endRun = beginRun(opts.dataDir, incidentId);
     const executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${incidentId}`;
     progress?.raw(`Firebreak — ${opened.title} → ${incidentId}`);
 
@@ -251,7 +274,7 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
       {
         overrides: {
           taskResourceLocalHandlers: handlers,
-          waitTimeOverrides: Object.fromEntries([...waitStates.keys()].map((n) => [n, 1])),
+          waitTimeOverrides: simulated ? Object.fromEntries([...waitStates.keys()].map((n) => [n, 1])) : {},
           retryIntervalOverrides: Object.fromEntries(retryStates.map((n) => [n, 20])),
         },
         context: {
@@ -283,7 +306,7 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
           const { name, type, input } = event.state;
           // Skip the Wait's nominal time on the clock synchronously, before the engine moves on.
           const wait = waitStates.get(name);
-          if (wait) clock.skip(waitSeconds(wait, input));
+          if (wait) clock.skip?.(waitSeconds(wait, input));
           states.push(name);
           entered.set(`${name}#${event.index ?? ''}`, Date.now());
           const detail =
@@ -292,7 +315,11 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
           if (type === 'Task' || type === 'Parallel' || type === 'Map')
             progress?.line('▶', `${name}${detail}`, clock.now());
           if (wait)
-            progress?.line('⏸', `${name}: ${waitSeconds(wait, input) / 60} min (simulated)`, clock.now());
+            progress?.line(
+              '⏸',
+              `${name}: ${waitSeconds(wait, input) / 60} min${simulated ? ' (simulated)' : ''}`,
+              clock.now(),
+            );
         } else if (event.type === 'StateExited') {
           const started = entered.get(`${event.state.name}#${event.index ?? ''}`) ?? Date.now();
           note('state', `left ${event.state.name}`, { ms: Date.now() - started });
@@ -310,12 +337,31 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
 
     let executionStatus: RunSummary['executionStatus'] = 'SUCCEEDED';
     let output: { postmortem?: { path?: string | null } } = {};
+    const stop = () => execution.abort();
+    opts.signal?.addEventListener('abort', stop, { once: true });
     try {
       output = ((await execution.result) ?? {}) as typeof output;
     } catch {
       executionStatus = 'FAILED';
+    } finally {
+      opts.signal?.removeEventListener('abort', stop);
     }
-    await consume;
+    if (opts.signal?.aborted) {
+      await recordFailure(
+        {
+          incidentId,
+          error: {
+            Error: 'RunStopped',
+            Cause: 'the local runner was stopped while this incident was in progress; respond by hand',
+          },
+        },
+        ports,
+      ).catch(() => undefined);
+    }
+    // An aborted execution may never close its event log: do not wait on it for long.
+    await (opts.signal?.aborted
+      ? Promise.race([consume, new Promise((r) => setTimeout(r, 2_000))])
+      : consume);
     await writes;
     note('execution', `execution ${executionStatus.toLowerCase()}`);
     await writes;
@@ -356,6 +402,7 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
       wallSeconds: Math.round((Date.now() - wallStart) / 10) / 100,
     };
   } finally {
+    endRun?.();
     await db?.close();
   }
 }

@@ -40,7 +40,11 @@ export type FakeReply =
       headers?: Record<string, string>;
       delayMs?: number;
     }
-  | { raw: string; status?: number; delayMs?: number };
+  | { raw: string; status?: number; delayMs?: number }
+  /** Accepts the request and never answers (a model that hangs). */
+  | { hang: true }
+  /** Answers 200 and then one byte of a never-finished body every `everyMs` (a stalled stream). */
+  | { trickleEveryMs: number };
 
 export type Script = (req: FakeRequest) => FakeReply | Promise<FakeReply>;
 
@@ -235,8 +239,16 @@ export async function startFakeMessagesApi(script: Script, options: FakeOptions 
         reply = { status: 500, message: String(err) };
       }
       replies.set(request.n, reply);
-      if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
+      if ('delayMs' in reply && reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
       if (res.destroyed || res.writableEnded) return;
+      if ('hang' in reply) return;
+      if ('trickleEveryMs' in reply) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"id":"msg_trickle","type":"message","content":[');
+        const drip = setInterval(() => res.write(' '), reply.trickleEveryMs);
+        res.on('close', () => clearInterval(drip));
+        return;
+      }
       timings.push({ n: request.n, start, end: Date.now(), role: roleOf(request) });
       if ('raw' in reply) {
         res.writeHead(reply.status ?? 200, { 'content-type': 'application/json' }).end(reply.raw);

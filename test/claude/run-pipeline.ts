@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { anthropicClient } from '../../lambdas/core/analyst/claude/client.js';
 import { ClaudeAnalyst } from '../../lambdas/core/analyst/claude/index.js';
+import type { ClaudeOptionsInput } from '../../lambdas/core/analyst/claude/options.js';
 import { OfflineAnalyst } from '../../lambdas/core/analyst/offline/index.js';
 import type { Scenario } from '../../lambdas/core/scenario/schema.js';
 import { withLocalStore } from '../../lib/local/embedded-dynamodb.js';
 import { prepare, runIncident } from '../../lib/local/runner.js';
 import { type Script, startFakeMessagesApi } from './fake-messages-api.js';
 
-export async function runWithModel(scenario: Scenario, script: Script) {
+export async function runWithModel(scenario: Scenario, script: Script, options?: ClaudeOptionsInput) {
   const server = await startFakeMessagesApi(script);
   const dataDir = await mkdtemp(join(tmpdir(), 'firebreak-claude-'));
   try {
@@ -18,7 +19,8 @@ export async function runWithModel(scenario: Scenario, script: Script) {
     const summary = await runIncident(prepare(scenario), {
       dataDir,
       approve: 'auto',
-      analyst: (evidence) => new ClaudeAnalyst({ client, evidence, fallback: new OfflineAnalyst(evidence) }),
+      analyst: (evidence) =>
+        new ClaudeAnalyst({ client, evidence, fallback: new OfflineAnalyst(evidence), options }),
     });
     const record = await withLocalStore(dataDir, async (store) => ({
       incident: await store.get(summary.incidentId),

@@ -70,9 +70,10 @@ describe('firebreak run refuses bad input with one line, exit 2, nothing written
     expect(existsSync(r.dataDir)).toBe(false);
   });
 
-  it('for an incident that does not exist', () => {
+  it('for an incident in a folder where nothing has run, without creating a store there', () => {
     const r = firebreak(['incidents', 'show', 'inc-nope']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^firebreak: no incident inc-nope/);
+    expect(r.stderr).toMatch(/^firebreak: no firebreak store in .* \(nothing has run there yet\)$/);
+    expect(existsSync(r.dataDir)).toBe(false);
   });
 });

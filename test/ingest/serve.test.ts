@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../bin/commands/serve.js';
 import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
-import { startEmbeddedDynamoDB } from '../../lib/local/embedded-dynamodb.js';
+import { openDataStore } from '../../lib/local/embedded-dynamodb.js';
 import { fixtureText, variant } from './fixtures.js';
 
 const TOKEN = 'local-am-token-0123456789';
@@ -20,6 +20,7 @@ beforeAll(async () => {
     noAuth: false,
     secrets: { alertmanager: [TOKEN] },
     say: (line) => said.push(line),
+    fastClock: true,
   });
 });
 
@@ -81,8 +82,8 @@ describe('firebreak serve', () => {
 });
 
 afterAll(async () => {
-  await server.close(); // waits for the started run to finish
-  const db = await startEmbeddedDynamoDB({ path: join(dataDir, 'db') });
+  await server.close({ drain: true }); // waits for the started run to finish
+  const db = await openDataStore(dataDir);
   try {
     const incidents = await new DynamoIncidentStore(db.doc, db.tableName).list();
     expect(incidents).toHaveLength(1);

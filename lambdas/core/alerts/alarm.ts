@@ -4,6 +4,7 @@
  * the same alarm arriving by two routes is one problem.
  */
 import type { AlertSource, NormalizedAlert } from '../model.js';
+import { wellFormed } from './bound.js';
 import { readSeverity, severityFields } from './severity.js';
 import { alarmNameFromArn, toIso } from './values.js';
 
@@ -105,7 +106,7 @@ export function alarmAlert(f: AlarmFacts): NormalizedAlert {
     startedAt: f.at,
     links: f.region
       ? [
-          `https://console.aws.amazon.com/cloudwatch/home?region=${f.region}#alarmsV2:alarm/${encodeURIComponent(f.alarmName)}`,
+          `https://console.aws.amazon.com/cloudwatch/home?region=${f.region}#alarmsV2:alarm/${encodeURIComponent(wellFormed(f.alarmName))}`,
         ]
       : [],
     labels,

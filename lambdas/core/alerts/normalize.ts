@@ -5,6 +5,7 @@
  */
 import { ValidationError } from '../errors.js';
 import type { AlertSource, NormalizedAlert } from '../model.js';
+import { boundAlert, keyPart } from './bound.js';
 import { fromEventBridge, fromLambdaAction } from './cloudwatch.js';
 import type { NormalizedDelivery } from './delivery.js';
 import { detectSource, unsupportedShape } from './detect.js';
@@ -38,14 +39,21 @@ export function normalizeDelivery(
         : 'unknown alert shape: not a CloudWatch (EventBridge, SNS, alarm action), PagerDuty V3, Alertmanager, Grafana or manual alert',
     );
   }
+  let delivery: NormalizedDelivery;
   try {
-    return bySource(source, payload, opts.receivedAt);
+    delivery = bySource(source, payload, opts.receivedAt);
   } catch (err) {
     // Sent to the wrong endpoint, a shape we recognise says more than the schema's complaint.
     const known = err instanceof ValidationError ? unsupportedShape(payload) : undefined;
     if (known) throw new ValidationError(`unsupported payload: ${known}`);
     throw err;
   }
+  // Within DynamoDB's key and item limits by construction: see bound.ts.
+  return {
+    ...delivery,
+    alerts: delivery.alerts.map(boundAlert),
+    ...(delivery.deliveryId === undefined ? {} : { deliveryId: keyPart(delivery.deliveryId) }),
+  };
 }
 
 function bySource(source: AlertSource, payload: Record<string, unknown>, at: string): NormalizedDelivery {

@@ -157,6 +157,11 @@ export class Ingestor {
     }
     this.linked.add(identity(alert), incident.id);
     this.router.remember(alert.fingerprint, updated);
+    // Past the lease, an incident with no execution is one whose opener failed to start it (and was
+    // not retried): this alert starts it, so no alert joins a response that never runs. Within the
+    // lease the opener is still at it; the start is idempotent either way.
+    const executionArn =
+      updated.executionArn ?? (this.abandoned(updated) ? await this.startExecution(updated) : undefined);
     const why =
       kind === 'repeat'
         ? `${alert.fingerprint} already has open incident ${incident.id}`
@@ -168,9 +173,14 @@ export class Ingestor {
       reason: why,
       alert,
       incidentId: incident.id,
-      executionArn: updated.executionArn,
+      executionArn,
       routed: updated,
     };
+  }
+
+  private abandoned(incident: Incident): boolean {
+    const age = this.deps.clock.now().getTime() - Date.parse(incident.updatedAt);
+    return age > this.deps.options.claimLeaseSeconds * 1000;
   }
 
   private async startExecution(incident: Incident): Promise<string> {

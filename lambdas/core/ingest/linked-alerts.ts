@@ -106,9 +106,28 @@ export class LinkedAlertRecorder {
     });
     if (!fresh.length) return;
     const at = this.deps.clock.now().toISOString();
-    await this.deps.store.linkJoined(
-      fresh.map((w) => ({ incidentId: w.incidentId, alert: w.alert, kind: w.kind, at })),
-    );
+    const join = (w: (typeof fresh)[number]) => ({
+      incidentId: w.incidentId,
+      alert: w.alert,
+      kind: w.kind,
+      at,
+    });
+    try {
+      await this.deps.store.linkJoined(fresh.map(join));
+    } catch (err) {
+      // The store refused the request for what one item holds, not for its load: write each alone,
+      // so one alert that cannot be stored fails its own delivery and not the others of the commit.
+      if (fresh.length === 1 || (err as Error).name !== 'ValidationException') throw err;
+      await Promise.all(
+        fresh.map((w) =>
+          this.deps.store.linkJoined([join(w)]).then(
+            () => w.resolve({ incident: w.incident, linked: true }),
+            (one: unknown) => w.reject(one),
+          ),
+        ),
+      );
+      return;
+    }
     for (const w of fresh) w.resolve({ incident: w.incident, linked: true });
   }
 }

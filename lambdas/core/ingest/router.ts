@@ -138,7 +138,22 @@ export class Router {
         await store.releaseFingerprint(eventKey(alert), first.incidentId); // its incident never appeared
         continue;
       }
-      const incident = await createIncident(this.deps, id, [alert], service);
+      let incident: Incident;
+      try {
+        incident = await createIncident(this.deps, id, [alert], service);
+      } catch (err) {
+        // The incident record was never written: let go of the claims made for it, so the retry (or
+        // the next alert) opens one instead of waiting out the lease. Once written, it stays, and the
+        // next alert routed to it starts its execution.
+        if (!(await store.get(id).catch(() => 'unknown'))) {
+          await Promise.allSettled([
+            store.releaseFingerprint(alert.fingerprint, id),
+            store.releaseFingerprint(eventKey(alert), id),
+            ...(grouping ? [store.releaseServiceWindow(service, id)] : []),
+          ]);
+        }
+        throw err;
+      }
       return { incident, created: true, via: 'new' };
     }
     throw new TransientError(

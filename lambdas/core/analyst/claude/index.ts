@@ -8,6 +8,7 @@
 import { BUILTIN_KNOWLEDGE, type KnowledgeEntry } from '../../knowledge/index.js';
 import type { Finding, Incident, RootCause, Specialist, TimelineEvent, TokenUsage } from '../../model.js';
 import type { Analyst, AnalystResult, Evidence, InvestigationContext, TriageDecision } from '../../ports.js';
+import { MODEL_STEP_DEADLINE_MS, type ModelStep } from '../deadlines.js';
 import { type Baseline, BaselineCache } from './baseline.js';
 import type { MessagesClient } from './client.js';
 import { postmortemBrief, specialistBrief, synthesisBrief, triageBrief } from './context.js';
@@ -226,7 +227,7 @@ export class ClaudeAnalyst implements Analyst {
         system: POSTMORTEM_PROMPT,
         prompt: postmortemBrief(incident, timeline),
         maxOutputTokens: this.options.postmortemOutputTokens,
-        timeoutMs: this.options.stepTimeoutMs,
+        timeoutMs: this.deadlineMs('postmortem'),
         minChars: 200,
       });
       return { value: out.text, usage: out.usage };
@@ -236,6 +237,11 @@ export class ClaudeAnalyst implements Analyst {
       // Degraded: the postmortem phase writes its template from the record instead.
       return { value: '', degraded: true, usage: failure.usage };
     }
+  }
+
+  /** How long a step may take, retries included, before the offline analyst answers it. */
+  deadlineMs(step: ModelStep): number {
+    return this.options.stepTimeoutMs ?? MODEL_STEP_DEADLINE_MS[step];
   }
 
   private async loop<T>(
@@ -274,7 +280,7 @@ export class ClaudeAnalyst implements Analyst {
       contextTokens: spec.profile.contextTokens,
       maxToolCallsPerTurn: this.options.maxToolCallsPerTurn,
       maxResultCharsPerTurn: this.options.maxResultCharsPerTurn,
-      timeoutMs: this.options.stepTimeoutMs,
+      timeoutMs: this.deadlineMs(step.startsWith('specialist:') ? 'specialist' : (step as ModelStep)),
       onCall: (info) => this.deps.onCall?.({ step, ...info }),
     });
     return { ...out, seen: executor.seen, seenItems: executor.seenItems };

@@ -180,6 +180,29 @@ function thinkingParams(spec: Pick<LoopSpec<unknown>, 'thinking' | 'effort'>): P
   };
 }
 
+/**
+ * Settles with `work`, or rejects as a timeout once `signal` aborts: an evidence tool that hangs must
+ * not hold the step past its deadline any more than the model may.
+ */
+function beforeDeadline<T>(work: Promise<T>, signal: AbortSignal, usage: TokenUsage): Promise<T> {
+  if (signal.aborted) return Promise.reject(new ModelStepError('timeout', 'the step ran out of time', usage));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () =>
+      reject(new ModelStepError('timeout', 'the step ran out of time while its tools ran', usage));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
 export async function runLoop<T>(spec: LoopSpec<T>): Promise<LoopResult<T>> {
   const submitTool: Tool = {
     name: spec.submit.name,
@@ -239,6 +262,9 @@ export async function runLoop<T>(spec: LoopSpec<T>): Promise<LoopResult<T>> {
       try {
         res = await spec.client.messages.create(body, { signal: controller.signal });
       } catch (err) {
+        // An abort can surface as the SDK's error or, mid-body, as the stream's own AbortError.
+        if (controller.signal.aborted)
+          throw new ModelStepError('timeout', 'the model did not answer in time', usage);
         throw classify(err, usage);
       }
       calls++;
@@ -352,7 +378,14 @@ export async function runLoop<T>(spec: LoopSpec<T>): Promise<LoopResult<T>> {
       }
 
       messages.push({ role: 'assistant', content: content as MessageParam['content'] });
-      messages.push({ role: 'user', content: await runToolCalls(uses, spec.executor, turnBounds) });
+      messages.push({
+        role: 'user',
+        content: await beforeDeadline(
+          runToolCalls(uses, spec.executor, turnBounds),
+          controller.signal,
+          usage,
+        ),
+      });
     }
     throw new ModelStepError('steps', `no answer within ${spec.maxSteps} steps`, usage);
   } finally {

@@ -48,8 +48,11 @@ export const ClaudeOptions = z.object({
   tokenBudget: z.number().int().min(1000).default(80_000),
   /** Characters of one tool result shown to the model; the rest is summarised away. */
   toolResultChars: z.number().int().min(500).max(100_000).default(12_000),
-  /** Wall-clock limit of one step, after the SDK's own per-request timeout and retries. */
-  stepTimeoutMs: z.number().int().min(100).default(90_000),
+  /**
+   * Wall-clock limit of every step, the SDK's retries included. Unset, each step gets its own
+   * deadline (../deadlines.ts), which fits inside the Task that runs it with room for the fallback.
+   */
+  stepTimeoutMs: z.number().int().min(100).optional(),
   /** How far before the investigation window a tool may look (older deploys, slow burns). */
   maxLookbackMinutes: z
     .number()

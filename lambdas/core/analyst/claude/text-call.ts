@@ -28,6 +28,9 @@ export async function runTextCall(spec: {
         { signal: controller.signal },
       )
       .then(undefined, (err: unknown) => {
+        // An abort can surface as the SDK's error or, mid-body, as the stream's own AbortError.
+        if (controller.signal.aborted)
+          throw new ModelStepError('timeout', 'the model did not answer in time');
         throw classify(err);
       });
     const usage = usageOf(res);
