@@ -106,22 +106,27 @@ describe('severity through the flow', () => {
       severityHint: 'SEV1' as const,
     };
     const dataDir = mkdtempSync(join(tmpdir(), 'firebreak-sev-'));
-    const summary = await withLocalStore(dataDir, (store) => {
-      // The alert arrives while the incident is being investigated, through the store's own link write.
-      const analyst = (evidence: Evidence): Analyst => {
-        const offline = new OfflineAnalyst(evidence);
-        return {
-          name: offline.name,
-          triage: (ctx) => offline.triage(ctx),
-          investigate: (sp, ctx) => offline.investigate(sp, ctx),
-          synthesize: async (findings, ctx) => {
-            await store.linkAlert(ctx.incident.id, joining);
-            return offline.synthesize(findings, ctx);
-          },
+    const summary = await withLocalStore(
+      dataDir,
+      (store) => {
+        // The alert arrives while the incident is being investigated, through the store's own link write.
+        const analyst = (evidence: Evidence): Analyst => {
+          const offline = new OfflineAnalyst(evidence);
+          return {
+            name: offline.name,
+            triage: (ctx) => offline.triage(ctx),
+            investigate: (sp, ctx) => offline.investigate(sp, ctx),
+            synthesize: async (findings, ctx) => {
+              await store.linkAlert(ctx.incident.id, joining);
+              return offline.synthesize(findings, ctx);
+            },
+          };
         };
-      };
-      return runIncident(prepare(doc), { dataDir, approve: 'auto', store, analyst });
-    });
+        return runIncident(prepare(doc), { dataDir, approve: 'auto', store, analyst });
+      },
+      // A new folder: this test's store is the one the run will use.
+      { create: true },
+    );
     expect(summary.states).toContain('Retriage');
     expect(summary.states).toContain('Redeclare');
     expect(summary.severity).toBe('SEV2');
