@@ -74,7 +74,14 @@ export function analyze(snap: Snapshot, knowledge: readonly KnowledgeEntry[] = [
     }
   }
   const hogs = poolHogs(views, snap.catalog, snap.service);
+  const trends = readSeries(snap.trends ?? [], {
+    catalog: snap.catalog,
+    service: snap.service,
+    alertText,
+    alertRaw,
+  });
   const changes = scoreChanges(snap.changes, {
+    trends,
     poolHogs: hogs.map((h) => h.service),
     catalog: snap.catalog,
     service: snap.service,

@@ -169,20 +169,23 @@ function corroborateChanges(a: Analysis, list: Candidate[]): void {
     }
     const grace = c.category === 'deployment' ? 6 : 2;
     const named = [lower(c.changeService), lower(scored?.change.resource)].filter((n) => n.length >= 3);
+    // After a slow burn began with the change, whatever gave way on its path is its effect, however
+    // long it took.
+    const until = scored?.burnSince ? ms(a.snap.alertAt) + 5 * 60_000 : ms(c.changeAt) + 30 * 60_000;
     const effects = a.knowledge.filter(
       (h) =>
         h.on !== 'change' &&
         // Symptoms follow any cause, but one that blames a peer is that peer's unless the change
         // touched it; a failure with a cause of its own counts only when it is the same kind as the
-        // change or names what was changed.
-        // A failure with a cause of its own must also follow closely: ten minutes, not thirty.
-        ((h.entry.role === 'symptom' &&
-          (h.entry.blames === 'self' || named.includes(lower(culpritOf(a, h))))) ||
+        // change or names what was changed, and began within ten minutes of it.
+        (!!scored?.burnSince ||
+          (h.entry.role === 'symptom' &&
+            (h.entry.blames === 'self' || named.includes(lower(culpritOf(a, h))))) ||
           ((h.entry.category === c.category || h.mentions.some((m) => named.includes(lower(m)))) &&
             ms(h.at) <= ms(c.changeAt!) + 10 * 60_000)) &&
         path.has(lower(h.service)) &&
         ms(h.at) >= ms(c.changeAt!) - grace * 60_000 &&
-        ms(h.at) <= ms(c.changeAt!) + 30 * 60_000,
+        ms(h.at) <= until,
     );
     if (!effects.length) continue;
     const entries = uniq(effects.map((h) => h.entry.id));

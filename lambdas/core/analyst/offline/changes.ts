@@ -9,6 +9,7 @@ import type { Category } from '../../model.js';
 import type { ChangeRecord } from '../../ports.js';
 import type { Catalog, Relation } from './catalog.js';
 import { CALL_FAILURES, type RankedSignature } from './logs.js';
+import { ACCUMULATING } from './metric-kinds.js';
 import type { SeriesView } from './series.js';
 import { isAnomalous } from './series.js';
 import { lower, mentionedNames, minutesBetween, ms } from './util.js';
@@ -37,6 +38,8 @@ export interface ScoredChange {
   leadMinutes: number;
   /** Signals that appeared on the changed service after the change. */
   corroboration: string[];
+  /** An accumulating resource that climbed from the change on and never recovered: when it began. */
+  burnSince?: string;
   score: number;
   /** Why it scored low, for `ruledOut`. */
   against?: string;
@@ -142,6 +145,8 @@ export function scoreChanges(
     alertAt: string;
     signatures: RankedSignature[];
     series: SeriesView[];
+    /** Accumulating resources read over the change lookback (see gather's `trends`). */
+    trends?: SeriesView[];
     /** Services hogging a pool the affected service also draws on: related despite the catalog. */
     poolHogs?: string[];
   },
@@ -176,7 +181,19 @@ export function scoreChanges(
       const leadMinutes = minutesBetween(change.at, opts.onset);
       const corroboration = corroborate(change, service, opts);
       if (namedByErrors) corroboration.push(`new errors name ${change.resource}`);
-      let score = timingWeight(leadMinutes, change.kind) * RELATION_WEIGHT[relation] * 0.7;
+      // A slow-burning effect (memory or handles climbing from the release on, until something
+      // gives) ties the change to the incident through an anomaly that never let go: timing is
+      // then measured to where that anomaly began, not to when it finally paged.
+      const burn = slowBurn(change, service, opts.trends ?? opts.series);
+      const timing = timingWeight(
+        burn ? minutesBetween(change.at, burn.onset!.at) : leadMinutes,
+        change.kind,
+      );
+      if (burn)
+        corroboration.push(
+          `${burn.series.metricName} on ${service} climbed from the change on and never recovered`,
+        );
+      let score = timing * RELATION_WEIGHT[relation] * 0.7;
       score += Math.min(0.3, corroboration.length * 0.15);
       // A change that was followed by nothing for a while before the incident began is a weaker
       // suspect than one whose effects showed as it landed.
@@ -192,12 +209,36 @@ export function scoreChanges(
         relation,
         leadMinutes,
         corroboration,
+        ...(burn ? { burnSince: burn.onset!.at } : {}),
         score: Math.min(0.95, score),
       };
       scored.against = against(scored);
       return scored;
     })
     .sort((a, b) => b.score - a.score);
+}
+
+/**
+ * A sustained, never-recovered rise of an accumulating resource on the changed service that began
+ * as the change landed (a deployment rolls out over a few minutes).
+ */
+function slowBurn(
+  change: ChangeRecord,
+  service: string | undefined,
+  series: SeriesView[],
+): SeriesView | undefined {
+  if (!service) return undefined;
+  const at = ms(change.at);
+  const lead = (change.kind === 'deployment' ? 6 : 2) * 60_000;
+  return series.find(
+    (v) =>
+      ACCUMULATING.has(v.kind) &&
+      isAnomalous(v) &&
+      !v.onset!.recovered &&
+      lower(v.service) === lower(service) &&
+      ms(v.onset!.at) >= at - lead &&
+      ms(v.onset!.at) <= at + 30 * 60_000,
+  );
 }
 
 /**

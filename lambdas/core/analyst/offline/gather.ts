@@ -14,6 +14,7 @@ import type {
   TimeWindow,
 } from '../../ports.js';
 import { Catalog } from './catalog.js';
+import { ACCUMULATING, metricKind } from './metric-kinds.js';
 import { mentionedNames } from './util.js';
 
 export interface Snapshot {
@@ -27,6 +28,11 @@ export interface Snapshot {
   /** When the incident was detected: evidence after it is not a cause. */
   alertAt: string;
   metrics: MetricSeries[];
+  /**
+   * Accumulating resources (memory, handles, connections, storage) over the change lookback: a leak
+   * that began with a release hours ago shows only on the longer view.
+   */
+  trends: MetricSeries[];
   logs: LogSignature[];
   changes: ChangeRecord[];
   alarms: AlarmEvent[];
@@ -79,8 +85,9 @@ export async function gather(evidence: Evidence, ctx: InvestigationContext): Pro
     ).toISOString(),
     to: window.to,
   };
-  const [metrics, logs, changes, alarms, security] = await Promise.all([
+  const [metrics, long, logs, changes, alarms, security] = await Promise.all([
     evidence.metrics(window),
+    evidence.metrics(longer),
     evidence.logs(window),
     evidence.changes(longer),
     evidence.alarms(window),
@@ -96,6 +103,7 @@ export async function gather(evidence: Evidence, ctx: InvestigationContext): Pro
     window,
     alertAt,
     metrics,
+    trends: long.filter((m) => ACCUMULATING.has(metricKind(m))),
     logs,
     changes,
     alarms,

@@ -47,6 +47,9 @@ const RULES: Array<[RegExp, MetricKind]> = [
   [/request|invocation|count|throughput|rps|qps|traffic|messages/i, 'traffic'],
 ];
 
+/** Kinds that accumulate: a leak shows as one of these rising for hours. */
+export const ACCUMULATING: ReadonlySet<MetricKind> = new Set(['memory', 'handles', 'connections', 'storage']);
+
 export function metricKind(series: Pick<MetricSeries, 'metricName' | 'unit'>): MetricKind {
   const name = series.metricName.replace(/\s+/g, '');
   if (/^freeablememory$/i.test(name)) return 'memory';
