@@ -209,20 +209,50 @@ function corroborateChanges(a: Analysis, list: Candidate[]): void {
   }
 }
 
+/**
+ * A change made by the deployment itself (a tool the release names, acting within minutes of it:
+ * kubeadm relabelling nodes during an upgrade, a migration runner altering a table) is part of that
+ * release, not a second suspect: its evidence joins the deployment's.
+ */
+function foldIntoDeployments(a: Analysis, list: Candidate[]): Candidate[] {
+  const record = (c: Candidate) => a.changes.find((s) => s.change.id === c.evidence[0])?.change;
+  const drop = new Set<Candidate>();
+  for (const d of list) {
+    const release = d.category === 'deployment' ? record(d) : undefined;
+    if (release?.kind !== 'deployment') continue;
+    const by = lower(`${release.summary} ${release.actor ?? ''}`);
+    for (const c of list) {
+      const ch = c === d || drop.has(c) ? undefined : record(c);
+      if (!ch || ch.kind === 'deployment' || !ch.actor || ch.actor.length < 3) continue;
+      const gap = ms(ch.at) - ms(release.at);
+      if (gap < 0 || gap > 10 * 60_000 || !by.includes(lower(ch.actor))) continue;
+      d.confidence = conf(Math.min(0.95, Math.max(d.confidence, c.confidence) + 0.05));
+      d.evidence = uniq([...d.evidence, ...c.evidence]);
+      d.signatures = uniq([...(d.signatures ?? []), ...(c.signatures ?? [])]);
+      d.summary = `${d.summary.replace(/\.$/, '')}; as part of it, ${ch.actor}: ${ch.summary.slice(0, 120)}.`;
+      drop.add(c);
+    }
+  }
+  return list.filter((c) => !drop.has(c));
+}
+
 export function candidates(a: Analysis): Candidate[] {
   const health = explainHealth(a);
-  const all = foldChangeSignatures(
-    merge([
-      ...explainChanges(a),
-      ...explainPlatform(a),
-      ...explainResources(a),
-      ...explainShared(a),
-      ...explainDependencies(a),
-      ...explainSecurity(a),
-      ...explainErrors(a),
-      ...explainKnowledge(a),
-      ...(health ? [health] : []),
-    ]),
+  const all = foldIntoDeployments(
+    a,
+    foldChangeSignatures(
+      merge([
+        ...explainChanges(a),
+        ...explainPlatform(a),
+        ...explainResources(a),
+        ...explainShared(a),
+        ...explainDependencies(a),
+        ...explainSecurity(a),
+        ...explainErrors(a),
+        ...explainKnowledge(a),
+        ...(health ? [health] : []),
+      ]),
+    ),
   );
   preempt(all);
   corroborateChanges(a, all);
