@@ -37,6 +37,17 @@ export function alarmMentions(a: AlarmEvent, name: string): boolean {
   return lower(a.service) === lower(name) || mentionedNames(a.name, [name]).length > 0;
 }
 
+/**
+ * The standby named as the failing one's counterpart: `dns-primary-x` and `dns-secondary-y` share
+ * what comes before the role word, and the role words are primary and a standby's.
+ */
+function counterpart(failing: string, other: string): boolean {
+  const f = lower(failing).split(/[^a-z0-9]+/);
+  const o = lower(other).split(/[^a-z0-9]+/);
+  const i = f.findIndex((t) => t === 'primary' || t === 'main' || t === 'active');
+  return i >= 0 && i < o.length && STANDBY.test(o[i]) && f.slice(0, i).join('-') === o.slice(0, i).join('-');
+}
+
 /** A name without its last part (`hosted-es-euw1` → `hosted-es`): what stays when a copy is named. */
 const stemOf = (name: string): string =>
   lower(name)
@@ -144,7 +155,8 @@ export function dependencyHealth(opts: {
             lower(d) !== lower(issue.service) &&
             marked(d) &&
             healthy(d) &&
-            ((stem.includes('-') && lower(d).startsWith(`${stem}-`)) ||
+            (counterpart(issue.service, d) ||
+              (stem.includes('-') && lower(d).startsWith(`${stem}-`)) ||
               (opts.failoverConfigs ?? []).some((t) => mentionedNames(t, [d]).length > 0)),
         );
   }

@@ -199,16 +199,19 @@ function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): MitigationAc
           });
         break;
       }
+      // Nobody here restarts or scales a vendor.
       case 'scale':
-        m = action(
-          'scale',
-          g.culprit,
-          a.knownNames,
-          `add capacity to ${g.culprit}: ${g.hits[0].entry.title}`,
-        );
+        if (!isExternal(a.snap.catalog, g.culprit))
+          m = action(
+            'scale',
+            g.culprit,
+            a.knownNames,
+            `add capacity to ${g.culprit}: ${g.hits[0].entry.title}`,
+          );
         break;
       case 'restart':
-        m = action('restart', g.culprit, a.knownNames, `restart ${g.culprit}: ${g.hits[0].entry.title}`);
+        if (!isExternal(a.snap.catalog, g.culprit))
+          m = action('restart', g.culprit, a.knownNames, `restart ${g.culprit}: ${g.hits[0].entry.title}`);
         break;
       case 'rotate-credentials': {
         // Only a credential or identity a structured field names (a change's resource or actor):
