@@ -109,15 +109,19 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<v
   throw new Error(`table ${tableName} did not become ACTIVE`);
 }
 
-/** Opens the local store under a data directory for the length of `fn`. */
+/** Opens the local store (and the incident memory in the same table) under a data directory for the length of `fn`. */
 export async function withLocalStore<T>(
   dataDir: string,
-  fn: (store: import('../../lambdas/core/ports.js').IncidentStore) => Promise<T>,
+  fn: (
+    store: import('../../lambdas/core/ports.js').IncidentStore,
+    memory: import('../../lambdas/core/memory/port.js').IncidentMemory,
+  ) => Promise<T>,
 ): Promise<T> {
   const { DynamoIncidentStore } = await import('../../lambdas/core/store/dynamo-store.js');
+  const { DynamoMemory } = await import('../../lambdas/core/memory/dynamo-memory.js');
   const db = await startEmbeddedDynamoDB({ path: `${dataDir}/db` });
   try {
-    return await fn(new DynamoIncidentStore(db.doc, db.tableName));
+    return await fn(new DynamoIncidentStore(db.doc, db.tableName), new DynamoMemory(db.doc, db.tableName));
   } finally {
     await db.close();
   }

@@ -16,6 +16,8 @@ import { type FirebreakConfig, parseConfig } from '../../lambdas/core/config.js'
 import { describeIssues, ValidationError } from '../../lambdas/core/errors.js';
 import { noEvidence } from '../../lambdas/core/evidence/unavailable.js';
 import { loadIncident, openIncident } from '../../lambdas/core/incidents/open.js';
+import { DynamoMemory } from '../../lambdas/core/memory/dynamo-memory.js';
+import type { IncidentMemory } from '../../lambdas/core/memory/port.js';
 import { ACTION_KINDS, type AlertSource, type NormalizedAlert } from '../../lambdas/core/model.js';
 import {
   ConsoleNotifier,
@@ -57,6 +59,8 @@ export interface RunOptions {
   incidentId?: string;
   /** A store the caller holds open (`firebreak serve`); without it the run opens the data directory's. */
   store?: IncidentStore;
+  /** The memory over the caller's store, when it holds one open (`store`). */
+  memory?: IncidentMemory;
 }
 
 export interface RunSummary {
@@ -194,6 +198,7 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
       },
       clock,
       config,
+      memory: db ? new DynamoMemory(db.doc, db.tableName) : opts.memory,
     };
 
     const opened = opts.incidentId
