@@ -62,10 +62,11 @@ export class DynamoMemory implements IncidentMemory {
           new QueryCommand({
             TableName: this.tableName,
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            // `<detectedAt>#` sorts before this incident's own item and after every earlier one.
-            ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': `${incident.detectedAt}#` },
+            // Up to this incident's own detection time, itself included (a replayed scenario gives its
+            // incidents the same time): one item more than the bound leaves room for it, dropped below.
+            ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': `${incident.detectedAt}#\uffff` },
             ScanIndexForward: false,
-            Limit: bounds.perPartition,
+            Limit: bounds.perPartition + 1,
           }),
         );
         itemsRead += out.ScannedCount ?? out.Items?.length ?? 0;

@@ -4,7 +4,7 @@ import type { SimilarResult } from './records.js';
 /** How far back and how much a lookup reads (FirebreakConfig.memory). */
 export interface MemoryBounds {
   horizonDays: number;
-  /** Items read per index partition: a lookup reads at most (2 + MAX_SERVICES) × perPartition items. */
+  /** Items read per index partition: a lookup reads at most (2 + MAX_SERVICES) × (perPartition + 1) items. */
   perPartition: number;
   /** Similar incidents returned. */
   limit: number;

@@ -171,7 +171,10 @@ export function rankSimilar(
 export function causeOf(r: MemoryRecord): string | undefined {
   const c = r.confirmed ?? (r.category ? { category: r.category, summary: r.summary ?? '' } : undefined);
   if (!c) return undefined;
-  return `${c.summary || c.category}${r.confirmed ? ' (confirmed)' : ''}`;
+  const what = c.summary || c.category;
+  // One line among others: the first sentence, cut, is enough to recognise a cause.
+  const short = what.length > 140 ? `${what.slice(0, 139)}…` : what;
+  return `${short}${r.confirmed ? ' (confirmed)' : ''}`;
 }
 
 function lastTime(r: MemoryRecord): string {
