@@ -41,11 +41,10 @@ export async function postmortem(input: z.infer<typeof PostmortemInput>, ports: 
   const doc = splitSections(written.markdown);
   const sections = doc.sections
     .filter((s) => s.name.trim().toLowerCase() !== 'related incidents')
-    .map((s, i, all) => (i === all.length - 1 ? { ...s, body: `${s.body.trimEnd()}\n\n` } : s));
-  const markdown = joinSections({
-    head: doc.head,
-    sections: [...sections, { name: 'Related incidents', body: related }],
-  });
+    .map((s, i, all) => (i === all.length - 1 && related ? { ...s, body: `${s.body.trimEnd()}\n\n` } : s));
+  const markdown = related
+    ? joinSections({ head: doc.head, sections: [...sections, { name: 'Related incidents', body: related }] })
+    : written.markdown;
   const updated = await ports.store.update(incident.id, {
     postmortem: markdown,
     // A re-run keeps the items (and their status) people may already be working on.
