@@ -93,6 +93,8 @@ describe('incident memory, as a user meets it', () => {
       verdicts: { correct: 1, partly: 1, wrong: 0 },
       byCategory: { deployment: { reviewed: 1, meanScore: 100 }, network: { reviewed: 1, meanScore: 35 } },
     });
+    // Both checkout incidents were resolved after an approved rollback.
+    expect(report.mitigation.withMitigation.resolved).toBeGreaterThanOrEqual(2);
     expect(firebreak('report', '--since', '3650d').stdout).toMatch(
       /Root-cause accuracy over 2 reviewed incident\(s\): 67.5\/100 \(1 await review\)/,
     );

@@ -76,3 +76,27 @@ export function accuracyLines(a: Accuracy): string[] {
     'Scores: correct 100, partly with the right category 65, partly otherwise 35, wrong 0.',
   ];
 }
+
+export interface MitigationSplit {
+  /** Resolved incidents whose mitigation was accepted and applied. */
+  withMitigation: { resolved: number; mttrSeconds: number | null };
+  /** Resolved incidents without one (none proposed, rejected, timed out, failed, or dry-run only). */
+  withoutMitigation: { resolved: number; mttrSeconds: number | null };
+}
+
+/** MTTR (detection → resolution, mean) with and without an accepted mitigation: what mitigation buys. */
+export function mitigationSplit(incidents: Incident[]): MitigationSplit {
+  const cut = (list: Incident[]) => {
+    const secs = list.map((i) => (Date.parse(i.resolvedAt as string) - Date.parse(i.detectedAt)) / 1000);
+    return {
+      resolved: list.length,
+      mttrSeconds: secs.length ? Math.round(secs.reduce((a, b) => a + b, 0) / secs.length) : null,
+    };
+  };
+  const resolved = incidents.filter((i) => i.resolvedAt);
+  const accepted = (i: Incident) => i.mitigation?.status === 'applied';
+  return {
+    withMitigation: cut(resolved.filter(accepted)),
+    withoutMitigation: cut(resolved.filter((i) => !accepted(i))),
+  };
+}
