@@ -14,6 +14,7 @@ import { LocalEngine } from '../../lambdas/core/ingest/engine.js';
 import { Ingestor } from '../../lambdas/core/ingest/ingest.js';
 import { MemoryMetrics } from '../../lambdas/core/ingest/metrics.js';
 import { MAX_BODY_BYTES, parseIngestOptions } from '../../lambdas/core/ingest/options.js';
+import { DynamoMemory } from '../../lambdas/core/memory/dynamo-memory.js';
 import type { IncidentStore } from '../../lambdas/core/ports.js';
 import { Redaction } from '../../lambdas/core/redaction/redactor.js';
 import { redactingStore } from '../../lambdas/core/redaction/store.js';
@@ -73,7 +74,14 @@ export async function startServer(opts: ServeOptions) {
       const { runIncident } = await loadRunner();
       const summary = await runIncident(
         { alerts: [], startAt: Number.isNaN(startAt.getTime()) ? new Date() : startAt },
-        { dataDir: opts.dataDir, approve: opts.approve, store, incidentId, progress: opts.say },
+        {
+          dataDir: opts.dataDir,
+          approve: opts.approve,
+          store,
+          memory: new DynamoMemory(db.doc, db.tableName),
+          incidentId,
+          progress: opts.say,
+        },
       );
       opts.say(`${incidentId}: ${summary.status} (execution ${summary.executionStatus.toLowerCase()})`);
     },
