@@ -9,6 +9,7 @@ import { registerIngest } from './commands/ingest.js';
 import { registerPostmortem } from './commands/postmortem.js';
 import { registerReject } from './commands/reject.js';
 import { registerReport } from './commands/report.js';
+import { registerReview } from './commands/review.js';
 import { registerRun } from './commands/run.js';
 import { registerServe } from './commands/serve.js';
 import { registerStart } from './commands/start.js';
@@ -39,6 +40,7 @@ registerApprove(program);
 registerReject(program);
 registerPostmortem(program);
 registerReport(program);
+registerReview(program);
 program
   .command('graph')
   .description('print the state machine as a Mermaid flowchart')

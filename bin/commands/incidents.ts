@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { defaultConfig } from '../../lambdas/core/config.js';
 import { ConflictError } from '../../lambdas/core/errors.js';
+import { describeHistory, relatedLines } from '../../lambdas/core/memory/records.js';
 import { OPEN_STATUSES } from '../../lambdas/core/model.js';
 import { record } from '../../lambdas/core/timeline.js';
 import { withLocalStore } from '../../lib/local/embedded-dynamodb.js';
@@ -47,17 +49,27 @@ export function registerIncidents(program: Command): void {
     .option('--json', 'print JSON')
     .option('--data-dir <dir>', 'the local data directory', defaultDataDir())
     .action(async (id: string, opts: { json?: boolean; dataDir: string }) => {
-      const found = await withLocalStore(opts.dataDir, async (store) => {
+      const found = await withLocalStore(opts.dataDir, async (store, memory) => {
         const incident = await store.get(id);
         if (!incident) return undefined;
-        return { incident, timeline: await store.timeline(id), alerts: await store.alerts(id) };
+        return {
+          incident,
+          timeline: await store.timeline(id),
+          alerts: await store.alerts(id),
+          similar: await memory.similar(incident, defaultConfig().memory),
+        };
       });
       if (!found) throw new CliError(`no incident ${id} in ${opts.dataDir}`);
       if (opts.json) {
         const { postmortem: _p, ...incident } = found.incident;
         return out(
           JSON.stringify(
-            { ...incident, alerts: found.alerts.map(({ raw: _r, ...a }) => a), timeline: found.timeline },
+            {
+              ...incident,
+              alerts: found.alerts.map(({ raw: _r, ...a }) => a),
+              timeline: found.timeline,
+              similar: found.similar.matches.map((m) => ({ ...m.record, matchedOn: m.matchedOn })),
+            },
             null,
             2,
           ),
@@ -77,7 +89,14 @@ export function registerIncidents(program: Command): void {
           `  tokens input ${i.tokenUsage.input} · cached input ${i.tokenUsage.cachedInput} · output ${i.tokenUsage.output}`,
         );
       }
+      if (i.review)
+        out(
+          `  review ${i.review.verdict} (${i.review.score}/100) by ${i.review.by}${i.review.confirmed ? `; confirmed ${i.review.confirmed.category}${i.review.confirmed.culprit ? ` ${i.review.confirmed.culprit}` : ''}` : ''}`,
+        );
       out(`  alerts ${found.alerts.length}`);
+      const history = describeHistory(found.similar);
+      out(`  history ${history ?? `no similar incidents in the last ${found.similar.horizonDays} days`}`);
+      for (const line of relatedLines(found.similar)) out(`    ${line.slice(0, 200)}`);
       out('');
       for (const e of found.timeline) {
         if (e.type === 'state') continue;

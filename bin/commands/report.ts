@@ -4,6 +4,13 @@
  */
 import type { Command } from 'commander';
 import { type Clock, systemClock } from '../../lambdas/core/clock.js';
+import {
+  type Accuracy,
+  accuracyLines,
+  accuracyOf,
+  type MitigationSplit,
+  mitigationSplit,
+} from '../../lambdas/core/memory/accuracy.js';
 import { buildReport, parseSince, type ResponseReport } from '../../lambdas/core/metrics/report.js';
 import { formatDuration } from '../../lambdas/core/metrics/response.js';
 import { SEVERITIES } from '../../lambdas/core/model.js';
@@ -14,15 +21,21 @@ import { defaultDataDir } from './common.js';
 export async function reportFromStore(
   store: IncidentStore,
   opts: { since: string; clock?: Clock },
-): Promise<ResponseReport> {
+): Promise<ResponseReport & { accuracy: Accuracy; mitigation: MitigationSplit }> {
   const sinceSeconds = parseSince(opts.since);
   const incidents = await store.list({ limit: 10_000 });
-  return buildReport(incidents, { now: (opts.clock ?? systemClock).now(), sinceSeconds });
+  const now = (opts.clock ?? systemClock).now();
+  const report = buildReport(incidents, { now, sinceSeconds });
+  // The same window as the rest of the report: incidents detected since `from`.
+  const inWindow = incidents.filter((i) => i.detectedAt >= report.from && i.detectedAt <= report.to);
+  return { ...report, accuracy: accuracyOf(inWindow), mitigation: mitigationSplit(inWindow) };
 }
 
 const fmt = (seconds: number | null) => (seconds === null ? '—' : formatDuration(seconds));
 
-export function renderReport(r: ResponseReport): string[] {
+export function renderReport(
+  r: ResponseReport & { accuracy?: Accuracy; mitigation?: MitigationSplit },
+): string[] {
   const lines = [
     `Incidents ${r.from.slice(0, 16).replace('T', ' ')} → ${r.to.slice(0, 16).replace('T', ' ')} UTC: ${r.total}`,
   ];
@@ -56,6 +69,14 @@ export function renderReport(r: ResponseReport): string[] {
     '',
     `Action items: ${r.actionItems.open} open (${r.actionItems.overdue} overdue), ${r.actionItems.closed} closed`,
   );
+  if (r.mitigation) {
+    const { withMitigation: w, withoutMitigation: wo } = r.mitigation;
+    lines.push(
+      '',
+      `MTTR with an accepted mitigation ${fmt(w.mttrSeconds)} (${w.resolved} resolved) · without ${fmt(wo.mttrSeconds)} (${wo.resolved} resolved)`,
+    );
+  }
+  if (r.accuracy) lines.push('', ...accuracyLines(r.accuracy));
   lines.push(
     '',
     'MTTD impact start → alert; MTTA, MTTM, MTTR alert → acknowledged, mitigated, resolved (means).',

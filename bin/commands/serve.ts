@@ -14,6 +14,7 @@ import { LocalEngine } from '../../lambdas/core/ingest/engine.js';
 import { Ingestor } from '../../lambdas/core/ingest/ingest.js';
 import { MemoryMetrics } from '../../lambdas/core/ingest/metrics.js';
 import { MAX_BODY_BYTES, parseIngestOptions } from '../../lambdas/core/ingest/options.js';
+import { DynamoMemory } from '../../lambdas/core/memory/dynamo-memory.js';
 import {
   ConsoleNotifier,
   FanoutNotifier,
@@ -113,6 +114,7 @@ export async function startServer(opts: ServeOptions) {
           dataDir: opts.dataDir,
           approve: opts.approve,
           store,
+          memory: new DynamoMemory(db.doc, db.tableName),
           incidentId,
           progress: opts.say,
           clock: opts.fastClock ? 'simulated' : 'real',

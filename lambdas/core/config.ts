@@ -70,6 +70,14 @@ export const FirebreakConfig = z.object({
   approvalLinkTtlSeconds: z.number().int().min(60).optional(),
   /** What is masked before evidence reaches a model, a message or the store (lambdas/core/redaction/). */
   redaction: RedactionPolicy,
+  /** Similar past incidents: how far back to look and how much one lookup may read (lambdas/core/memory/). */
+  memory: z
+    .object({
+      horizonDays: z.number().int().min(1).max(3650).default(90),
+      perPartition: z.number().int().min(1).max(100).default(10),
+      limit: z.number().int().min(1).max(20).default(5),
+    })
+    .default({ horizonDays: 90, perPartition: 10, limit: 5 }),
 });
 export type FirebreakConfig = z.infer<typeof FirebreakConfig>;
 

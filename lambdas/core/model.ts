@@ -182,6 +182,21 @@ export const ActionItem = z.object({
 });
 export type ActionItem = z.infer<typeof ActionItem>;
 
+/** Responders' verdict on the analyst's root cause (`firebreak review`). */
+export const Review = z.object({
+  verdict: z.enum(['correct', 'partly', 'wrong']),
+  by: z.string(),
+  at: z.string(),
+  /** The 100/65/35/0 scale: correct, partly with the right category, partly otherwise, wrong. */
+  score: z.number().int().min(0).max(100),
+  note: z.string().optional(),
+  /** The cause as responders confirmed or corrected it; absent when a wrong verdict names none. */
+  confirmed: z
+    .object({ category: Category, culprit: z.string().default(''), summary: z.string().default('') })
+    .optional(),
+});
+export type Review = z.infer<typeof Review>;
+
 export const Incident = z.object({
   id: z.string(),
   status: IncidentStatus,
@@ -208,6 +223,7 @@ export const Incident = z.object({
   impactStartedAt: z.string().optional(),
   /** Follow-ups from the postmortem. */
   actionItems: z.array(ActionItem).optional(),
+  review: Review.optional(),
 });
 export type Incident = z.infer<typeof Incident>;
 

@@ -4,6 +4,7 @@
  */
 import type { Clock } from './clock.js';
 import type { FirebreakConfig } from './config.js';
+import type { IncidentMemory } from './memory/port.js';
 import type {
   Audience,
   Finding,
@@ -305,4 +306,6 @@ export interface Ports {
   metrics?: MetricsSink;
   /** Approval links (optional: without them the approval request names the CLI commands). */
   approvalLinks?: ApprovalLinkSettings;
+  /** Past incidents (optional: without it nothing is remembered or recalled). */
+  memory?: IncidentMemory;
 }

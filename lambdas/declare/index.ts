@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { policyFor } from '../core/config.js';
 import { loadIncident } from '../core/incidents/open.js';
+import { recall, remember } from '../core/memory/recall.js';
+import { describeHistory } from '../core/memory/records.js';
 import { estimateImpactStart } from '../core/metrics/onset.js';
 import { notifyAudiences } from '../core/notify/notify.js';
 import { IncidentId } from '../core/phase-io.js';
@@ -37,6 +39,26 @@ export async function declare(input: z.infer<typeof DeclareInput>, ports: Ports)
   );
   const severity = incident.severity ?? 'SEV3';
   const policy = policyFor(ports.config, severity);
+  // Responders see at once whether this happened before and what fixed it then.
+  const similar = before.declaredAt ? undefined : await recall(ports, incident);
+  const history = similar && describeHistory(similar);
+  if (similar) {
+    await record(
+      ports,
+      incident.id,
+      'similar-incidents',
+      history ?? `not seen in the last ${similar.horizonDays} days`,
+      {
+        itemsRead: similar.itemsRead,
+        matches: similar.matches.map((m) => ({
+          id: m.record.id,
+          matchedOn: m.matchedOn,
+          verdict: m.record.verdict,
+        })),
+      },
+    );
+    await remember(ports, incident);
+  }
   if (!before.declaredAt || input.reason) {
     await record(
       ports,
@@ -54,7 +76,7 @@ export async function declare(input: z.infer<typeof DeclareInput>, ports: Ports)
     'declared',
     await loadIncident(ports.store, incident.id),
     policy.audiences,
-    { nextUpdateAt, ...(input.reason ? { reason: input.reason } : {}) },
+    { nextUpdateAt, ...(input.reason ? { reason: input.reason } : {}), ...(history ? { history } : {}) },
     // Each level is declared once to each audience: a raise reaches everyone its new level names.
     { once: input.reason ? `declared-${severity}` : 'declared' },
   );

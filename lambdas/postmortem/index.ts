@@ -1,10 +1,12 @@
 import * as z from 'zod';
 import { loadIncident } from '../core/incidents/open.js';
+import { recall, relatedSection, remember } from '../core/memory/recall.js';
 import { emitResponseMetrics } from '../core/metrics/emit.js';
 import { estimateImpactStart } from '../core/metrics/onset.js';
 import { IncidentId } from '../core/phase-io.js';
 import type { Ports } from '../core/ports.js';
 import { writePostmortem } from '../core/postmortem/compose.js';
+import { joinSections, splitSections } from '../core/postmortem/sections.js';
 import { record } from '../core/timeline.js';
 
 export const PostmortemInput = z.object({ incidentId: IncidentId });
@@ -34,13 +36,23 @@ export async function postmortem(input: z.infer<typeof PostmortemInput>, ports: 
     owner: await ownerOf(ports, incident.service),
     alertsLinked: await ports.store.countLinkedAlerts(incident.id),
   });
+  // Past incidents like this one, after the required sections: the history a reader weighs the cause against.
+  const related = relatedSection(await recall(ports, incident));
+  const doc = splitSections(written.markdown);
+  const sections = doc.sections
+    .filter((s) => s.name.trim().toLowerCase() !== 'related incidents')
+    .map((s, i, all) => (i === all.length - 1 && related ? { ...s, body: `${s.body.trimEnd()}\n\n` } : s));
+  const markdown = related
+    ? joinSections({ head: doc.head, sections: [...sections, { name: 'Related incidents', body: related }] })
+    : written.markdown;
   const updated = await ports.store.update(incident.id, {
-    postmortem: written.markdown,
+    postmortem: markdown,
     // A re-run keeps the items (and their status) people may already be working on.
     actionItems: incident.actionItems?.length ? incident.actionItems : written.actionItems,
     updatedAt: now.toISOString(),
   });
-  const path = await ports.artifacts.writePostmortem(incident.id, written.markdown);
+  await remember(ports, updated);
+  const path = await ports.artifacts.writePostmortem(incident.id, markdown);
   await record(
     ports,
     incident.id,

@@ -247,13 +247,17 @@ export async function openDataStore(
 /** Opens the local store under a data directory for the length of `fn` (read-only: never creates one). */
 export async function withLocalStore<T>(
   dataDir: string,
-  fn: (store: import('../../lambdas/core/ports.js').IncidentStore) => Promise<T>,
+  fn: (
+    store: import('../../lambdas/core/ports.js').IncidentStore,
+    memory: import('../../lambdas/core/memory/port.js').IncidentMemory,
+  ) => Promise<T>,
   opts: { create?: boolean } = {},
 ): Promise<T> {
   const { DynamoIncidentStore } = await import('../../lambdas/core/store/dynamo-store.js');
+  const { DynamoMemory } = await import('../../lambdas/core/memory/dynamo-memory.js');
   const db = await openDataStore(dataDir, { create: opts.create ?? false });
   try {
-    return await fn(new DynamoIncidentStore(db.doc, db.tableName));
+    return await fn(new DynamoIncidentStore(db.doc, db.tableName), new DynamoMemory(db.doc, db.tableName));
   } finally {
     await db.close();
   }

@@ -16,6 +16,8 @@ import { type FirebreakConfig, parseConfig } from '../../lambdas/core/config.js'
 import { describeIssues, ValidationError } from '../../lambdas/core/errors.js';
 import { noEvidence } from '../../lambdas/core/evidence/unavailable.js';
 import { loadIncident, openIncident } from '../../lambdas/core/incidents/open.js';
+import { DynamoMemory } from '../../lambdas/core/memory/dynamo-memory.js';
+import type { IncidentMemory } from '../../lambdas/core/memory/port.js';
 import { ACTION_KINDS, type AlertSource, type NormalizedAlert } from '../../lambdas/core/model.js';
 import {
   ConsoleNotifier,
@@ -70,6 +72,8 @@ export interface RunOptions {
    * the incident says the automation stopped and on-call is told to respond by hand.
    */
   signal?: AbortSignal;
+  /** The memory over the caller's store, when it holds one open (`store`). */
+  memory?: IncidentMemory;
 }
 
 export interface RunSummary {
@@ -211,6 +215,7 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
       },
       clock,
       config,
+      memory: db ? new DynamoMemory(db.doc, db.tableName) : opts.memory,
     };
 
     // Runs in this folder that died before finishing: their incidents say so, and on-call is told.

@@ -36,7 +36,11 @@ describe('postmortem', () => {
     const markdown = readFileSync(summary.postmortemPath as string, 'utf8');
     expect(markdown).toBe(incident.postmortem);
     const doc = splitSections(markdown);
-    expect(doc.sections.map((s) => s.name)).toEqual([...REQUIRED_SECTIONS]);
+    // Related incidents (lambdas/core/memory/) follows the required sections.
+    expect(doc.sections.map((s) => s.name)).toEqual([...REQUIRED_SECTIONS, 'Related incidents']);
+    expect(doc.sections.at(-1)?.body).toMatch(
+      /^No similar incidents in the last 90 days\.|^(this alert|similar incidents) seen/,
+    );
     const section = (name: string) => doc.sections.find((s) => s.name === name)?.body ?? '';
 
     // Timeline: every row is a recorded event (same time, same type), in the record's order.
@@ -141,7 +145,7 @@ describe('postmortem', () => {
       },
     });
     const doc = splitSections(incident.postmortem as string);
-    expect(doc.sections.map((s) => s.name)).toEqual([...REQUIRED_SECTIONS]);
+    expect(doc.sections.map((s) => s.name)).toEqual([...REQUIRED_SECTIONS, 'Related incidents']);
     expect(incident.postmortem).toContain('Narrative for Five whys.');
     expect(incident.postmortem).not.toContain('a model made this up');
     expect(doc.sections.find((s) => s.name === 'Timeline')?.body).toContain('| detected |');
@@ -162,6 +166,7 @@ describe('postmortem', () => {
     expect(incident.postmortem).toContain('written by Firebreak from the incident record');
     expect(splitSections(incident.postmortem as string).sections.map((s) => s.name)).toEqual([
       ...REQUIRED_SECTIONS,
+      'Related incidents',
     ]);
     expect(timeline.find((e) => e.type === 'postmortem')?.text).toMatch(
       /by the template \(the analyst's document lacks: Impact, Response times, Timeline/,

@@ -17,6 +17,7 @@ import { parseConfig } from '../config.js';
 import { parseCatalog } from '../evidence/aws/catalog.js';
 import { AwsEvidence } from '../evidence/aws/index.js';
 import { tolerantEvidence } from '../evidence/aws/tolerant.js';
+import { DynamoMemory } from '../memory/dynamo-memory.js';
 import { EmfMetricsSink } from '../metrics/emf.js';
 import { SnsNotifier } from '../notify/sns-notifier.js';
 import type { Ports } from '../ports.js';
@@ -93,6 +94,7 @@ export function awsPorts(): Ports {
     clock: systemClock,
     config,
     metrics: new EmfMetricsSink(),
+    memory: new DynamoMemory(doc, tableName),
     approvalLinks:
       process.env.APPROVAL_BASE_URL && process.env.APPROVAL_SECRET_ARN
         ? {

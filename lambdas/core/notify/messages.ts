@@ -36,6 +36,8 @@ export interface MessageContext {
   userImpact?: string;
   /** Incident console, runbook, dashboards. */
   links?: string[];
+  /** Similar past incidents in a line (lambdas/core/memory/): "seen 3 times in 30 days; last time: …". */
+  history?: string;
 }
 
 /** Everything people see is flattened to one line and cut; alert text cannot add lines or markup. */
@@ -302,6 +304,7 @@ export function composeMessage(
     `Status:      ${incident.status}${incident.escalationTier ? `, escalation tier ${incident.escalationTier}` : ''}`,
     `Hypothesis:  ${hypothesis(incident)}`,
   );
+  if (ctx.history) lines.push(`History:     ${oneLine(ctx.history, 400)}`);
   if (technical && incident.rootCause?.evidence.length) {
     lines.push(`Evidence:    ${oneLine(incident.rootCause.evidence.slice(0, 5).join(', '), 300)}`);
   }

@@ -9,6 +9,8 @@
  *   INC#<id>              APPROVAL                      the pending approval (token hash, expiry, use)
  *   DEDUP#<fingerprint>   DEDUP                         the open incident for a fingerprint (TTL)
  *   RATE#<api>            SLOT#<epoch ms>               one call's turn under a shared rate limit (TTL)
+ *   MEM#fp|svc|cat#<key>  <detectedAt>#<id>             a past incident, found by alarm, service or category
+ *                                                       (lambdas/core/memory/records.ts)
  */
 export const TABLE = {
   partitionKey: 'pk',

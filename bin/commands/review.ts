@@ -1,0 +1,91 @@
+/**
+ * `firebreak review <incident> --verdict correct|partly|wrong [--cause TEXT] [--category C]
+ * [--culprit X] [--by NAME]`: responders' verdict on the analyst's root cause, on the incident, its
+ * timeline and its postmortem. Reviewed causes become confirmed memory and count in `report`.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Command } from 'commander';
+import { systemClock } from '../../lambdas/core/clock.js';
+import { DynamoMemory } from '../../lambdas/core/memory/dynamo-memory.js';
+import { parseReview, reviewIncident } from '../../lambdas/core/memory/review.js';
+import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
+import { withLocalStore } from '../../lib/local/embedded-dynamodb.js';
+import { asCliError, CliError, defaultDataDir, EXIT } from './common.js';
+
+interface ReviewOptions {
+  verdict?: string;
+  cause?: string;
+  category?: string;
+  culprit?: string;
+  by?: string;
+  json?: boolean;
+  dataDir: string;
+  table?: string;
+  region?: string;
+}
+
+/** The review against the incident table in AWS: the same code, the SDK's default credentials. */
+async function reviewInAws(input: Record<string, unknown>, table: string, region: string | undefined) {
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region }), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
+  });
+  try {
+    return await reviewIncident(
+      {
+        store: new DynamoIncidentStore(doc, table),
+        memory: new DynamoMemory(doc, table),
+        clock: systemClock,
+      },
+      input,
+    );
+  } catch (err) {
+    if (asCliError(err)) throw err;
+    // Credentials, region, a missing table: one line, not a stack trace.
+    const e = err as Error;
+    throw new CliError(
+      `the request to AWS failed: ${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`,
+      EXIT.failed,
+    );
+  } finally {
+    doc.destroy();
+  }
+}
+
+export function registerReview(program: Command): void {
+  program
+    .command('review')
+    .description("record responders' verdict on an incident's root cause")
+    .argument('<id>', 'incident id')
+    .requiredOption('--verdict <verdict>', 'correct, partly or wrong')
+    .option('--cause <text>', 'the cause as responders found it')
+    .option('--category <category>', 'the cause category responders confirmed')
+    .option('--culprit <what>', 'the service, change or resource responsible')
+    .option('--by <name>', 'who reviewed (default: cli:$USER)')
+    .option('--json', 'print the review as JSON')
+    .option('--data-dir <dir>', 'the local data directory', defaultDataDir())
+    .option('--table <name>', 'in AWS: the incident table')
+    .option('--region <region>', "in AWS: the table's region (default: the SDK's)")
+    .action(async (id: string, opts: ReviewOptions) => {
+      const input = {
+        incidentId: id,
+        verdict: opts.verdict,
+        cause: opts.cause,
+        category: opts.category,
+        culprit: opts.culprit,
+        by: opts.by ?? `cli:${process.env.USER ?? 'operator'}`,
+      };
+      parseReview(input); // refuse bad input before opening the store
+      if (opts.region && !opts.table) throw new CliError('--table is required to review in AWS');
+      const { review } = opts.table
+        ? await reviewInAws(input, opts.table, opts.region)
+        : await withLocalStore(opts.dataDir, (store, memory) =>
+            reviewIncident({ store, memory, clock: systemClock }, input),
+          );
+      process.stdout.write(
+        opts.json
+          ? `${JSON.stringify({ id, review }, null, 2)}\n`
+          : `${id}: ${review.verdict} (${review.score}/100) by ${review.by}${review.confirmed ? `; confirmed ${review.confirmed.category}${review.confirmed.culprit ? ` ${review.confirmed.culprit}` : ''}` : ''}\n`,
+      );
+    });
+}
