@@ -31,12 +31,25 @@ describe('the deployed artifacts, default configuration', () => {
     }
   });
 
+  it('loads every function from its asset under its handler name, with the environment the template gives it', async () => {
+    const failures: string[] = [];
+    for (const fn of deployed.functions) {
+      await deployed
+        .load(fn)
+        .catch((err: Error) => failures.push(`${fn.logicalId}: ${err.name}: ${err.message}`));
+    }
+    expect(failures).toEqual([]);
+    expect(deployed.functions.length).toBeGreaterThanOrEqual(19);
+  }, 120_000);
+
   it('runs an EventBridge alarm through the ingest bundle to an incident resolved, recorded and announced', async () => {
     const { ingested, run, incident, published } = await alertToIncident(
       deployed,
       scenarioAlert('checkout-5xx-after-deploy.json'),
     );
     expect(ingested.decision).toBe('start');
+    // A bundle that cannot load, or a variable its code reads and the template lacks, fails here by name.
+    expect(deployed.invocations.filter((i) => !i.ok)).toEqual([]);
     expect(run.error).toBeUndefined();
     expect(run.status).toBe('SUCCEEDED');
     expect(run.states).toEqual(

@@ -188,10 +188,13 @@ export class LambdaError extends Error {
 export class Deployed {
   readonly functions: DeployedFunction[];
   readonly calls: SdkCall[] = [];
-  readonly invocations: Array<{ function: string; ok: boolean }> = [];
+  readonly invocations: Array<{ function: string; ok: boolean; error?: string }> = [];
   readonly output = new Map<string, string[]>();
   private readonly workers = new Map<string, Worker>();
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { invocation: boolean; resolve: (v: unknown) => void; reject: (e: Error) => void }
+  >();
   private nextId = 0;
 
   private constructor(
@@ -321,7 +324,13 @@ export class Deployed {
       const waiting = this.pending.get(msg.id);
       if (!waiting) return;
       this.pending.delete(msg.id);
-      this.invocations.push({ function: fn.logicalId, ok: msg.type === 'result' });
+      if (waiting.invocation) {
+        this.invocations.push({
+          function: fn.logicalId,
+          ok: msg.type === 'result',
+          ...(msg.type === 'result' ? {} : { error: `${msg.errorType}: ${msg.errorMessage}` }),
+        });
+      }
       if (msg.type === 'result') waiting.resolve(msg.result);
       else waiting.reject(new LambdaError(msg.errorType, msg.errorMessage));
     });
@@ -346,8 +355,18 @@ export class Deployed {
     const id = this.nextId++;
     const worker = this.worker(fn);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { invocation: true, resolve, reject });
       worker.postMessage({ id, event });
+    });
+  }
+
+  /** Only the init phase: imports the function's asset and finds its handler export. */
+  load(fn: DeployedFunction): Promise<unknown> {
+    const id = this.nextId++;
+    const worker = this.worker(fn);
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { invocation: false, resolve, reject });
+      worker.postMessage({ type: 'load', id });
     });
   }
 

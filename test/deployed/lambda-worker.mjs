@@ -135,6 +135,22 @@ parentPort.on('message', async (msg) => {
     Object.assign(world, msg.world);
     return;
   }
+  if (msg.type === 'load') {
+    // The init phase alone: import the asset and find the handler, as a cold start does first.
+    try {
+      loaded ??= load();
+      await loaded;
+      parentPort.postMessage({ type: 'result', id: msg.id, result: null });
+    } catch (err) {
+      parentPort.postMessage({
+        type: 'error',
+        id: msg.id,
+        errorType: err?.name ?? 'Error',
+        errorMessage: String(err?.message ?? err),
+      });
+    }
+    return;
+  }
   const { id, event } = msg;
   const started = Date.now();
   const awsRequestId = randomUUID();
