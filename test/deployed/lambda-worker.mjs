@@ -20,7 +20,13 @@ import {
   DescribeAlarmsCommand,
   GetMetricDataCommand,
 } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient,
+  DescribeLogGroupsCommand,
+  GetQueryResultsCommand,
+  StartQueryCommand,
+  StopQueryCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   SendTaskFailureCommand,
@@ -95,6 +101,9 @@ recorded(cloudwatch, 'cloudwatch', GetMetricDataCommand, { MetricDataResults: []
 const logs = mockClient(CloudWatchLogsClient);
 strict(logs, 'logs');
 recorded(logs, 'logs', DescribeLogGroupsCommand, { logGroups: [] });
+recorded(logs, 'logs', StartQueryCommand, () => ({ queryId: randomUUID() }));
+recorded(logs, 'logs', GetQueryResultsCommand, { status: 'Complete', results: [] });
+recorded(logs, 'logs', StopQueryCommand, { success: true });
 const trail = mockClient(CloudTrailClient);
 strict(trail, 'cloudtrail');
 recorded(trail, 'cloudtrail', LookupEventsCommand, { Events: [] });
