@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../lib/stack/bundling.js';
 import { type Assemblies, synthesizeAssemblies } from './assembly.js';
 import { Deployed } from './deployed.js';
 import { alertToIncident, scenarioAlert } from './flow.js';
@@ -23,6 +24,33 @@ beforeAll(() => {
   assemblies = synthesizeAssemblies([DEFAULTS, EVERY_OPTION]);
 }, 300_000);
 afterAll(() => assemblies?.dispose());
+
+describe('the Node the suite runs on', () => {
+  const runtimeMajor = () => {
+    const runtimes = new Set(
+      assemblies.stacks.flatMap((s) =>
+        Object.values(s.template.Resources)
+          .filter((r) => r.Type === 'AWS::Lambda::Function')
+          .map((r) => String(r.Properties.Runtime)),
+      ),
+    );
+    expect([...runtimes]).toHaveLength(1);
+    return /^nodejs(\d+)\.x$/.exec([...runtimes][0])?.[1];
+  };
+
+  it('is the major version of the Lambda runtime the functions deploy to (`npm test` fetches it)', () => {
+    expect(
+      process.versions.node.split('.')[0],
+      `the bundles run on ${runtimeMajor()}; run the suite with \`npm test\` or \`npm run test:deployed\``,
+    ).toBe(runtimeMajor());
+  });
+
+  it('is pinned in package.json on that same major', () => {
+    const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8'));
+    expect(String(pkg.config.lambdaNode).split('.')[0]).toBe(runtimeMajor());
+    expect(pkg.engines.node).toBe(`>=${runtimeMajor()}`);
+  });
+});
 
 /** Every function's init phase: import the asset, find the handler, with the template's environment. */
 async function loadFailures(deployed: Deployed): Promise<string[]> {
