@@ -1,0 +1,128 @@
+/**
+ * What deploys is what runs: the stack synthesized with bundling, its rendered state machine run on
+ * aws-local-stepfunctions with every Task served by the bundled asset of its function (deployed.ts),
+ * for the default deploy configuration and for one with every optional part on. Both stacks come
+ * from one synthesis (assembly.ts: each function bundled once).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../lib/stack/bundling.js';
+import { type Assemblies, synthesizeAssemblies } from './assembly.js';
+import { Deployed } from './deployed.js';
+import { alertToIncident, scenarioAlert } from './flow.js';
+
+const production = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../stack/fixtures/production.json'), 'utf8'),
+);
+/** Subscribers, cadences, every mitigation kind, a catalog, resources, the Anthropic key secret. */
+const EVERY_OPTION = { ...production, stackName: 'FirebreakEveryOption' };
+const DEFAULTS = { stackName: 'FirebreakDefaults' };
+
+let assemblies: Assemblies;
+beforeAll(() => {
+  assemblies = synthesizeAssemblies([DEFAULTS, EVERY_OPTION]);
+}, 300_000);
+afterAll(() => assemblies?.dispose());
+
+describe('the Node the suite runs on', () => {
+  const runtimeMajor = () => {
+    const runtimes = new Set(
+      assemblies.stacks.flatMap((s) =>
+        Object.values(s.template.Resources)
+          .filter((r) => r.Type === 'AWS::Lambda::Function')
+          .map((r) => String(r.Properties.Runtime)),
+      ),
+    );
+    expect([...runtimes]).toHaveLength(1);
+    return /^nodejs(\d+)\.x$/.exec([...runtimes][0])?.[1];
+  };
+
+  it('is the major version of the Lambda runtime the functions deploy to (`npm test` fetches it)', () => {
+    expect(
+      process.versions.node.split('.')[0],
+      `the bundles run on ${runtimeMajor()}; run the suite with \`npm test\` or \`npm run test:deployed\``,
+    ).toBe(runtimeMajor());
+  });
+
+  it('is pinned in package.json on that same major', () => {
+    const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8'));
+    expect(String(pkg.config.lambdaNode).split('.')[0]).toBe(runtimeMajor());
+    expect(pkg.engines.node).toBe(`>=${runtimeMajor()}`);
+  });
+});
+
+/** Every function's init phase: import the asset, find the handler, with the template's environment. */
+async function loadFailures(deployed: Deployed): Promise<string[]> {
+  const failures: string[] = [];
+  for (const fn of deployed.functions) {
+    await deployed
+      .load(fn)
+      .catch((err: Error) => failures.push(`${fn.logicalId}: ${err.name}: ${err.message}`));
+  }
+  return failures;
+}
+
+describe.each([
+  ['the default configuration', DEFAULTS.stackName],
+  ['every option on', EVERY_OPTION.stackName],
+])('the deployed artifacts, %s', (_, stackName) => {
+  let deployed: Deployed;
+  beforeAll(async () => {
+    const assembly = assemblies.stacks.find((s) => s.stackName === stackName)!;
+    // The alarm is back to OK from the first check on: the flow resolves after its healthy checks.
+    deployed = await Deployed.start(assembly, { alarmState: 'OK', secrets: {} });
+    // The secrets the stack creates, holding what an operator puts there: a link-signing key, and
+    // (when the stack has the secret) no Anthropic key yet, so the offline analyst answers.
+    const env = (service: string) => deployed.byService(service).environment;
+    const anthropic = env('firebreak-triage').ANTHROPIC_SECRET_ARN;
+    deployed.setWorld({
+      secrets: {
+        [env('firebreak-request-approval').APPROVAL_SECRET_ARN]: 'k'.repeat(48),
+        ...(anthropic ? { [anthropic]: '' } : {}),
+      },
+    });
+  });
+  // One configuration's execution environments at a time: each holds its bundle and the SDK.
+  afterAll(async () => deployed?.close());
+
+  it('maps every Task of the rendered definition to a function on the Lambda runtime the bundles target', () => {
+    const { tasks, unmapped } = deployed.taskFunctions(deployed.definition());
+    expect(unmapped).toEqual([]);
+    expect(tasks.size).toBeGreaterThan(10);
+    for (const fn of deployed.functions) {
+      expect(fn.runtime, fn.logicalId).toBe('nodejs22.x');
+      expect(fn.handler, fn.logicalId).toBe('index.handler');
+    }
+  });
+
+  it('loads every function from its asset under its handler name, with the environment the template gives it', async () => {
+    expect(await loadFailures(deployed)).toEqual([]);
+    expect(deployed.functions.length).toBeGreaterThanOrEqual(19);
+  }, 120_000);
+
+  it('runs an EventBridge alarm through the ingest bundle to an incident resolved, recorded and announced', async () => {
+    const { ingested, run, incident, published } = await alertToIncident(
+      deployed,
+      scenarioAlert('checkout-5xx-after-deploy.json'),
+    );
+    expect(ingested.decision).toBe('start');
+    // A bundle that cannot load, or a variable its code reads and the template lacks, fails here by name.
+    expect(deployed.invocations.filter((i) => !i.ok)).toEqual([]);
+    expect(run.error).toBeUndefined();
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.states).toEqual(
+      expect.arrayContaining(['Triage', 'Declare', 'Investigate', 'CheckRecovery', 'Resolve', 'Postmortem']),
+    );
+    expect(incident?.status).toBe('RESOLVED');
+    expect(incident?.postmortem).toBeTruthy();
+    const topic = deployed.byService('firebreak-declare').environment.TOPIC_ARN;
+    expect(published.length).toBeGreaterThan(0);
+    expect(published.every((p) => p.topic === topic)).toBe(true);
+    expect(published.map((p) => p.subject)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/DECLARED/), expect.stringMatching(/RESOLVED/)]),
+    );
+    // No function reached an AWS API the test does not serve (it would have been told so, by name).
+    expect(deployed.calls.filter((c) => c.command === 'unexpected')).toEqual([]);
+  }, 180_000);
+});
