@@ -9,6 +9,7 @@ import type {
   Finding,
   Incident,
   IncidentStatus,
+  MeasuredImpact,
   MitigationAction,
   NormalizedAlert,
   RootCause,
@@ -229,6 +230,8 @@ export interface TriageDecision {
   specialists: Specialist[];
   services: string[];
   rationale: string;
+  /** The measured user impact behind the severity (the offline measurement; a model keeps it). */
+  impact?: MeasuredImpact;
 }
 
 export interface AnalystResult<T> {
