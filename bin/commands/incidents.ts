@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { clip } from '../../lambdas/core/text.js';
 import { withLocalStore } from '../../lib/local/embedded-dynamodb.js';
 import { CliError, defaultDataDir } from './common.js';
 
@@ -77,7 +78,7 @@ export function registerIncidents(program: Command): void {
       out('');
       for (const e of found.timeline) {
         if (e.type === 'state') continue;
-        out(`  ${e.at.slice(11, 19)}  ${e.type.padEnd(18)} ${e.text.replace(/\s+/g, ' ').slice(0, 160)}`);
+        out(`  ${e.at.slice(11, 19)}  ${e.type.padEnd(18)} ${clip(e.text, 160)}`);
       }
     });
 }
