@@ -234,7 +234,12 @@ export async function awaitDecision(
   await decideApproval(deps, incidentId, {
     approved,
     actor,
-    reason: approved ? undefined : 'rejected at the local prompt',
+    reason: approved
+      ? undefined
+      : mode === 'prompt'
+        ? 'rejected at the local prompt'
+        : 'rejected by --approve deny',
+    automatic: mode !== 'prompt',
   });
   if (!approved) throw new ApprovalRejected(`${actor} rejected ${describeAction(action)}`);
   return { approved: true, by: actor, at: deps.clock.now().toISOString() };

@@ -30,6 +30,8 @@ describe('approval at the terminal', () => {
     expect(q.trimEnd().split('\n').at(-1)).toMatch(/\? Approve rollback checkout .*\? \[y\/N\]$/);
 
     expect(incident.mitigation?.status).toBe('rejected');
+    // A person answered at the prompt: that is the acknowledgement MTTA measures.
+    expect(incident.acknowledgedAt).toBeDefined();
     const output = lines.join('\n');
     expect(output).toContain('Approval rejected: nothing runs; escalating to the next tier');
     expect(output).not.toMatch(/RequestApproval failed/);
