@@ -3,6 +3,7 @@ import { defaultConfig } from '../../lambdas/core/config.js';
 import { ConflictError } from '../../lambdas/core/errors.js';
 import { describeHistory, relatedLines } from '../../lambdas/core/memory/records.js';
 import { OPEN_STATUSES } from '../../lambdas/core/model.js';
+import { clip } from '../../lambdas/core/text.js';
 import { record } from '../../lambdas/core/timeline.js';
 import { withLocalStore } from '../../lib/local/embedded-dynamodb.js';
 import { liveRun } from '../../lib/local/recovery.js';
@@ -100,7 +101,7 @@ export function registerIncidents(program: Command): void {
       out('');
       for (const e of found.timeline) {
         if (e.type === 'state') continue;
-        out(`  ${e.at.slice(11, 19)}  ${e.type.padEnd(18)} ${e.text.replace(/\s+/g, ' ').slice(0, 160)}`);
+        out(`  ${e.at.slice(11, 19)}  ${e.type.padEnd(18)} ${clip(e.text, 160)}`);
       }
     });
   incidents

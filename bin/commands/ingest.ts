@@ -27,6 +27,7 @@ import { checkSize, parseJson, toDelivery } from '../../lambdas/ingest/read-body
 import { DeliveryRejected } from '../../lambdas/ingest/rejection.js';
 import { APPROVAL_MODES, type ApprovalMode } from '../../lib/local/approval-gate.js';
 import { openDataStore } from '../../lib/local/embedded-dynamodb.js';
+import { localOutputs } from '../../lib/local/outputs.js';
 import type { RunSummary } from '../../lib/local/runner.js';
 import { defaultDataDir, EXIT, loadRunner } from './common.js';
 import { printSummary } from './run.js';
@@ -213,6 +214,8 @@ async function ingestForReal(
       engine,
       options: parseIngestOptions({}),
       catalog: scenario?.environment.services,
+      // A recovery after hand-off sends the all-clear and rewrites the postmortem here.
+      ...localOutputs(opts.dataDir, opts.json ? undefined : io.err),
     });
     const result = await ingestor.ingest(delivery);
     if (opts.json) io.out(JSON.stringify({ ...answer(result), run: summary ?? null }, null, 2));

@@ -11,6 +11,7 @@ import { joinSections, splitSections, withSection } from '../../lambdas/core/pos
 import { actionItemsSection } from '../../lambdas/core/postmortem/template.js';
 import { record } from '../../lambdas/core/timeline.js';
 import { withLocalStore } from '../../lib/local/embedded-dynamodb.js';
+import { localOutputs } from '../../lib/local/outputs.js';
 import { CliError, defaultDataDir } from './common.js';
 
 /** Closes one action item; returns the updated list. Refuses unknown or already closed items. */
@@ -64,6 +65,30 @@ export function registerPostmortem(program: Command): void {
         if (opts.close) await closeActionItem(store, id, opts.close, `cli:${process.env.USER ?? 'operator'}`);
         return store.get(id);
       });
+      if (found && opts.close) {
+        // The .md file is what people open and share: it changes with the record.
+        const file = found.postmortem
+          ? await localOutputs(opts.dataDir).artifacts.writePostmortem(id, found.postmortem)
+          : undefined;
+        const items = found.actionItems ?? [];
+        const closed = items.find((a) => a.id.toLowerCase() === opts.close?.toLowerCase());
+        const open = items.filter((a) => a.status === 'open');
+        if (opts.json) {
+          process.stdout.write(
+            `${JSON.stringify({ id, closed, actionItems: items, postmortemPath: file ?? null }, null, 2)}\n`,
+          );
+          return;
+        }
+        process.stdout.write(
+          [
+            `Closed ${closed?.id}: ${closed?.title} (${id})`,
+            `${open.length} of ${items.length} action item(s) still open${open.length ? `: ${open.map((a) => a.id).join(', ')}` : ''}`,
+            ...(file ? [`Postmortem updated: ${file}`] : []),
+            '',
+          ].join('\n'),
+        );
+        return;
+      }
       if (!found) throw new CliError(`no incident ${id} in ${opts.dataDir}`);
       if (!found.postmortem) {
         throw new CliError(

@@ -39,7 +39,10 @@ export function renderReport(
   const lines = [
     `Incidents ${r.from.slice(0, 16).replace('T', ' ')} → ${r.to.slice(0, 16).replace('T', ' ')} UTC: ${r.total}`,
   ];
-  if (!r.total) return [...lines, '', 'No incidents in this window.'];
+  const outside = r.outside.incidents
+    ? `${r.outside.incidents} older incident(s) lie outside this window (the oldest detected ${r.outside.oldest?.slice(0, 10)}); see them with: firebreak report --since ${r.outside.since}`
+    : undefined;
+  if (!r.total) return [...lines, '', 'No incidents in this window.', ...(outside ? [outside] : [])];
   lines.push(
     '',
     'severity  incidents  acknowledged  resolved  MTTD       MTTA       MTTM       MTTR',
@@ -80,7 +83,9 @@ export function renderReport(
   lines.push(
     '',
     'MTTD impact start → alert; MTTA, MTTM, MTTR alert → acknowledged, mitigated, resolved (means).',
+    'MTTA counts people only: an automatic approval (--approve auto) is not an acknowledgement.',
   );
+  if (outside) lines.push('', outside);
   return lines;
 }
 
@@ -88,7 +93,7 @@ export function registerReport(program: Command): void {
   program
     .command('report')
     .description('response report: incidents by severity, MTTA/MTTR, top causes, repeats, action items')
-    .option('--since <window>', 'how far back: 90m, 24h, 7d, 2w', '7d')
+    .option('--since <window>', 'how far back: 90m, 24h, 7d, 2w, 6mo, 1y', '7d')
     .option('--json', 'print JSON')
     .option('--data-dir <dir>', 'the local data directory', defaultDataDir())
     .action(async (opts: { since: string; json?: boolean; dataDir: string }) => {

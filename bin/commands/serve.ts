@@ -31,6 +31,7 @@ import { parseWebhookSecrets, type WebhookSecrets } from '../../lambdas/ingest/s
 import { localConfirmer } from '../../lambdas/ingest/subscriptions.js';
 import { APPROVAL_MODES, type ApprovalMode } from '../../lib/local/approval-gate.js';
 import { openDataStore } from '../../lib/local/embedded-dynamodb.js';
+import { localOutputs } from '../../lib/local/outputs.js';
 import { recoverDeadRuns } from '../../lib/local/recovery.js';
 import { CliError, defaultDataDir, loadRunner } from './common.js';
 
@@ -128,7 +129,14 @@ export async function startServer(opts: ServeOptions) {
   const options = parseIngestOptions({});
   const metrics = new MemoryMetrics();
   const ingest = createIngestHandler({
-    ingestor: new Ingestor({ store, clock: systemClock, engine, options }),
+    ingestor: new Ingestor({
+      store,
+      clock: systemClock,
+      engine,
+      options,
+      // A recovery after hand-off sends the all-clear and rewrites the postmortem here.
+      ...localOutputs(opts.dataDir, opts.say),
+    }),
     store,
     clock: systemClock,
     options,

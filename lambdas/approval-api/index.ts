@@ -19,6 +19,7 @@ import {
   type RefusalCode,
   undoDecision,
 } from '../core/approval.js';
+import { approvalBrief, blastRadiusOf } from '../core/approval-brief.js';
 import { type LinkClaims, verifyLink } from '../core/approval-links.js';
 import type { Clock } from '../core/clock.js';
 import { ValidationError } from '../core/errors.js';
@@ -111,6 +112,13 @@ async function confirm(
       decision: claims.decision,
       action: pending.action,
       expiresAt: pending.expiresAt,
+      brief: incident
+        ? approvalBrief(incident, pending.action, {
+            preview: incident.mitigation?.detail || undefined,
+            expiresAt: pending.expiresAt,
+            blastRadius: blastRadiusOf(incident, await deps.store.timeline(incident.id)),
+          })
+        : undefined,
       path,
       fields: { d: fields.d, exp: fields.exp, n: fields.n, sig: fields.sig },
     });

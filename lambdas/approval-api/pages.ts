@@ -3,6 +3,7 @@
  * escaped: incident titles and action targets came from alerts and models.
  */
 
+import { type ApprovalBrief, briefRows } from '../core/approval-brief.js';
 import type { MitigationAction } from '../core/model.js';
 import { describeAction } from '../core/notify/messages.js';
 
@@ -55,6 +56,8 @@ export function confirmPage(opts: {
   expiresAt: string;
   path: string;
   fields: Record<string, string>;
+  /** The decision's facts (cause, evidence, what changes, undo); absent only if the incident is gone. */
+  brief?: ApprovalBrief;
 }): HttpResponse {
   const verb = opts.decision === 'approve' ? 'Approve' : 'Reject';
   const hidden = Object.entries(opts.fields)
@@ -66,7 +69,16 @@ export function confirmPage(opts: {
 <dt>Action</dt><dd>${escapeHtml(describeAction(opts.action))}</dd>
 <dt>Parameters</dt><dd>${params.length ? escapeHtml(params.map(([k, v]) => `${k}=${v}`).join(', ')) : 'none'}</dd>
 ${opts.action.rationale ? `<dt>Why</dt><dd>${escapeHtml(opts.action.rationale)}</dd>` : ''}
-<dt>Request expires</dt><dd>${escapeHtml(opts.expiresAt)}</dd>
+${
+  opts.brief
+    ? briefRows({ ...opts.brief, expiresAt: opts.expiresAt })
+        .filter(([label]) => label !== 'Action')
+        .map(
+          ([label, value]) => `${label ? `<dt>${escapeHtml(label)}</dt>` : ''}<dd>${escapeHtml(value)}</dd>`,
+        )
+        .join('\n')
+    : `<dt>Request expires</dt><dd>${escapeHtml(opts.expiresAt)}</dd>`
+}
 </dl>
 <form method="post" action="${escapeHtml(opts.path)}">${hidden}
 <label>Your name (goes on the incident timeline)<input name="by" required maxlength="80" autocomplete="name"></label>

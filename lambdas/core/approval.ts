@@ -81,6 +81,8 @@ export interface Decision {
   /** Who decided, with the channel: `cli:alice`, `link:bob`, `local:--approve auto`. */
   actor: string;
   reason?: string;
+  /** Decided by configuration (`--approve auto|deny`), not a person: it acknowledges nothing. */
+  automatic?: boolean;
 }
 
 const ACTOR = /^[A-Za-z0-9 ._@:+/-]{1,80}$/;
@@ -96,7 +98,9 @@ export function cleanActor(name: string): string {
 /**
  * Records a decision once. Refuses an unknown, superseded, expired or already used approval and
  * changes nothing then; returns the task token the engine is waiting on, so the caller can answer.
- * Any human decision, approval or rejection, is the incident's acknowledgement.
+ * Any human decision, approval or rejection, is the incident's acknowledgement; an automatic one
+ * (a mode that answers without a person) is recorded but acknowledges nothing, or MTTA would
+ * measure the automation.
  */
 export async function decideApproval(
   deps: Deps,
@@ -119,7 +123,7 @@ export async function decideApproval(
       decidedAt: now,
       detail: reason ?? '',
     },
-    ...(incident && !incident.acknowledgedAt ? { acknowledgedAt: now } : {}),
+    ...(incident && !incident.acknowledgedAt && !decision.automatic ? { acknowledgedAt: now } : {}),
     updatedAt: now,
   });
   await record(

@@ -197,6 +197,19 @@ export const Review = z.object({
 });
 export type Review = z.infer<typeof Review>;
 
+/**
+ * The user impact triage measured: what every message says about how bad it is. Severity is a
+ * routing decision (a critical service with minor impact is still SEV2); impact is the measurement.
+ */
+export const MeasuredImpact = z.object({
+  level: z.enum(['none', 'minor', 'major', 'outage', 'unknown']),
+  /** The measurement in words ("checkout: 4.1% of requests failing"). */
+  summary: z.string().max(500).default(''),
+  /** The services that showed the failure (anomalies, alarms, new errors), not the whole blast radius. */
+  failing: z.array(z.string()).default([]),
+});
+export type MeasuredImpact = z.infer<typeof MeasuredImpact>;
+
 export const Incident = z.object({
   id: z.string(),
   status: IncidentStatus,
@@ -221,6 +234,8 @@ export const Incident = z.object({
   tokenUsage: TokenUsage.optional(),
   /** When users were first affected (metric onset), if the evidence shows it: the start of time to detect. */
   impactStartedAt: z.string().optional(),
+  /** Triage's latest measurement of user impact. */
+  impact: MeasuredImpact.optional(),
   /** Follow-ups from the postmortem. */
   actionItems: z.array(ActionItem).optional(),
   review: Review.optional(),

@@ -10,6 +10,7 @@ import type {
   Finding,
   Incident,
   IncidentStatus,
+  MeasuredImpact,
   MitigationAction,
   NormalizedAlert,
   RootCause,
@@ -230,6 +231,8 @@ export interface TriageDecision {
   specialists: Specialist[];
   services: string[];
   rationale: string;
+  /** The measured user impact behind the severity (the offline measurement; a model keeps it). */
+  impact?: MeasuredImpact;
 }
 
 export interface AnalystResult<T> {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { openApproval } from '../core/approval.js';
+import { blastRadiusOf } from '../core/approval-brief.js';
 import { approvalLinks } from '../core/approval-links.js';
 import { policyFor } from '../core/config.js';
 import { ValidationError } from '../core/errors.js';
@@ -59,6 +60,7 @@ export async function requestApproval(input: z.infer<typeof RequestApprovalInput
     action: input.action,
     actionStatus: 'awaiting-approval',
     actionPreview: planned.detail || undefined,
+    blastRadius: blastRadiusOf(incident, await ports.store.timeline(incident.id)),
     approvalLinks: links,
     approvalInstructions: `firebreak approve ${incident.id} [--by NAME]  or  firebreak reject ${incident.id} [--reason TEXT]`,
     approvalExpiresAt: links ? linkExpiry : expiresAt,

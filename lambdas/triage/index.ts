@@ -16,6 +16,8 @@ export const TriageInput = z.object({
 });
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
+/** The entry leads with the decided severity; an analyst's rationale may lead with its own. */
+const withoutSeverity = (rationale: string) => rationale.replace(/^\s*SEV[1-4]\s*[:\-–]\s*/i, '');
 
 /**
  * Classifies severity, picks the specialists to run, and fixes the cadence the flow will use.
@@ -85,6 +87,7 @@ export async function triage(input: z.infer<typeof TriageInput>, ports: Ports) {
       : `kept ${current} (measured ${severity}${rank(severity) > rank(current) ? '; never lowered while alarms fire' : ''}): ${input.retriage}`;
     await ports.store.update(incident.id, {
       ...(raised ? { severity } : {}),
+      ...(decision.impact ? { impact: decision.impact } : {}),
       services: [...new Set([...incident.services, ...services])],
       updatedAt: now.toISOString(),
     });
@@ -92,7 +95,7 @@ export async function triage(input: z.infer<typeof TriageInput>, ports: Ports) {
       ports,
       incident.id,
       raised ? 'severity-raised' : 'retriaged',
-      `${reason}. Evidence: ${decision.rationale}`,
+      `${reason}. Evidence: ${withoutSeverity(decision.rationale)}`,
       {
         from: current,
         to: kept,
@@ -101,6 +104,7 @@ export async function triage(input: z.infer<typeof TriageInput>, ports: Ports) {
         why,
         firingAlarms: firing,
         alerts: alertsSeen,
+        ...(decision.impact ? { impact: decision.impact } : {}),
       },
       ports.analyst.name,
     );
@@ -112,14 +116,21 @@ export async function triage(input: z.infer<typeof TriageInput>, ports: Ports) {
     services,
     executionArn: input.executionArn ?? incident.executionArn,
     updatedAt: now.toISOString(),
+    ...(decision.impact ? { impact: decision.impact } : {}),
     ...(usage ? { tokenUsage: usage } : {}),
   });
   await record(
     ports,
     incident.id,
     'triaged',
-    `${severity}: ${decision.rationale}${why.length ? ` Joined alerts: ${why.join('; ')}.` : ''}${degraded ? ' (degraded: offline analyst)' : ''}`,
-    { severity, specialists: decision.specialists, services, measured: decision.severity },
+    `${severity}${severity !== decision.severity ? ` (measured ${decision.severity})` : ''}: ${withoutSeverity(decision.rationale)}${why.length ? ` Joined alerts: ${why.join('; ')}.` : ''}${degraded ? ' (degraded: offline analyst)' : ''}`,
+    {
+      severity,
+      specialists: decision.specialists,
+      services,
+      measured: decision.severity,
+      ...(decision.impact ? { impact: decision.impact } : {}),
+    },
     ports.analyst.name,
   );
   return { ...policyOut(severity), raised: false, from: severity, reason: '' };

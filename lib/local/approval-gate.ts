@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
 import { ApprovalRefused, cleanActor, decideApproval } from '../../lambdas/core/approval.js';
+import { approvalBrief, blastRadiusOf, briefLines } from '../../lambdas/core/approval-brief.js';
 import type { Clock } from '../../lambdas/core/clock.js';
 import { ApprovalRejected } from '../../lambdas/core/errors.js';
 import type { MitigationAction } from '../../lambdas/core/model.js';
@@ -193,6 +194,26 @@ async function pollInbox(
   throw new ApprovalTimeout();
 }
 
+/** The terminal question with the decision's facts above it: the same brief the email carries. */
+async function promptFor(
+  store: IncidentStore,
+  incidentId: string,
+  action: MitigationAction,
+): Promise<string> {
+  const incident = await store.get(incidentId);
+  const brief = incident
+    ? briefLines(
+        approvalBrief(incident, action, {
+          preview: incident.mitigation?.detail || undefined,
+          expiresAt: (await store.getApprovalToken(incidentId))?.expiresAt,
+          blastRadius: blastRadiusOf(incident, await store.timeline(incidentId)),
+        }),
+        '    ',
+      )
+    : [];
+  return [...brief, `  ? Approve ${describeAction(action)} for ${incidentId}? [y/N] `].join('\n');
+}
+
 export async function awaitDecision(
   deps: { store: IncidentStore; clock: Clock },
   incidentId: string,
@@ -208,12 +229,17 @@ export async function awaitDecision(
       ? true
       : mode === 'deny'
         ? false
-        : await ask(`  ? Approve ${describeAction(action)} for ${incidentId}? [y/N] `);
+        : await ask(await promptFor(deps.store, incidentId, action));
   const actor = mode === 'prompt' ? `local:${process.env.USER ?? 'operator'}` : `local:--approve ${mode}`;
   await decideApproval(deps, incidentId, {
     approved,
     actor,
-    reason: approved ? undefined : 'rejected at the local prompt',
+    reason: approved
+      ? undefined
+      : mode === 'prompt'
+        ? 'rejected at the local prompt'
+        : 'rejected by --approve deny',
+    automatic: mode !== 'prompt',
   });
   if (!approved) throw new ApprovalRejected(`${actor} rejected ${describeAction(action)}`);
   return { approved: true, by: actor, at: deps.clock.now().toISOString() };

@@ -105,6 +105,12 @@ export interface Prepared {
 }
 
 /** Validates a parsed file before anything is written. Throws ValidationError with the reason. */
+/** Outcomes of RequestApproval that the flow catches and handles: printed as decisions. */
+const APPROVAL_OUTCOMES: Record<string, string> = {
+  'RequestApproval:ApprovalRejected': 'Approval rejected: nothing runs; escalating to the next tier',
+  'RequestApproval:States.Timeout': 'Approval expired without a decision: nothing runs; escalating',
+};
+
 export function prepare(doc: unknown, opts: { source?: AlertSource } = {}): Prepared {
   let scenario: Scenario | undefined;
   let payload: unknown = doc;
@@ -333,7 +339,10 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
           note('state-failed', `${name} failed: ${event.Error ?? 'Error'}`, {
             cause: String(event.Cause ?? ''),
           });
-          progress?.line('✗', `${name} failed: ${event.Error ?? 'Error'}`, clock.now());
+          // A rejection or an expired request is a decision the flow handles, not a fault.
+          const decided = APPROVAL_OUTCOMES[`${name}:${event.Error ?? ''}`];
+          if (decided) progress?.line('⊘', decided, clock.now());
+          else progress?.line('✗', `${name} failed: ${event.Error ?? 'Error'}`, clock.now());
         } else if (event.type === 'StateRetried') {
           progress?.line('↻', `${event.state.name} retried`, clock.now());
         }

@@ -59,3 +59,25 @@ describe('firebreak run, as a user runs it', () => {
     expect(graph.stdout).toMatch(/WaitForRecovery\(\[WaitForRecovery\]\)/);
   });
 });
+
+describe('firebreak postmortem --close', () => {
+  it('says what changed and rewrites the .md file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firebreak-cli-close-'));
+    const cli = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [BIN, ...args, '--data-dir', dir], { encoding: 'utf8' });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    const summary = JSON.parse(cli('run', SCENARIO, '--json', '--approve', 'auto').stdout);
+    const file = summary.postmortemPath as string;
+    expect(readFileSync(file, 'utf8')).toMatch(/\| AI-1 \| .* \| open \|/);
+
+    const closed = cli('postmortem', summary.incidentId, '--close', 'AI-1');
+    expect(closed.code, closed.stderr).toBe(0);
+    expect(closed.stdout).toMatch(new RegExp(`^Closed AI-1: .+ \\(${summary.incidentId}\\)\\n`));
+    expect(closed.stdout).toMatch(/2 of 3 action item\(s\) still open: AI-2, AI-3/);
+    expect(closed.stdout).toContain(`Postmortem updated: ${file}`);
+    expect(closed.stdout).not.toContain('# Postmortem');
+    expect(readFileSync(file, 'utf8')).toMatch(/\| AI-1 \| .* \| closed \|/);
+    expect(readFileSync(file, 'utf8')).toBe(cli('postmortem', summary.incidentId).stdout);
+  });
+});

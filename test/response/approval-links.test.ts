@@ -131,6 +131,33 @@ describe('approval endpoint', () => {
     expect(sfn.calls()).toHaveLength(0);
   });
 
+  it('the confirm page carries the decision: cause, confidence, evidence, blast radius, undo, expiry', async () => {
+    const { id, links } = await pending();
+    await store.update(id, {
+      services: ['checkout', 'payments-api'],
+      rootCause: {
+        category: 'deployment',
+        culprit: 'checkout:42',
+        summary: 'checkout:42 introduced a null dereference in the promo path',
+        causalChain: ['checkout:42 deployed at 09:20', 'TypeError in the promo path (5124x)'],
+        confidence: 0.9,
+        evidence: ['deploy:checkout@42', 'log:checkout:1a2b'],
+        ruledOut: [],
+        mitigation: null,
+        degraded: false,
+      },
+    });
+    const res = await handleApprovalRequest(asRequest(links.reject), deps);
+    expect(res.statusCode).toBe(200);
+    const text = res.body.replace(/<[^>]+>/g, '\n');
+    expect(text).toMatch(/Root cause\n+deployment \(checkout:42\), 90% confidence: checkout:42 introduced/);
+    expect(text).toContain('TypeError in the promo path (5124x)');
+    expect(text).toContain('evidence ids: deploy:checkout@42, log:checkout:1a2b');
+    expect(text).toMatch(/Touches\n+checkout; blast radius of the incident: checkout, payments-api/);
+    expect(text).toMatch(/Undo\n+roll forward to the version running before the rollback/);
+    expect(text).toMatch(/Expires\n+2026-05-04 09:55 UTC; without a decision nothing runs/);
+  });
+
   it('POST approves once: records who and when, answers the task with SendTaskSuccess', async () => {
     sfn.on(SendTaskSuccessCommand).resolves({});
     const { id, links, taskToken } = await pending();

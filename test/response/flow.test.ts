@@ -43,8 +43,8 @@ describe('incident commander routes', () => {
     expect(audiencesOf(messages, 'approval-request')).toEqual(['oncall']);
     // The approval request names the exact action, its parameters, and how to answer.
     const request = messages.find((m) => m.kind === 'approval-request') as OutboundMessage;
-    expect(request.body).toMatch(/Action: +rollback on payments-api/);
-    expect(request.body).toMatch(/Parameters: +toVersion=v41/);
+    expect(request.body).toMatch(/Action: +rollback payments-api \(toVersion=v41\)/);
+    expect(request.body).toMatch(/Undo: +\S/);
     expect(request.body).toContain(`firebreak approve ${incident.id}`);
     expect(request.body).toMatch(/NEXT UPDATE\nBy 09:45 UTC/); // the SEV1 cadence, counted from the declaration
     // The update says what changed since the declaration, and when the next one comes.
@@ -57,7 +57,8 @@ describe('incident commander routes', () => {
     // Escalation was held: the alarm was already recovering when the 15-minute tier came due.
     expect(incident.escalationTier).toBe(0);
     expect(timeline.find((e) => e.type === 'approval-granted')?.actor).toBe('local:--approve auto');
-    expect(incident.acknowledgedAt).toBeDefined();
+    // --approve auto is configuration answering, not a person: MTTA must not count it.
+    expect(incident.acknowledgedAt).toBeUndefined();
     expect(incident.impactStartedAt).toBe('2026-05-04T09:23:00.000Z');
     expectDeliverable(messages);
   });
@@ -112,7 +113,7 @@ describe('incident commander routes', () => {
     expect(timeline.find((e) => e.type === 'approval-rejected')?.text).toMatch(
       /^rejected by local:--approve deny/,
     );
-    expect(incident.acknowledgedAt).toBeDefined(); // a rejection is a human response too
+    expect(incident.acknowledgedAt).toBeUndefined(); // --approve deny is no person either
     expectDeliverable(messages);
   });
 

@@ -29,6 +29,7 @@ const base: Incident = {
   impactStartedAt: '2026-05-04T09:23:00.000Z',
   updatedAt: '2026-05-04T09:31:00.000Z',
   escalationTier: 0,
+  impact: { level: 'outage', summary: 'payments-api: 62% of requests failing', failing: ['payments-api'] },
   rootCause: {
     category: 'deployment',
     culprit: 'v42',
@@ -123,7 +124,9 @@ describe('messages', () => {
         ...ctxFor(kind),
         links: ['https://console.example/inc'],
       });
-      expect(m.body, kind).toMatch(/Impact: +critical impact on payments-api/);
+      expect(m.body, kind).toMatch(
+        /Impact: +outage on payments-api \(payments-api: 62% of requests failing\)/,
+      );
       expect(m.body).toMatch(/Services: +payments-api, checkout/);
       expect(m.body).toMatch(/Started: +09:23 UTC \(detected 09:30 UTC\)/);
       expect(m.body).toMatch(
@@ -138,16 +141,18 @@ describe('messages', () => {
   it('an approval request names the exact action, parameters, change, links and expiry', () => {
     const m = composeMessage('approval-request', base, 'oncall', ctxFor('approval-request'));
     expect(m.body).toContain('DECISION NEEDED');
-    expect(m.body).toMatch(/Action: +rollback on payments-api/);
-    expect(m.body).toMatch(/Parameters: +toVersion=v41/);
+    expect(m.body).toMatch(/Action: +rollback payments-api \(toVersion=v41\)/);
+    expect(m.body).toMatch(/Root cause: +deployment \(v42\), 86% confidence: payments-api v42 introduced/);
+    expect(m.body).toMatch(/Evidence: +evidence ids: deploy:payments-api@v42, log:payments-api:1a2b/);
+    expect(m.body).toMatch(/Undo: +roll forward to the version running before the rollback/);
     expect(m.body).toMatch(
       /Will change: +ECS service prod\/payments-api: task definition payments-api:42 -> payments-api:41/,
     );
     expect(m.body).toMatch(/Approve: +https:\/\/firebreak.example\/approvals\/x\?d=approve/);
     expect(m.body).toMatch(/Reject: +https:\/\/firebreak.example\/approvals\/x\?d=reject/);
-    expect(m.body).toMatch(/Expires: +09:46 UTC\. Without a decision nothing runs/);
+    expect(m.body).toMatch(/Expires: +2026-05-04 09:46 UTC; without a decision nothing runs/);
     expect(m.sms).toMatch(
-      /^SEV1 APPROVE\? inc-20260504-0930-ab12: rollback payments-api\. .*Expires 09:46Z$/,
+      /^SEV1 APPROVE\? inc-20260504-0930-ab12 rollback payments-api: cause deployment v42 86%\. .*Exp 09:46Z$/,
     );
   });
 
@@ -168,9 +173,12 @@ describe('messages', () => {
   });
 
   it('an escalation says who is paged and why; an all-clear says when and how long', () => {
-    const esc = composeMessage('escalation', base, 'engineering-manager', ctxFor('escalation'));
+    const esc = composeMessage('escalation', base, 'engineering-manager', {
+      ...ctxFor('escalation'),
+      links: ['https://console.example/inc'],
+    });
     expect(esc.subject).toContain('ESCALATION T2');
-    expect(esc.body).toMatch(/ASK\nengineering-manager: please join/);
+    expect(esc.body).toMatch(/ASK\nengineering-manager: take or confirm incident command at https:\/\//);
     expect(esc.body).toContain('has not restored service');
     const clear = composeMessage(
       'all-clear',
@@ -184,5 +192,78 @@ describe('messages', () => {
 
   it('keeps SMS text in the GSM-7 basic alphabet', () => {
     expect(gsmSafe('“quoted” — café → {x} […] ~|^\\')).toBe('"quoted" - caf? -> (x) (...) ////');
+  });
+
+  it('impact words come from the recorded measurement, not from the severity', () => {
+    // A critical service with minor measured impact is SEV2: routing says SEV2, impact says minor.
+    const minor: Incident = {
+      ...base,
+      severity: 'SEV2',
+      impact: {
+        level: 'minor',
+        summary: 'payments-api: 4.1% of requests failing',
+        failing: ['payments-api'],
+      },
+    };
+    for (const kind of KINDS) {
+      for (const audience of AUDIENCES) {
+        const m = composeMessage(kind, minor, audience, ctxFor(kind));
+        expect(m.body, `${kind}/${audience}`).toMatch(
+          /Impact: +minor degradation on payments-api \(payments-api: 4\.1%/,
+        );
+        expect(`${m.body}\n${m.sms}`, `${kind}/${audience}`).not.toMatch(/major degradation|critical impact/);
+      }
+    }
+    expect(composeMessage('declared', minor, 'oncall').sms).toContain('minor degradation');
+    const unmeasured = composeMessage('declared', { ...base, impact: undefined }, 'oncall');
+    expect(unmeasured.body).toMatch(/Impact: +not measured yet on payments-api/);
+  });
+
+  it('stakeholders and executives get no CLI commands; on-call does', () => {
+    const ctx = (kind: MessageKind) => ({
+      ...ctxFor(kind),
+      changes: ['09:40 UTC approval requested: firebreak approve inc-1 to run it', '09:41 UTC alarm OK'],
+      links: ['https://console.example/inc', 'firebreak incidents show inc-20260504-0930-ab12'],
+    });
+    for (const kind of KINDS) {
+      for (const audience of ['stakeholders', 'executives'] as const) {
+        const m = composeMessage(kind, base, audience, ctx(kind));
+        expect(`${m.body}\n${m.sms}`, `${kind}/${audience}`).not.toMatch(
+          /firebreak (approve|reject|incidents)/,
+        );
+        expect(m.body).toContain('https://console.example/inc');
+      }
+      expect(composeMessage(kind, base, 'oncall', ctx(kind)).body).toContain('firebreak incidents show');
+    }
+    // Without a console link, stakeholders get no LINKS section rather than a command.
+    expect(composeMessage('declared', base, 'stakeholders', {}).body).not.toContain('LINKS');
+  });
+
+  it('a finished investigation without a cause says so instead of "continues"', () => {
+    const unknown: Incident = {
+      ...base,
+      rootCause: {
+        ...(base.rootCause as NonNullable<Incident['rootCause']>),
+        category: 'unknown',
+        summary: 'no candidate cleared the bar; best lead: payments-api latency',
+        confidence: 0.3,
+      },
+    };
+    const m = composeMessage('status-update', unknown, 'executives', ctxFor('status-update'));
+    expect(m.body).toMatch(
+      /Hypothesis: +The investigation finished without an established cause: no candidate/,
+    );
+    expect(m.body).not.toContain('the investigation continues');
+  });
+
+  it('an escalation SMS says what to do, and an update SMS says how bad it is', () => {
+    const esc = composeMessage('escalation', base, 'team-lead', ctxFor('escalation'));
+    expect(esc.sms).not.toContain('Please join');
+    expect(esc.sms).toMatch(/outage payments-api: .*Take incident command/);
+    const exec = composeMessage('escalation', base, 'executives', ctxFor('escalation'));
+    expect(exec.sms).toMatch(/The IC will brief you/);
+    const update = composeMessage('status-update', base, 'oncall', ctxFor('status-update'));
+    expect(update.sms).toMatch(/^SEV1 UPDATE inc-20260504-0930-ab12 ACTIVE, outage payments-api: /);
+    expect(update.sms.length).toBeLessThanOrEqual(SMS_LIMIT);
   });
 });

@@ -43,6 +43,18 @@ describe('postmortem', () => {
     );
     const section = (name: string) => doc.sections.find((s) => s.name === name)?.body ?? '';
 
+    // Summary and impact name what failed (checkout), not the whole blast radius, with the
+    // measured impact; the triage row leads with its severity once.
+    expect(section('Summary')).toMatch(/^SEV2 incident on checkout, detected/m);
+    expect(section('Impact')).toMatch(
+      /- Services failing: checkout \(minor degradation: checkout: 4\.1% of requests failing/,
+    );
+    expect(section('Impact')).toMatch(
+      /- In the blast radius: checkout, payments-api, discounts-api, inventory-api/,
+    );
+    expect(section('Timeline')).toMatch(/\| triaged \| SEV2: impact minor/);
+    expect(section('Timeline')).not.toContain('SEV2: SEV2:');
+
     // Timeline: every row is a recorded event (same time, same type), in the record's order.
     const rows = tableRows(section('Timeline'));
     expect(rows.length).toBeGreaterThan(8);

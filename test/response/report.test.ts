@@ -174,6 +174,22 @@ describe('report with a fixed clock', () => {
       expect(() => parseSince(bad)).toThrow(/--since must look like/);
     expect(parseSince('90m')).toBe(5400);
     expect(parseSince('2w')).toBe(1_209_600);
+    expect(parseSince('6mo')).toBe(6 * 30 * 86_400);
+    expect(parseSince('1y')).toBe(365 * 86_400);
+  });
+
+  it('says how many incidents lie outside the window and which window shows them', async () => {
+    const now = new Date('2026-12-06T05:00:00.000Z');
+    const old = incident('old-1', { t: 0, detectedAt: '2026-03-10T14:07:00.000Z' });
+    const r = buildReport([old], { now, sinceSeconds: parseSince('7d') });
+    expect(r.total).toBe(0);
+    expect(r.outside).toEqual({ incidents: 1, oldest: old.detectedAt, since: '271d' });
+    const text = renderReport(r).join('\n');
+    expect(text).toContain('No incidents in this window.');
+    expect(text).toContain(
+      '1 older incident(s) lie outside this window (the oldest detected 2026-03-10); see them with: firebreak report --since 271d',
+    );
+    expect(buildReport([old], { now, sinceSeconds: parseSince('271d') }).total).toBe(1);
   });
 });
 
@@ -223,7 +239,9 @@ describe('report after a batch of local runs', () => {
     expect(r.response.SEV1.mttrSeconds).toBe(meanResolve('SEV1'));
     expect(r.response.SEV3.mttrSeconds).toBe(meanResolve('SEV3'));
     expect(r.response.SEV1.mttrSeconds).toBeGreaterThan(15 * 60); // the fixture recovers 14 min after the rollback
-    expect(r.response.SEV2).toMatchObject({ incidents: 1, acknowledged: 1, resolved: 0, mttrSeconds: null });
+    // Every run here was answered by --approve auto/deny: nobody acknowledged anything.
+    expect(r.response.SEV2).toMatchObject({ incidents: 1, acknowledged: 0, resolved: 0, mttrSeconds: null });
+    expect(r.response.SEV1).toMatchObject({ acknowledged: 0, mttaSeconds: null });
     expect(r.repeats).toEqual([
       {
         by: 'fingerprint',

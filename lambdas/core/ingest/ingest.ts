@@ -15,9 +15,10 @@
 import type { NormalizedDelivery } from '../alerts/delivery.js';
 import type { Clock } from '../clock.js';
 import { ConflictError } from '../errors.js';
+import { closeAfterSourceRecovery, recoveryTime } from '../incidents/close.js';
 import { resolveService } from '../incidents/create.js';
 import { type Incident, type NormalizedAlert, OPEN_STATUSES } from '../model.js';
-import type { IncidentStore, ServiceInfo } from '../ports.js';
+import type { Artifacts, IncidentStore, Notifier, ServiceInfo } from '../ports.js';
 import { alertRef, record } from '../timeline.js';
 import type { Engine } from './engine.js';
 import { intentOf, noteReason } from './intent.js';
@@ -33,6 +34,12 @@ export interface IngestDeps {
   options: IngestOptions;
   /** The service catalog, when there is one (scenarios locally): maps alarms to their service. */
   catalog?: ServiceInfo[];
+  /**
+   * Where the all-clear goes when the source resolves an incident no execution is watching (after
+   * hand-off); with it, a written postmortem is rewritten too. Without it, only the record changes.
+   */
+  notifier?: Notifier;
+  artifacts?: Artifacts;
 }
 
 /** Alert identities already linked in this process: a redelivery is answered without a store call. */
@@ -248,9 +255,16 @@ export class Ingestor {
         incidentId: incident.id,
       };
     }
-    const now = this.deps.clock.now().toISOString();
+    // The source's own recovery time, so the record stays on the incident's clock (a simulated
+    // run's, or the source's) rather than this process's wall clock.
+    const now = recoveryTime(
+      alert,
+      (await this.deps.store.timeline(incident.id)).at(-1)?.at,
+      this.deps.clock.now(),
+    );
+    let resolved: Incident;
     try {
-      await this.deps.store.update(
+      resolved = await this.deps.store.update(
         incident.id,
         { status: 'RESOLVED', resolvedAt: now, updatedAt: now },
         { expectStatus: [...OPEN_STATUSES] },
@@ -270,14 +284,20 @@ export class Ingestor {
     ]);
     for (const fp of fingerprints) await this.deps.store.releaseFingerprint(fp, incident.id);
     this.router.forget(incident.id);
+    const stamped = { ...this.deps, clock: { now: () => new Date(now) } };
     await record(
-      this.deps,
+      stamped,
       incident.id,
       'resolved',
       `resolved by ${alert.source}: ${alert.title} recovered`,
       data,
       'ingest',
     );
+    if (this.deps.notifier)
+      await closeAfterSourceRecovery(
+        { ...stamped, notifier: this.deps.notifier, artifacts: this.deps.artifacts },
+        resolved,
+      );
     return {
       decision: 'resolve',
       reason: `${alert.source} reports recovery: ${incident.id} resolved`,

@@ -34,17 +34,37 @@ export interface ResponseReport {
   topCategories: Array<{ category: string; incidents: number }>;
   repeats: RepeatGroup[];
   actionItems: { open: number; closed: number; overdue: number };
+  /** Incidents the store holds outside the window, and the window that would include them all. */
+  outside: { incidents: number; oldest?: string; since?: string };
 }
 
-const UNITS: Record<string, number> = { m: 60, h: 3600, d: 86_400, w: 604_800 };
+const DAY = 86_400;
+// `m` stays minutes (as in Prometheus and Grafana durations); months are `mo` (or `M`), 30 days.
+const UNITS: Record<string, number> = {
+  m: 60,
+  h: 3600,
+  d: DAY,
+  w: 7 * DAY,
+  mo: 30 * DAY,
+  M: 30 * DAY,
+  y: 365 * DAY,
+};
 
-/** `90m`, `24h`, `7d`, `2w` → seconds. */
+/** `90m`, `24h`, `7d`, `2w`, `6mo`, `1y` → seconds. */
 export function parseSince(text: string): number {
-  const m = /^(\d{1,4})([mhdw])$/.exec(text.trim());
+  const m = /^(\d{1,4})(mo|[mhdwMy])$/.exec(text.trim());
   if (!m || Number(m[1]) === 0) {
-    throw new ValidationError(`--since must look like 90m, 24h, 7d or 2w, not "${text.slice(0, 20)}"`);
+    throw new ValidationError(
+      `--since must look like 90m, 24h, 7d, 2w, 6mo or 1y, not "${text.slice(0, 20)}"`,
+    );
   }
   return Number(m[1]) * UNITS[m[2]];
+}
+
+/** The shortest whole window (in days, weeks or years) reaching back to `oldest`. */
+function windowReaching(oldest: string, now: Date): string {
+  const days = Math.max(1, Math.ceil((now.getTime() - new Date(oldest).getTime()) / (DAY * 1000)));
+  return days > 3 * 365 ? `${Math.ceil(days / 365)}y` : `${days}d`;
 }
 
 const mean = (values: number[]): number | null =>
@@ -60,6 +80,10 @@ export function buildReport(
   const from = new Date(opts.now.getTime() - opts.sinceSeconds * 1000).toISOString();
   const to = opts.now.toISOString();
   const inWindow = incidents.filter((i) => i.detectedAt >= from && i.detectedAt <= to);
+  const before = incidents
+    .filter((i) => i.detectedAt < from)
+    .map((i) => i.detectedAt)
+    .sort();
 
   const bySeverity = { SEV1: 0, SEV2: 0, SEV3: 0, SEV4: 0, unclassified: 0 };
   const byStatus: Record<string, number> = {};
@@ -105,6 +129,9 @@ export function buildReport(
     response,
     topCategories,
     repeats: repeatGroups(inWindow),
+    outside: before.length
+      ? { incidents: before.length, oldest: before[0], since: windowReaching(before[0], opts.now) }
+      : { incidents: 0 },
     actionItems: {
       open: items.filter((a) => a.status === 'open').length,
       closed: items.filter((a) => a.status === 'closed').length,

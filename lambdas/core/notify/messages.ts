@@ -7,8 +7,11 @@
  * cannot flood a pager. SMS bodies are at most 160 characters of the GSM-7 basic alphabet: one
  * character outside it makes the whole message UCS-2, whose segments hold only 70.
  */
-import type { Audience, Incident, MitigationAction, Severity } from '../model.js';
+
+import { approvalBrief, briefLines } from '../approval-brief.js';
+import type { Audience, Incident, MeasuredImpact, MitigationAction, Severity } from '../model.js';
 import type { MessageKind, OutboundMessage } from '../ports.js';
+import { clip } from '../text.js';
 
 export const SMS_LIMIT = 160;
 /** SNS Publish: a Subject must be fewer than 100 characters. */
@@ -34,17 +37,19 @@ export interface MessageContext {
   paged?: Audience;
   /** Who is affected, in a sentence (from the assessment). */
   userImpact?: string;
+  /** The services the assessment put in the blast radius (approval requests). */
+  blastRadius?: string[];
   /** Incident console, runbook, dashboards. */
   links?: string[];
   /** Similar past incidents in a line (lambdas/core/memory/): "seen 3 times in 30 days; last time: …". */
   history?: string;
 }
 
-/** Everything people see is flattened to one line and cut; alert text cannot add lines or markup. */
-const oneLine = (text: string, max: number) => {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 3).trimEnd()}...`;
-};
+/**
+ * Everything people see is flattened to one line and cut at a word; alert text cannot add lines or
+ * markup. SMS and subjects use three dots: the ellipsis character is outside GSM-7 and ASCII.
+ */
+const oneLine = (text: string, max: number, ellipsis = '…') => clip(text, max, ellipsis);
 
 const GSM_REPLACEMENTS: Array<[RegExp, string]> = [
   [/[\u2018\u2019\u201B`]/g, "'"],
@@ -72,8 +77,10 @@ export function gsmSafe(text: string): string {
 function sms(prefix: string, variable: string, suffix = ''): string {
   const fixed = gsmSafe(prefix).length + gsmSafe(suffix).length;
   const room = SMS_LIMIT - fixed;
-  const middle = room > 3 ? oneLine(gsmSafe(variable), room) : '';
-  return gsmSafe(`${prefix}${middle}${suffix}`).slice(0, SMS_LIMIT);
+  const middle = room > 3 ? oneLine(gsmSafe(variable), room, '...') : '';
+  // "cut..." then ". Next" would read as four dots.
+  const tail = middle.endsWith('...') ? suffix.replace(/^\./, '') : suffix;
+  return gsmSafe(`${prefix}${middle}${tail}`).slice(0, SMS_LIMIT);
 }
 
 export const describeAction = (a: MitigationAction): string => {
@@ -100,7 +107,11 @@ const minutesSince = (from: string | undefined, to: string) =>
 
 function hypothesis(incident: Incident): string {
   const rc = incident.rootCause;
-  if (!rc || rc.category === 'unknown') return 'Not established yet; the investigation continues.';
+  if (!rc) return 'Not established yet; the investigation continues.';
+  // A finished investigation that found no cause says so, with what it did find: "continues" would
+  // tell an executive to wait for an answer nobody is working on.
+  if (rc.category === 'unknown')
+    return `The investigation finished without an established cause${rc.summary ? `: ${oneLine(rc.summary, 300)}` : '.'} Responders are working from the evidence.`;
   const confidence = Math.round(rc.confidence * 100);
   const hedge = confidence >= 80 ? 'likely' : confidence >= 50 ? 'possible' : 'weak lead';
   return `${oneLine(rc.summary, 400)} (${rc.category}, ${confidence}% confidence: ${hedge})`;
@@ -115,18 +126,34 @@ function shortHypothesis(incident: Incident): string {
 const servicesOf = (incident: Incident) =>
   incident.services.length ? incident.services : incident.service ? [incident.service] : [];
 
+const IMPACT_WORDS: Record<MeasuredImpact['level'], string> = {
+  outage: 'outage',
+  major: 'major degradation',
+  minor: 'minor degradation',
+  none: 'no measurable user impact',
+  unknown: 'not measured (no telemetry to read)',
+};
+
+/** Services that failed, as triage measured them; the incident's own service before that. */
+const failingOf = (incident: Incident) =>
+  incident.impact?.failing.length ? incident.impact.failing : servicesOf(incident).slice(0, 1);
+
+/**
+ * How bad it is, in triage's own words: the measured level, not one read back from the severity
+ * (a critical service with minor measured impact is SEV2 and its messages still say minor).
+ */
 function impactLine(incident: Incident, ctx: MessageContext): string {
-  const services = servicesOf(incident);
-  const what = services.length ? services[0] : 'an unidentified service';
-  const severityWords: Record<Severity, string> = {
-    SEV1: 'critical impact',
-    SEV2: 'major degradation',
-    SEV3: 'minor degradation',
-    SEV4: 'no user impact expected',
-  };
-  const level = incident.severity ? severityWords[incident.severity] : 'severity not yet classified';
-  return `${level} on ${what}${ctx.userImpact ? `; ${oneLine(ctx.userImpact, 200)}` : ''}`;
+  const failing = failingOf(incident);
+  const where = failing.length ? failing.join(', ') : 'an unidentified service';
+  const measured = incident.impact;
+  const level = measured ? IMPACT_WORDS[measured.level] : 'not measured yet';
+  const detail = measured?.summary ? ` (${oneLine(measured.summary, 200)})` : '';
+  return `${level} on ${where}${detail}${ctx.userImpact ? `; ${oneLine(ctx.userImpact, 200)}` : ''}`;
 }
+
+/** The impact in a few words for an SMS: "minor degradation checkout". */
+const shortImpact = (incident: Incident) =>
+  incident.impact ? `${IMPACT_WORDS[incident.impact.level].split(' (')[0]}` : 'impact not measured';
 
 function doing(incident: Incident, ctx: MessageContext): string {
   const action = ctx.action ?? incident.mitigation?.action;
@@ -187,6 +214,7 @@ const subjectLine = (text: string) =>
       .replace(/[\u2013\u2014]/g, '-')
       .replace(/[^\x20-\x7E\s]/g, '?'),
     SUBJECT_LIMIT,
+    '...',
   );
 
 /** The opening paragraph: what happened, in one or two sentences, for someone reading on a phone. */
@@ -212,7 +240,7 @@ function headline(kind: MessageKind, i: Incident, ctx: MessageContext, now: stri
         return `Dry-run of ${ctx.action ? describeAction(ctx.action) : 'the mitigation'}: nothing was changed. Apply it by hand if you agree.`;
       return `Mitigation applied at ${clockTime(now)}: ${ctx.action ? describeAction(ctx.action) : 'see below'}. We are watching for recovery before calling it resolved.`;
     case 'escalation':
-      return `Escalating ${i.id} to tier ${ctx.tier ?? i.escalationTier}${ctx.paged ? ` (${ctx.paged})` : ''}: ${oneLine(ctx.reason ?? 'not recovered yet', 300)}. Please join the response.`;
+      return `Escalating ${i.id} to tier ${ctx.tier ?? i.escalationTier}${ctx.paged ? ` (${ctx.paged})` : ''}: ${oneLine(ctx.reason ?? 'not recovered yet', 300)}. What is asked of you is below.`;
     case 'all-clear':
       return `All clear: ${title} was resolved at ${clockTime(i.resolvedAt ?? now)}, ${minutesSince(i.detectedAt, i.resolvedAt ?? now)} min after detection. The service stayed healthy across consecutive recovery checks. A blameless postmortem follows.`;
     case 'automation-failure':
@@ -223,7 +251,13 @@ function headline(kind: MessageKind, i: Incident, ctx: MessageContext, now: stri
 }
 
 /** The SMS: the moment, the id, and the one thing the reader must know or do. */
-function smsFor(kind: MessageKind, i: Incident, ctx: MessageContext, now: string): string {
+function smsFor(
+  kind: MessageKind,
+  i: Incident,
+  ctx: MessageContext,
+  now: string,
+  technical: boolean,
+): string {
   const sev = i.severity ?? 'SEV?';
   const service = servicesOf(i)[0] ?? 'service';
   const next = ctx.nextUpdateAt ? ` Next ${smsTime(ctx.nextUpdateAt)}` : '';
@@ -231,18 +265,25 @@ function smsFor(kind: MessageKind, i: Incident, ctx: MessageContext, now: string
   switch (kind) {
     case 'declared':
       if (ctx.reason) return sms(`${sev} RAISED ${i.id} ${service}: `, ctx.reason, next);
-      return sms(`${sev} DECLARED ${i.id} ${service}: `, `${i.title}. ${shortHypothesis(i)}.`, next);
-    case 'status-update':
       return sms(
-        `${sev} UPDATE ${i.id} ${i.status}: `,
-        ctx.changes?.length ? ctx.changes.join('; ') : 'no change',
+        `${sev} DECLARED ${i.id} ${service} ${shortImpact(i)}: `,
+        `${i.title}. ${shortHypothesis(i)}.`,
+        next,
+      );
+    case 'status-update': {
+      // What and how bad first; then the newest change (the last one is the alarm's story).
+      const latest = (ctx.changes ?? []).filter((c) => technical || !COMMAND.test(c)).at(-1);
+      return sms(
+        `${sev} UPDATE ${i.id} ${i.status}, ${shortImpact(i)} ${service}: `,
+        latest ? latest.replace(/^\d\d:\d\d UTC /, '') : 'no change',
         `.${next}`,
       );
+    }
     case 'approval-request':
       return sms(
-        `${sev} APPROVE? ${i.id}: `,
-        action,
-        `. firebreak approve/reject ${i.id} or email link. Expires ${smsTime(ctx.approvalExpiresAt)}`,
+        `${sev} APPROVE? ${i.id} ${action}: `,
+        `cause ${shortHypothesis(i)}`,
+        `.${ctx.approvalLinks ? ' Links in email.' : ` firebreak approve|reject ${i.id}.`} Exp ${smsTime(ctx.approvalExpiresAt)}`,
       );
     case 'mitigation-proposed':
       return sms(`${sev} PROPOSED ${i.id}: `, action, ' (not automated). Run by hand if you agree.');
@@ -258,9 +299,11 @@ function smsFor(kind: MessageKind, i: Incident, ctx: MessageContext, now: string
       return sms(`${sev} MITIGATED ${i.id}: `, action, ` applied ${smsTime(now)}; watching recovery.`);
     case 'escalation':
       return sms(
-        `${sev} ESCALATION T${ctx.tier ?? i.escalationTier} ${i.id}: `,
+        `${sev} ESCALATION T${ctx.tier ?? i.escalationTier} ${i.id} ${shortImpact(i)} ${service}: `,
         ctx.reason ?? 'not recovered',
-        '. Please join.',
+        technical
+          ? '. Take incident command; details by email.'
+          : '. The IC will brief you; details by email.',
       );
     case 'all-clear':
       return sms(
@@ -278,6 +321,9 @@ function smsFor(kind: MessageKind, i: Incident, ctx: MessageContext, now: string
       );
   }
 }
+
+/** A CLI command in a line of text: what responders run, not what stakeholders read. */
+const COMMAND = /\bfirebreak (approve|reject|incidents|postmortem|run|start|ingest|report)\b/;
 
 /** Stakeholders and executives get impact and plan; responders also get the technical detail. */
 const TECHNICAL: ReadonlySet<Audience> = new Set(['oncall', 'team-lead', 'engineering-manager']);
@@ -311,27 +357,39 @@ export function composeMessage(
   lines.push('', 'WHAT WE ARE DOING', doing(incident, ctx));
 
   if (kind === 'approval-request' && ctx.action) {
-    lines.push('', 'DECISION NEEDED', `Action:      ${ctx.action.kind} on ${ctx.action.target}`);
-    const params = Object.entries(ctx.action.params);
-    lines.push(`Parameters:  ${params.length ? params.map(([k, v]) => `${k}=${v}`).join(', ') : 'none'}`);
-    if (ctx.actionPreview) lines.push(`Will change: ${oneLine(ctx.actionPreview, 400)}`);
-    if (ctx.action.rationale) lines.push(`Why:         ${oneLine(ctx.action.rationale, 400)}`);
+    const brief = approvalBrief(incident, ctx.action, {
+      preview: ctx.actionPreview,
+      expiresAt: ctx.approvalExpiresAt,
+      blastRadius: ctx.blastRadius,
+    });
+    lines.push('', 'DECISION NEEDED', ...briefLines(brief));
+    if (ctx.action.rationale) lines.push(`${'Why:'.padEnd(13)}${oneLine(ctx.action.rationale, 400)}`);
     if (ctx.approvalLinks) {
-      lines.push(`Approve:     ${ctx.approvalLinks.approve}`, `Reject:      ${ctx.approvalLinks.reject}`);
+      lines.push(
+        `${'Approve:'.padEnd(13)}${ctx.approvalLinks.approve}`,
+        `${'Reject:'.padEnd(13)}${ctx.approvalLinks.reject}`,
+      );
     }
-    if (ctx.approvalInstructions) lines.push(`Answer:      ${ctx.approvalInstructions}`);
-    lines.push(
-      `Expires:     ${clockTime(ctx.approvalExpiresAt)}. Without a decision nothing runs and the next tier is paged.`,
-    );
+    if (ctx.approvalInstructions) lines.push(`${'Answer:'.padEnd(13)}${ctx.approvalInstructions}`);
   }
   if (technical && kind === 'mitigation-applied' && ctx.actionPreview) {
     lines.push(`Changed:     ${oneLine(ctx.actionPreview, 400)}`);
   }
-  if (ctx.changes?.length) {
-    lines.push('', 'SINCE THE LAST UPDATE', ...ctx.changes.slice(0, 12).map((c) => `- ${oneLine(c, 300)}`));
+  // Stakeholders and executives act on impact and plan; a line naming a command is not for them.
+  const forReader = (text: string) => technical || !COMMAND.test(text);
+  const changes = (ctx.changes ?? []).filter(forReader);
+  if (changes.length) {
+    lines.push('', 'SINCE THE LAST UPDATE', ...changes.slice(0, 12).map((c) => `- ${oneLine(c, 300)}`));
   }
   if (kind === 'escalation' && ctx.paged) {
-    lines.push('', 'ASK', `${ctx.paged}: please join the response and take or confirm incident command.`);
+    const console = (ctx.links ?? []).find((l) => /^https?:\/\//.test(l));
+    lines.push(
+      '',
+      'ASK',
+      technical
+        ? `${ctx.paged}: take or confirm incident command${console ? ` at ${console}` : `: firebreak incidents show ${incident.id} has the record`}, and reply to on-call with who leads.`
+        : `${ctx.paged}: you are informed because the incident is still open after ${minutesSince(incident.declaredAt ?? incident.detectedAt, now) ?? '?'} min; the incident commander will brief you${console ? `; the record is at ${console}` : ''}.`,
+    );
   }
   lines.push(
     '',
@@ -344,9 +402,9 @@ export function composeMessage(
           ? 'From the incident commander who takes over; Firebreak sends no further automatic updates.'
           : 'When something changes.',
   );
-  const links = [...(ctx.links ?? [])];
-  if (!links.length) links.push(`firebreak incidents show ${incident.id}`);
-  lines.push('', 'LINKS', ...links.map((l) => `- ${l}`));
+  const links = [...(ctx.links ?? [])].filter(forReader);
+  if (!links.length && technical) links.push(`firebreak incidents show ${incident.id}`);
+  if (links.length) lines.push('', 'LINKS', ...links.map((l) => `- ${l}`));
   lines.push('', `Incident ${incident.id} · ${severity} · sent by Firebreak to ${audience}`);
 
   return {
@@ -356,6 +414,6 @@ export function composeMessage(
     audience,
     subject,
     body: lines.join('\n'),
-    sms: smsFor(kind, incident, ctx, now),
+    sms: smsFor(kind, incident, ctx, now, technical),
   };
 }

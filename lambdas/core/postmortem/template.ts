@@ -6,6 +6,7 @@
 import { formatDuration, responseMetrics, toMinutes } from '../metrics/response.js';
 import type { ActionItem, Incident, TimelineEvent } from '../model.js';
 import { describeAction } from '../notify/messages.js';
+import { clip } from '../text.js';
 import { actionItemsTable } from './action-items.js';
 import { postmortemTimeline, rowTime } from './timeline.js';
 import { fiveWhys } from './whys.js';
@@ -28,6 +29,14 @@ export function durations(incident: Incident): ResponseDurations {
     toResolve: toMinutes(s.resolve),
   };
 }
+
+const IMPACT_LEVEL: Record<NonNullable<Incident['impact']>['level'], string> = {
+  outage: 'outage',
+  major: 'major degradation',
+  minor: 'minor degradation',
+  none: 'no measurable user impact',
+  unknown: 'impact not measured',
+};
 
 const cell = (text: string) => text.replace(/\|/g, '/').replace(/\s+/g, ' ').trim();
 
@@ -63,7 +72,7 @@ export function timelineSection(timeline: TimelineEvent[]): string {
     '| time (UTC) | event | detail |',
     '|---|---|---|',
     ...postmortemTimeline(timeline).map(
-      (r) => `| ${rowTime(r.at)} | ${r.type} | ${cell(r.text).slice(0, 240)} |`,
+      (r) => `| ${rowTime(r.at)} | ${r.type} | ${clip(cell(r.text), 240)} |`,
     ),
     '',
   ].join('\n');
@@ -85,6 +94,10 @@ export function postmortemFromRecord(
   const rc = incident.rootCause;
   const mitigation = incident.mitigation;
   const services = incident.services.join(', ') || incident.service || 'unknown';
+  // The summary names what failed (triage's measurement); the blast radius is listed under Impact.
+  const failing = incident.impact?.failing.length
+    ? incident.impact.failing.join(', ')
+    : incident.service || services;
   const escalated = timeline.filter((e) => e.type === 'escalated');
   const wentWell = [
     incident.declaredAt
@@ -110,7 +123,7 @@ export function postmortemFromRecord(
       ? `The proposed mitigation (${describeAction(mitigation.action)}) was ${mitigation.status}; nothing automated was run.`
       : undefined,
     mitigation && ['proposed', 'dry-run'].includes(mitigation.status)
-      ? `The mitigation (${describeAction(mitigation.action)}) could not run automatically: ${cell(mitigation.detail).slice(0, 200)}.`
+      ? `The mitigation (${describeAction(mitigation.action)}) could not run automatically: ${clip(cell(mitigation.detail), 200)}.`
       : undefined,
     mitigation?.status === 'applied' && escalated.length
       ? `Service did not recover promptly after the mitigation; the incident escalated to tier ${incident.escalationTier}.`
@@ -129,7 +142,7 @@ export function postmortemFromRecord(
     '',
     '## Summary',
     '',
-    `${incident.severity ?? 'Unclassified'} incident on ${services}, detected ${rowTime(incident.detectedAt)} UTC from ${incident.source}; ${incident.status === 'RESOLVED' ? `resolved ${rowTime(incident.resolvedAt as string)} UTC` : `status ${incident.status}`}.`,
+    `${incident.severity ?? 'Unclassified'} incident on ${failing}, detected ${rowTime(incident.detectedAt)} UTC from ${incident.source}; ${incident.status === 'RESOLVED' ? `resolved ${rowTime(incident.resolvedAt as string)} UTC` : `status ${incident.status}`}.`,
     rc && rc.category !== 'unknown'
       ? `Root cause (${rc.category}): ${cell(rc.summary)}`
       : 'Root cause: not established.',
@@ -140,7 +153,8 @@ export function postmortemFromRecord(
     '## Impact',
     '',
     `- Duration: ${m.impactSeconds !== undefined ? `at most ${formatDuration(m.impactSeconds)} (${incident.impactStartedAt ? 'impact start' : 'alert'} to resolution)` : 'ongoing at the time of writing'}`,
-    `- Services: ${services}`,
+    `- Services failing: ${failing}${incident.impact ? ` (${IMPACT_LEVEL[incident.impact.level]}${incident.impact.summary ? `: ${cell(incident.impact.summary)}` : ''})` : ''}`,
+    ...(services !== failing ? [`- In the blast radius: ${services}`] : []),
     `- Users: ${userImpact(incident, timeline)}`,
     ...(alertsLinked === undefined ? [] : [`- Alerts linked: ${alertsLinked}`]),
     '',

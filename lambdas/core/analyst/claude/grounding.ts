@@ -688,6 +688,8 @@ export function groundTriage(
       specialists,
       services: [...new Set([...baseline.services, ...kept])],
       rationale: proposed.rationale,
+      // The measurement is the baseline's: a model refines the level, not what was measured.
+      ...(baseline.impact ? { impact: baseline.impact } : {}),
     },
     notes,
   };

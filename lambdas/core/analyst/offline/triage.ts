@@ -7,6 +7,7 @@
  */
 import { SEVERITIES, type Severity, type Specialist } from '../../model.js';
 import type { TriageDecision } from '../../ports.js';
+import { clip } from '../../text.js';
 import type { Analysis } from './analysis.js';
 import type { Candidate } from './candidate.js';
 import { assessImpact, type Impact } from './impact.js';
@@ -161,5 +162,10 @@ export function triage(a: Analysis, leading: Candidate | undefined): TriageDecis
     specialists: chooseSpecialists(a, impact),
     services,
     rationale: `${severity}: ${why.join('; ')}.`,
+    impact: {
+      level: impact.observed ? impact.level : 'unknown',
+      summary: clip([impact.describe, ...impact.dataAtRisk, ...impact.compromise].join('; '), 500),
+      failing: impact.services.filter((s) => a.snap.catalog.get(s) || s === service),
+    },
   };
 }
