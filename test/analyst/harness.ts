@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalize } from '../../lambdas/core/alerts/normalize.js';
-import { OfflineAnalyst } from '../../lambdas/core/analyst/offline/index.js';
+import { OfflineAnalyst, type OfflineAnalystOptions } from '../../lambdas/core/analyst/offline/index.js';
 import { ManualClock } from '../../lambdas/core/clock.js';
 import { type Finding, type Incident, type RootCause, SEVERITIES } from '../../lambdas/core/model.js';
 import type { InvestigationContext, TriageDecision } from '../../lambdas/core/ports.js';
@@ -74,9 +74,9 @@ export function contextFor(s: Scenario): { env: ScenarioEnvironment; ctx: Invest
   return { env, ctx };
 }
 
-export async function runScenario(s: Scenario): Promise<Run> {
+export async function runScenario(s: Scenario, opts: OfflineAnalystOptions = {}): Promise<Run> {
   const { env, ctx } = contextFor(s);
-  const analyst = new OfflineAnalyst(env);
+  const analyst = new OfflineAnalyst(env, opts);
   const triage = (await analyst.triage(ctx)).value;
   const findings: Finding[] = [];
   for (const sp of triage.specialists) findings.push((await analyst.investigate(sp, ctx)).value);

@@ -4,13 +4,12 @@
  * the data, never a rule about these incidents.
  */
 import { describe, expect, it } from 'vitest';
-import { OfflineAnalyst } from '../../lambdas/core/analyst/offline/index.js';
 import { parseKnowledgeData } from '../../lambdas/core/knowledge/load.js';
 import type { KnowledgeEntry } from '../../lambdas/core/knowledge/schema.js';
-import type { Finding, RootCause } from '../../lambdas/core/model.js';
+import type { RootCause } from '../../lambdas/core/model.js';
 import type { Scenario } from '../../lambdas/core/scenario/schema.js';
 import { api, at, scenario, stepPoints } from './fixtures.js';
-import { contextFor } from './harness.js';
+import { runScenario } from './harness.js';
 
 const ENTRIES = parseKnowledgeData(
   {
@@ -51,14 +50,8 @@ const ENTRIES = parseKnowledgeData(
   'test-entries.json',
 );
 
-async function conclude(s: Scenario, knowledge: readonly KnowledgeEntry[]): Promise<RootCause> {
-  const { env, ctx } = contextFor(s);
-  const analyst = new OfflineAnalyst(env, { knowledge });
-  const triage = (await analyst.triage(ctx)).value;
-  const findings: Finding[] = [];
-  for (const sp of triage.specialists) findings.push((await analyst.investigate(sp, ctx)).value);
-  return (await analyst.synthesize(findings, ctx)).value;
-}
+const conclude = async (s: Scenario, knowledge: readonly KnowledgeEntry[]): Promise<RootCause> =>
+  (await runScenario(s, { knowledge })).rootCause;
 
 /** Writes refused by a full database back up a queue: the backlog is a symptom, not the cause. */
 const fullDatabase = scenario('orders-api', {
