@@ -26,6 +26,8 @@ export interface Candidate {
   against?: string;
   /** When its own evidence began (knowledge matches), to order it against the effects. */
   since?: string;
+  /** Its signatures name causes no catalog action undoes (a deletion, an exhausted id space). */
+  noRemedy?: boolean;
   /** For a change: when it landed, and the service it touched. */
   changeAt?: string;
   changeService?: string;

@@ -19,6 +19,9 @@ import { conf, lower, ms, uniq } from './util.js';
 /** Below this, the analyst says `unknown` rather than guess. */
 export const MIN_CONFIDENCE = 0.35;
 
+const withoutRevert = (m: Candidate['mitigation'], noRemedy: boolean | undefined) =>
+  noRemedy && m?.kind === 'rollback' ? null : m;
+
 function merge(list: Candidate[]): Candidate[] {
   const out: Candidate[] = [];
   for (const c of list) {
@@ -34,7 +37,10 @@ function merge(list: Candidate[]): Candidate[] {
       confidence: conf(Math.min(0.95, strong.confidence + weak.confidence * 0.15)),
       evidence: uniq([...strong.evidence, ...weak.evidence]),
       specialists: uniq([...strong.specialists, ...weak.specialists]),
-      mitigation: strong.mitigation ?? weak.mitigation,
+      // A signature that says nothing in the catalog undoes this cause wins over reverting a record
+      // (a deletion job cannot be rolled back); other actions (more storage) still stand.
+      mitigation: withoutRevert(strong.mitigation ?? weak.mitigation, strong.noRemedy || weak.noRemedy),
+      noRemedy: strong.noRemedy || weak.noRemedy,
       signatures: uniq([...(strong.signatures ?? []), ...(weak.signatures ?? [])]),
       rulesOut: [...(strong.rulesOut ?? []), ...(weak.rulesOut ?? [])],
       since: [strong.since, weak.since].filter((x) => !!x).sort()[0],
@@ -106,7 +112,9 @@ function foldChangeSignatures(list: Candidate[]): Candidate[] {
     change.rulesOut = [...(change.rulesOut ?? []), ...(k.rulesOut ?? [])];
     change.evidence = uniq([...change.evidence, ...k.evidence]);
     change.confidence = conf(Math.max(change.confidence, k.confidence) + 0.05);
-    change.mitigation ??= k.mitigation;
+    // The change's own signature says what undoes it; where it says nothing in the catalog does
+    // (a deletion, a permanent job), reverting the record would only pretend to.
+    change.mitigation = withoutRevert(change.mitigation ?? k.mitigation, k.noRemedy);
     drop.add(k);
   }
   return list.filter((c) => !drop.has(c));

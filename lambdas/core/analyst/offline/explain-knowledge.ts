@@ -292,6 +292,7 @@ function candidateOf(a: Analysis, g: Group): Candidate {
     signatures: entries.map((e) => e.id),
     rulesOut: entries.flatMap((e) => e.rulesOut),
     since: first,
+    noRemedy: entries.every((e) => e.role === 'cause' && !e.mitigations.length),
     ...(lead.on === 'change' ? { changeAt: lead.at, changeService: lead.service } : {}),
   };
 }
