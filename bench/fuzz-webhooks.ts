@@ -30,6 +30,7 @@ import { DynamoIncidentStore } from '../lambdas/core/store/dynamo-store.js';
 import { createIngestHandler } from '../lambdas/ingest/index.js';
 import { serveRoutes } from '../lambdas/ingest/local-http.js';
 import { startEmbeddedDynamoDB } from '../lib/local/embedded-dynamodb.js';
+import { prng } from './prng.js';
 
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 1);
@@ -37,16 +38,6 @@ const IN_FLIGHT = 16;
 const HANG_MS = 5_000;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = prng(SEED);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
 

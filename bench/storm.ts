@@ -20,24 +20,13 @@ import { parseIngestOptions } from '../lambdas/core/ingest/options.js';
 import { DynamoIncidentStore } from '../lambdas/core/store/dynamo-store.js';
 import { createIngestHandler } from '../lambdas/ingest/index.js';
 import { localClients, startEmbeddedDynamoDB } from '../lib/local/embedded-dynamodb.js';
+import { prng } from './prng.js';
 
 const DELIVERIES = Number(process.env.STORM_DELIVERIES ?? 10_000);
 const ALARMS = 50;
 const IN_FLIGHT = 50;
 /** Share of deliveries that are exact redeliveries of an earlier event. */
 const REDELIVERY = 0.2;
-
-/** Deterministic, so every run replays the same storm. */
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function alarmEvent(eventId: string, alarm: number, at: Date): string {
   const name = `storm-alarm-${String(alarm).padStart(2, '0')}`;

@@ -5,11 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUILTIN_KNOWLEDGE } from '../../lambdas/core/knowledge/builtin.js';
-import { LAMBDA_BUNDLING, PROJECT_ROOT } from '../../lib/stack/bundling.js';
+import { PROJECT_ROOT } from '../../lib/stack/bundling.js';
+import { importBundled } from '../stack/bundle-like-lambda.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'firebreak-knowledge-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,21 +16,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('built-in knowledge, bundled by esbuild', () => {
   it('still yields every entry from an ESM bundle outside the repository', async () => {
     const outfile = join(dir, 'knowledge.mjs');
-    await build({
-      entryPoints: [join(PROJECT_ROOT, 'lambdas', 'core', 'knowledge', 'index.ts')],
+    const mod = await importBundled<{ BUILTIN_KNOWLEDGE: typeof BUILTIN_KNOWLEDGE }>(
+      join(PROJECT_ROOT, 'lambdas', 'core', 'knowledge', 'index.ts'),
       outfile,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: LAMBDA_BUNDLING.target,
-      minify: LAMBDA_BUNDLING.minify,
-      keepNames: LAMBDA_BUNDLING.keepNames,
-      external: LAMBDA_BUNDLING.externalModules,
-      logLevel: 'silent',
-    });
-    const mod = (await import(pathToFileURL(outfile).href)) as {
-      BUILTIN_KNOWLEDGE: typeof BUILTIN_KNOWLEDGE;
-    };
+    );
     expect(mod.BUILTIN_KNOWLEDGE.length).toBe(BUILTIN_KNOWLEDGE.length);
     expect(mod.BUILTIN_KNOWLEDGE.map((e) => e.id)).toEqual(BUILTIN_KNOWLEDGE.map((e) => e.id));
   }, 60_000);

@@ -5,10 +5,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LAMBDA_BUNDLING, PROJECT_ROOT } from '../../lib/stack/bundling.js';
+import { PROJECT_ROOT } from '../../lib/stack/bundling.js';
+import { importBundled } from './bundle-like-lambda.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'firebreak-error-names-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,19 +32,7 @@ describe('typed errors, bundled as the stack bundles them', () => {
       ).join('\n'),
     );
     const outfile = join(dir, 'out.mjs');
-    await build({
-      entryPoints: [entry],
-      outfile,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: LAMBDA_BUNDLING.target,
-      minify: LAMBDA_BUNDLING.minify,
-      keepNames: LAMBDA_BUNDLING.keepNames,
-      external: LAMBDA_BUNDLING.externalModules,
-      logLevel: 'silent',
-    });
-    const mod = (await import(pathToFileURL(outfile).href)) as Record<string, new (...a: unknown[]) => Error>;
+    const mod = await importBundled<Record<string, new (...a: unknown[]) => Error>>(entry, outfile);
     for (const [, name] of ERRORS) {
       const err =
         name === 'ApprovalRefused' || name === 'ModelStepError'
