@@ -9,7 +9,7 @@ export default defineConfig({
       process.env.FIREBREAK_DEPLOYED === '1'
         ? configDefaults.exclude
         : [...configDefaults.exclude, 'test/deployed/**'],
-    setupFiles: ['lib/local/polyfills.ts'],
+    setupFiles: ['local/polyfills.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

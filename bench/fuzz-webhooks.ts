@@ -1,7 +1,7 @@
 /**
  * `npm run fuzz:webhooks`: mutated real payloads against every route `firebreak serve` mounts, over
  * HTTP on 127.0.0.1, against the embedded store. Seeds are the real deliveries in ../shared/payloads,
- * test/ingest/fixtures and examples/alerts; each request mutates one (oversized strings, lone
+ * test/lambdas/ingest/fixtures and examples/alerts; each request mutates one (oversized strings, lone
  * surrogates, wrong types, deleted or duplicated fields, deep nesting, cut JSON, raw bytes) and
  * posts it to a route (the one its source uses, or another). Authentication is off, as with
  * `serve --no-auth`, so the mutations reach parsing and storage. A recording engine stands in for
@@ -12,24 +12,24 @@
  * claim pointing at a missing incident, an open incident with no execution, a stored alert over
  * the item limit).
  */
-import '../lib/local/polyfills.js';
+import '../local/polyfills.js';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoIncidentStore } from '../adapters/aws/store/dynamo-store.js';
+import { startEmbeddedDynamoDB } from '../adapters/embedded/dynamodb.js';
 import { approvalRoute } from '../bin/commands/serve.js';
-import { systemClock } from '../lambdas/core/clock.js';
-import { RecordingEngine } from '../lambdas/core/ingest/engine.js';
-import { Ingestor } from '../lambdas/core/ingest/ingest.js';
-import { MemoryMetrics } from '../lambdas/core/ingest/metrics.js';
-import { MAX_BODY_BYTES, parseIngestOptions } from '../lambdas/core/ingest/options.js';
-import { OPEN_STATUSES } from '../lambdas/core/model.js';
-import { DynamoIncidentStore } from '../lambdas/core/store/dynamo-store.js';
+import { systemClock } from '../domain/clock.js';
+import { RecordingEngine } from '../domain/ingest/engine.js';
+import { Ingestor } from '../domain/ingest/ingest.js';
+import { MemoryMetrics } from '../domain/ingest/metrics.js';
+import { MAX_BODY_BYTES, parseIngestOptions } from '../domain/ingest/options.js';
+import { OPEN_STATUSES } from '../domain/model.js';
 import { createIngestHandler } from '../lambdas/ingest/index.js';
-import { serveRoutes } from '../lambdas/ingest/local-http.js';
-import { startEmbeddedDynamoDB } from '../lib/local/embedded-dynamodb.js';
+import { serveRoutes } from '../local/serve/http.js';
 import { prng } from './prng.js';
 
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 10_000);
@@ -54,7 +54,7 @@ function routeFor(name: string): string {
 function seeds(): Array<{ name: string; doc: unknown }> {
   const dirs = [
     join(ROOT, '../shared/payloads'),
-    join(ROOT, 'test/ingest/fixtures'),
+    join(ROOT, 'test/lambdas/ingest/fixtures'),
     join(ROOT, 'examples/alerts'),
   ];
   const out: Array<{ name: string; doc: unknown }> = [];

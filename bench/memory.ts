@@ -4,11 +4,11 @@
  * items read stay at the per-partition bound however many incidents share a service or an alarm.
  */
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { defaultConfig } from '../lambdas/core/config.js';
-import { DynamoMemory } from '../lambdas/core/memory/dynamo-memory.js';
-import { memoryKeys, partitionsOf, recordOf } from '../lambdas/core/memory/records.js';
-import { CATEGORIES, type Incident } from '../lambdas/core/model.js';
-import { startEmbeddedDynamoDB } from '../lib/local/embedded-dynamodb.js';
+import { DynamoMemory } from '../adapters/aws/memory.js';
+import { startEmbeddedDynamoDB } from '../adapters/embedded/dynamodb.js';
+import { defaultConfig } from '../domain/config.js';
+import { memoryKeys, partitionsOf, recordOf } from '../domain/memory/records.js';
+import { CATEGORIES, type Incident } from '../domain/model.js';
 
 const PAST = Number(process.env.PAST ?? 10_000);
 const LOOKUPS = Number(process.env.LOOKUPS ?? 200);

@@ -8,18 +8,18 @@
  *   npm run bench:pipeline                     # 2000 ms per call, six specialists
  *   npm run bench:pipeline -- --latency 500 --scenario examples/scenarios/<file>.json
  */
-import '../lib/local/polyfills.js';
+import '../local/polyfills.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { anthropicClient } from '../lambdas/core/analyst/claude/client.js';
-import { ClaudeAnalyst } from '../lambdas/core/analyst/claude/index.js';
-import { OfflineAnalyst } from '../lambdas/core/analyst/offline/index.js';
-import { SPECIALISTS } from '../lambdas/core/model.js';
-import { prepare, runIncident } from '../lib/local/runner.js';
-import { type FakeServer, startFakeMessagesApi } from '../test/claude/fake-messages-api.js';
-import { scriptedModel } from '../test/claude/scripted-models.js';
+import { anthropicClient } from '../domain/analyst/claude/client.js';
+import { ClaudeAnalyst } from '../domain/analyst/claude/index.js';
+import { OfflineAnalyst } from '../domain/analyst/offline/index.js';
+import { SPECIALISTS } from '../domain/model.js';
+import { prepare, runIncident } from '../local/runner.js';
+import { type FakeServer, startFakeMessagesApi } from '../test/domain/analyst/claude/fake-messages-api.js';
+import { scriptedModel } from '../test/domain/analyst/claude/scripted-models.js';
 
 const { values } = parseArgs({
   options: {

@@ -4,7 +4,7 @@
  * Prints one JSON line: acknowledgement latencies (ms) and status counts. SERVE_GROUPS (20) groups
  * of SERVE_ALERTS (20) alerts, all sent at once.
  */
-import '../lib/local/polyfills.js';
+import '../local/polyfills.js';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ const GROUPS = Number(process.env.SERVE_GROUPS ?? 20);
 const ALERTS = Number(process.env.SERVE_ALERTS ?? 20);
 const TOKEN = 'bench-token-0123456789abcdef';
 const base = JSON.parse(
-  readFileSync(new URL('../test/ingest/fixtures/alertmanager-group.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../test/lambdas/ingest/fixtures/alertmanager-group.json', import.meta.url), 'utf8'),
 );
 
 function group(g: number) {

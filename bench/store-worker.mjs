@@ -4,7 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
 register();
-const { startEmbeddedDynamoDB } = await import('../lib/local/embedded-dynamodb.ts');
+const { startEmbeddedDynamoDB } = await import('../adapters/embedded/dynamodb.ts');
 const db = await startEmbeddedDynamoDB();
 parentPort.postMessage({ endpoint: db.endpoint, tableName: db.tableName });
 parentPort.on('message', async (message) => {

@@ -8,18 +8,18 @@
  * Prints one JSON line and exits non-zero if the storm opened other than one incident per alarm,
  * lost or double-linked an alert, or named a joined alert on a timeline other than once.
  */
-import '../lib/local/polyfills.js';
+import '../local/polyfills.js';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { systemClock } from '../lambdas/core/clock.js';
-import { RecordingEngine } from '../lambdas/core/ingest/engine.js';
-import { Ingestor } from '../lambdas/core/ingest/ingest.js';
-import { MemoryMetrics } from '../lambdas/core/ingest/metrics.js';
-import { parseIngestOptions } from '../lambdas/core/ingest/options.js';
-import { DynamoIncidentStore } from '../lambdas/core/store/dynamo-store.js';
+import { DynamoIncidentStore } from '../adapters/aws/store/dynamo-store.js';
+import { localClients, startEmbeddedDynamoDB } from '../adapters/embedded/dynamodb.js';
+import { systemClock } from '../domain/clock.js';
+import { RecordingEngine } from '../domain/ingest/engine.js';
+import { Ingestor } from '../domain/ingest/ingest.js';
+import { MemoryMetrics } from '../domain/ingest/metrics.js';
+import { parseIngestOptions } from '../domain/ingest/options.js';
 import { createIngestHandler } from '../lambdas/ingest/index.js';
-import { localClients, startEmbeddedDynamoDB } from '../lib/local/embedded-dynamodb.js';
 import { prng } from './prng.js';
 
 const DELIVERIES = Number(process.env.STORM_DELIVERIES ?? 10_000);

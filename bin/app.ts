@@ -7,13 +7,8 @@
 import { existsSync } from 'node:fs';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import {
-  type DeployConfig,
-  DeployConfigError,
-  loadDeployConfig,
-  parseDeployConfig,
-} from '../lib/stack/config.js';
-import { FirebreakStack } from '../lib/stack/firebreak-stack.js';
+import { type DeployConfig, DeployConfigError, loadDeployConfig, parseDeployConfig } from '../lib/config.js';
+import { FirebreakStack } from '../lib/firebreak-stack.js';
 
 const DEFAULT_CONFIG_FILE = 'firebreak.config.json';
 

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { readDefinitionText } from '../lib/local/definition.js';
+import { readDefinitionText } from '../statemachines/definition.js';
 import { toMermaid } from '../statemachines/mermaid.js';
 import { registerApprove } from './commands/approve.js';
 import { asCliError, EXIT } from './commands/common.js';

@@ -4,10 +4,10 @@
  * Task state to the same phase function. One code path per phase, whichever engine runs it.
  */
 import type * as z from 'zod';
+import { bounded } from '../domain/flow/phase-outputs.js';
+import type { Ports } from '../domain/ports.js';
 import { AssessInput, assess } from './assess/index.js';
 import { CheckRecoveryInput, checkRecovery } from './check-recovery/index.js';
-import { bounded } from './core/phase-outputs.js';
-import type { Ports } from './core/ports.js';
 import { DeclareInput, declare } from './declare/index.js';
 import { EscalateInput, escalate } from './escalate/index.js';
 import { HandoffInput, handoff } from './handoff/index.js';

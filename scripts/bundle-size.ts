@@ -1,5 +1,5 @@
 /**
- * `npm run bundle:size`: bundles every Lambda exactly as the stack does (lib/stack/bundling.ts —
+ * `npm run bundle:size`: bundles every Lambda exactly as the stack does (lib/bundling.ts —
  * ESM, minified, tree-shaken, source maps in separate files) and prints each function's size as
  * JSON. Exits 1 when any bundle is over the limit: cold start grows with the code Lambda must load
  * and parse.
@@ -19,7 +19,7 @@ import {
   lambdaEntries,
   NODE_TARGET,
   PROJECT_ROOT,
-} from '../lib/stack/bundling.js';
+} from '../lib/bundling.js';
 
 /** 1 MiB of minified JavaScript per function, source map excluded. */
 export const LIMIT_BYTES = 1024 * 1024;

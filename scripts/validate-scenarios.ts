@@ -5,7 +5,7 @@
  *
  * @example npx tsx scripts/validate-scenarios.ts corpus/dev corpus/test
  */
-import { loadScenarioFolder } from '../lib/local/eval.js';
+import { loadScenarioFolder } from '../local/eval.js';
 
 let bad = 0;
 for (const folder of process.argv.slice(2)) {

@@ -1,5 +1,5 @@
 /** Renders the ASL definition as a Mermaid flowchart: the diagram in the README comes from here. */
-import type { AslDefinition, AslState } from '../lib/local/definition.js';
+import type { AslDefinition, AslState } from './definition.js';
 
 const id = (name: string) => name.replace(/[^A-Za-z0-9_]/g, '_');
 

@@ -12,16 +12,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
-import { isLateAnswer, REJECTED_ERROR, SfnTaskAnswerer } from '../../lambdas/approval-api/sfn-answerer.js';
-import { cleanActor, decideApproval, undoDecision } from '../../lambdas/core/approval.js';
-import { type Clock, systemClock } from '../../lambdas/core/clock.js';
-import { NotFoundError, ValidationError } from '../../lambdas/core/errors.js';
-import { describeAction } from '../../lambdas/core/notify/messages.js';
-import { IncidentId } from '../../lambdas/core/phase-io.js';
-import type { IncidentStore, TaskAnswerer } from '../../lambdas/core/ports.js';
-import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
-import { awaitInboxResult, dropDecision, runIsWaiting } from '../../lib/local/approval-gate.js';
-import { withLocalStore } from '../../lib/local/embedded-dynamodb.js';
+import { isLateAnswer, REJECTED_ERROR, SfnTaskAnswerer } from '../../adapters/aws/sfn-answerer.js';
+import { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
+import { withLocalStore } from '../../adapters/embedded/dynamodb.js';
+import { cleanActor, decideApproval, undoDecision } from '../../domain/approval/approval.js';
+import { type Clock, systemClock } from '../../domain/clock.js';
+import { NotFoundError, ValidationError } from '../../domain/errors.js';
+import { IncidentId } from '../../domain/flow/phase-io.js';
+import { describeAction } from '../../domain/notify/messages.js';
+import type { IncidentStore, TaskAnswerer } from '../../domain/ports.js';
+import { awaitInboxResult, dropDecision, runIsWaiting } from '../../local/approval-gate.js';
 import { asCliError, CliError, defaultDataDir, EXIT } from './common.js';
 
 export interface DecisionArgs {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ConflictError, NotFoundError, ValidationError } from '../../lambdas/core/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.js';
 
 /** Exit codes: 0 done, 1 the run itself failed, 2 the input was refused. */
 export const EXIT = { ok: 0, failed: 1, refused: 2 } as const;
@@ -69,4 +69,4 @@ export function asCliError(err: unknown): CliError | undefined {
  * The local runner (the ASL engine, every phase, the AWS SDK clients) takes over a second to load:
  * commands load it when they run an incident, so `--help` and the store commands start quickly.
  */
-export const loadRunner = () => import('../../lib/local/runner.js');
+export const loadRunner = () => import('../../local/runner.js');

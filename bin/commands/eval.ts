@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ANALYST_CHOICES, type AnalystChoice } from '../../lambdas/core/analyst/choices.js';
+import { ANALYST_CHOICES, type AnalystChoice } from '../../domain/analyst/choices.js';
 import { CliError, EXIT } from './common.js';
 
 export function registerEval(program: Command): void {
@@ -18,10 +18,10 @@ export function registerEval(program: Command): void {
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) {
         throw new CliError('--concurrency must be a whole number from 1 to 16');
       }
-      const selection = (await import('../../lambdas/core/analyst/select.js')).selectLocalAnalyst(
+      const selection = (await import('../../runtime/analyst.js')).selectLocalAnalyst(
         opts.analyst as AnalystChoice,
       );
-      const { evaluate, formatReport, loadScenarioFolder } = await import('../../lib/local/eval.js');
+      const { evaluate, formatReport, loadScenarioFolder } = await import('../../local/eval.js');
       const { loaded, unreadable } = await loadScenarioFolder(folder);
       if (unreadable.length) {
         for (const u of unreadable) process.stderr.write(`firebreak: ${u.file}: ${u.reason}\n`);

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { defaultConfig } from '../../lambdas/core/config.js';
-import { ConflictError } from '../../lambdas/core/errors.js';
-import { describeHistory, relatedLines } from '../../lambdas/core/memory/records.js';
-import { OPEN_STATUSES } from '../../lambdas/core/model.js';
-import { clip } from '../../lambdas/core/text.js';
-import { record } from '../../lambdas/core/timeline.js';
-import { withLocalStore } from '../../lib/local/embedded-dynamodb.js';
-import { liveRun } from '../../lib/local/recovery.js';
+import { withLocalStore } from '../../adapters/embedded/dynamodb.js';
+import { defaultConfig } from '../../domain/config.js';
+import { ConflictError } from '../../domain/errors.js';
+import { describeHistory, relatedLines } from '../../domain/memory/records.js';
+import { OPEN_STATUSES } from '../../domain/model.js';
+import { clip } from '../../domain/text.js';
+import { record } from '../../domain/timeline.js';
+import { liveRun } from '../../local/recovery.js';
 import { CliError, defaultDataDir } from './common.js';
 
 const out = (line = ''): void => {

@@ -6,29 +6,29 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { NormalizedDelivery } from '../../lambdas/core/alerts/delivery.js';
-import { systemClock } from '../../lambdas/core/clock.js';
-import { defaultConfig } from '../../lambdas/core/config.js';
-import { describeIssues, ValidationError } from '../../lambdas/core/errors.js';
-import { resolveService } from '../../lambdas/core/incidents/create.js';
-import { LocalEngine } from '../../lambdas/core/ingest/engine.js';
-import { Ingestor } from '../../lambdas/core/ingest/ingest.js';
-import { parseIngestOptions } from '../../lambdas/core/ingest/options.js';
-import { alertSummary, type IngestResult } from '../../lambdas/core/ingest/outcome.js';
-import { planIngest } from '../../lambdas/core/ingest/plan.js';
-import { ALERT_SOURCES, type AlertSource } from '../../lambdas/core/model.js';
-import type { IncidentStore } from '../../lambdas/core/ports.js';
-import { Redaction } from '../../lambdas/core/redaction/redactor.js';
-import { redactingStore } from '../../lambdas/core/redaction/store.js';
-import { looksLikeScenario, Scenario } from '../../lambdas/core/scenario/schema.js';
-import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
+import { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
+import { openDataStore } from '../../adapters/embedded/dynamodb.js';
+import { looksLikeScenario, Scenario } from '../../adapters/embedded/scenario/schema.js';
+import type { NormalizedDelivery } from '../../domain/alerts/delivery.js';
+import { systemClock } from '../../domain/clock.js';
+import { defaultConfig } from '../../domain/config.js';
+import { describeIssues, ValidationError } from '../../domain/errors.js';
+import { resolveService } from '../../domain/incidents/create.js';
+import { LocalEngine } from '../../domain/ingest/engine.js';
+import { Ingestor } from '../../domain/ingest/ingest.js';
+import { parseIngestOptions } from '../../domain/ingest/options.js';
+import { alertSummary, type IngestResult } from '../../domain/ingest/outcome.js';
+import { planIngest } from '../../domain/ingest/plan.js';
+import { ALERT_SOURCES, type AlertSource } from '../../domain/model.js';
+import type { IncidentStore } from '../../domain/ports.js';
+import { Redaction } from '../../domain/redaction/redactor.js';
+import { redactingStore } from '../../domain/redaction/store.js';
 import { answer } from '../../lambdas/ingest/index.js';
 import { checkSize, parseJson, toDelivery } from '../../lambdas/ingest/read-body.js';
 import { DeliveryRejected } from '../../lambdas/ingest/rejection.js';
-import { APPROVAL_MODES, type ApprovalMode } from '../../lib/local/approval-gate.js';
-import { openDataStore } from '../../lib/local/embedded-dynamodb.js';
-import { localOutputs } from '../../lib/local/outputs.js';
-import type { RunSummary } from '../../lib/local/runner.js';
+import { APPROVAL_MODES, type ApprovalMode } from '../../local/approval-gate.js';
+import { localOutputs } from '../../local/outputs.js';
+import type { RunSummary } from '../../local/runner.js';
 import { defaultDataDir, EXIT, loadRunner } from './common.js';
 import { printSummary } from './run.js';
 
@@ -189,7 +189,7 @@ async function ingestForReal(
   const approve = (opts.approve ?? (process.stdin.isTTY && !opts.json ? 'prompt' : 'auto')) as ApprovalMode;
   const db = await openDataStore(opts.dataDir);
   try {
-    // Alert text is masked as it is stored (lambdas/core/redaction/store.ts).
+    // Alert text is masked as it is stored (domain/redaction/store.ts).
     const store = redactingStore(
       new DynamoIncidentStore(db.doc, db.tableName),
       new Redaction(defaultConfig().redaction),

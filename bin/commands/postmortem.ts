@@ -3,15 +3,15 @@
  * action items done (on the incident, its postmortem table and its timeline).
  */
 import type { Command } from 'commander';
-import { systemClock } from '../../lambdas/core/clock.js';
-import type { ActionItem } from '../../lambdas/core/model.js';
-import { IncidentId } from '../../lambdas/core/phase-io.js';
-import type { IncidentStore } from '../../lambdas/core/ports.js';
-import { joinSections, splitSections, withSection } from '../../lambdas/core/postmortem/sections.js';
-import { actionItemsSection } from '../../lambdas/core/postmortem/template.js';
-import { record } from '../../lambdas/core/timeline.js';
-import { withLocalStore } from '../../lib/local/embedded-dynamodb.js';
-import { localOutputs } from '../../lib/local/outputs.js';
+import { withLocalStore } from '../../adapters/embedded/dynamodb.js';
+import { systemClock } from '../../domain/clock.js';
+import { IncidentId } from '../../domain/flow/phase-io.js';
+import type { ActionItem } from '../../domain/model.js';
+import type { IncidentStore } from '../../domain/ports.js';
+import { joinSections, splitSections, withSection } from '../../domain/postmortem/sections.js';
+import { actionItemsSection } from '../../domain/postmortem/template.js';
+import { record } from '../../domain/timeline.js';
+import { localOutputs } from '../../local/outputs.js';
 import { CliError, defaultDataDir } from './common.js';
 
 /** Closes one action item; returns the updated list. Refuses unknown or already closed items. */

@@ -3,19 +3,19 @@
  * root-cause categories, repeat incidents and action items, over the local store.
  */
 import type { Command } from 'commander';
-import { type Clock, systemClock } from '../../lambdas/core/clock.js';
+import { withLocalStore } from '../../adapters/embedded/dynamodb.js';
+import { type Clock, systemClock } from '../../domain/clock.js';
 import {
   type Accuracy,
   accuracyLines,
   accuracyOf,
   type MitigationSplit,
   mitigationSplit,
-} from '../../lambdas/core/memory/accuracy.js';
-import { buildReport, parseSince, type ResponseReport } from '../../lambdas/core/metrics/report.js';
-import { formatDuration } from '../../lambdas/core/metrics/response.js';
-import { SEVERITIES } from '../../lambdas/core/model.js';
-import type { IncidentStore } from '../../lambdas/core/ports.js';
-import { withLocalStore } from '../../lib/local/embedded-dynamodb.js';
+} from '../../domain/memory/accuracy.js';
+import { buildReport, parseSince, type ResponseReport } from '../../domain/metrics/report.js';
+import { formatDuration } from '../../domain/metrics/response.js';
+import { SEVERITIES } from '../../domain/model.js';
+import type { IncidentStore } from '../../domain/ports.js';
 import { defaultDataDir } from './common.js';
 
 export async function reportFromStore(

@@ -6,11 +6,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
-import { systemClock } from '../../lambdas/core/clock.js';
-import { DynamoMemory } from '../../lambdas/core/memory/dynamo-memory.js';
-import { parseReview, reviewIncident } from '../../lambdas/core/memory/review.js';
-import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
-import { withLocalStore } from '../../lib/local/embedded-dynamodb.js';
+import { DynamoMemory } from '../../adapters/aws/memory.js';
+import { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
+import { withLocalStore } from '../../adapters/embedded/dynamodb.js';
+import { systemClock } from '../../domain/clock.js';
+import { parseReview, reviewIncident } from '../../domain/memory/review.js';
 import { asCliError, CliError, defaultDataDir, EXIT } from './common.js';
 
 interface ReviewOptions {

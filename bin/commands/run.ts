@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { ANALYST_CHOICES, type AnalystChoice } from '../../lambdas/core/analyst/choices.js';
-import { ALERT_SOURCES, type AlertSource } from '../../lambdas/core/model.js';
-import { APPROVAL_MODES, type ApprovalMode } from '../../lib/local/approval-gate.js';
-import type { RunSummary } from '../../lib/local/runner.js';
+import { ANALYST_CHOICES, type AnalystChoice } from '../../domain/analyst/choices.js';
+import { ALERT_SOURCES, type AlertSource } from '../../domain/model.js';
+import { APPROVAL_MODES, type ApprovalMode } from '../../local/approval-gate.js';
+import type { RunSummary } from '../../local/runner.js';
 import { CliError, defaultDataDir, EXIT, loadRunner, readJsonFile } from './common.js';
 
 export function printSummary(s: RunSummary, write: (line: string) => void): void {
@@ -66,7 +66,7 @@ export function registerRun(program: Command): void {
         if (opts.source && !ALERT_SOURCES.includes(opts.source as AlertSource)) {
           throw new CliError(`--source must be one of ${ALERT_SOURCES.join(', ')}`);
         }
-        const analyst = (await import('../../lambdas/core/analyst/select.js')).selectLocalAnalyst(
+        const analyst = (await import('../../runtime/analyst.js')).selectLocalAnalyst(
           opts.analyst as AnalystChoice,
         );
         const { prepare, runIncident } = await loadRunner();

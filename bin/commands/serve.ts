@@ -7,32 +7,28 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Command } from 'commander';
+import { DynamoMemory } from '../../adapters/aws/memory.js';
+import { localConfirmer } from '../../adapters/aws/sns-subscriptions.js';
+import { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
+import { openDataStore } from '../../adapters/embedded/dynamodb.js';
+import { ConsoleNotifier, FanoutNotifier, OutboxNotifier } from '../../adapters/embedded/notifiers.js';
+import { systemClock } from '../../domain/clock.js';
+import { defaultConfig } from '../../domain/config.js';
+import { LocalEngine } from '../../domain/ingest/engine.js';
+import { Ingestor } from '../../domain/ingest/ingest.js';
+import { MemoryMetrics } from '../../domain/ingest/metrics.js';
+import { MAX_BODY_BYTES, parseIngestOptions } from '../../domain/ingest/options.js';
+import type { IncidentStore } from '../../domain/ports.js';
+import { Redaction } from '../../domain/redaction/redactor.js';
+import { redactingStore } from '../../domain/redaction/store.js';
 import { makeHandler as makeApprovalHandler } from '../../lambdas/approval-api/handler.js';
-import { systemClock } from '../../lambdas/core/clock.js';
-import { defaultConfig } from '../../lambdas/core/config.js';
-import { LocalEngine } from '../../lambdas/core/ingest/engine.js';
-import { Ingestor } from '../../lambdas/core/ingest/ingest.js';
-import { MemoryMetrics } from '../../lambdas/core/ingest/metrics.js';
-import { MAX_BODY_BYTES, parseIngestOptions } from '../../lambdas/core/ingest/options.js';
-import { DynamoMemory } from '../../lambdas/core/memory/dynamo-memory.js';
-import {
-  ConsoleNotifier,
-  FanoutNotifier,
-  OutboxNotifier,
-} from '../../lambdas/core/notify/local-notifiers.js';
-import type { IncidentStore } from '../../lambdas/core/ports.js';
-import { Redaction } from '../../lambdas/core/redaction/redactor.js';
-import { redactingStore } from '../../lambdas/core/redaction/store.js';
-import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
 import { json } from '../../lambdas/ingest/http.js';
 import { createIngestHandler } from '../../lambdas/ingest/index.js';
-import { type LocalRoute, serveRoutes } from '../../lambdas/ingest/local-http.js';
-import { parseWebhookSecrets, type WebhookSecrets } from '../../lambdas/ingest/secrets.js';
-import { localConfirmer } from '../../lambdas/ingest/subscriptions.js';
-import { APPROVAL_MODES, type ApprovalMode } from '../../lib/local/approval-gate.js';
-import { openDataStore } from '../../lib/local/embedded-dynamodb.js';
-import { localOutputs } from '../../lib/local/outputs.js';
-import { recoverDeadRuns } from '../../lib/local/recovery.js';
+import { APPROVAL_MODES, type ApprovalMode } from '../../local/approval-gate.js';
+import { localOutputs } from '../../local/outputs.js';
+import { recoverDeadRuns } from '../../local/recovery.js';
+import { type LocalRoute, serveRoutes } from '../../local/serve/http.js';
+import { parseWebhookSecrets, type WebhookSecrets } from '../../runtime/webhook-secrets.js';
 import { CliError, defaultDataDir, loadRunner } from './common.js';
 
 export interface ServeOptions {
@@ -52,7 +48,7 @@ export interface ServeOptions {
 
 /**
  * The approval endpoint, mounted as in AWS. Partial: a local run waits for its decision through
- * `--approve` or `firebreak approve|reject` (lib/local/approval-gate.ts), not through a task token,
+ * `--approve` or `firebreak approve|reject` (local/approval-gate.ts), not through a task token,
  * so a decision made here cannot reach it yet: the answerer says so, and the endpoint withdraws
  * the decision and tells the person to use the CLI. Links verify against FIREBREAK_APPROVAL_KEY.
  */
@@ -74,7 +70,7 @@ export function approvalRoute(store: IncidentStore): LocalRoute {
 /** Starts the receiver; resolves once it listens. `close` waits for runs in flight. */
 export async function startServer(opts: ServeOptions) {
   const db = await openDataStore(opts.dataDir);
-  // Alert text is masked as it is stored (lambdas/core/redaction/store.ts).
+  // Alert text is masked as it is stored (domain/redaction/store.ts).
   const store = redactingStore(
     new DynamoIncidentStore(db.doc, db.tableName),
     new Redaction(defaultConfig().redaction),

@@ -13,9 +13,9 @@ import { createHash } from 'node:crypto';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
 import type * as z from 'zod';
-import { describeIssues } from '../../lambdas/core/errors.js';
+import { describeIssues } from '../../domain/errors.js';
 import { IntakeInput } from '../../lambdas/intake/index.js';
-import { APPROVAL_MODES, type ApprovalMode } from '../../lib/local/approval-gate.js';
+import { APPROVAL_MODES, type ApprovalMode } from '../../local/approval-gate.js';
 import { CliError, defaultDataDir, EXIT, loadRunner } from './common.js';
 import { printSummary } from './run.js';
 

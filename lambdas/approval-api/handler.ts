@@ -7,12 +7,12 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { SecretsManagerKeySource } from '../core/approval-links.js';
-import { systemClock } from '../core/clock.js';
-import { ENV } from '../core/lambda/env.js';
-import { DynamoIncidentStore } from '../core/store/dynamo-store.js';
+import { SfnTaskAnswerer } from '../../adapters/aws/sfn-answerer.js';
+import { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
+import { SecretsManagerKeySource } from '../../domain/approval/links.js';
+import { systemClock } from '../../domain/clock.js';
+import { ENV } from '../../runtime/env.js';
 import { type ApprovalApiDeps, handleApprovalRequest } from './index.js';
-import { SfnTaskAnswerer } from './sfn-answerer.js';
 
 function required(name: string): string {
   const value = process.env[name];

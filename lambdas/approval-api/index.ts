@@ -11,6 +11,7 @@
  * conditional write before the workflow is told.
  */
 import * as z from 'zod';
+import { isLateAnswer, REJECTED_ERROR } from '../../adapters/aws/sfn-answerer.js';
 import {
   ApprovalRefused,
   cleanActor,
@@ -18,15 +19,14 @@ import {
   pendingApproval,
   type RefusalCode,
   undoDecision,
-} from '../core/approval.js';
-import { approvalBrief, blastRadiusOf } from '../core/approval-brief.js';
-import { type LinkClaims, verifyLink } from '../core/approval-links.js';
-import type { Clock } from '../core/clock.js';
-import { ValidationError } from '../core/errors.js';
-import { describeAction } from '../core/notify/messages.js';
-import type { IncidentStore, SigningKeySource, TaskAnswerer } from '../core/ports.js';
+} from '../../domain/approval/approval.js';
+import { approvalBrief, blastRadiusOf } from '../../domain/approval/brief.js';
+import { type LinkClaims, verifyLink } from '../../domain/approval/links.js';
+import type { Clock } from '../../domain/clock.js';
+import { ValidationError } from '../../domain/errors.js';
+import { describeAction } from '../../domain/notify/messages.js';
+import type { IncidentStore, SigningKeySource, TaskAnswerer } from '../../domain/ports.js';
 import { confirmPage, decidedPage, type HttpResponse, refusedPage } from './pages.js';
-import { isLateAnswer, REJECTED_ERROR } from './sfn-answerer.js';
 
 export type { HttpResponse } from './pages.js';
 

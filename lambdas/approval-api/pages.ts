@@ -3,9 +3,9 @@
  * escaped: incident titles and action targets came from alerts and models.
  */
 
-import { type ApprovalBrief, briefRows } from '../core/approval-brief.js';
-import type { MitigationAction } from '../core/model.js';
-import { describeAction } from '../core/notify/messages.js';
+import { type ApprovalBrief, briefRows } from '../../domain/approval/brief.js';
+import type { MitigationAction } from '../../domain/model.js';
+import { describeAction } from '../../domain/notify/messages.js';
 
 export interface HttpResponse {
   statusCode: number;

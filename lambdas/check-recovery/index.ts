@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import { policyFor } from '../core/config.js';
-import { loadIncident } from '../core/incidents/open.js';
-import { IncidentId, Monitor } from '../core/phase-io.js';
-import type { Ports } from '../core/ports.js';
-import { record } from '../core/timeline.js';
+import { policyFor } from '../../domain/config.js';
+import { IncidentId, Monitor } from '../../domain/flow/phase-io.js';
+import { loadIncident } from '../../domain/incidents/open.js';
+import type { Ports } from '../../domain/ports.js';
+import { record } from '../../domain/timeline.js';
 import { firingAlarms } from '../triage/firing.js';
 
 export const CheckRecoveryInput = z.object({ incidentId: IncidentId, monitor: Monitor });

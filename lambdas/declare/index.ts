@@ -1,13 +1,13 @@
 import * as z from 'zod';
-import { policyFor } from '../core/config.js';
-import { loadIncident } from '../core/incidents/open.js';
-import { recall, remember } from '../core/memory/recall.js';
-import { describeHistory } from '../core/memory/records.js';
-import { estimateImpactStart } from '../core/metrics/onset.js';
-import { notifyAudiences } from '../core/notify/notify.js';
-import { IncidentId } from '../core/phase-io.js';
-import type { Ports } from '../core/ports.js';
-import { record } from '../core/timeline.js';
+import { policyFor } from '../../domain/config.js';
+import { IncidentId } from '../../domain/flow/phase-io.js';
+import { loadIncident } from '../../domain/incidents/open.js';
+import { recall, remember } from '../../domain/memory/recall.js';
+import { describeHistory } from '../../domain/memory/records.js';
+import { estimateImpactStart } from '../../domain/metrics/onset.js';
+import { notifyAudiences } from '../../domain/notify/notify.js';
+import type { Ports } from '../../domain/ports.js';
+import { record } from '../../domain/timeline.js';
 
 export const DeclareInput = z.object({
   incidentId: IncidentId,

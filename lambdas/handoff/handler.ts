@@ -1,5 +1,5 @@
-import { phaseHandler } from '../core/lambda/handler.js';
-import { bounded } from '../core/phase-outputs.js';
+import { bounded } from '../../domain/flow/phase-outputs.js';
+import { phaseHandler } from '../../runtime/handler.js';
 import { HandoffInput, handoff } from './index.js';
 
 export const handler = phaseHandler(HandoffInput, bounded('handoff', handoff));

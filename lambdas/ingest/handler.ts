@@ -5,7 +5,7 @@
  *
  * Environment: TABLE_NAME, STATE_MACHINE_ARN, WEBHOOK_SECRETS_ARN (optional: without it every webhook
  * is refused 401 and only EventBridge/SNS/alarm-action events are ingested), INGEST_OPTIONS
- * (optional JSON, lambdas/core/ingest/options.ts), FIREBREAK_CATALOG (optional: maps alarms to services).
+ * (optional JSON, domain/ingest/options.ts), FIREBREAK_CATALOG (optional: maps alarms to services).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -16,21 +16,21 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
-import { systemClock } from '../core/clock.js';
-import { parseCatalog, serviceInfo } from '../core/evidence/aws/catalog.js';
-import { Ingestor } from '../core/ingest/ingest.js';
-import { parseIngestOptions } from '../core/ingest/options.js';
-import { SfnEngine } from '../core/ingest/sfn-engine.js';
-import { ENV } from '../core/lambda/env.js';
-import { logger, metrics, tracer } from '../core/lambda/middleware.js';
-import { parseRedactionPolicy } from '../core/redaction/policy.js';
-import { Redaction } from '../core/redaction/redactor.js';
-import { redactingStore } from '../core/redaction/store.js';
-import { DynamoIncidentStore } from '../core/store/dynamo-store.js';
+import { parseCatalog, serviceInfo } from '../../adapters/aws/evidence/catalog.js';
+import { SfnEngine } from '../../adapters/aws/sfn-engine.js';
+import { snsConfirmer } from '../../adapters/aws/sns-subscriptions.js';
+import { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
+import { systemClock } from '../../domain/clock.js';
+import { Ingestor } from '../../domain/ingest/ingest.js';
+import { parseIngestOptions } from '../../domain/ingest/options.js';
+import { parseRedactionPolicy } from '../../domain/redaction/policy.js';
+import { Redaction } from '../../domain/redaction/redactor.js';
+import { redactingStore } from '../../domain/redaction/store.js';
+import { ENV } from '../../runtime/env.js';
+import { logger, metrics, tracer } from '../../runtime/middleware.js';
+import { powertoolsMetrics } from '../../runtime/powertools-metrics.js';
+import { secretsManagerSecrets } from '../../runtime/webhook-secrets.js';
 import { createIngestHandler, type IngestHandlerDeps } from './index.js';
-import { powertoolsMetrics } from './powertools-metrics.js';
-import { secretsManagerSecrets } from './secrets.js';
-import { snsConfirmer } from './subscriptions.js';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -42,7 +42,7 @@ function awsDeps(): IngestHandlerDeps {
   const doc = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
   });
-  // Alert text is masked as it is stored (lambdas/core/redaction/store.ts).
+  // Alert text is masked as it is stored (domain/redaction/store.ts).
   const store = redactingStore(
     new DynamoIncidentStore(doc, required(ENV.tableName)),
     new Redaction(parseRedactionPolicy(process.env[ENV.redaction])),

@@ -12,27 +12,28 @@
  * reason. Faults that a retry can fix (the store or Step Functions unavailable) answer HTTP 503 and
  * throw for event sources, whose retries and dead-letter queue then keep the alert.
  */
-import type { NormalizedDelivery } from '../core/alerts/delivery.js';
+
+import type { ConfirmSubscription } from '../../adapters/aws/sns-subscriptions.js';
+import type { NormalizedDelivery } from '../../domain/alerts/delivery.js';
 import {
   GRAFANA_SIGNATURE,
   verifyGrafanaHmac,
   verifyPagerDuty,
   verifyToken,
-} from '../core/alerts/signature.js';
-import { snsTopics } from '../core/alerts/sns.js';
-import type { Clock } from '../core/clock.js';
-import { ValidationError } from '../core/errors.js';
-import type { Ingestor } from '../core/ingest/ingest.js';
-import type { IngestMetrics } from '../core/ingest/metrics.js';
-import type { IngestOptions } from '../core/ingest/options.js';
-import { alertSummary, type IngestResult } from '../core/ingest/outcome.js';
-import type { AlertSource } from '../core/model.js';
-import type { IncidentStore } from '../core/ports.js';
+} from '../../domain/alerts/signature.js';
+import { snsTopics } from '../../domain/alerts/sns.js';
+import type { Clock } from '../../domain/clock.js';
+import { ValidationError } from '../../domain/errors.js';
+import type { Ingestor } from '../../domain/ingest/ingest.js';
+import type { IngestMetrics } from '../../domain/ingest/metrics.js';
+import type { IngestOptions } from '../../domain/ingest/options.js';
+import { alertSummary, type IngestResult } from '../../domain/ingest/outcome.js';
+import type { AlertSource } from '../../domain/model.js';
+import type { IncidentStore } from '../../domain/ports.js';
+import type { WebhookName, WebhookSecrets } from '../../runtime/webhook-secrets.js';
 import { type HttpRequest, type HttpResponse, httpRequestOf, json } from './http.js';
 import { checkSize, parseJson, toDelivery } from './read-body.js';
 import { DeliveryRejected, rejection } from './rejection.js';
-import type { WebhookName, WebhookSecrets } from './secrets.js';
-import type { ConfirmSubscription } from './subscriptions.js';
 
 export interface IngestHandlerDeps {
   ingestor: Ingestor;

@@ -2,11 +2,11 @@
  * From raw bytes to a normalized delivery, with every way it can fail named: the same steps for the
  * HTTP endpoints, the Lambda event sources and `firebreak ingest`.
  */
-import type { NormalizedDelivery } from '../core/alerts/delivery.js';
-import { normalizeDelivery } from '../core/alerts/normalize.js';
-import { ValidationError } from '../core/errors.js';
-import { MAX_BODY_BYTES } from '../core/ingest/options.js';
-import type { AlertSource } from '../core/model.js';
+import type { NormalizedDelivery } from '../../domain/alerts/delivery.js';
+import { normalizeDelivery } from '../../domain/alerts/normalize.js';
+import { ValidationError } from '../../domain/errors.js';
+import { MAX_BODY_BYTES } from '../../domain/ingest/options.js';
+import type { AlertSource } from '../../domain/model.js';
 import { DeliveryRejected } from './rejection.js';
 
 export function checkSize(body: Buffer | string): void {

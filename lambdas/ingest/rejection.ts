@@ -2,7 +2,7 @@
  * A delivery refused for a reason the sender can act on. The code is the metric dimension and the
  * `error` field of the JSON answer; the status is what the HTTP endpoints answer (never 5xx).
  */
-import { ValidationError } from '../core/errors.js';
+import { ValidationError } from '../../domain/errors.js';
 
 export const REJECT_STATUS = {
   'body-too-large': 413,

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { normalize } from '../core/alerts/normalize.js';
-import { openIncident } from '../core/incidents/open.js';
-import type { Ports } from '../core/ports.js';
+import { normalize } from '../../domain/alerts/normalize.js';
+import { openIncident } from '../../domain/incidents/open.js';
+import type { Ports } from '../../domain/ports.js';
 
 export const IntakeInput = z.object({
   manual: z.object({

@@ -1,5 +1,5 @@
-import { phaseHandler } from '../core/lambda/handler.js';
-import { bounded } from '../core/phase-outputs.js';
+import { bounded } from '../../domain/flow/phase-outputs.js';
+import { phaseHandler } from '../../runtime/handler.js';
 import { InvestigateInput, investigate } from './index.js';
 
 export const handler = phaseHandler(InvestigateInput, bounded('investigate', investigate));

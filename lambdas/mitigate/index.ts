@@ -1,14 +1,14 @@
 import * as z from 'zod';
-import { policyFor } from '../core/config.js';
-import { ValidationError } from '../core/errors.js';
-import { loadIncident } from '../core/incidents/open.js';
-import { isEnabled, needsApproval, sameAction } from '../core/mitigation/allow-list.js';
-import { MitigationAction } from '../core/model.js';
-import { describeAction } from '../core/notify/messages.js';
-import { nextUpdateAt, notifyAudiences } from '../core/notify/notify.js';
-import { IncidentId } from '../core/phase-io.js';
-import type { Ports } from '../core/ports.js';
-import { record } from '../core/timeline.js';
+import { policyFor } from '../../domain/config.js';
+import { ValidationError } from '../../domain/errors.js';
+import { IncidentId } from '../../domain/flow/phase-io.js';
+import { loadIncident } from '../../domain/incidents/open.js';
+import { isEnabled, needsApproval, sameAction } from '../../domain/mitigation/allow-list.js';
+import { MitigationAction } from '../../domain/model.js';
+import { describeAction } from '../../domain/notify/messages.js';
+import { nextUpdateAt, notifyAudiences } from '../../domain/notify/notify.js';
+import type { Ports } from '../../domain/ports.js';
+import { record } from '../../domain/timeline.js';
 
 export const MitigateInput = z.object({ incidentId: IncidentId, action: MitigationAction });
 

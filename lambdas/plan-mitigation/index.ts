@@ -1,12 +1,12 @@
 import * as z from 'zod';
-import { policyFor } from '../core/config.js';
-import { loadIncident } from '../core/incidents/open.js';
-import { planMitigation as plan } from '../core/mitigation/plan.js';
-import { describeAction } from '../core/notify/messages.js';
-import { nextUpdateAt, notifyAudiences } from '../core/notify/notify.js';
-import { IncidentId } from '../core/phase-io.js';
-import type { Ports } from '../core/ports.js';
-import { record } from '../core/timeline.js';
+import { policyFor } from '../../domain/config.js';
+import { IncidentId } from '../../domain/flow/phase-io.js';
+import { loadIncident } from '../../domain/incidents/open.js';
+import { planMitigation as plan } from '../../domain/mitigation/plan.js';
+import { describeAction } from '../../domain/notify/messages.js';
+import { nextUpdateAt, notifyAudiences } from '../../domain/notify/notify.js';
+import type { Ports } from '../../domain/ports.js';
+import { record } from '../../domain/timeline.js';
 
 export const PlanMitigationInput = z.object({ incidentId: IncidentId });
 

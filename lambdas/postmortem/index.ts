@@ -1,13 +1,13 @@
 import * as z from 'zod';
-import { loadIncident } from '../core/incidents/open.js';
-import { recall, relatedSection, remember } from '../core/memory/recall.js';
-import { emitResponseMetrics } from '../core/metrics/emit.js';
-import { estimateImpactStart } from '../core/metrics/onset.js';
-import { IncidentId } from '../core/phase-io.js';
-import type { Ports } from '../core/ports.js';
-import { writePostmortem } from '../core/postmortem/compose.js';
-import { joinSections, splitSections } from '../core/postmortem/sections.js';
-import { record } from '../core/timeline.js';
+import { IncidentId } from '../../domain/flow/phase-io.js';
+import { loadIncident } from '../../domain/incidents/open.js';
+import { recall, relatedSection, remember } from '../../domain/memory/recall.js';
+import { emitResponseMetrics } from '../../domain/metrics/emit.js';
+import { estimateImpactStart } from '../../domain/metrics/onset.js';
+import type { Ports } from '../../domain/ports.js';
+import { writePostmortem } from '../../domain/postmortem/compose.js';
+import { joinSections, splitSections } from '../../domain/postmortem/sections.js';
+import { record } from '../../domain/timeline.js';
 
 export const PostmortemInput = z.object({ incidentId: IncidentId });
 

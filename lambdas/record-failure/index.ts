@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { notifyAudiences } from '../core/notify/notify.js';
-import { IncidentId } from '../core/phase-io.js';
-import type { Ports } from '../core/ports.js';
-import { record } from '../core/timeline.js';
+import { IncidentId } from '../../domain/flow/phase-io.js';
+import { notifyAudiences } from '../../domain/notify/notify.js';
+import type { Ports } from '../../domain/ports.js';
+import { record } from '../../domain/timeline.js';
 
 export const RecordFailureInput = z.object({
   incidentId: IncidentId,

@@ -1,11 +1,11 @@
 import * as z from 'zod';
-import { investigationContext } from '../core/incidents/context.js';
-import { loadIncident } from '../core/incidents/open.js';
-import { knownTargets, vetAction } from '../core/mitigation/allow-list.js';
-import { describeAction } from '../core/notify/messages.js';
-import { IncidentId } from '../core/phase-io.js';
-import type { Ports } from '../core/ports.js';
-import { record } from '../core/timeline.js';
+import { IncidentId } from '../../domain/flow/phase-io.js';
+import { investigationContext } from '../../domain/incidents/context.js';
+import { loadIncident } from '../../domain/incidents/open.js';
+import { knownTargets, vetAction } from '../../domain/mitigation/allow-list.js';
+import { describeAction } from '../../domain/notify/messages.js';
+import type { Ports } from '../../domain/ports.js';
+import { record } from '../../domain/timeline.js';
 
 export const RecordTicketInput = z.object({ incidentId: IncidentId });
 

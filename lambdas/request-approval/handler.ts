@@ -1,5 +1,5 @@
-import { phaseHandler } from '../core/lambda/handler.js';
-import { bounded } from '../core/phase-outputs.js';
+import { bounded } from '../../domain/flow/phase-outputs.js';
+import { phaseHandler } from '../../runtime/handler.js';
 import { RequestApprovalInput, requestApproval } from './index.js';
 
 export const handler = phaseHandler(RequestApprovalInput, bounded('request-approval', requestApproval));

@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import { policyFor } from '../core/config.js';
-import { loadIncident } from '../core/incidents/open.js';
-import { notifyAudiences } from '../core/notify/notify.js';
-import { IncidentId } from '../core/phase-io.js';
-import type { Ports } from '../core/ports.js';
-import { record } from '../core/timeline.js';
+import { policyFor } from '../../domain/config.js';
+import { IncidentId } from '../../domain/flow/phase-io.js';
+import { loadIncident } from '../../domain/incidents/open.js';
+import { notifyAudiences } from '../../domain/notify/notify.js';
+import type { Ports } from '../../domain/ports.js';
+import { record } from '../../domain/timeline.js';
 
 export const ResolveInput = z.object({ incidentId: IncidentId });
 

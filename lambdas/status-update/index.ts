@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import { policyFor } from '../core/config.js';
-import { loadIncident } from '../core/incidents/open.js';
-import type { TimelineEvent } from '../core/model.js';
-import { notifyAudiences } from '../core/notify/notify.js';
-import { IncidentId, Monitor } from '../core/phase-io.js';
-import type { Ports } from '../core/ports.js';
+import { policyFor } from '../../domain/config.js';
+import { IncidentId, Monitor } from '../../domain/flow/phase-io.js';
+import { loadIncident } from '../../domain/incidents/open.js';
+import type { TimelineEvent } from '../../domain/model.js';
+import { notifyAudiences } from '../../domain/notify/notify.js';
+import type { Ports } from '../../domain/ports.js';
 
 export const StatusUpdateInput = z.object({ incidentId: IncidentId, monitor: Monitor });
 

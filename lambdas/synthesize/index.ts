@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import { investigationContext } from '../core/incidents/context.js';
-import { loadIncident } from '../core/incidents/open.js';
-import { Finding, TokenUsage } from '../core/model.js';
-import { IncidentId } from '../core/phase-io.js';
-import type { Ports } from '../core/ports.js';
-import { record } from '../core/timeline.js';
+import { IncidentId } from '../../domain/flow/phase-io.js';
+import { investigationContext } from '../../domain/incidents/context.js';
+import { loadIncident } from '../../domain/incidents/open.js';
+import { Finding, TokenUsage } from '../../domain/model.js';
+import type { Ports } from '../../domain/ports.js';
+import { record } from '../../domain/timeline.js';
 
 export const SynthesizeInput = z.object({
   incidentId: IncidentId,

@@ -1,6 +1,6 @@
-import { LOOKBACK_MINUTES } from '../core/incidents/context.js';
-import type { Incident } from '../core/model.js';
-import type { Ports } from '../core/ports.js';
+import { LOOKBACK_MINUTES } from '../../domain/incidents/context.js';
+import type { Incident } from '../../domain/model.js';
+import type { Ports } from '../../domain/ports.js';
 
 /**
  * Alarms whose latest state is ALARM on the incident's services, from the lookback before detection

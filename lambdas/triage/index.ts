@@ -1,11 +1,11 @@
 import * as z from 'zod';
-import { policyFor } from '../core/config.js';
-import { investigationContext } from '../core/incidents/context.js';
-import { loadIncident } from '../core/incidents/open.js';
-import { SEVERITIES, type Severity } from '../core/model.js';
-import { IncidentId } from '../core/phase-io.js';
-import type { Ports } from '../core/ports.js';
-import { record } from '../core/timeline.js';
+import { policyFor } from '../../domain/config.js';
+import { IncidentId } from '../../domain/flow/phase-io.js';
+import { investigationContext } from '../../domain/incidents/context.js';
+import { loadIncident } from '../../domain/incidents/open.js';
+import { SEVERITIES, type Severity } from '../../domain/model.js';
+import type { Ports } from '../../domain/ports.js';
+import { record } from '../../domain/timeline.js';
 import { firingAlarms } from './firing.js';
 
 export const TriageInput = z.object({

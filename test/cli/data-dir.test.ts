@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
-import { openDataStore, ownerFile } from '../../lib/local/embedded-dynamodb.js';
+import { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
+import { openDataStore, ownerFile } from '../../adapters/embedded/dynamodb.js';
 
 const BIN = fileURLToPath(new URL('../../bin/firebreak.js', import.meta.url));
 const SCENARIO = fileURLToPath(

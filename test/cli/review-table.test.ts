@@ -5,8 +5,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lib/local/embedded-dynamodb.js';
+import { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
+import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../adapters/embedded/dynamodb.js';
 
 const BIN = fileURLToPath(new URL('../../bin/firebreak.js', import.meta.url));
 let db: EmbeddedDynamoDB;

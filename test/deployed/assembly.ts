@@ -7,10 +7,10 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { PROJECT_ROOT } from '../../lib/stack/bundling.js';
-import { parseDeployConfig } from '../../lib/stack/config.js';
-import { FirebreakStack } from '../../lib/stack/firebreak-stack.js';
-import { cdkContext } from '../stack/synth.js';
+import { PROJECT_ROOT } from '../../lib/bundling.js';
+import { parseDeployConfig } from '../../lib/config.js';
+import { FirebreakStack } from '../../lib/firebreak-stack.js';
+import { cdkContext } from '../lib/synth.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON, read field by field
 type Json = any;
@@ -33,7 +33,7 @@ export interface Assemblies {
  * context, no bundling-stacks override). The configurations share one App so CDK's asset cache
  * bundles each function once: a bundle depends on the code and the bundling options, never on the
  * deploy configuration, and bundling is what costs (about 2 s a function on two cores).
- * CloudFormation schema validation is left to test/stack (app.test.ts).
+ * CloudFormation schema validation is left to test/lib (app.test.ts).
  *
  * The folder gets a `node_modules` link to the project's: the bundles leave `@aws-sdk/*` external
  * because Lambda's runtime provides it, and here the same packages must resolve from the

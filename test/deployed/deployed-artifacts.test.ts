@@ -7,13 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../lib/stack/bundling.js';
+import { PROJECT_ROOT } from '../../lib/bundling.js';
 import { type Assemblies, synthesizeAssemblies } from './assembly.js';
 import { Deployed } from './deployed.js';
 import { alertToIncident, scenarioAlert } from './flow.js';
 
 const production = JSON.parse(
-  readFileSync(join(import.meta.dirname, '../stack/fixtures/production.json'), 'utf8'),
+  readFileSync(join(import.meta.dirname, '../lib/fixtures/production.json'), 'utf8'),
 );
 /** Subscribers, cadences, every mitigation kind, a catalog, resources, the Anthropic key secret. */
 const EVERY_OPTION = { ...production, stackName: 'FirebreakEveryOption' };

@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { type AslDefinition, type AslState, walkStates } from '../../lib/local/definition.js';
+import { type AslDefinition, type AslState, walkStates } from '../../statemachines/definition.js';
 import type { Assembly } from './assembly.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON, read field by field

@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
-import { PROJECT_ROOT } from '../../lib/stack/bundling.js';
+import { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
+import { PROJECT_ROOT } from '../../lib/bundling.js';
 import type { Deployed } from './deployed.js';
 
 export const scenarioAlert = (file: string): unknown =>

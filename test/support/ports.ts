@@ -1,14 +1,14 @@
 /** Ports for phase tests: an in-memory dynalite store, a notifier that keeps what it sent, no telemetry. */
 
-import { proposeOnlyActions } from '../../lambdas/core/actions/propose-only.js';
-import { OfflineAnalyst } from '../../lambdas/core/analyst/offline/index.js';
-import { ManualClock } from '../../lambdas/core/clock.js';
-import { defaultConfig } from '../../lambdas/core/config.js';
-import { noEvidence } from '../../lambdas/core/evidence/unavailable.js';
-import { MemoryNotifier } from '../../lambdas/core/notify/local-notifiers.js';
-import type { Ports } from '../../lambdas/core/ports.js';
-import { DynamoIncidentStore } from '../../lambdas/core/store/dynamo-store.js';
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lib/local/embedded-dynamodb.js';
+import { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
+import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../adapters/embedded/dynamodb.js';
+import { MemoryNotifier } from '../../adapters/embedded/notifiers.js';
+import { proposeOnlyActions } from '../../domain/actions/propose-only.js';
+import { OfflineAnalyst } from '../../domain/analyst/offline/index.js';
+import { ManualClock } from '../../domain/clock.js';
+import { defaultConfig } from '../../domain/config.js';
+import { noEvidence } from '../../domain/evidence/unavailable.js';
+import type { Ports } from '../../domain/ports.js';
 
 export interface TestPorts {
   ports: Ports;

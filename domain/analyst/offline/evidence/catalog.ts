@@ -1,0 +1,62 @@
+/**
+ * The service catalog as a graph: who the affected service depends on, who else shares those
+ * dependencies, and how any other service relates to the one that alerted. Relation drives how
+ * much a change or an error elsewhere can explain this incident.
+ */
+import type { ServiceInfo } from '../../../ports.js';
+
+export type Relation = 'self' | 'dependency' | 'sibling' | 'dependent' | 'unrelated';
+
+export class Catalog {
+  private readonly byName = new Map<string, ServiceInfo>();
+
+  constructor(readonly services: ServiceInfo[]) {
+    for (const s of services) this.byName.set(s.name.toLowerCase(), s);
+  }
+
+  get(name: string | undefined): ServiceInfo | undefined {
+    return name ? this.byName.get(name.toLowerCase()) : undefined;
+  }
+
+  names(): string[] {
+    return this.services.map((s) => s.name);
+  }
+
+  /** Transitive dependencies of a service (not including itself). */
+  dependencies(name: string | undefined): string[] {
+    const out = new Set<string>();
+    const walk = (n: string | undefined) => {
+      for (const d of this.get(n)?.dependsOn ?? []) {
+        if (out.has(d) || d.toLowerCase() === name?.toLowerCase()) continue;
+        out.add(d);
+        walk(d);
+      }
+    };
+    walk(name);
+    return [...out];
+  }
+
+  /** Services that depend (directly) on the given one. */
+  dependents(name: string): string[] {
+    const n = name.toLowerCase();
+    return this.services.filter((s) => s.dependsOn?.some((d) => d.toLowerCase() === n)).map((s) => s.name);
+  }
+
+  /** The service owning an alarm name, if the catalog lists it. */
+  ownerOfAlarm(alarm: string): string | undefined {
+    const a = alarm.toLowerCase();
+    return this.services.find((s) => s.alarms?.some((x) => x.toLowerCase() === a))?.name;
+  }
+
+  relation(other: string | undefined, affected: string | undefined): Relation {
+    if (!other || !affected) return 'unrelated';
+    const o = other.toLowerCase();
+    if (o === affected.toLowerCase()) return 'self';
+    const deps = this.dependencies(affected).map((d) => d.toLowerCase());
+    if (deps.includes(o)) return 'dependency';
+    const otherDeps = this.dependencies(other).map((d) => d.toLowerCase());
+    if (otherDeps.includes(affected.toLowerCase())) return 'dependent';
+    if (otherDeps.some((d) => deps.includes(d))) return 'sibling';
+    return 'unrelated';
+  }
+}

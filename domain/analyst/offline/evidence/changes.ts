@@ -1,0 +1,292 @@
+/**
+ * Change correlation: which deployments and config/infra changes could have caused the incident.
+ * A change counts when it landed shortly before onset on the affected service or something it
+ * depends on, and more when the failure that followed shows up where the change was made.
+ * Changes after onset, long before it, or on unrelated services are weighed down (and reported
+ * as ruled out), because most incidents have a recent change nearby that did nothing.
+ */
+import type { Category } from '../../../model.js';
+import type { ChangeRecord } from '../../../ports.js';
+import { lower, mentionedNames, minutesBetween, ms } from '../measure.js';
+import type { Catalog, Relation } from './catalog.js';
+import { CALL_FAILURES, type RankedSignature } from './logs.js';
+import { ACCUMULATING } from './metric-kinds.js';
+import type { SeriesView } from './series.js';
+import { isAnomalous } from './series.js';
+
+export type ChangeFlavor =
+  | 'deployment'
+  | 'flag'
+  | 'network'
+  | 'iam'
+  | 'database'
+  | 'capacity'
+  | 'config'
+  /** Something the platform did or reported (an RDS event, a health notice): not a human change. */
+  | 'platform'
+  /** Bookkeeping that cannot affect traffic: tags, log retention, dashboards, alarm definitions. */
+  | 'benign';
+
+export interface ScoredChange {
+  change: ChangeRecord;
+  flavor: ChangeFlavor;
+  category: Category;
+  /** Service the change touched: its own, or a known service its resource names. */
+  service?: string;
+  relation: Relation;
+  /** Minutes from the change to onset; negative when the change came after. */
+  leadMinutes: number;
+  /** Signals that appeared on the changed service after the change. */
+  corroboration: string[];
+  /** An accumulating resource that climbed from the change on and never recovered: when it began. */
+  burnSince?: string;
+  score: number;
+  /** Why it scored low, for `ruledOut`. */
+  against?: string;
+}
+
+const FLAVORS: Array<[ChangeFlavor, RegExp]> = [
+  [
+    'flag',
+    /feature.?flag|\bflag\b|toggle|launchdarkly|unleash|split\.io|flagsmith|kill.?switch|rollout (percentage|%)/i,
+  ],
+  [
+    'network',
+    /security.?group|ingress|egress|nacl|network acl|route.?table|route ?53|\bdns\b|record.?sets?|cname|hosted.?zone|vpc|subnet|peering|transit gateway|nat gateway|endpoint|listener|target group|firewall|cidr|load balancer|cloudfront|waf rule/i,
+  ],
+  [
+    'capacity',
+    /desired.?count|autoscal|scal(e|ing)|instance.?(type|class)|capacity|concurren|provisioned|max.?size|min.?size|task count|replicas|memory (limit|size)|cpu (limit|units)|downsiz|right-?siz|throughput|iops|shard/i,
+  ],
+  [
+    'iam',
+    /\biam\b|policy|role|permission|assumerole|access.?key|credential|secret|kms|grant|revoke(?!securitygroup)/i,
+  ],
+  [
+    'database',
+    /parameter group|\bdb\b|database|rds|aurora|dynamo|index|schema|migration|vacuum|max_connections|replica/i,
+  ],
+];
+
+const FLAVOR_CATEGORY: Record<ChangeFlavor, Category> = {
+  deployment: 'deployment',
+  flag: 'configuration',
+  network: 'network',
+  iam: 'configuration',
+  database: 'database',
+  // Someone cut capacity by configuration: the fix is to scale back, the cause is the change.
+  capacity: 'configuration',
+  config: 'configuration',
+  platform: 'unknown',
+  benign: 'unknown',
+};
+
+const BENIGN =
+  /^(CreateTags|DeleteTags|TagResource|UntagResource|AddTagsToResource|RemoveTagsFromResource|PutRetentionPolicy|DeleteRetentionPolicy|PutDashboard|PutMetricAlarm|DeleteAlarms|PutBucketTagging|UpdateDescription)/i;
+
+/** Done by AWS itself (its service principal, or a service event id) rather than by someone. */
+export const isPlatformEvent = (c: ChangeRecord): boolean =>
+  c.kind === 'change' &&
+  (/\.amazonaws\.com$/i.test(c.actor ?? '') ||
+    /^(RDS-EVENT|AWS_[A-Z_]+|EC2 Instance|ECS Task State)/i.test(c.status ?? ''));
+
+export function changeFlavor(c: ChangeRecord): ChangeFlavor {
+  if (c.kind === 'deployment') return 'deployment';
+  if (isPlatformEvent(c)) return 'platform';
+  if (BENIGN.test(c.status ?? '') || BENIGN.test(c.summary)) return 'benign';
+  const text = `${c.status ?? ''} ${c.summary} ${c.resource ?? ''}`;
+  for (const [flavor, re] of FLAVORS) if (re.test(text)) return flavor;
+  return 'config';
+}
+
+const RELATION_WEIGHT: Record<Relation, number> = {
+  self: 1,
+  dependency: 0.8,
+  sibling: 0.45,
+  dependent: 0.3,
+  unrelated: 0.12,
+};
+
+/**
+ * How plausible a change is as a cause given only its timing relative to onset. Regressions from
+ * a change usually show within minutes of it landing; the longer the quiet gap, the weaker the link.
+ */
+export function timingWeight(leadMinutes: number, kind: ChangeRecord['kind']): number {
+  // Deployments are recorded at completion and roll out progressively: a few minutes of overlap is normal.
+  const grace = kind === 'deployment' ? 6 : 3;
+  if (leadMinutes < -grace) return 0.05;
+  if (leadMinutes <= 10) return 1;
+  if (leadMinutes <= 30) return 1 - ((leadMinutes - 10) / 20) * 0.4;
+  if (leadMinutes <= 60) return 0.6 - ((leadMinutes - 30) / 30) * 0.3;
+  return 0.2;
+}
+
+/** Error classes that say a connection could not be made at all. */
+const CONNECTIVITY: ReadonlySet<string> = new Set(['network', 'dependency', 'timeout', 'tls']);
+
+/** Changes made by an autoscaler are reactions to load, not causes. */
+export const isAutomaticReaction = (c: ChangeRecord): boolean =>
+  /autoscal|auto-scal|application-autoscaling|karpenter|cluster-autoscaler|scaling policy|target tracking/i.test(
+    `${c.actor ?? ''} ${c.summary}`,
+  );
+
+/** The known service a change touched: its own, else one its resource or summary names. */
+function changedService(c: ChangeRecord, catalog: Catalog): string | undefined {
+  if (c.service) return catalog.get(c.service)?.name ?? c.service;
+  return mentionedNames(`${c.resource ?? ''} ${c.summary}`, catalog.names())[0];
+}
+
+export function scoreChanges(
+  changes: ChangeRecord[],
+  opts: {
+    catalog: Catalog;
+    service?: string;
+    onset: string;
+    alertAt: string;
+    signatures: RankedSignature[];
+    series: SeriesView[];
+    /** Accumulating resources read over the change lookback (see gather's `trends`). */
+    trends?: SeriesView[];
+    /** Services hogging a pool the affected service also draws on: related despite the catalog. */
+    poolHogs?: string[];
+  },
+): ScoredChange[] {
+  const hogs = new Set((opts.poolHogs ?? []).map(lower));
+  return changes
+    .map((change) => {
+      const flavor = changeFlavor(change);
+      const service = changedService(change, opts.catalog);
+      let relation = opts.catalog.relation(service, opts.service);
+      const resource = lower(change.resource);
+      // A change whose resource the new errors name is related whatever its service tag says.
+      const namedByErrors =
+        !!resource &&
+        resource.length >= 3 &&
+        opts.signatures.some((s) => s.isNew && lower(s.sig.sample).includes(resource));
+      if (relation === 'unrelated' && namedByErrors) relation = 'dependency';
+      if (!service && !resource && relation === 'unrelated') relation = 'sibling';
+      if (relation === 'unrelated' && hogs.has(lower(service))) relation = 'dependency';
+      // Network changes hit shared infrastructure: related when connections start failing after them.
+      if (relation === 'unrelated' && flavor === 'network' && !opts.catalog.get(service)) {
+        const connErrors = opts.signatures.some(
+          (s) =>
+            s.isNew &&
+            lower(s.sig.service) === lower(opts.service) &&
+            CONNECTIVITY.has(s.cls) &&
+            ms(s.sig.firstSeen) >= ms(change.at) - 60_000 &&
+            ms(s.sig.firstSeen) <= ms(change.at) + 15 * 60_000,
+        );
+        if (connErrors) relation = 'dependency';
+      }
+      const leadMinutes = minutesBetween(change.at, opts.onset);
+      const corroboration = corroborate(change, service, opts);
+      if (namedByErrors) corroboration.push(`new errors name ${change.resource}`);
+      // A slow-burning effect (memory or handles climbing from the release on, until something
+      // gives) ties the change to the incident through an anomaly that never let go: timing is
+      // then measured to where that anomaly began, not to when it finally paged.
+      const burn = slowBurn(change, service, opts.trends ?? opts.series);
+      const timing = timingWeight(
+        burn ? minutesBetween(change.at, burn.onset!.at) : leadMinutes,
+        change.kind,
+      );
+      if (burn)
+        corroboration.push(
+          `${burn.series.metricName} on ${service} climbed from the change on and never recovered`,
+        );
+      let score = timing * RELATION_WEIGHT[relation] * 0.7;
+      score += Math.min(0.3, corroboration.length * 0.15);
+      // A change that was followed by nothing for a while before the incident began is a weaker
+      // suspect than one whose effects showed as it landed.
+      if (!corroboration.length && leadMinutes > 10) score *= 0.75;
+      if (change.status === 'rolled-back' || change.status === 'failed') score *= 0.5;
+      if (isAutomaticReaction(change) || flavor === 'platform') score *= 0.3;
+      if (flavor === 'benign') score *= 0.1;
+      const scored: ScoredChange = {
+        change,
+        flavor,
+        category: FLAVOR_CATEGORY[flavor],
+        service,
+        relation,
+        leadMinutes,
+        corroboration,
+        ...(burn ? { burnSince: burn.onset!.at } : {}),
+        score: Math.min(0.95, score),
+      };
+      scored.against = against(scored);
+      return scored;
+    })
+    .sort((a, b) => b.score - a.score);
+}
+
+/**
+ * A sustained, never-recovered rise of an accumulating resource on the changed service that began
+ * as the change landed (a deployment rolls out over a few minutes).
+ */
+function slowBurn(
+  change: ChangeRecord,
+  service: string | undefined,
+  series: SeriesView[],
+): SeriesView | undefined {
+  if (!service) return undefined;
+  const at = ms(change.at);
+  const lead = (change.kind === 'deployment' ? 6 : 2) * 60_000;
+  return series.find(
+    (v) =>
+      ACCUMULATING.has(v.kind) &&
+      isAnomalous(v) &&
+      !v.onset!.recovered &&
+      lower(v.service) === lower(service) &&
+      ms(v.onset!.at) >= at - lead &&
+      ms(v.onset!.at) <= at + 30 * 60_000,
+  );
+}
+
+/**
+ * Failure signals on the changed service (or, if it is the affected one, on it) shortly after the
+ * change. Errors calling another known service and series about another service are left out:
+ * they point at that service, not at this change.
+ */
+function corroborate(
+  change: ChangeRecord,
+  service: string | undefined,
+  opts: { signatures: RankedSignature[]; series: SeriesView[] },
+): string[] {
+  const out: string[] = [];
+  const at = ms(change.at);
+  // A deployment takes effect while it rolls out (it is stamped at completion); a change at once.
+  const lead = (change.kind === 'deployment' ? 6 : 2) * 60_000;
+  const near = (t: string) => ms(t) >= at - lead && ms(t) <= at + 15 * 60_000;
+  const same = (s: string | undefined) => !!service && lower(s) === lower(service);
+  const aboutOther = (s: RankedSignature) =>
+    CALL_FAILURES.has(s.cls) && s.mentions.some((m) => !same(m) && lower(m) !== lower(change.resource));
+  const errs = opts.signatures.filter(
+    (s) => s.isNew && same(s.sig.service) && near(s.sig.firstSeen) && !aboutOther(s),
+  );
+  if (errs.length) out.push(`new ${errs[0].cls} errors on ${service} from ${errs[0].sig.firstSeen}`);
+  const moved = opts.series.filter(
+    (v) => isAnomalous(v) && same(v.service) && same(v.subject) && near(v.onset!.at),
+  );
+  if (moved.length) out.push(`${moved[0].series.metricName} on ${service} moved at ${moved[0].onset!.at}`);
+  return out;
+}
+
+function against(s: ScoredChange): string | undefined {
+  const what =
+    s.change.kind === 'deployment'
+      ? `deployment ${s.change.service} ${s.change.version ?? ''}`.trim()
+      : s.change.summary;
+  if (s.leadMinutes < -6)
+    return `${what}: landed ${Math.round(-s.leadMinutes)} min after the onset, so it cannot have caused it`;
+  if (s.relation === 'unrelated')
+    return `${what}: on ${s.service ?? 'an unrelated resource'}, which the affected service does not depend on`;
+  if (s.leadMinutes > 60)
+    return `${what}: ${Math.round(s.leadMinutes)} min before onset, with nothing changing in between`;
+  if (s.change.status === 'rolled-back') return `${what}: already rolled back`;
+  if (isAutomaticReaction(s.change)) return `${what}: an autoscaler reacting to load, not a cause`;
+  if (s.flavor === 'benign')
+    return `${what}: bookkeeping (tags, retention, dashboards) cannot affect traffic`;
+  if (s.flavor === 'platform')
+    return `${what}: reported by the platform, an observation rather than a change`;
+  if (!s.corroboration.length) return `${what}: nothing changed on ${s.service ?? 'its target'} after it`;
+  return undefined;
+}

@@ -1,0 +1,164 @@
+/**
+ * Dependency health: is something the affected service calls failing? Evidence is the dependency's
+ * own alarms and error/latency anomalies (including the caller's metrics about calls to it), and
+ * new errors on the affected service that name it (timeouts, refused connections, 5xx, expired
+ * certificates). Names come from the catalog only.
+ */
+import type { AlarmEvent } from '../../../ports.js';
+import { lower, mentionedNames, uniq } from '../measure.js';
+import type { Catalog } from './catalog.js';
+import { CALL_FAILURES, type RankedSignature } from './logs.js';
+import type { SeriesView } from './series.js';
+import { isAnomalous } from './series.js';
+
+export interface DependencyIssue {
+  service: string;
+  score: number;
+  /** Earliest sign of trouble on it. */
+  at?: string;
+  signals: string[];
+  evidence: string[];
+  /** The strongest call failure naming it, for the mechanism. */
+  calls?: RankedSignature;
+  /** Run by someone else (a vendor): nothing we operate fixes it. */
+  external: boolean;
+  /** A healthy sibling dependency the catalog marks as its standby/secondary. */
+  standby?: string;
+}
+
+const SYMPTOM_KINDS = new Set(['errors', 'latency', 'availability']);
+
+export const isExternal = (catalog: Catalog, name: string): boolean =>
+  /external|third.?party|vendor|saas|partner|provider|psp/i.test(catalog.get(name)?.owner ?? '');
+
+const STANDBY = /secondary|standby|backup|fallback|failover|replica|passive|\bdr\b/i;
+
+export function alarmMentions(a: AlarmEvent, name: string): boolean {
+  return lower(a.service) === lower(name) || mentionedNames(a.name, [name]).length > 0;
+}
+
+/**
+ * The standby named as the failing one's counterpart: `dns-primary-x` and `dns-secondary-y` share
+ * what comes before the role word, and the role words are primary and a standby's.
+ */
+function counterpart(failing: string, other: string): boolean {
+  const f = lower(failing).split(/[^a-z0-9]+/);
+  const o = lower(other).split(/[^a-z0-9]+/);
+  const i = f.findIndex((t) => t === 'primary' || t === 'main' || t === 'active');
+  return i >= 0 && i < o.length && STANDBY.test(o[i]) && f.slice(0, i).join('-') === o.slice(0, i).join('-');
+}
+
+/** A name without its last part (`hosted-es-euw1` → `hosted-es`): what stays when a copy is named. */
+const stemOf = (name: string): string =>
+  lower(name)
+    .split(/[^a-z0-9]+/)
+    .slice(0, -1)
+    .join('-');
+
+export function dependencyHealth(opts: {
+  /** Texts of recorded failover configurations (change records that set one up). */
+  failoverConfigs?: string[];
+  catalog: Catalog;
+  service?: string;
+  alertAlarm?: string;
+  alarms: AlarmEvent[];
+  series: SeriesView[];
+  signatures: RankedSignature[];
+}): DependencyIssue[] {
+  const { catalog, service } = opts;
+  const direct = catalog.get(service)?.dependsOn ?? [];
+  const deps = new Set(catalog.dependencies(service));
+  // Services named by new call failures on the affected service count as dependencies too.
+  for (const s of opts.signatures) {
+    if (!s.isNew || lower(s.sig.service) !== lower(service) || !CALL_FAILURES.has(s.cls)) continue;
+    for (const m of s.mentions)
+      if (catalog.get(m) && lower(m) !== lower(service)) deps.add(catalog.get(m)!.name);
+  }
+  const issues: DependencyIssue[] = [];
+  for (const dep of deps) {
+    const signals: string[] = [];
+    const evidence: string[] = [];
+    const times: string[] = [];
+    let score = 0;
+    const firing = opts.alarms.filter(
+      (a) => a.state === 'ALARM' && alarmMentions(a, dep) && lower(a.name) !== lower(opts.alertAlarm),
+    );
+    if (firing.length) {
+      score += 0.3;
+      signals.push(`alarm ${firing[0].name} on ${dep} fired at ${firing[0].at.slice(11, 16)}`);
+      evidence.push(...firing.map((a) => a.id));
+      times.push(...firing.map((a) => a.at));
+    }
+    const moved = opts.series.filter(
+      (v) => isAnomalous(v) && lower(v.subject) === lower(dep) && SYMPTOM_KINDS.has(v.kind),
+    );
+    if (moved.length) {
+      score += 0.3;
+      signals.push(
+        `${moved[0].series.metricName} for ${dep} left its baseline at ${moved[0].onset!.at.slice(11, 16)}`,
+      );
+      evidence.push(...moved.map((v) => v.series.id));
+      times.push(...moved.map((v) => v.onset!.at));
+    }
+    const calls = opts.signatures.filter(
+      (s) =>
+        s.isNew &&
+        lower(s.sig.service) === lower(service) &&
+        CALL_FAILURES.has(s.cls) &&
+        s.mentions.some((m) => lower(m) === lower(dep)),
+    );
+    if (calls.length) {
+      const volume = calls.reduce((n, s) => n + s.sig.count, 0);
+      score += 0.3 + Math.min(0.15, Math.log10(volume + 1) * 0.04);
+      signals.push(
+        `${service} logs ${volume} failed calls to ${dep}: "${calls[0].sig.sample.split('\n')[0].slice(0, 140)}"`,
+      );
+      evidence.push(...calls.map((s) => s.sig.id));
+      times.push(...calls.map((s) => s.sig.firstSeen));
+    }
+    const own = opts.signatures.filter((s) => s.isNew && lower(s.sig.service) === lower(dep));
+    if (own.length) {
+      score += 0.15;
+      signals.push(`${dep} itself logs new errors: "${own[0].sig.sample.split('\n')[0].slice(0, 120)}"`);
+      evidence.push(...own.map((s) => s.sig.id));
+      times.push(...own.map((s) => s.sig.firstSeen));
+    }
+    if (score > 0) {
+      issues.push({
+        service: dep,
+        score: Math.min(0.9, score),
+        at: times.sort()[0],
+        signals,
+        evidence: uniq(evidence),
+        calls: calls[0],
+        external: isExternal(catalog, dep),
+      });
+    }
+  }
+  // A failing direct dependency with a healthy standby can fail over: a sibling dependency the
+  // catalog marks as standby, or a standby the catalog names as the same thing elsewhere (it
+  // shares the failing one's name stem) or that a recorded failover configuration pairs with it.
+  const healthy = (d: string) =>
+    lower(d) !== lower(service) && !issues.some((i) => lower(i.service) === lower(d) && i.score >= 0.3);
+  const marked = (d: string) => STANDBY.test(`${d} ${catalog.get(d)?.owner ?? ''}`);
+  for (const issue of issues) {
+    if (!direct.some((d) => lower(d) === lower(issue.service))) continue;
+    const stem = stemOf(issue.service);
+    issue.standby =
+      direct.find(
+        (d) => lower(d) !== lower(issue.service) && STANDBY.test(catalog.get(d)?.owner ?? '') && healthy(d),
+      ) ??
+      catalog
+        .names()
+        .find(
+          (d) =>
+            lower(d) !== lower(issue.service) &&
+            marked(d) &&
+            healthy(d) &&
+            (counterpart(issue.service, d) ||
+              (stem.includes('-') && lower(d).startsWith(`${stem}-`)) ||
+              (opts.failoverConfigs ?? []).some((t) => mentionedNames(t, [d]).length > 0)),
+        );
+  }
+  return issues.sort((a, b) => b.score - a.score);
+}

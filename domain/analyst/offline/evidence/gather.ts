@@ -1,0 +1,112 @@
+/**
+ * One read of the evidence for an investigation window. Every detector works on this snapshot,
+ * so the analyst asks each Evidence question once per step and all conclusions cite the same ids.
+ */
+import type { NormalizedAlert } from '../../../model.js';
+import type {
+  AlarmEvent,
+  ChangeRecord,
+  Evidence,
+  InvestigationContext,
+  LogSignature,
+  MetricSeries,
+  SecuritySignal,
+  TimeWindow,
+} from '../../../ports.js';
+import { mentionedNames } from '../measure.js';
+import { Catalog } from './catalog.js';
+import { ACCUMULATING, metricKind } from './metric-kinds.js';
+
+export interface Snapshot {
+  alert?: NormalizedAlert;
+  /** The source has since said the alert resolved (a later delivery for the same fingerprint). */
+  alertResolved: boolean;
+  /** The service the incident is about, when one can be named. */
+  service?: string;
+  catalog: Catalog;
+  window: TimeWindow;
+  /** When the incident was detected: evidence after it is not a cause. */
+  alertAt: string;
+  metrics: MetricSeries[];
+  /**
+   * Accumulating resources (memory, handles, connections, storage) over the change lookback: a leak
+   * that began with a release hours ago shows only on the longer view.
+   */
+  trends: MetricSeries[];
+  logs: LogSignature[];
+  changes: ChangeRecord[];
+  alarms: AlarmEvent[];
+  security: SecuritySignal[];
+}
+
+/** The firing alert if there is one, otherwise the first. */
+export const primaryAlert = (alerts: NormalizedAlert[]): NormalizedAlert | undefined =>
+  alerts.find((a) => a.status === 'firing') ?? alerts[0];
+
+/** The last delivery for the primary alert's fingerprint says resolved. */
+export function resolvedAtSource(alerts: NormalizedAlert[], primary: NormalizedAlert | undefined): boolean {
+  if (!primary) return false;
+  const same = alerts.filter((a) => a.fingerprint === primary.fingerprint);
+  return same[same.length - 1]?.status === 'resolved';
+}
+
+/**
+ * The affected service: the incident's, the alert's, the catalog owner of the alarm, or a catalog
+ * service the alert title names (matched against known names only).
+ */
+export function affectedService(ctx: InvestigationContext, catalog: Catalog): string | undefined {
+  const alert = primaryAlert(ctx.alerts);
+  const direct = ctx.incident.service ?? alert?.service;
+  const known = catalog.get(direct)?.name;
+  if (known) return known;
+  const byAlarm = alert ? catalog.ownerOfAlarm(alert.labels.alarmName ?? alert.title) : undefined;
+  if (byAlarm) return byAlarm;
+  const named = mentionedNames(`${ctx.incident.title} ${alert?.title ?? ''}`, catalog.names())[0];
+  return named ?? direct;
+}
+
+/**
+ * Changes and security findings are read further back than the metrics and logs: a latent change
+ * (a library bump, a bucket opened, a config flipped) can sit for hours before it bites, and
+ * responders look at the day's changes, not the hour's. Timing still weighs an old change down.
+ */
+export const CHANGE_LOOKBACK_HOURS = 24;
+
+export async function gather(evidence: Evidence, ctx: InvestigationContext): Promise<Snapshot> {
+  const catalogServices = ctx.services.length ? ctx.services : await evidence.services();
+  const catalog = new Catalog(catalogServices);
+  const alert = primaryAlert(ctx.alerts);
+  const window = ctx.window;
+  // The whole window, not only the affected services: the cause is often a neighbour that shares a
+  // dependency, and untagged telemetry would be lost to a service filter.
+  const longer = {
+    from: new Date(
+      Math.min(Date.parse(window.from), Date.parse(window.to) - CHANGE_LOOKBACK_HOURS * 3_600_000),
+    ).toISOString(),
+    to: window.to,
+  };
+  const [metrics, long, logs, changes, alarms, security] = await Promise.all([
+    evidence.metrics(window),
+    evidence.metrics(longer),
+    evidence.logs(window),
+    evidence.changes(longer),
+    evidence.alarms(window),
+    evidence.security(longer),
+  ]);
+  const detected = ctx.incident.detectedAt ?? alert?.startedAt ?? window.to;
+  const alertAt = new Date(Math.min(Date.parse(detected), Date.parse(window.to))).toISOString();
+  return {
+    alert,
+    alertResolved: resolvedAtSource(ctx.alerts, alert),
+    service: affectedService(ctx, catalog),
+    catalog,
+    window,
+    alertAt,
+    metrics,
+    trends: long.filter((m) => ACCUMULATING.has(metricKind(m))),
+    logs,
+    changes,
+    alarms,
+    security,
+  };
+}

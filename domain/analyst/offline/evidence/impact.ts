@@ -1,0 +1,242 @@
+/**
+ * User impact and blast radius, as triage needs them: how much of the traffic fails, whether a
+ * service is down or merely slow, and how many services and alarms are involved. An internal
+ * service's impact is also read through the services that call it: a database nobody sees
+ * directly still takes down the user-facing API in front of it.
+ */
+import type { Analysis } from '../analysis.js';
+import { lower, median, uniq } from '../measure.js';
+import { isAnomalous, type SeriesView } from './series.js';
+
+export type ImpactLevel = 'outage' | 'major' | 'minor' | 'none';
+
+export interface Impact {
+  level: ImpactLevel;
+  /** Failed share of requests at the end of the window, when it can be measured. */
+  errorRatio?: number;
+  /** Latency at the end of the window over its baseline. */
+  latencyFactor?: number;
+  /** Services with anomalies, firing alarms or new errors. */
+  services: string[];
+  /** A user-facing service (the affected one or a caller of it) is among the impacted. */
+  userFacing: boolean;
+  /** Any telemetry of the service (or its callers) was there to read: without it, `none` means unknown. */
+  observed: boolean;
+  firingAlarms: number;
+  describe: string;
+  /** Why data is at risk (storage full, replication broken, writes refused, deletes), with evidence. */
+  dataAtRisk: string[];
+  /** Why credentials or sessions are in someone else's hands. */
+  compromise: string[];
+  /** Critical or user-facing services (the affected one or its callers) still showing errors. */
+  erroring: string[];
+  /** The alarm had already recovered when the investigation looked, and nothing is still wrong. */
+  recovered: boolean;
+  evidence: string[];
+}
+
+const RANK: Record<ImpactLevel, number> = { none: 0, minor: 1, major: 2, outage: 3 };
+const tail = (points: Array<[string, number]>) => median(points.slice(-3).map((p) => p[1]));
+
+interface ServiceImpact {
+  level: ImpactLevel;
+  errorRatio?: number;
+  latencyFactor?: number;
+  notes: string[];
+}
+
+/** Impact measured on one service's own symptom series, errors and alarms. */
+function serviceImpact(a: Analysis, views: SeriesView[], service: string | undefined): ServiceImpact {
+  const errors = views.find((v) => v.kind === 'errors' && v.bad && v.onset);
+  const traffic = views.find((v) => v.kind === 'traffic');
+  const latency = views.find((v) => v.kind === 'latency' && v.bad && v.onset && !v.onset.recovered);
+  const avail = views.find((v) => v.kind === 'availability' && isAnomalous(v));
+  let errorRatio: number | undefined;
+  if (errors && traffic) {
+    const reqs = tail(traffic.series.points);
+    if (reqs > 0) errorRatio = Math.min(1, tail(errors.series.points) / reqs);
+  } else if (
+    errors &&
+    /percent|rate|ratio/i.test(`${errors.series.unit ?? ''} ${errors.series.metricName}`)
+  ) {
+    const v = tail(errors.series.points);
+    errorRatio = v > 1 ? v / 100 : v;
+  } else if (
+    avail &&
+    /percent|rate|ratio|success/i.test(`${avail.series.unit ?? ''} ${avail.series.metricName}`)
+  ) {
+    const v = tail(avail.series.points);
+    errorRatio = 1 - (v > 1 ? v / 100 : v);
+  }
+  const latencyFactor = latency
+    ? tail(latency.series.points) / Math.max(1e-9, latency.onset!.baseline)
+    : undefined;
+  const trafficDrop =
+    traffic && isAnomalous(traffic) && traffic.onset!.direction === 'down'
+      ? 1 - tail(traffic.series.points) / Math.max(1e-9, traffic.onset!.baseline)
+      : 0;
+  const availDown =
+    !!avail &&
+    !/success/i.test(avail.series.metricName) &&
+    tail(avail.series.points) <= 0.05 * Math.max(1e-9, avail.onset!.baseline);
+  const newErrors = a.signatures
+    .filter((s) => s.isNew && lower(s.sig.service) === lower(service))
+    .reduce((n, s) => n + s.sig.count, 0);
+  const alarm = a.snap.alarms.some((x) => x.state === 'ALARM' && lower(x.service) === lower(service));
+  const notes: string[] = [];
+  if (errorRatio !== undefined) notes.push(`${Math.round(errorRatio * 1000) / 10}% of requests failing`);
+  if (latencyFactor !== undefined) notes.push(`latency ×${latencyFactor.toFixed(1)}`);
+  if (trafficDrop > 0) notes.push(`traffic down ${Math.round(trafficDrop * 100)}%`);
+  if (availDown) notes.push('no healthy capacity');
+  let level: ImpactLevel = 'none';
+  if ((errorRatio ?? 0) >= 0.5 || trafficDrop >= 0.8 || availDown) level = 'outage';
+  else if ((errorRatio ?? 0) >= 0.05 || (latencyFactor ?? 1) >= 4 || trafficDrop >= 0.3) level = 'major';
+  else if (errors || latency || avail || trafficDrop > 0 || newErrors >= 20) level = 'minor';
+  // Errors with no traffic series to compare against: a jump by orders of magnitude is major.
+  if (level === 'minor' && errors && errorRatio === undefined && errors.onset!.magnitude >= 10)
+    level = 'major';
+  if (level === 'none' && alarm && newErrors >= 100) level = 'major';
+  else if (level === 'none' && (alarm || newErrors >= 20)) level = 'minor';
+  if (newErrors) notes.push(`${newErrors} new errors logged`);
+  return { level, errorRatio, latencyFactor, notes: notes.map((n) => `${service ?? '?'}: ${n}`) };
+}
+
+export function assessImpact(a: Analysis): Impact {
+  const self = a.snap.service;
+  const catalog = a.snap.catalog;
+  const callers = self
+    ? uniq([...catalog.dependents(self), ...catalog.dependents(self).flatMap((d) => catalog.dependents(d))])
+    : [];
+  const mine = serviceImpact(
+    a,
+    a.views.filter((v) => v.relation === 'self' || v.isAlertMetric),
+    self,
+  );
+  let level = mine.level;
+  const notes = [...mine.notes];
+  let userFacing = !!catalog.get(self)?.userFacing && level !== 'none';
+  for (const caller of callers) {
+    const theirs = serviceImpact(
+      a,
+      a.views.filter((v) => lower(v.service) === lower(caller)),
+      caller,
+    );
+    if (theirs.level === 'none') continue;
+    notes.push(...theirs.notes);
+    if (catalog.get(caller)?.userFacing) userFacing = true;
+    if (RANK[theirs.level] > RANK[level]) level = theirs.level;
+  }
+  const firing = a.snap.alarms.filter((x) => x.state === 'ALARM');
+  const services = uniq(
+    [
+      ...a.views.filter((v) => isAnomalous(v) && v.relation !== 'unrelated').map((v) => v.service),
+      ...firing.map((x) => x.service),
+      ...a.signatures.filter((s) => s.isNew && s.sig.count >= 20).map((s) => s.sig.service),
+      self,
+    ].filter((x): x is string => !!x),
+  );
+  const watched = new Set([self, ...callers].map(lower));
+  const dependencies = self ? catalog.dependencies(self) : [];
+  const data = dataAtRisk(a, new Set([self, ...dependencies].map(lower)));
+  const compromise = compromised(a);
+  const erroring = [self, ...callers].filter(
+    (s): s is string =>
+      !!s && (catalog.get(s)?.tier === 'critical' || !!catalog.get(s)?.userFacing) && showsErrors(a, s),
+  );
+  // A critical service behind the failure counts like a user-facing one: people depend on it.
+  if (erroring.some((s) => s !== self || catalog.get(s)?.userFacing)) userFacing = true;
+  const observed =
+    a.views.some((v) => v.isAlertMetric || watched.has(lower(v.service))) ||
+    a.snap.logs.some((l) => watched.has(lower(l.service))) ||
+    a.snap.alarms.some((x) => watched.has(lower(x.service)));
+  return {
+    level,
+    observed,
+    errorRatio: mine.errorRatio,
+    latencyFactor: mine.latencyFactor,
+    services,
+    userFacing,
+    firingAlarms: uniq(firing.map((x) => x.name)).length,
+    describe: notes.join(', ') || 'no measurable user impact',
+    dataAtRisk: data.reasons,
+    compromise: compromise.reasons,
+    erroring,
+    recovered: (a.noise.recovered || a.noise.resolved) && !a.noise.ongoing && erroring.length === 0,
+    evidence: uniq([...data.evidence, ...compromise.evidence]),
+  };
+}
+
+const STORAGE_METRIC = /freestorage|freelocalstorage|diskspace|disk_free|free_?space|volumebytes|inode/i;
+const REPLICATION_METRIC =
+  /replica.?lag|replication.?(lag|latency|slot)|oldestreplicationslot|aurorareplicalag/i;
+/** AWS's own event names and codes for data going away or no longer being written (not free text). */
+const DATA_CHANGE =
+  /^(Delete(DBInstance|DBCluster|Table|Bucket|Objects?|Volume|DBSnapshot|DBClusterSnapshot|Snapshot|Backup|BackupVault|FileSystem|GlobalTable)|PurgeQueue|StopReplicationTask|DeleteReplicationTask|RDS-EVENT-0007|RDS-EVENT-0221)\b/;
+/** Database and storage engines' own refusals: the write did not happen. */
+const REFUSED_WRITE =
+  /read-only transaction|read only transaction|ER_OPTION_PREVENTS_STATEMENT|super-read-only|no space left on device|ENOSPC|could not extend file|disk full|database or disk is full|StorageFull|replication (slot|stream) .*(lost|broken|terminated)/i;
+
+/** Storage full, replication broken, writes refused, deletes: on the service or what it depends on. */
+function dataAtRisk(a: Analysis, near: Set<string>): { reasons: string[]; evidence: string[] } {
+  const reasons: string[] = [];
+  const evidence: string[] = [];
+  for (const v of a.views) {
+    if (!v.bad || !v.onset || v.onset.recovered || !near.has(lower(v.service))) continue;
+    const name = v.series.metricName;
+    if (v.kind === 'storage' && STORAGE_METRIC.test(name)) {
+      reasons.push(`${v.service}: ${name} running out`);
+      evidence.push(v.series.id);
+    } else if (REPLICATION_METRIC.test(name)) {
+      reasons.push(`${v.service}: ${name} growing (replication behind)`);
+      evidence.push(v.series.id);
+    }
+  }
+  for (const c of a.snap.changes) {
+    if (c.at < a.snap.window.from || !DATA_CHANGE.test(c.summary)) continue;
+    if (c.service && !near.has(lower(c.service))) continue;
+    reasons.push(`${c.service ?? c.resource ?? 'a resource'}: ${c.summary.split(/[.:]/)[0].slice(0, 80)}`);
+    evidence.push(c.id);
+  }
+  for (const s of a.signatures) {
+    if (!s.isNew || !s.isError || !REFUSED_WRITE.test(s.sig.signature)) continue;
+    if (s.sig.service && !near.has(lower(s.sig.service)) && !isCallerOf(a, s.sig.service, near)) continue;
+    reasons.push(`${s.sig.service ?? '?'}: writes refused (${s.sig.count} logged)`);
+    evidence.push(s.sig.id);
+  }
+  return { reasons: uniq(reasons).slice(0, 4), evidence: uniq(evidence) };
+}
+
+const isCallerOf = (a: Analysis, service: string, near: Set<string>) =>
+  a.snap.catalog.dependencies(service).some((d) => near.has(lower(d)));
+
+/** Credentials or sessions in someone else's hands, as security tooling reports it. */
+function compromised(a: Analysis): { reasons: string[]; evidence: string[] } {
+  const reasons: string[] = [];
+  const evidence: string[] = [];
+  for (const issue of a.security) {
+    const hijack = issue.signals.filter((s) =>
+      /session.?(hijack|theft|stolen|token.*(reuse|replay|anomal))|token.?(theft|stolen|replay)|credentialexfiltration|cookie.?(theft|stolen)|impossible.?travel/i.test(
+        `${s.kind} ${s.detail}`,
+      ),
+    );
+    if (issue.pattern === 'leaked-credentials' || hijack.length) {
+      const list = hijack.length ? hijack : issue.signals;
+      reasons.push(
+        `${hijack.length ? 'session or token in use by someone else' : 'credentials exposed'} (${list[0].kind})`,
+      );
+      evidence.push(...list.map((s) => s.id));
+    }
+  }
+  return { reasons: uniq(reasons), evidence: uniq(evidence) };
+}
+
+/** The service's own errors are up now (series not recovered, or errors logged since the onset). */
+function showsErrors(a: Analysis, service: string): boolean {
+  const own = (v: SeriesView) => lower(v.service) === lower(service);
+  if (a.views.some((v) => own(v) && v.kind === 'errors' && v.bad && v.onset && !v.onset.recovered))
+    return true;
+  const logged = a.signatures
+    .filter((s) => s.isNew && s.isError && lower(s.sig.service) === lower(service))
+    .reduce((n, s) => n + s.sig.count, 0);
+  return logged >= 5;
+}

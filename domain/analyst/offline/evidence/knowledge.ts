@@ -1,0 +1,175 @@
+/**
+ * Matches the failure knowledge library against one snapshot: every log signature (whatever its
+ * level: an upgrade announced at INFO or a slow-regex WARN says as much as an ERROR), every change
+ * event and every metric anomaly. A hit says which entry matched which piece of evidence, where
+ * that evidence lives and when it began. What the hits mean is decided in explain-knowledge.ts.
+ */
+import type { KnowledgeEntry } from '../../../knowledge/schema.js';
+import type { ChangeRecord, LogSignature, SecuritySignal } from '../../../ports.js';
+import { mentionedNames, ms } from '../measure.js';
+import { changeFlavor, isAutomaticReaction } from './changes.js';
+import type { SeriesView } from './series.js';
+
+export interface KnowledgeHit {
+  entry: KnowledgeEntry;
+  on: 'log' | 'change' | 'metric' | 'security';
+  evidenceId: string;
+  /** The service the evidence belongs to (the log's, the change's, the series'). */
+  service?: string;
+  /** The change's resource, for change hits. */
+  resource?: string;
+  /** First seen (log), landed (change) or left its baseline (metric). */
+  at: string;
+  /** How often the line repeated; 1 for changes and metrics. */
+  count: number;
+  /** The matched text, for quoting; never used as a name. */
+  sample: string;
+  /** Known names the matched text mentions. */
+  mentions: string[];
+  /** Began at or after the onset (less a little slack), not chronic background. */
+  isNew: boolean;
+}
+
+interface Compiled {
+  entry: KnowledgeEntry;
+  logs: RegExp[];
+  changes: RegExp[];
+}
+
+const compiledCache = new WeakMap<readonly KnowledgeEntry[], Compiled[]>();
+
+function compile(entries: readonly KnowledgeEntry[]): Compiled[] {
+  const hit = compiledCache.get(entries);
+  if (hit) return hit;
+  const out = entries.map((entry) => ({
+    entry,
+    logs: (entry.match.logs ?? []).map((p) => new RegExp(p, 'i')),
+    changes: (entry.match.changes ?? []).map((p) => new RegExp(p, 'i')),
+  }));
+  compiledCache.set(entries, out);
+  return out;
+}
+
+/**
+ * Known names the text mentions; failing an exact mention, a multi-part name written another way
+ * (`xds-control-plane` in `io.grpc.xds.ControlPlaneClient`), compared without separators.
+ */
+function mentions(text: string, names: string[]): string[] {
+  const exact = mentionedNames(text, names);
+  if (exact.length) return exact;
+  const flat = text.toLowerCase().replace(/[^a-z0-9]+/g, '');
+  return names.filter((n) => {
+    const parts = n
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean);
+    const joined = parts.join('');
+    return parts.length >= 2 && joined.length >= 8 && flat.includes(joined);
+  });
+}
+
+/** Minutes before the onset a signal may begin and still count as part of the incident. */
+const SLACK_MIN = 5;
+
+export function matchKnowledge(
+  entries: readonly KnowledgeEntry[],
+  input: {
+    logs: LogSignature[];
+    security?: SecuritySignal[];
+    changes: ChangeRecord[];
+    views: SeriesView[];
+    onset: string;
+    knownNames: string[];
+  },
+): KnowledgeHit[] {
+  const compiled = compile(entries);
+  const since = ms(input.onset) - SLACK_MIN * 60_000;
+  const hits: KnowledgeHit[] = [];
+  for (const log of input.logs) {
+    // Only the first line of a multi-line sample: a stack trace's frames are not the message.
+    const text = log.sample.length > 2000 ? log.sample.slice(0, 2000) : log.sample;
+    for (const c of compiled) {
+      if (!c.logs.some((re) => re.test(text))) continue;
+      hits.push({
+        entry: c.entry,
+        on: 'log',
+        evidenceId: log.id,
+        service: log.service,
+        at: log.firstSeen,
+        count: log.count,
+        sample: text,
+        mentions: mentions(text, input.knownNames),
+        isNew: ms(log.firstSeen) >= since,
+      });
+    }
+  }
+  // A finding (GuardDuty, Access Analyzer, impossible travel) is a line of text like a log's.
+  for (const signal of input.security ?? []) {
+    const text = `${signal.kind}: ${signal.detail}`.slice(0, 2000);
+    for (const c of compiled) {
+      if (!c.logs.some((re) => re.test(text))) continue;
+      hits.push({
+        entry: c.entry,
+        on: 'security',
+        evidenceId: signal.id,
+        at: signal.at,
+        count: signal.count,
+        sample: text,
+        mentions: mentions(`${signal.source ?? ''} ${text}`, input.knownNames),
+        // A finding reports a state, found whenever someone looked: it is never background noise.
+        isNew: true,
+      });
+    }
+  }
+  for (const change of input.changes) {
+    // An autoscaler's reaction or bookkeeping is not a change anyone made to the system.
+    if (isAutomaticReaction(change) || changeFlavor(change) === 'benign') continue;
+    const text = `${change.status ?? ''} ${change.summary}`;
+    for (const c of compiled) {
+      if (!c.changes.some((re) => re.test(text))) continue;
+      hits.push({
+        entry: c.entry,
+        on: 'change',
+        evidenceId: change.id,
+        service: change.service,
+        resource: change.resource,
+        at: change.at,
+        count: 1,
+        sample: change.summary,
+        mentions: mentionedNames(`${change.resource ?? ''} ${change.summary}`, input.knownNames),
+        // A change can be a cause only when it came before the symptoms (a rollout a little after).
+        isNew: ms(change.at) <= ms(input.onset) + (change.kind === 'deployment' ? 6 : 3) * 60_000,
+      });
+    }
+  }
+  // A metric moving is what every incident shows; it supports a signature that its own words or
+  // change matched, and stands alone only for an entry that is about nothing but that metric.
+  const worded = new Set(hits.map((h) => h.entry));
+  for (const v of input.views) {
+    const o = v.onset;
+    if (!o || o.sustainedRatio < 0.5 || o.magnitude < 0.25) continue;
+    for (const c of compiled) {
+      const metricOnly = !c.logs.length && !c.changes.length;
+      if (!metricOnly && !worded.has(c.entry)) continue;
+      const signal = (c.entry.match.metrics ?? []).find(
+        (m) =>
+          m.direction === o.direction &&
+          (!m.namespace || m.namespace === v.series.namespace) &&
+          new RegExp(m.name, 'i').test(v.series.metricName),
+      );
+      if (!signal) continue;
+      hits.push({
+        entry: c.entry,
+        on: 'metric',
+        evidenceId: v.series.id,
+        service: v.service,
+        at: o.at,
+        count: 1,
+        sample: `${v.series.metricName} ${o.direction} from ${o.baseline} to ${o.peak}`,
+        mentions: [],
+        isNew: ms(o.at) >= since,
+      });
+    }
+  }
+  return hits;
+}

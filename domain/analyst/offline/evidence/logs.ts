@@ -1,0 +1,181 @@
+/**
+ * Ranks and classifies error signatures. The Evidence port already groups lines into signatures;
+ * here each one gets a failure class (connection pool, dependency, code defect, ...), whether it is
+ * new since the incident began or chronic background noise, and a weight for ranking.
+ * Log text is untrusted data: it is matched against patterns and known names, never obeyed.
+ */
+import type { Category } from '../../../model.js';
+import type { LogSignature } from '../../../ports.js';
+import { mentionedNames, ms } from '../measure.js';
+
+export type LogClass =
+  | 'db-connections'
+  | 'database'
+  | 'memory'
+  | 'resource-leak'
+  | 'throttling'
+  | 'network'
+  | 'dependency'
+  | 'tls'
+  | 'auth'
+  | 'config'
+  | 'security'
+  | 'code'
+  | 'timeout'
+  | 'error';
+
+const CLASSES: Array<[LogClass, RegExp]> = [
+  [
+    'throttling',
+    /throttl|rate exceeded|too ?many ?requests|\b429\b|request ?limit ?exceeded|slowdown|TooManyRequestsException|concurrency limit|reserved concurrency|provisionedthroughputexceeded|capacity exceeded/i,
+  ],
+  [
+    'db-connections',
+    /timeout acquiring a connection|pool is (probably )?full|too many (connections|clients)|remaining connection slots|connection pool (is )?(exhausted|full)|could not (obtain|acquire|get) (a )?(database |db )?connection|max_connections|hikaripool.*(timeout|not available)|connection is not available|ER_CON_COUNT_ERROR/i,
+  ],
+  [
+    'database',
+    /deadlock|lock wait timeout|replica(tion)? lag|read-only transaction|statement timeout|canceling statement|slow query|database (is )?(unavailable|down)|ORA-\d+|SQLSTATE|PSQLException|relation .* does not exist|duplicate key|too many open transactions|disk full|no space left on device/i,
+  ],
+  [
+    'resource-leak',
+    /EMFILE|ENFILE|too many open files|file descriptors? (exhausted|limit)|fd leak|handle leak/i,
+  ],
+  [
+    'memory',
+    /out ?of ?memory|OOMKilled|oom-kill|heap (space|out)|killed process|memory limit|cannot allocate memory|MemoryError/i,
+  ],
+  [
+    'tls',
+    /certificate|x509|CERT_HAS_EXPIRED|ssl handshake|tls handshake|unable to verify the first certificate|self[- ]signed/i,
+  ],
+  [
+    'auth',
+    /AccessDenied|not authorized to perform|UnauthorizedOperation|InvalidClientTokenId|ExpiredToken|SignatureDoesNotMatch|permission denied|is not authorized|forbidden: user/i,
+  ],
+  [
+    'security',
+    /invalid (password|credentials)|brute.?force|credential stuffing|password spray|sql injection|blocked by waf|malicious|too many failed (login|auth)/i,
+  ],
+  [
+    'network',
+    /ENOTFOUND|getaddrinfo|EAI_AGAIN|name resolution|could not resolve|dns (lookup|resolution)|no route to host|network (is )?unreachable|EHOSTUNREACH|ENETUNREACH|connection reset by peer|packet loss/i,
+  ],
+  [
+    'config',
+    /missing (required )?(env|config|configuration|environment variable|setting|parameter)|invalid (configuration|config)|configuration ?error|feature flag|unknown (config|setting|option)|not configured|ParameterNotFound|malformed config/i,
+  ],
+  [
+    'code',
+    /TypeError|ReferenceError|NullPointerException|NoneType|undefined is not|cannot read propert|IndexError|KeyError|AttributeError|panic:|segmentation fault|Traceback|unhandled (exception|rejection|promise)|NoMethodError|ClassCastException|ArgumentError|SyntaxError|IllegalStateException|IllegalArgumentException|ArrayIndexOutOfBounds|nil pointer|serializ|deserializ|JSON\.parse|unexpected token|assertion failed|stack overflow/i,
+  ],
+  [
+    'dependency',
+    /upstream|\b5\d\d from\b|returned (status )?5\d\d|ECONNREFUSED|ECONNRESET|connection refused|socket hang up|circuit (breaker )?(is )?open|bad gateway|service unavailable|gateway timeout|\b50[234]\b|dependency|downstream|call(ing)? to .* failed|request to .* failed|ETIMEDOUT|connect timed out/i,
+  ],
+  ['timeout', /timeout|timed out|deadline exceeded|aborted after \d+ ?ms|AbortError/i],
+];
+
+export const LOG_CLASS_CATEGORY: Record<LogClass, Category> = {
+  'db-connections': 'database',
+  database: 'database',
+  memory: 'capacity',
+  'resource-leak': 'code',
+  throttling: 'capacity',
+  network: 'network',
+  dependency: 'dependency',
+  tls: 'configuration',
+  auth: 'configuration',
+  config: 'configuration',
+  security: 'security',
+  code: 'code',
+  timeout: 'dependency',
+  error: 'unknown',
+};
+
+const ERROR_LEVELS = /^(ERROR|ERR|FATAL|CRITICAL|CRIT|SEVERE|PANIC|EMERG|ALERT)$/;
+
+export interface RankedSignature {
+  sig: LogSignature;
+  cls: LogClass;
+  isError: boolean;
+  /** First seen at or after the incident's onset: a new failure rather than background. */
+  isNew: boolean;
+  /** Known services/resources the line names. */
+  mentions: string[];
+  weight: number;
+}
+
+export function classifyLog(text: string): LogClass {
+  for (const [cls, re] of CLASSES) if (re.test(text)) return cls;
+  return 'error';
+}
+
+const looksLikeError = (s: LogSignature): boolean =>
+  ERROR_LEVELS.test(s.level) ||
+  ((s.level === 'WARN' || s.level === 'WARNING') &&
+    classifyLog(s.sample) !== 'error' &&
+    !/slow request|deprecated|duplicate delivery/i.test(s.sample));
+
+/**
+ * Error signatures, strongest first. `onset` is when the incident began; a signature first seen
+ * more than `slackMin` minutes before it is chronic noise and weighs little.
+ */
+export function rankSignatures(
+  logs: LogSignature[],
+  opts: { onset: string; knownNames: string[]; slackMin?: number },
+): RankedSignature[] {
+  const slack = (opts.slackMin ?? 5) * 60_000;
+  return logs
+    .filter(looksLikeError)
+    .map((sig) => {
+      const cls = classifyLog(sig.sample);
+      const isNew = ms(sig.firstSeen) >= ms(opts.onset) - slack;
+      const levelWeight = ERROR_LEVELS.test(sig.level) ? 1 : 0.5;
+      const weight = Math.log10(sig.count + 1) * levelWeight * (isNew ? 1 : 0.2);
+      return {
+        sig,
+        cls,
+        isError: true,
+        isNew,
+        mentions: mentionedNames(sig.sample, opts.knownNames),
+        weight,
+      };
+    })
+    .sort((a, b) => b.weight - a.weight);
+}
+
+/** How a summary names the failure mechanism of a class. */
+const MECHANISM: Record<LogClass, string> = {
+  'db-connections': 'database connection pool exhaustion',
+  database: 'database errors',
+  memory: 'memory exhaustion',
+  'resource-leak': 'a resource leak (file descriptors / handles)',
+  throttling: 'throttling',
+  network: 'network failures',
+  dependency: 'upstream errors (5xx, refused or reset connections)',
+  tls: 'TLS/certificate failures',
+  auth: 'permission (access denied) errors',
+  config: 'configuration errors',
+  security: 'authentication failures',
+  code: 'an unhandled code error',
+  timeout: 'timeouts',
+  error: 'errors',
+};
+
+export const mechanismOf = (s: Pick<RankedSignature, 'cls'>): string => MECHANISM[s.cls] ?? 'errors';
+
+/** Classes that describe a failing call to something else. */
+export const CALL_FAILURES: ReadonlySet<LogClass> = new Set([
+  'dependency',
+  'timeout',
+  'network',
+  'tls',
+  'db-connections',
+  'database',
+  'throttling',
+]);
+
+/** Informational lines that announce a load change: a batch, a backfill, a replay, a reindex. */
+export const LOAD_EVENT =
+  /\b(batch|backfill|re-?index|replay|reprocess|migration|bulk|import|export|cron|scheduled job|job started|worker started|concurrency=\d+|fan-?out|resync|catch-?up)\b/i;

@@ -1,0 +1,87 @@
+/**
+ * Onset detection on one metric series: when did it leave its own baseline, in which direction,
+ * how far, and is it back. A robust baseline (median and MAD of the points before the candidate)
+ * keeps one noisy point from looking like an incident, and a sustain check keeps one spike from
+ * looking like an onset.
+ */
+import type { MetricSeries } from '../../../ports.js';
+import { median, robustSigma } from '../measure.js';
+
+export interface Onset {
+  seriesId: string;
+  direction: 'up' | 'down';
+  /** First anomalous point. */
+  at: string;
+  baseline: number;
+  /** Half-width of the normal band around the baseline. */
+  tolerance: number;
+  /** Most extreme value after onset in the onset's direction. */
+  peak: number;
+  last: number;
+  /** |peak − baseline| relative to the baseline (or the band when the baseline is ~0). */
+  magnitude: number;
+  /** The latest points are back inside the normal band. */
+  recovered: boolean;
+  /** Times the series went back into the band and out again after onset. */
+  flaps: number;
+  /** Points in the anomalous state after onset / points after onset. */
+  sustainedRatio: number;
+}
+
+const MIN_BASELINE = 5;
+
+/**
+ * Band half-width: noise-scaled (robust sigma), never narrower than a tenth of the level, than
+ * half again the widest excursion the baseline already made, or — for small counts, where 0, 1
+ * and 3 errors a minute are all normal — than Poisson noise.
+ */
+export function tolerance(base: number[], floor = 0.5): number {
+  const m = median(base);
+  const excursion = Math.max(...base.map((x) => Math.abs(x - m)));
+  const counts = base.every((x) => Number.isInteger(x) && x >= 0);
+  const poisson = counts ? 3 * Math.sqrt(Math.max(m, 1)) : 0;
+  return Math.max(4 * robustSigma(base), 0.1 * Math.abs(m), 1.5 * excursion, poisson, floor);
+}
+
+/** An absolute floor for the band: tiny for small-valued ratios, half a unit for counts. */
+const floorFor = (base: number[]): number => {
+  const level = Math.max(...base.map(Math.abs));
+  return level <= 1.5 ? 0.02 : 0.5;
+};
+
+export function detectOnset(series: MetricSeries): Onset | undefined {
+  const pts = [...series.points].sort((a, b) => a[0].localeCompare(b[0]));
+  const v = pts.map((p) => p[1]);
+  if (v.length < MIN_BASELINE + 1) return undefined;
+  for (let i = MIN_BASELINE; i < v.length; i++) {
+    const base = v.slice(0, i);
+    const m = median(base);
+    const tol = tolerance(base, floorFor(base));
+    const dev = v[i] - m;
+    if (Math.abs(dev) <= tol) continue;
+    const dir = dev > 0 ? 1 : -1;
+    const out = (x: number) => (x - m) * dir > tol;
+    const next = v.slice(i + 1, i + 4);
+    const confirmed = next.length === 0 || next.filter(out).length >= Math.ceil((next.length * 2) / 3);
+    if (!confirmed) continue;
+    const after = v.slice(i);
+    const peak = dir > 0 ? Math.max(...after) : Math.min(...after);
+    const tail = after.slice(-2);
+    let flaps = 0;
+    for (let k = 1; k < after.length; k++) if (!out(after[k - 1]) && out(after[k])) flaps++;
+    return {
+      seriesId: series.id,
+      direction: dir > 0 ? 'up' : 'down',
+      at: pts[i][0],
+      baseline: m,
+      tolerance: tol,
+      peak,
+      last: v[v.length - 1],
+      magnitude: Math.abs(peak - m) / Math.max(Math.abs(m), tol),
+      recovered: after.length >= 3 && tail.every((x) => !out(x)),
+      flaps,
+      sustainedRatio: after.filter(out).length / after.length,
+    };
+  }
+  return undefined;
+}

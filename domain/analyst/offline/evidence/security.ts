@@ -1,0 +1,112 @@
+/**
+ * Security patterns: credential stuffing and brute force (failed logins), hostile traffic (WAF
+ * blocks, floods), threat findings (GuardDuty and the like), IAM anomalies and leaked keys.
+ * Volume matters: a handful of failed logins is every Tuesday; thousands from one source is not.
+ */
+import type { SecuritySignal } from '../../../ports.js';
+
+export type SecurityPattern =
+  | 'failed-logins'
+  | 'waf-blocks'
+  | 'flood'
+  | 'finding'
+  | 'iam-anomaly'
+  | 'leaked-credentials';
+
+export interface SecurityIssue {
+  pattern: SecurityPattern;
+  signals: SecuritySignal[];
+  count: number;
+  /** Sources named by the signals' structured `source` field (IPs, principals, keys). */
+  sources: string[];
+  /** IAM users/principals the signals name ("IAM user x", "principal x", "user/x"). */
+  principals: string[];
+  /** Access key ids the signals name. */
+  keys: string[];
+  at: string;
+  score: number;
+}
+
+const PRINCIPAL =
+  /(?:\bIAM ?user[: ]+|\bprincipal[: ]+|:user\/|userName"?[:=] ?"?)([A-Za-z0-9+=,.@_-]{2,64})/gi;
+const ACCESS_KEY = /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g;
+
+/** Principals and keys named in security tooling's own text (GuardDuty, Health, CloudTrail Insights). */
+export function principalsIn(text: string): { principals: string[]; keys: string[] } {
+  const principals = [...text.matchAll(PRINCIPAL)].map((m) => m[1].replace(/[.,]+$/, ''));
+  const keys = [...text.matchAll(ACCESS_KEY)].map((m) => m[0]);
+  return { principals: [...new Set(principals)], keys: [...new Set(keys)] };
+}
+
+const PATTERNS: Array<[SecurityPattern, RegExp]> = [
+  [
+    'leaked-credentials',
+    /leak|exposed|compromis|public(ly)? (repo|commit|github)|secret.?(scan|detected|found)|credential.?(exfil|exposure)|instancecredentialexfiltration|access.?key.*(github|pastebin)/i,
+  ],
+  [
+    'failed-logins',
+    /failed.?login|login.?fail|brute|credential.?stuffing|auth(entication)?.?fail|invalid.?password|consolelogin.*fail|password.?spray|account.?takeover|takeover/i,
+  ],
+  ['waf-blocks', /waf|blocked|block.?rule|rate.?based|managed.?rule|bot.?control/i],
+  ['flood', /ddos|flood|syn|volumetric|shield|request.?surge|scrap(er|ing)/i],
+  [
+    'iam-anomaly',
+    /iam|root|assumerole|createuser|createaccesskey|attach.*policy|putrolepolicy|privilege|escalat|unusual.?api|anomal|mfa/i,
+  ],
+  [
+    'finding',
+    /guardduty|finding|unauthorizedaccess|recon|crypto.?min|trojan|backdoor|exfil|malicious|c2|tor/i,
+  ],
+];
+
+const BASE_SCORE: Record<SecurityPattern, number> = {
+  'leaked-credentials': 0.8,
+  'failed-logins': 0.45,
+  'waf-blocks': 0.35,
+  flood: 0.5,
+  'iam-anomaly': 0.55,
+  finding: 0.5,
+};
+
+export function securityPattern(s: SecuritySignal): SecurityPattern {
+  const text = `${s.kind} ${s.detail}`;
+  for (const [p, re] of PATTERNS) if (re.test(text)) return p;
+  return 'finding';
+}
+
+// A masked address (`<ip:3f9a1c>`, domain/redaction/) is still an address to block.
+const isIp = (s: string) =>
+  /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(s) ||
+  /^[0-9a-f:]+::?[0-9a-f:/]*$/i.test(s) ||
+  /^<ip:[0-9a-f]{6}>(\/\d{1,3})?$/.test(s);
+/** An access key id in a structured source field, as it is or masked (`<aws-access-key:…WXYZ>`). */
+const isKey = (s: string) => /^(?:(?:AKIA|ASIA)[A-Z0-9]{16}|<aws-access-key:…[A-Z0-9]{4}>)$/.test(s);
+
+export function detectSecurity(signals: SecuritySignal[]): SecurityIssue[] {
+  const groups = new Map<SecurityPattern, SecuritySignal[]>();
+  for (const s of signals) {
+    const p = securityPattern(s);
+    groups.set(p, [...(groups.get(p) ?? []), s]);
+  }
+  const issues: SecurityIssue[] = [];
+  for (const [pattern, list] of groups) {
+    const count = list.reduce((n, s) => n + s.count, 0);
+    const volume = Math.min(0.35, Math.log10(count + 1) * 0.1);
+    const sources = [...new Set(list.map((s) => s.source).filter((x): x is string => !!x))];
+    const named = principalsIn(list.map((s) => s.detail).join('\n'));
+    issues.push({
+      pattern,
+      signals: list,
+      count,
+      sources,
+      principals: named.principals,
+      keys: [...new Set([...sources.filter(isKey), ...named.keys])],
+      at: list.map((s) => s.at).sort()[0],
+      score: Math.min(0.9, BASE_SCORE[pattern] + volume),
+    });
+  }
+  return issues.sort((a, b) => b.score - a.score);
+}
+
+/** Sources that are network addresses (blockable), as opposed to principals or keys. */
+export const networkSources = (issue: SecurityIssue): string[] => issue.sources.filter(isIp);

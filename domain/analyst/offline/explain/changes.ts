@@ -1,0 +1,141 @@
+/**
+ * Candidates from change correlation: a deployment rolled back to its previous version, a feature
+ * flag turned off, a capacity cut scaled back up, or another config change reverted.
+ */
+import type { Analysis } from '../analysis.js';
+import type { ScoredChange } from '../evidence/changes.js';
+import { CALL_FAILURES, LOG_CLASS_CATEGORY, mechanismOf, type RankedSignature } from '../evidence/logs.js';
+import { conf, hhmm, lower } from '../measure.js';
+import { action, type Candidate } from '../rank/candidate.js';
+
+/**
+ * The strongest new error after the change, on its service or on the affected one; errors about
+ * calls to other known services are used only when nothing else appeared.
+ */
+function errorsAfter(a: Analysis, c: ScoredChange): RankedSignature | undefined {
+  const from = new Date(Date.parse(c.change.at) - 8 * 60_000).toISOString();
+  const on = [lower(c.service), lower(a.snap.service)];
+  const after = a.signatures.filter(
+    (s) => s.isNew && on.includes(lower(s.sig.service)) && s.sig.lastSeen >= from,
+  );
+  const aboutOther = (s: RankedSignature) =>
+    CALL_FAILURES.has(s.cls) &&
+    s.mentions.some((m) => !on.includes(lower(m)) && lower(m) !== lower(c.change.resource));
+  // The changed service's own new errors say most about what the change broke.
+  const own = after.filter((s) => lower(s.sig.service) === lower(c.service));
+  return own.find((s) => !aboutOther(s)) ?? after.find((s) => !aboutOther(s)) ?? after[0];
+}
+
+/** A summary the evidence port made up ("ecs of checkout v142") says nothing worth quoting. */
+const GENERATED = /^\S+ of \S+ \S+$/;
+
+export const quote = (s: string): string => {
+  const line = s.split('\n')[0];
+  return `"${line.length > 120 ? `${line.slice(0, 117)}...` : line}"`;
+};
+
+const KIND_WORD: Record<ScoredChange['flavor'], string> = {
+  deployment: 'deployment',
+  flag: 'feature flag change',
+  network: 'network change',
+  iam: 'IAM/permission change',
+  database: 'database change',
+  capacity: 'capacity configuration change',
+  config: 'configuration change',
+  platform: 'platform event',
+  benign: 'bookkeeping change',
+};
+
+export function explainChanges(a: Analysis): Candidate[] {
+  const out: Candidate[] = [];
+  for (const c of a.changes) {
+    if (c.score < 0.25 || c.flavor === 'platform' || c.flavor === 'benign') continue;
+    const ch = c.change;
+    const err = errorsAfter(a, c);
+    const lead = Math.round(c.leadMinutes);
+    const when =
+      lead > 0
+        ? `${lead} min before the onset at ${hhmm(a.onset)}`
+        : `just as the incident began at ${hhmm(a.onset)}`;
+    const effect = err
+      ? `${mechanismOf(err)} on ${err.sig.service ?? a.snap.service}: ${quote(err.sig.sample)} (${err.sig.count}x)`
+      : 'the failure that followed';
+    const evidence = [
+      ch.id,
+      ...(err ? [err.sig.id] : []),
+      ...a.views.filter((v) => v.isAlertMetric).map((v) => v.series.id),
+    ];
+    const chain = [
+      `${ch.kind === 'deployment' ? `${ch.service} ${ch.version ?? ''} deployed` : ch.summary.slice(0, 120)} at ${hhmm(ch.at)}`,
+      effect,
+      `${a.snap.alert?.title ?? 'the alert'} fired`,
+    ];
+    let confidence = c.score;
+    // A change whose failure signature fits a different mechanism is weaker evidence.
+    if (
+      err &&
+      ch.kind !== 'deployment' &&
+      LOG_CLASS_CATEGORY[err.cls] !== c.category &&
+      err.cls !== 'error'
+    ) {
+      confidence *= err.cls === 'config' || err.cls === 'code' || err.cls === 'timeout' ? 1 : 0.85;
+    }
+    if (ch.kind === 'deployment') {
+      const target = ch.service ?? c.service;
+      out.push({
+        category: 'deployment',
+        culprit: ch.version ?? target ?? ch.id,
+        summary:
+          `Deployment of ${target} ${ch.version ?? ''}${GENERATED.test(ch.summary) ? '' : ` (${quote(ch.summary)})`} at ${hhmm(ch.at)}, ${when}, introduced ${effect}.`.replace(
+            /\s+/g,
+            ' ',
+          ),
+        causalChain: chain,
+        confidence: conf(confidence),
+        evidence,
+        mitigation: action(
+          'rollback',
+          target,
+          a.knownNames,
+          `roll ${target} back from ${ch.version ?? 'the new version'} to ${ch.previousVersion ?? 'the previous version'}`,
+          ch.previousVersion ? { toVersion: ch.previousVersion, fromVersion: ch.version ?? '' } : {},
+        ),
+        specialists: ['changes', 'logs'],
+        changeAt: ch.at,
+        changeService: c.service,
+      });
+      continue;
+    }
+    const culprit = ch.resource ?? c.service ?? ch.summary.slice(0, 80);
+    const mitigation =
+      c.flavor === 'flag'
+        ? action('feature-flag', ch.resource, a.knownNames, `turn ${ch.resource} off: it changed ${when}`, {
+            enabled: false,
+          })
+        : c.flavor === 'capacity'
+          ? action(
+              'scale',
+              c.service ?? ch.resource,
+              a.knownNames,
+              `restore the capacity cut by: ${ch.summary.slice(0, 100)}`,
+            )
+          : action('rollback', c.service, a.knownNames, `revert the ${KIND_WORD[c.flavor]} to ${culprit}`, {
+              change: ch.id,
+            });
+    out.push({
+      category: c.category,
+      culprit,
+      summary:
+        `The ${KIND_WORD[c.flavor]} to ${culprit}${c.service && !lower(culprit).includes(lower(c.service)) ? ` on ${c.service}` : ''} at ${hhmm(ch.at)} ` +
+        `(${quote(ch.summary)}), ${when}, caused ${effect}.`,
+      causalChain: chain,
+      confidence: conf(confidence),
+      evidence,
+      mitigation,
+      specialists: ['changes'],
+      changeAt: ch.at,
+      changeService: c.service,
+    });
+  }
+  return out;
+}

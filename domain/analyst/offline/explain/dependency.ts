@@ -1,0 +1,70 @@
+/**
+ * Candidates from dependency health: the affected service fails because something it calls is
+ * failing. Nothing we operate fixes a vendor's outage, so no action is proposed unless the catalog
+ * gives the dependency a healthy standby, in which case the affected service fails over to it.
+ */
+import type { Analysis } from '../analysis.js';
+import { mechanismOf } from '../evidence/logs.js';
+import { isAnomalous } from '../evidence/series.js';
+import { conf, hhmm, lower } from '../measure.js';
+import { action, type Candidate } from '../rank/candidate.js';
+import { isDatabase } from './resources.js';
+
+/** The dependency received more work than before: its traffic (or calls to it) jumped. */
+const loadRose = (a: Analysis, dep: string): boolean =>
+  a.views.some(
+    (v) =>
+      v.kind === 'traffic' &&
+      (lower(v.service) === lower(dep) || lower(v.subject) === lower(dep)) &&
+      isAnomalous(v) &&
+      v.onset!.direction === 'up',
+  );
+
+export function explainDependencies(a: Analysis): Candidate[] {
+  const self = a.snap.service ?? 'the service';
+  return a.dependencies
+    .filter((d) => d.score >= 0.3)
+    .map((d) => {
+      const mitigation = d.standby
+        ? action(
+            'failover',
+            a.snap.service,
+            a.knownNames,
+            `${d.service} is failing; ${d.standby} is its healthy standby`,
+            {
+              from: d.service,
+              to: d.standby,
+            },
+          )
+        : null;
+      const how = d.calls ? ` with ${mechanismOf(d.calls)}` : '';
+      return {
+        category: isDatabase(d.service) ? ('database' as const) : ('dependency' as const),
+        culprit: d.service,
+        summary:
+          `${self} is failing because its dependency ${d.service}${d.external ? ' (a third party)' : ''} is failing${how}: ` +
+          `${d.signals.join('; ')}.` +
+          `${d.standby ? ` ${d.standby} is a healthy standby.` : d.external ? ' Nothing in our control restores it; escalate to the provider.' : ''}`,
+        causalChain: [
+          `${d.service} fails${d.at ? ` from ${hhmm(d.at)}` : ''}${how}`,
+          `${self} calls to ${d.service} fail or time out`,
+          `${a.snap.alert?.title ?? 'the alert'} fired`,
+        ],
+        confidence: conf(d.score),
+        evidence: d.evidence,
+        mitigation,
+        specialists: ['dependencies', 'logs'],
+        // A change can overload an internal dependency by sending it more work; it cannot take
+        // down a vendor, and a dependency whose load did not rise failed on its own (or by its own change).
+        effect: d.at
+          ? {
+              at: d.at,
+              resource: d.service,
+              explained: false,
+              headline: `${d.service} failed${how}`,
+              loadLinked: !d.external && loadRose(a, d.service),
+            }
+          : undefined,
+      };
+    });
+}

@@ -1,0 +1,327 @@
+/**
+ * Candidates from the failure knowledge library: evidence that matches a known failure signature
+ * (a database refusing writes in its own words, a pathological regex in slow-operation warnings,
+ * an upgrade announced by the platform, addresses running out in a subnet) becomes a hypothesis of
+ * the entry's category, about the thing the evidence says is at fault.
+ *
+ * A hypothesis is scored on the evidence, not on which rule fired first: how diagnostic the
+ * signature is and whether it names a cause or a symptom, whether it began before or with the
+ * incident (a cause precedes its symptoms), where the culprit sits on the dependency path to the
+ * alarming service, how much evidence agrees (volume, other signatures, other kinds of evidence).
+ */
+import type { KnowledgeEntry } from '../../../knowledge/schema.js';
+import type { ActionKind, Category, MitigationAction } from '../../../model.js';
+import type { Analysis } from '../analysis.js';
+import type { Relation } from '../evidence/catalog.js';
+import { isExternal } from '../evidence/dependencies.js';
+import type { KnowledgeHit } from '../evidence/knowledge.js';
+import { conf, hhmm, lower, ms, uniq } from '../measure.js';
+import { action, type Candidate } from '../rank/candidate.js';
+import { isDatabase } from './resources.js';
+
+const SPECIFICITY = { high: 0.55, medium: 0.4, low: 0.22 } as const;
+
+/** How much a culprit's place relative to the alarming service supports it. */
+const PATH_WEIGHT: Record<Relation, number> = {
+  self: 1,
+  dependency: 1,
+  sibling: 0.75,
+  dependent: 0.6,
+  unrelated: 0.45,
+};
+
+/** One hit's own strength, before the evidence around it is counted. */
+export function hitStrength(h: KnowledgeHit): number {
+  const role = h.entry.role === 'cause' ? 1 : 0.55;
+  return SPECIFICITY[h.entry.specificity] * role * (h.isNew ? 1 : 0.3);
+}
+
+/** What a CloudWatch namespace says a resource is, in the words knowledge entries use. */
+const NAMESPACE_TECH: Array<[RegExp, string[]]> = [
+  [/^AWS\/DynamoDB$/i, ['dynamodb']],
+  [/^AWS\/(RDS|DocDB|Neptune)$/i, ['rds', 'aurora', 'postgresql', 'mysql', 'database']],
+  [/^AWS\/(ElastiCache|MemoryDB)$/i, ['elasticache', 'redis', 'memcached', 'valkey']],
+  [/^AWS\/Lambda$/i, ['lambda']],
+  [/^AWS\/SQS$/i, ['sqs']],
+  [/^AWS\/SNS$/i, ['sns']],
+  [/^AWS\/Kinesis$/i, ['kinesis']],
+  [/^AWS\/Kafka$/i, ['kafka', 'msk']],
+  [/^AWS\/(ApplicationELB|NetworkELB|ELB)$/i, ['alb', 'nlb', 'elb', 'load balancer']],
+  [/^AWS\/NATGateway$/i, ['nat', 'vpc']],
+  [/^AWS\/(ECS|EKS)$|^ContainerInsights$/i, ['ecs', 'eks', 'kubernetes', 'containers']],
+  [/^AWS\/CloudFront$/i, ['cloudfront', 'cdn']],
+  [/^AWS\/WAFV2$/i, ['waf']],
+  [/^AWS\/S3$/i, ['s3']],
+  [/^AWS\/(ES|OpenSearch)/i, ['opensearch', 'elasticsearch']],
+];
+
+/** Words for what a service is: its name and the namespaces of the series that belong to it. */
+function technologiesOf(a: Analysis, service: string): Set<string> {
+  const words = new Set(lower(service).split(/[^a-z0-9]+/));
+  for (const v of a.views) {
+    if (lower(v.service) !== lower(service)) continue;
+    for (const [re, tech] of NAMESPACE_TECH)
+      if (re.test(v.series.namespace)) for (const t of tech) words.add(t);
+  }
+  return words;
+}
+
+/** The service is the kind of thing the entry is about (a Redis entry and a cache cluster). */
+function fits(a: Analysis, service: string | undefined, entry: KnowledgeEntry): boolean {
+  if (!service) return false;
+  if (entry.category === 'database' && isDatabase(service)) return true;
+  const words = technologiesOf(a, service);
+  const name = lower(service);
+  return entry.technologies.some((t) => words.has(lower(t)) || (t.length >= 4 && name.includes(lower(t))));
+}
+
+/** Dependencies of `service` that fit one of the entry's technologies (redis, kafka, ...). */
+function technologyDependency(a: Analysis, service: string | undefined, entry: KnowledgeEntry) {
+  return a.snap.catalog.dependencies(service).find((d) => fits(a, d, entry));
+}
+
+/**
+ * Who the evidence says is at fault. A change names its own resource; a line that blames a peer
+ * names it (or the failing dependency it calls); a database's own error text logged by a caller is
+ * about the caller's database. Only known names come out of here.
+ */
+export function culpritOf(a: Analysis, h: KnowledgeHit): string | undefined {
+  const catalog = a.snap.catalog;
+  const emitter = catalog.get(h.service)?.name ?? h.service;
+  if (h.on === 'change') return h.resource ?? emitter;
+  // The object a change record names (a certificate, a rule, a parameter group) is what the same
+  // signature's log lines are about: the record names it structurally, the lines only describe it.
+  const named = a.knowledge.find((o) => o.on === 'change' && o.entry === h.entry && o.resource);
+  if (named?.resource) return named.resource;
+  const others = h.mentions.filter((m) => lower(m) !== lower(emitter));
+  if (h.entry.blames === 'peer') {
+    const failing = a.dependencies.find((d) =>
+      catalog.dependencies(emitter).some((x) => lower(x) === lower(d.service)),
+    )?.service;
+    return others[0] ?? failing ?? technologyDependency(a, emitter, h.entry) ?? emitter;
+  }
+  // A caller quoting a resource's own error (a table's throttling, a database's refusal) is
+  // talking about that resource, when the caller is not itself that kind of thing.
+  if (!fits(a, emitter, h.entry)) {
+    return (
+      others.find((m) => fits(a, m, h.entry)) ??
+      (h.entry.category === 'database' ? technologyDependency(a, emitter, h.entry) : undefined) ??
+      emitter ??
+      others[0]
+    );
+  }
+  // A finding that names nothing known is about the service the incident is about.
+  return emitter ?? others[0] ?? (h.on === 'security' ? a.snap.service : undefined);
+}
+
+interface Group {
+  category: Category;
+  culprit: string;
+  hits: KnowledgeHit[];
+}
+
+function relationOf(a: Analysis, culprit: string): Relation | undefined {
+  if (!a.snap.catalog.get(culprit)) return undefined;
+  return a.snap.catalog.relation(culprit, a.snap.service);
+}
+
+/** The changes that touched the culprit shortly before the onset (newest first). */
+function changesOn(a: Analysis, culprit: string) {
+  return a.changes
+    .filter(
+      (c) =>
+        (lower(c.service) === lower(culprit) || lower(c.change.resource) === lower(culprit)) &&
+        c.leadMinutes >= -6 &&
+        c.leadMinutes <= 120 &&
+        c.flavor !== 'benign' &&
+        c.flavor !== 'platform',
+    )
+    .sort((x, y) => ms(y.change.at) - ms(x.change.at));
+}
+
+/**
+ * The first of the entry's mitigations that can be aimed at something this incident's evidence
+ * names. Kinds that need a target the knowledge cannot supply (credentials, traffic sources) are
+ * left to the explainers that read that evidence.
+ */
+function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): MitigationAction | null {
+  const affected = a.snap.service;
+  for (const kind of kinds) {
+    let m: MitigationAction | null = null;
+    switch (kind) {
+      case 'rollback': {
+        const changeHit = g.hits.find((h) => h.on === 'change');
+        const recent = changeHit
+          ? a.changes.find((c) => c.change.id === changeHit.evidenceId)
+          : changesOn(a, g.culprit)[0];
+        if (!recent) break;
+        const ch = recent.change;
+        const target = ch.service ?? recent.service ?? affected;
+        m =
+          ch.kind === 'deployment'
+            ? action(
+                'rollback',
+                target,
+                a.knownNames,
+                `roll ${target} back from ${ch.version ?? 'the new version'} to ${ch.previousVersion ?? 'the previous version'}`,
+                ch.previousVersion ? { toVersion: ch.previousVersion, fromVersion: ch.version ?? '' } : {},
+              )
+            : action('rollback', target, a.knownNames, `revert: ${ch.summary.slice(0, 100)}`, {
+                change: ch.id,
+              });
+        break;
+      }
+      case 'failover': {
+        const dep = a.dependencies.find((d) => lower(d.service) === lower(g.culprit) && d.standby);
+        if (dep)
+          m = action(
+            'failover',
+            affected,
+            a.knownNames,
+            `${dep.service} is failing; ${dep.standby} is its standby`,
+            {
+              from: dep.service,
+              to: dep.standby!,
+            },
+          );
+        break;
+      }
+      case 'feature-flag': {
+        const flag = a.changes.find(
+          (c) =>
+            c.flavor === 'flag' &&
+            c.leadMinutes >= -6 &&
+            (lower(c.service) === lower(g.culprit) || lower(c.change.resource) === lower(g.culprit)),
+        );
+        if (flag?.change.resource)
+          m = action('feature-flag', flag.change.resource, a.knownNames, `turn ${flag.change.resource} off`, {
+            enabled: false,
+          });
+        break;
+      }
+      // Nobody here restarts or scales a vendor.
+      case 'scale':
+        if (!isExternal(a.snap.catalog, g.culprit))
+          m = action(
+            'scale',
+            g.culprit,
+            a.knownNames,
+            `add capacity to ${g.culprit}: ${g.hits[0].entry.title}`,
+          );
+        break;
+      case 'restart':
+        if (!isExternal(a.snap.catalog, g.culprit))
+          m = action('restart', g.culprit, a.knownNames, `restart ${g.culprit}: ${g.hits[0].entry.title}`);
+        break;
+      case 'rotate-credentials': {
+        // Only a credential or identity a structured field names (a change's resource or actor):
+        // never one read out of free text.
+        const named = a.snap.changes.some(
+          (c) => lower(c.resource) === lower(g.culprit) || lower(c.actor) === lower(g.culprit),
+        );
+        if (named)
+          m = action(
+            'rotate-credentials',
+            g.culprit,
+            a.knownNames,
+            `replace ${g.culprit}: ${g.hits[0].entry.title}`,
+            {
+              principal: g.culprit,
+            },
+          );
+        break;
+      }
+      default:
+        break;
+    }
+    if (m) return m;
+  }
+  return null;
+}
+
+const SPECIALISTS_BY_HIT: Record<KnowledgeHit['on'], Candidate['specialists']> = {
+  log: ['logs'],
+  security: ['security'],
+  change: ['changes'],
+  metric: ['metrics', 'performance'],
+};
+
+function candidateOf(a: Analysis, g: Group): Candidate {
+  const hits = [...g.hits].sort((x, y) => hitStrength(y) - hitStrength(x));
+  const lead = hits[0];
+  const entries = uniq(hits.map((h) => h.entry));
+  const kinds = uniq(hits.map((h) => h.on));
+  const volume = hits.filter((h) => h.on === 'log').reduce((n, h) => n + h.count, 0);
+  const first = hits.map((h) => h.at).sort()[0];
+  let score = hitStrength(lead);
+  score += Math.min(0.12, Math.log10(volume + 1) * 0.04);
+  score += Math.min(0.15, 0.07 * (entries.length - 1) + 0.07 * (kinds.length - 1));
+  // A cause precedes its symptoms: evidence that only began well after detection is an effect.
+  if (ms(first) <= ms(a.onset) + 5 * 60_000) score += 0.05;
+  else if (ms(first) > ms(a.snap.alertAt) + 15 * 60_000) score *= 0.6;
+  const relation = relationOf(a, g.culprit);
+  score *= relation ? PATH_WEIGHT[relation] : 0.9;
+  const where =
+    lead.service && lower(lead.service) !== lower(g.culprit) ? ` (logged by ${lead.service})` : '';
+  const quoteText = lead.sample.split('\n')[0].slice(0, 140);
+  const evidenceLine =
+    lead.on === 'change'
+      ? `change at ${hhmm(lead.at)}: "${quoteText}"`
+      : lead.on === 'metric'
+        ? `${quoteText} at ${hhmm(lead.at)}`
+        : `"${quoteText}" (${lead.count}x from ${hhmm(lead.at)})${where}`;
+  // A failing dependency with a healthy standby is failed over, whatever broke inside it.
+  const actionKinds = uniq(entries.flatMap((e) => e.mitigations));
+  const mitigation = mitigationFor(
+    a,
+    g,
+    g.category === 'dependency' ? uniq(['failover' as const, ...actionKinds]) : actionKinds,
+  );
+  return {
+    category: g.category,
+    culprit: g.culprit,
+    summary: `${g.culprit}: ${lead.entry.title}. ${lead.entry.meaning.replace(/\.?$/, '.')} Evidence: ${evidenceLine}.`,
+    causalChain: [
+      `${g.culprit}: ${lead.entry.title.toLowerCase()} from ${hhmm(first)}`,
+      `${a.snap.alert?.title ?? 'the alert'} fired`,
+    ],
+    confidence: conf(Math.min(0.9, score)),
+    evidence: uniq(hits.map((h) => h.evidenceId)).slice(0, 8),
+    mitigation,
+    specialists: uniq(kinds.flatMap((k) => SPECIALISTS_BY_HIT[k])),
+    signatures: entries.map((e) => e.id),
+    rulesOut: entries.flatMap((e) => e.rulesOut),
+    since: first,
+    noRemedy: entries.every((e) => e.role === 'cause' && !e.mitigations.length),
+    ...(lead.on === 'change' ? { changeAt: lead.at, changeService: lead.service } : {}),
+  };
+}
+
+/** Words or a change say what happened; a metric alone only when it is itself a known cause. */
+const standsAlone = (h: KnowledgeHit): boolean =>
+  h.on !== 'metric' || (h.entry.role === 'cause' && h.entry.specificity !== 'low');
+
+export function explainKnowledge(a: Analysis): Candidate[] {
+  const groups = new Map<string, Group>();
+  for (const h of a.knowledge) {
+    const culprit = culpritOf(a, h);
+    if (!culprit) continue;
+    // Whatever went wrong inside a party we do not run (a vendor's certificate, its 503s) is, for
+    // us, that dependency failing.
+    const category: Category =
+      h.entry.blames === 'peer' && isExternal(a.snap.catalog, culprit) ? 'dependency' : h.entry.category;
+    const key = `${category}|${lower(culprit)}`;
+    const g = groups.get(key) ?? { category, culprit, hits: [] };
+    g.hits.push(h);
+    groups.set(key, g);
+  }
+  return (
+    [...groups.values()]
+      .filter((g) => g.hits.some(standsAlone))
+      // Symptoms of one's own (timeouts, probes failing, pools running dry) say something broke
+      // here, not why: they support other hypotheses. Symptoms that name a peer point at it.
+      .filter((g) => g.hits.some((h) => h.entry.role === 'cause' || lower(g.culprit) !== lower(h.service)))
+      .map((g) => candidateOf(a, g))
+      .filter((c) => c.confidence >= 0.12)
+  );
+}

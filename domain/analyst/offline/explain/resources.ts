@@ -1,0 +1,271 @@
+/**
+ * Candidates from saturated resources.
+ * - A database out of connections, CPU or storage is a database cause; when another consumer of
+ *   it started a burst of work just before, that consumer is what to restart.
+ * - Memory or file handles climbing steadily without more traffic is a leak in the code: restart
+ *   buys time. CPU pinned by the garbage collector of a leaking process is its effect.
+ * - Other saturation on the service (or a dependency it owns) is a capacity cause: scale it.
+ */
+import type { Analysis } from '../analysis.js';
+import { LOAD_EVENT, mechanismOf, type RankedSignature } from '../evidence/logs.js';
+import type { Saturation } from '../evidence/saturation.js';
+import { isAnomalous, type SeriesView } from '../evidence/series.js';
+import { conf, fmtNumber, hhmm, lower, ms } from '../measure.js';
+import { action, type Candidate } from '../rank/candidate.js';
+
+const DB_NAME =
+  /(^|[^a-z])(db|database|rds|aurora|postgres|pg|mysql|maria|dynamo|ddb|redis|cache|elasticache|memcached|mongo|docdb|cassandra|sql)([^a-z]|$)/i;
+const DB_NAMESPACE = /AWS\/(RDS|DynamoDB|ElastiCache|DocDB|Neptune|Redshift|MemoryDB)/i;
+
+export const isDatabase = (name: string | undefined, namespace?: string): boolean =>
+  (!!name && DB_NAME.test(name)) || (!!namespace && DB_NAMESPACE.test(namespace));
+
+/** How a summary names what ran out. */
+export const RESOURCE_WORD: Record<string, string> = {
+  connections: 'connection',
+  cpu: 'CPU',
+  memory: 'memory',
+  throttles: 'throughput (requests throttled)',
+  storage: 'storage',
+  queue: 'consumer throughput (its queue backlog grows)',
+  concurrency: 'concurrency',
+  handles: 'file descriptors',
+};
+
+interface Consumer {
+  service: string;
+  why: string;
+  evidence: string[];
+}
+
+/**
+ * Another consumer of the resource that started extra work shortly before it saturated:
+ * a load announcement in its logs, its own traffic/connection jump, or a change to it.
+ */
+function hoggingConsumer(a: Analysis, resource: string, since: string): Consumer | undefined {
+  const consumers = a.snap.catalog
+    .dependents(resource)
+    .filter((s) => lower(s) !== lower(a.snap.service) && lower(s) !== lower(resource));
+  const lo = ms(since) - 30 * 60_000;
+  const hi = ms(since) + 5 * 60_000;
+  const inRange = (t: string) => ms(t) >= lo && ms(t) <= hi;
+  for (const c of consumers) {
+    const load = a.snap.logs.find(
+      (l) => lower(l.service) === lower(c) && inRange(l.firstSeen) && LOAD_EVENT.test(l.sample),
+    );
+    if (load) {
+      return {
+        service: c,
+        why: `${c} started a burst of work at ${hhmm(load.firstSeen)} ("${load.sample.split('\n')[0].slice(0, 80)}")`,
+        evidence: [load.id],
+      };
+    }
+    const moved = a.views.find(
+      (v) =>
+        lower(v.service) === lower(c) &&
+        isAnomalous(v) &&
+        v.onset!.direction === 'up' &&
+        inRange(v.onset!.at),
+    );
+    if (moved) {
+      return {
+        service: c,
+        why: `${c}'s ${moved.series.metricName} jumped at ${hhmm(moved.onset!.at)}`,
+        evidence: [moved.series.id],
+      };
+    }
+  }
+  return undefined;
+}
+
+const trafficSurge = (a: Analysis, service: string | undefined): SeriesView | undefined =>
+  a.views.find(
+    (v) =>
+      v.kind === 'traffic' &&
+      lower(v.service) === lower(service) &&
+      isAnomalous(v) &&
+      v.onset!.direction === 'up' &&
+      v.onset!.magnitude >= 0.5,
+  );
+
+function supportingErrors(a: Analysis, classes: string[], services: string[]): RankedSignature[] {
+  const on = services.map(lower);
+  return a.signatures.filter((s) => s.isNew && classes.includes(s.cls) && on.includes(lower(s.sig.service)));
+}
+
+const firstLine = (s: string, n = 110) => s.split('\n')[0].slice(0, n);
+
+export function explainResources(a: Analysis): Candidate[] {
+  const out: Candidate[] = [];
+  const self = a.snap.service;
+  const deps = a.snap.catalog.dependencies(self);
+  const seen = new Set<string>();
+  for (const sat of a.saturation) {
+    const key = `${lower(sat.resource)}|${sat.kind}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const rel = sat.view.relation;
+    if (rel === 'unrelated' || rel === 'dependent') continue;
+    // Throttling against provisioned throughput is a capacity limit even on a database; running
+    // out of connections, CPU or storage on one is a database problem.
+    const db = isDatabase(sat.resource, sat.view.series.namespace) && sat.kind !== 'throttles';
+    const leak = (sat.kind === 'memory' || sat.kind === 'handles') && (sat.creeping || sat.pinned);
+    if (db) out.push(databaseCandidate(a, sat));
+    else if (leak && !trafficSurge(a, sat.view.service ?? self)) out.push(leakCandidate(a, sat));
+    else if (rel === 'self' || rel === 'dependency' || rel === 'sibling')
+      out.push(capacityCandidate(a, sat, deps));
+  }
+  // CPU burnt by a leaking process (garbage collection, swapping) is the leak's effect.
+  for (const c of out) {
+    const leak = out.find((l) => l.category === 'code' && lower(l.culprit) === lower(c.culprit) && l !== c);
+    if (leak && c.category === 'capacity' && c.effect && leak.effect && leak.effect.at <= c.effect.at) {
+      c.confidence = conf(c.confidence * 0.7);
+    }
+  }
+  // Connection-pool errors name a database even when its metrics are missing.
+  if (!out.some((c) => c.category === 'database')) {
+    const poolErrs = supportingErrors(a, ['db-connections'], [self ?? '', ...deps]);
+    const dbDep = deps.find((d) => isDatabase(d));
+    if (poolErrs.length && dbDep) {
+      out.push({
+        category: 'database',
+        culprit: dbDep,
+        summary: `${self} cannot get database connections from ${dbDep}: "${firstLine(poolErrs[0].sig.sample)}" (${poolErrs[0].sig.count}x).`,
+        causalChain: [`${dbDep} stops serving connections`, `${self} requests time out waiting for the pool`],
+        confidence: 0.45,
+        evidence: poolErrs.map((s) => s.sig.id),
+        mitigation: null,
+        specialists: ['logs', 'dependencies'],
+      });
+    }
+  }
+  return out;
+}
+
+function databaseCandidate(a: Analysis, sat: Saturation): Candidate {
+  const self = a.snap.service;
+  const db = sat.resource;
+  const word = RESOURCE_WORD[sat.kind] ?? sat.kind;
+  const errs = supportingErrors(a, ['db-connections', 'database', 'timeout', 'dependency'], [self ?? '', db]);
+  const consumer =
+    sat.kind === 'connections' || sat.kind === 'cpu' ? hoggingConsumer(a, db, sat.at) : undefined;
+  const chain = [
+    ...(consumer ? [consumer.why] : []),
+    `${db} runs out of ${word}: ${sat.describe} from ${hhmm(sat.at)}`,
+    ...(errs.length
+      ? [`${errs[0].sig.service} fails: "${firstLine(errs[0].sig.sample, 100)}" (${errs[0].sig.count}x)`]
+      : []),
+    `${a.snap.alert?.title ?? 'the alert'} fired`,
+  ];
+  let confidence = 0.35 + sat.score * 0.35 + (errs.length ? 0.15 : 0) + (consumer ? 0.1 : 0);
+  if (sat.view.relation === 'sibling') confidence *= 0.7;
+  const mitigation = consumer
+    ? action(
+        'restart',
+        consumer.service,
+        a.knownNames,
+        `${consumer.why}, using up ${db}'s ${word}; restarting it stops the load`,
+      )
+    : sat.kind === 'storage' || sat.kind === 'cpu'
+      ? action('scale', db, a.knownNames, `${db} is out of ${word} headroom: add capacity`)
+      : null;
+  const effect = errs.length
+    ? `, so ${errs[0].sig.service} fails with ${mechanismOf(errs[0])}: "${firstLine(errs[0].sig.sample, 90)}"`
+    : '';
+  return {
+    category: 'database',
+    culprit: db,
+    summary: `${db} ran out of ${word} (${sat.describe})${consumer ? ` after ${consumer.why}` : ''}${effect}.`,
+    causalChain: chain,
+    confidence: conf(confidence),
+    evidence: [sat.view.series.id, ...(consumer?.evidence ?? []), ...errs.map((s) => s.sig.id)],
+    mitigation,
+    specialists: ['performance', 'dependencies', 'metrics'],
+    effect: {
+      at: sat.at,
+      resource: db,
+      explained: !!consumer,
+      headline: `${db} ran out of ${word}`,
+      loadLinked: true,
+    },
+  };
+}
+
+function leakCandidate(a: Analysis, sat: Saturation): Candidate {
+  const res = sat.resource;
+  const word = RESOURCE_WORD[sat.kind];
+  const errs = supportingErrors(a, ['memory', 'resource-leak', 'timeout'], [res]);
+  const confidence = 0.4 + sat.score * 0.3 + (errs.length ? 0.15 : 0) + (sat.pinned ? 0.05 : 0);
+  return {
+    category: 'code',
+    culprit: res,
+    summary:
+      `${res} is leaking ${word}: ${sat.describe} with no rise in traffic` +
+      `${errs.length ? `, until it fails with "${firstLine(errs[0].sig.sample, 90)}" (${errs[0].sig.count}x)` : ''}.`,
+    causalChain: [
+      `${res} accumulates ${word} it never releases (${sat.describe})`,
+      ...(errs.length ? [`${firstLine(errs[0].sig.sample, 100)} (${errs[0].sig.count}x)`] : []),
+      `${a.snap.alert?.title ?? 'the alert'} fired`,
+    ],
+    confidence: conf(confidence),
+    evidence: [sat.view.series.id, ...errs.map((s) => s.sig.id)],
+    mitigation: action(
+      'restart',
+      res,
+      a.knownNames,
+      `${res} leaks ${word}; a rolling restart frees them and buys time to fix the leak`,
+    ),
+    specialists: ['performance', 'metrics', 'logs'],
+    effect: {
+      at: sat.at,
+      resource: res,
+      explained: true,
+      headline: `${res} leaked ${word}`,
+      loadLinked: true,
+    },
+  };
+}
+
+function capacityCandidate(a: Analysis, sat: Saturation, deps: string[]): Candidate {
+  const res = sat.resource;
+  const word = RESOURCE_WORD[sat.kind] ?? sat.kind;
+  const surge = trafficSurge(a, sat.view.service ?? a.snap.service);
+  const errs = supportingErrors(a, ['memory', 'throttling', 'timeout'], [a.snap.service ?? '', res, ...deps]);
+  const chain = [
+    ...(surge
+      ? [
+          `traffic rose: ${surge.series.metricName} from ${fmtNumber(surge.onset!.baseline)} to ${fmtNumber(surge.onset!.peak)} at ${hhmm(surge.onset!.at)}`,
+        ]
+      : []),
+    `${res} runs out of ${word}: ${sat.describe}`,
+    ...(errs.length ? [`"${firstLine(errs[0].sig.sample, 100)}" (${errs[0].sig.count}x)`] : []),
+    `${a.snap.alert?.title ?? 'the alert'} fired`,
+  ];
+  let confidence =
+    0.3 +
+    sat.score * 0.4 +
+    (errs.length ? 0.1 : 0) +
+    (surge ? 0.1 : 0) -
+    (sat.view.relation === 'dependency' ? 0.05 : 0);
+  // CPU or memory saturation without more traffic usually has another cause (a leak, a bad query, a change).
+  if (!surge && (sat.kind === 'cpu' || sat.kind === 'memory')) confidence *= 0.8;
+  if (sat.view.relation === 'sibling') confidence *= 0.7;
+  const factor = surge ? (surge.onset!.peak / Math.max(1, surge.onset!.baseline)).toFixed(1) : '';
+  return {
+    category: 'capacity',
+    culprit: res,
+    summary: `${res} is out of ${word} capacity: ${sat.describe}${surge ? ` under a traffic surge (${surge.series.metricName} ×${factor})` : ''}.`,
+    causalChain: chain,
+    confidence: conf(confidence),
+    evidence: [sat.view.series.id, ...(surge ? [surge.series.id] : []), ...errs.map((s) => s.sig.id)],
+    mitigation: action('scale', res, a.knownNames, `${res} is out of ${word} headroom: add capacity`),
+    specialists: ['performance', 'metrics'],
+    effect: {
+      at: sat.at,
+      resource: res,
+      explained: false,
+      headline: `${res} ran out of ${word}`,
+      loadLinked: true,
+    },
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * Candidates from security signals. An attack that hurts the service (errors, latency, accounts
+ * taken over) is answered by blocking its sources in front of the service; exposed or misused
+ * credentials by rotating them. Hostile traffic that the WAF already blocks, with no effect on
+ * real users, is background noise of the internet and left to the health candidate.
+ * Action targets are catalog services; principals and addresses only ever go into parameters,
+ * and only in the strict shapes the security tooling reports them in.
+ */
+import type { Analysis } from '../analysis.js';
+import { networkSources, type SecurityIssue } from '../evidence/security.js';
+import { isAnomalous } from '../evidence/series.js';
+import { conf, hhmm, lower, mentionedNames, ms, uniq } from '../measure.js';
+import { action, type Candidate } from '../rank/candidate.js';
+
+const PATTERN_PHRASE: Record<SecurityIssue['pattern'], string> = {
+  'failed-logins': 'a credential-stuffing / brute-force login attack',
+  'waf-blocks': 'hostile traffic the WAF is blocking',
+  flood: 'a request flood',
+  finding: 'a threat finding',
+  'iam-anomaly': 'anomalous IAM activity',
+  'leaked-credentials': 'leaked credentials',
+};
+
+/** Whether the signals line up with the incident: during or shortly before it. */
+const timely = (a: Analysis, issue: SecurityIssue) => ms(issue.at) >= ms(a.onset) - 45 * 60_000;
+
+/** The service shows harm: a symptom metric moved or it logs new errors in volume. */
+function serviceHurt(a: Analysis): boolean {
+  const self = lower(a.snap.service);
+  const moved = a.views.some(
+    (v) =>
+      (v.relation === 'self' || v.isAlertMetric) &&
+      isAnomalous(v) &&
+      ['errors', 'latency', 'availability', 'traffic', 'cpu'].includes(v.kind),
+  );
+  const errors = a.signatures.some(
+    (s) => s.isNew && lower(s.sig.service) === self && s.sig.count >= 50 && s.cls !== 'error',
+  );
+  return moved || errors;
+}
+
+export function explainSecurity(a: Analysis): Candidate[] {
+  const self = a.snap.service;
+  const issues = a.security.filter((i) => timely(a, i));
+  if (!issues.length) return [];
+  const hurt = serviceHurt(a);
+  const principals = uniq(issues.flatMap((i) => i.principals));
+  const keys = uniq(issues.flatMap((i) => i.keys));
+  const breach = issues.some(
+    (i) => i.pattern === 'leaked-credentials' || (i.pattern !== 'waf-blocks' && i.principals.length > 0),
+  );
+  const out: Candidate[] = [];
+  for (const issue of issues) {
+    const ips = networkSources(issue);
+    const attack =
+      issue.pattern === 'failed-logins' || issue.pattern === 'waf-blocks' || issue.pattern === 'flood';
+    const credential = breach && principals.length > 0 && !attack;
+    // The service to act on: the affected one, or a catalog service a principal belongs to.
+    const owner = self ?? mentionedNames(principals.join(' '), a.snap.catalog.names())[0];
+    const principal = principals[0];
+    const mitigation = credential
+      ? action(
+          'rotate-credentials',
+          owner,
+          a.knownNames,
+          `${principal}'s credentials are exposed and in use by someone else: rotate them and revoke sessions`,
+          {
+            principal,
+            ...(keys[0] ? { accessKeyId: keys[0] } : {}),
+          },
+        )
+      : attack && hurt
+        ? action(
+            'block-traffic',
+            owner,
+            a.knownNames,
+            `block ${ips.length ? ips.join(', ') : 'the attacking sources'} in front of ${owner}`,
+            // One CIDR per action: the WAF adapter blocks a single range, the loudest source first.
+            ips.length ? { cidr: ips[0].includes('/') ? ips[0] : `${ips[0]}/32` } : {},
+          )
+        : null;
+    let confidence = issue.score;
+    if (attack && !hurt) confidence = 0.3;
+    if (credential) confidence = Math.max(confidence, 0.85);
+    const culprit = credential ? principal : (ips[0] ?? issue.sources[0] ?? issue.pattern);
+    const detail = issue.signals[0].detail.split('\n')[0].slice(0, 160);
+    out.push({
+      category: 'security',
+      culprit,
+      summary: credential
+        ? `Credentials of ${principal}${keys[0] ? ` (access key ${keys[0]})` : ''} are exposed and being used by an outsider against ${owner ?? 'the account'}: ${detail}.`
+        : `${PATTERN_PHRASE[issue.pattern]} ${self ? `against ${self} ` : ''}from ${hhmm(issue.at)}: ${issue.count} ${issue.signals[0].kind} events` +
+          `${issue.sources.length ? ` (${issue.sources.slice(0, 3).join(', ')})` : ''}: ${detail}.`,
+      causalChain: [
+        `${issue.signals[0].kind} from ${hhmm(issue.at)}${issue.sources.length ? ` (${issue.sources.slice(0, 3).join(', ')})` : ''}`,
+        credential
+          ? 'an outsider holds usable credentials'
+          : `${self ?? 'the service'} receives hostile requests`,
+        `${a.snap.alert?.title ?? 'the alert'} fired`,
+      ],
+      confidence: conf(confidence),
+      evidence: uniq((credential ? issues.flatMap((i) => i.signals) : issue.signals).map((s) => s.id)),
+      mitigation,
+      specialists: ['security'],
+    });
+  }
+  return out
+    .sort((x, y) => y.confidence - x.confidence)
+    .filter((c, i, all) => all.findIndex((o) => lower(o.culprit) === lower(c.culprit)) === i);
+}

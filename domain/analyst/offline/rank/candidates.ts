@@ -1,0 +1,275 @@
+/**
+ * All candidate root causes for an analysis, merged and ranked. Two explainers naming the same
+ * culprit for the same category are one candidate with both bodies of evidence; an unknown
+ * candidate is always present so that weak evidence never has to be dressed up as a conclusion.
+ */
+import type { Analysis } from '../analysis.js';
+import { explainChanges } from '../explain/changes.js';
+import { explainDependencies } from '../explain/dependency.js';
+import { explainErrors } from '../explain/errors.js';
+import { explainHealth } from '../explain/health.js';
+import { culpritOf, explainKnowledge } from '../explain/knowledge.js';
+import { explainPlatform } from '../explain/platform.js';
+import { explainResources } from '../explain/resources.js';
+import { explainSecurity } from '../explain/security.js';
+import { explainShared } from '../explain/shared-pools.js';
+import { conf, lower, ms, uniq } from '../measure.js';
+import type { Candidate } from './candidate.js';
+
+/** Below this, the analyst says `unknown` rather than guess. */
+export const MIN_CONFIDENCE = 0.35;
+
+const withoutRevert = (m: Candidate['mitigation'], noRemedy: boolean | undefined) =>
+  noRemedy && m?.kind === 'rollback' ? null : m;
+
+function merge(list: Candidate[]): Candidate[] {
+  const out: Candidate[] = [];
+  for (const c of list) {
+    const twin = out.find((o) => o.category === c.category && lower(o.culprit) === lower(c.culprit));
+    if (!twin) {
+      out.push({ ...c, evidence: uniq(c.evidence), specialists: uniq(c.specialists) });
+      continue;
+    }
+    const [strong, weak] = twin.confidence >= c.confidence ? [twin, c] : [c, twin];
+    Object.assign(twin, {
+      ...strong,
+      // Independent support for the same conclusion raises confidence a little, never to certainty.
+      confidence: conf(Math.min(0.95, strong.confidence + weak.confidence * 0.15)),
+      evidence: uniq([...strong.evidence, ...weak.evidence]),
+      specialists: uniq([...strong.specialists, ...weak.specialists]),
+      // A signature that says nothing in the catalog undoes this cause wins over reverting a record
+      // (a deletion job cannot be rolled back); other actions (more storage) still stand.
+      mitigation: withoutRevert(strong.mitigation ?? weak.mitigation, strong.noRemedy || weak.noRemedy),
+      noRemedy: strong.noRemedy || weak.noRemedy,
+      signatures: uniq([...(strong.signatures ?? []), ...(weak.signatures ?? [])]),
+      rulesOut: [...(strong.rulesOut ?? []), ...(weak.rulesOut ?? [])],
+      since: [strong.since, weak.since].filter((x) => !!x).sort()[0],
+    });
+  }
+  return out;
+}
+
+/**
+ * A change shortly before a saturated resource or failing dependency explains it: the change is
+ * the root cause and the saturation its effect (a flag ramp overloading a dependency, a limit cut
+ * throttling a function). Effects that already name their own trigger are left alone.
+ */
+function cascade(list: Candidate[]): void {
+  for (const change of list) {
+    if (!change.changeAt || change.confidence < 0.3) continue;
+    let boost = 0;
+    const effects: string[] = [];
+    for (const effect of list) {
+      if (!effect.effect || effect.effect.explained || effect === change) continue;
+      const onItself =
+        !!change.changeService && lower(change.changeService) === lower(effect.effect.resource);
+      if (!onItself && !effect.effect.loadLinked) continue;
+      const gap = (ms(effect.effect.at) - ms(change.changeAt)) / 60_000;
+      // Deployments are stamped at completion and take effect while rolling out.
+      const grace = change.category === 'deployment' ? 6 : 2;
+      if (gap < -grace || gap > 30) continue;
+      boost += 0.15;
+      effect.confidence = conf(effect.confidence * 0.75);
+      effects.push(effect.effect.headline);
+      change.causalChain.splice(1, 0, effect.effect.headline);
+      change.evidence = uniq([...change.evidence, ...effect.evidence.slice(0, 3)]);
+    }
+    if (!effects.length) continue;
+    change.summary = `${change.summary.replace(/\.$/, '')}; it drove: ${effects.slice(0, 2).join('; ')}.`;
+    change.confidence = conf(Math.min(0.95, change.confidence + Math.min(0.3, boost)));
+  }
+}
+
+/**
+ * A change that landed after an anomaly which already has its own explanation (a consumer's
+ * burst, a leak) came too late to be the cause: it is weakened, however well it lines up otherwise.
+ */
+function preempt(list: Candidate[]): void {
+  for (const change of list) {
+    if (!change.changeAt) continue;
+    const earlier = list.find(
+      (e) => e.effect?.explained && e.confidence >= 0.5 && ms(e.effect.at) < ms(change.changeAt!) - 60_000,
+    );
+    if (!earlier?.effect) continue;
+    change.confidence = conf(change.confidence * 0.6);
+    change.against = `${change.culprit}: landed after ${earlier.effect.headline} had already begun`;
+  }
+}
+
+/**
+ * A change's own signature (a record deleted, a rule replaced, a parameter changed) is more
+ * evidence for that change, not a second hypothesis about it: folded into the change candidate.
+ */
+function foldChangeSignatures(list: Candidate[]): Candidate[] {
+  const drop = new Set<Candidate>();
+  for (const k of list) {
+    if (!k.signatures?.length || !k.changeAt) continue;
+    const change = list.find(
+      (c) => c !== k && !c.signatures?.length && c.changeAt && c.evidence[0] === k.evidence[0],
+    );
+    if (!change) continue;
+    change.signatures = uniq([...(change.signatures ?? []), ...k.signatures]);
+    change.rulesOut = [...(change.rulesOut ?? []), ...(k.rulesOut ?? [])];
+    change.evidence = uniq([...change.evidence, ...k.evidence]);
+    change.confidence = conf(Math.max(change.confidence, k.confidence) + 0.05);
+    // The change's own signature says what undoes it; where it says nothing in the catalog does
+    // (a deletion, a permanent job), reverting the record would only pretend to.
+    change.mitigation = withoutRevert(change.mitigation ?? k.mitigation, k.noRemedy);
+    drop.add(k);
+  }
+  return list.filter((c) => !drop.has(c));
+}
+
+/** Two culprits on one dependency path (either way round), or the same. */
+function onPath(a: Analysis, x: string, y: string): boolean {
+  if (lower(x) === lower(y)) return true;
+  const r = a.snap.catalog.relation(x, y);
+  return r === 'dependency' || r === 'dependent';
+}
+
+/**
+ * A hypothesis backed by a known failure signature explains away what its signature rules out
+ * (a disk that is full is not a capacity problem to scale) and the symptoms that followed it on
+ * the same path (a queue backing up behind a database refusing writes): those are weakened, in
+ * proportion to how sure the explanation is, and keep the reason for the ruled-out list.
+ */
+function subsume(a: Analysis, list: Candidate[]): void {
+  for (const k of list) {
+    if (!k.signatures?.length || k.confidence < 0.4) continue;
+    for (const x of list) {
+      if (x === k || x.category === k.category) continue;
+      const rule = k.rulesOut?.find((r) => r.category === x.category);
+      // "Nothing is wrong" is ruled out wherever it was said; other categories along the path.
+      const related =
+        x.category === 'healthy' ||
+        onPath(a, x.culprit, k.culprit) ||
+        (!!x.effect && onPath(a, x.effect.resource, k.culprit));
+      if (rule && related) {
+        x.confidence = conf(x.confidence * (1 - 0.5 * k.confidence));
+        x.against = `${x.category} (${x.culprit}): ${rule.reason}`;
+        continue;
+      }
+      const effect = x.effect;
+      if (!effect || effect.explained || k.changeAt || !k.since) continue;
+      if (ms(k.since) > ms(effect.at) + 2 * 60_000 || !onPath(a, effect.resource, k.culprit)) continue;
+      x.confidence = conf(x.confidence * 0.75);
+      x.against = `${x.category} (${x.culprit}): ${effect.headline}, which followed ${k.culprit}'s ${k.signatures[0]}`;
+      if (!k.causalChain.includes(effect.headline)) k.causalChain.splice(1, 0, effect.headline);
+    }
+  }
+}
+
+/**
+ * Symptoms that a known signature describes (lock waits, pools running dry, timeouts) and that
+ * began on a change's path just after it are that change's effects: they corroborate the change
+ * and stop competing with it. A signature that names a cause of its own (a full disk, an expired
+ * certificate) is left to compete on its evidence.
+ */
+function corroborateChanges(a: Analysis, list: Candidate[]): void {
+  for (const c of list) {
+    if (!c.changeAt || c.confidence < 0.2 || c.against) continue;
+    const origin = c.changeService ?? a.snap.service;
+    const path = new Set([lower(origin), ...a.snap.catalog.dependencies(origin).map(lower)]);
+    // A change the correlation already tied to the affected service reaches it and its dependencies.
+    const scored = a.changes.find((s) => s.change.id === c.evidence[0]);
+    if (scored && (scored.relation === 'self' || scored.relation === 'dependency')) {
+      for (const n of [a.snap.service, ...a.snap.catalog.dependencies(a.snap.service)]) path.add(lower(n));
+    }
+    const grace = c.category === 'deployment' ? 6 : 2;
+    const named = [lower(c.changeService), lower(scored?.change.resource)].filter((n) => n.length >= 3);
+    // After a slow burn began with the change, whatever gave way on its path is its effect, however
+    // long it took.
+    const until = scored?.burnSince ? ms(a.snap.alertAt) + 5 * 60_000 : ms(c.changeAt) + 30 * 60_000;
+    const effects = a.knowledge.filter(
+      (h) =>
+        h.on !== 'change' &&
+        // Symptoms follow any cause, but one that blames a peer is that peer's unless the change
+        // touched it; a failure with a cause of its own counts only when it is the same kind as the
+        // change or names what was changed, and began within ten minutes of it.
+        (!!scored?.burnSince ||
+          (h.entry.role === 'symptom' &&
+            (h.entry.blames === 'self' || named.includes(lower(culpritOf(a, h))))) ||
+          ((h.entry.category === c.category || h.mentions.some((m) => named.includes(lower(m)))) &&
+            ms(h.at) <= ms(c.changeAt!) + 10 * 60_000)) &&
+        path.has(lower(h.service)) &&
+        ms(h.at) >= ms(c.changeAt!) - grace * 60_000 &&
+        ms(h.at) <= until,
+    );
+    if (!effects.length) continue;
+    const entries = uniq(effects.map((h) => h.entry.id));
+    c.confidence = conf(Math.min(0.9, c.confidence + Math.min(0.25, 0.1 * entries.length)));
+    c.evidence = uniq([...c.evidence, ...effects.slice(0, 4).map((h) => h.evidenceId)]);
+    c.signatures = uniq([...(c.signatures ?? []), ...entries]);
+    const headline = `${effects[0].entry.title} on ${effects[0].service}`;
+    if (!c.causalChain.includes(headline)) c.causalChain.splice(1, 0, headline);
+    c.summary = `${c.summary.replace(/\.$/, '')}; what followed matches known signatures: ${uniq(
+      effects.map((h) => h.entry.title),
+    )
+      .slice(0, 2)
+      .join('; ')}.`;
+    for (const x of list) {
+      if (x === c || x.changeAt || !x.signatures?.length) continue;
+      // Mostly the change's effects: the rest of its evidence is too little to stand on.
+      if (x.signatures.filter((id) => entries.includes(id)).length * 2 < x.signatures.length) continue;
+      x.confidence = conf(x.confidence * 0.6);
+      x.against = `${x.category} (${x.culprit}): ${effects[0].entry.title.toLowerCase()} began after ${c.culprit} changed, an effect of it`;
+    }
+  }
+}
+
+/**
+ * A change made by the deployment itself (a tool the release names, acting within minutes of it:
+ * kubeadm relabelling nodes during an upgrade, a migration runner altering a table) is part of that
+ * release, not a second suspect: its evidence joins the deployment's.
+ */
+function foldIntoDeployments(a: Analysis, list: Candidate[]): Candidate[] {
+  const record = (c: Candidate) => a.changes.find((s) => s.change.id === c.evidence[0])?.change;
+  const drop = new Set<Candidate>();
+  for (const d of list) {
+    const release = d.category === 'deployment' ? record(d) : undefined;
+    if (release?.kind !== 'deployment') continue;
+    const by = lower(`${release.summary} ${release.actor ?? ''}`);
+    for (const c of list) {
+      const ch = c === d || drop.has(c) ? undefined : record(c);
+      if (!ch || ch.kind === 'deployment' || !ch.actor || ch.actor.length < 3) continue;
+      const gap = ms(ch.at) - ms(release.at);
+      if (gap < 0 || gap > 10 * 60_000 || !by.includes(lower(ch.actor))) continue;
+      d.confidence = conf(Math.min(0.95, Math.max(d.confidence, c.confidence) + 0.05));
+      d.evidence = uniq([...d.evidence, ...c.evidence]);
+      d.signatures = uniq([...(d.signatures ?? []), ...(c.signatures ?? [])]);
+      d.summary = `${d.summary.replace(/\.$/, '')}; as part of it, ${ch.actor}: ${ch.summary.slice(0, 120)}.`;
+      drop.add(c);
+    }
+  }
+  return list.filter((c) => !drop.has(c));
+}
+
+export function candidates(a: Analysis): Candidate[] {
+  const health = explainHealth(a);
+  const all = foldIntoDeployments(
+    a,
+    foldChangeSignatures(
+      merge([
+        ...explainChanges(a),
+        ...explainPlatform(a),
+        ...explainResources(a),
+        ...explainShared(a),
+        ...explainDependencies(a),
+        ...explainSecurity(a),
+        ...explainErrors(a),
+        ...explainKnowledge(a),
+        ...(health ? [health] : []),
+      ]),
+    ),
+  );
+  preempt(all);
+  corroborateChanges(a, all);
+  subsume(a, all);
+  cascade(all);
+  // Equally supported, the one that began first is the cause: causes precede their symptoms.
+  const start = (c: Candidate) => c.changeAt ?? c.since ?? c.effect?.at ?? '9999';
+  return all.sort(
+    (x, y) =>
+      y.confidence - x.confidence || start(x).localeCompare(start(y)) || x.category.localeCompare(y.category),
+  );
+}

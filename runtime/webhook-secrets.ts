@@ -1,0 +1,57 @@
+/**
+ * Webhook secrets: `{pagerduty, alertmanager, grafana, sns}`, each one secret or a list (several
+ * during a rotation). In AWS they are one Secrets Manager secret (WEBHOOK_SECRETS_ARN), re-read
+ * every five minutes so a rotation takes effect without a deploy; locally they come from the
+ * FIREBREAK_WEBHOOK_SECRETS environment variable.
+ */
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import * as z from 'zod';
+import { describeIssues, ValidationError } from '../domain/errors.js';
+
+const Secret = z
+  .union([z.string().min(16), z.array(z.string().min(16)).min(1)])
+  .transform((v) => (Array.isArray(v) ? v : [v]));
+
+export const WebhookSecrets = z.object({
+  pagerduty: Secret.optional(),
+  alertmanager: Secret.optional(),
+  grafana: Secret.optional(),
+  sns: Secret.optional(),
+});
+export type WebhookSecrets = z.infer<typeof WebhookSecrets>;
+export type WebhookName = keyof WebhookSecrets;
+
+export function parseWebhookSecrets(text: string | undefined): WebhookSecrets {
+  if (!text?.trim()) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ValidationError('webhook secrets are not JSON');
+  }
+  const parsed = WebhookSecrets.safeParse(json);
+  if (!parsed.success) {
+    // Never echo the values: only which field is wrong.
+    throw new ValidationError(
+      'invalid webhook secrets (each is a string of 16+ characters or a list of them)',
+      describeIssues(parsed.error.issues.map((i) => ({ path: i.path, message: 'invalid' }))),
+    );
+  }
+  return parsed.data;
+}
+
+/** Reads the secret from Secrets Manager, keeping it for `ttlMs` so a rotation lands within minutes. */
+export function secretsManagerSecrets(
+  client: SecretsManagerClient,
+  secretId: string,
+  ttlMs = 5 * 60_000,
+): () => Promise<WebhookSecrets> {
+  let cached: { value: WebhookSecrets; until: number } | undefined;
+  return async () => {
+    if (cached && cached.until > Date.now()) return cached.value;
+    const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    const value = parseWebhookSecrets(out.SecretString);
+    cached = { value, until: Date.now() + ttlMs };
+    return value;
+  };
+}

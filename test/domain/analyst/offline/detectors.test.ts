@@ -1,0 +1,212 @@
+import { describe, expect, it } from 'vitest';
+import { Catalog } from '../../../../domain/analyst/offline/evidence/catalog.js';
+import {
+  changeFlavor,
+  scoreChanges,
+  timingWeight,
+} from '../../../../domain/analyst/offline/evidence/changes.js';
+import { classifyLog, rankSignatures } from '../../../../domain/analyst/offline/evidence/logs.js';
+import { detectSaturation } from '../../../../domain/analyst/offline/evidence/saturation.js';
+import { detectSecurity, principalsIn } from '../../../../domain/analyst/offline/evidence/security.js';
+import { readSeries } from '../../../../domain/analyst/offline/evidence/series.js';
+import type { ChangeRecord, LogSignature } from '../../../../domain/ports.js';
+import { api, at, series, stepPoints } from './fixtures.js';
+
+const catalog = new Catalog([
+  api('shop', ['shop-db', 'pricing']),
+  { name: 'shop-db', tier: 'critical' },
+  { name: 'pricing', tier: 'high' },
+  { name: 'reports', tier: 'internal', dependsOn: ['shop-db'] },
+  { name: 'blog', tier: 'standard' },
+]);
+
+const sig = (over: Partial<LogSignature>): LogSignature => ({
+  id: `log:${over.service ?? 'shop'}:${over.sample?.length ?? 0}`,
+  service: 'shop',
+  level: 'ERROR',
+  signature: over.sample ?? '',
+  sample: '',
+  count: 100,
+  firstSeen: at(-10),
+  lastSeen: at(-1),
+  ...over,
+});
+
+const change = (over: Partial<ChangeRecord>): ChangeRecord => ({
+  id: `change:${over.summary ?? 'x'}`,
+  kind: 'change',
+  at: at(-12),
+  summary: 'something changed',
+  ...over,
+});
+
+describe('log signatures', () => {
+  it('classifies failure mechanisms', () => {
+    expect(
+      classifyLog('KnexTimeoutError: Knex: Timeout acquiring a connection. The pool is probably full.'),
+    ).toBe('db-connections');
+    expect(classifyLog("TypeError: Cannot read properties of undefined (reading 'currency')")).toBe('code');
+    expect(classifyLog('Error: certificate has expired')).toBe('tls');
+    expect(classifyLog('getaddrinfo ENOTFOUND api.vendor.example')).toBe('network');
+    expect(classifyLog('retrying PutItem after ProvisionedThroughputExceededException')).toBe('throttling');
+    expect(classifyLog('Error: EMFILE: too many open files')).toBe('resource-leak');
+  });
+
+  it('does not mistake a system error on the login path for an attack', () => {
+    expect(classifyLog('login failed: SessionStoreError: putSession timed out after 1500ms')).not.toBe(
+      'security',
+    );
+  });
+
+  it('weighs new signatures above chronic ones and names known services they mention', () => {
+    const ranked = rankSignatures(
+      [
+        sig({ sample: 'upstream connect error calling pricing: ECONNREFUSED', count: 50, firstSeen: at(-8) }),
+        sig({ sample: 'TypeError: x is undefined', count: 5000, firstSeen: at(-58) }),
+        sig({ sample: 'GET /healthz 200', level: 'INFO', count: 9000 }),
+      ],
+      { onset: at(-9), knownNames: catalog.names() },
+    );
+    expect(ranked).toHaveLength(2);
+    expect(ranked[0].cls).toBe('dependency');
+    expect(ranked[0].isNew).toBe(true);
+    expect(ranked[0].mentions).toEqual(['pricing']);
+    expect(ranked[1].isNew).toBe(false);
+  });
+});
+
+describe('change correlation', () => {
+  it('trusts changes that land just before onset and doubts long quiet gaps and later ones', () => {
+    expect(timingWeight(3, 'deployment')).toBe(1);
+    expect(timingWeight(45, 'deployment')).toBeLessThan(0.6);
+    expect(timingWeight(-4, 'deployment')).toBe(1);
+    expect(timingWeight(-10, 'change')).toBeLessThan(0.1);
+  });
+
+  it('classifies what a change touched', () => {
+    expect(changeFlavor(change({ summary: 'Flag new-checkout rollout changed from 10% to 100%' }))).toBe(
+      'flag',
+    );
+    expect(changeFlavor(change({ summary: 'RevokeSecurityGroupIngress sg-1 port 5432' }))).toBe('network');
+    expect(changeFlavor(change({ summary: 'PutFunctionConcurrency reservedConcurrentExecutions=5' }))).toBe(
+      'capacity',
+    );
+    expect(changeFlavor(change({ status: 'PutRetentionPolicy', summary: 'retentionInDays=30' }))).toBe(
+      'benign',
+    );
+    expect(
+      changeFlavor(change({ actor: 'rds.amazonaws.com', status: 'RDS-EVENT-0049', summary: 'failover' })),
+    ).toBe('platform');
+  });
+
+  it('ranks a corroborated deploy on the affected service above a change to an unrelated one', () => {
+    const signatures = rankSignatures([sig({ sample: 'TypeError: boom', firstSeen: at(-9) })], {
+      onset: at(-9),
+      knownNames: catalog.names(),
+    });
+    const scored = scoreChanges(
+      [
+        {
+          id: 'deploy:shop@v2',
+          kind: 'deployment',
+          service: 'shop',
+          at: at(-11),
+          summary: 'deploy',
+          version: 'v2',
+        },
+        change({ id: 'change:blog', service: 'blog', at: at(-10), summary: 'blog theme' }),
+        change({ id: 'change:late', service: 'shop', at: at(-1), summary: 'late tweak' }),
+      ],
+      { catalog, service: 'shop', onset: at(-9), alertAt: at(0), signatures, series: [] },
+    );
+    expect(scored[0].change.id).toBe('deploy:shop@v2');
+    expect(scored[0].score).toBeGreaterThan(0.8);
+    const blog = scored.find((s) => s.change.id === 'change:blog')!;
+    const late = scored.find((s) => s.change.id === 'change:late')!;
+    expect(blog.score).toBeLessThan(0.2);
+    expect(blog.against).toMatch(/does not depend/);
+    expect(late.score).toBeLessThan(0.2);
+    expect(late.against).toMatch(/after the onset/);
+  });
+
+  it('treats an autoscaler reacting to load as a reaction, not a cause', () => {
+    const [s] = scoreChanges(
+      [
+        change({
+          service: 'shop',
+          at: at(-9),
+          actor: 'ecs.application-autoscaling.amazonaws.com',
+          summary: 'set desired count to 8',
+        }),
+      ],
+      { catalog, service: 'shop', onset: at(-9), alertAt: at(0), signatures: [], series: [] },
+    );
+    expect(s.score).toBeLessThan(0.25);
+  });
+});
+
+describe('saturation', () => {
+  const views = (metrics: ReturnType<typeof series>[]) =>
+    readSeries(metrics, { catalog, service: 'shop', alertText: '', alertRaw: '' });
+
+  it('sees a connection count pinned at a new ceiling', () => {
+    const pts = stepPoints(180, 500, -15, 4).map(([t, v], i) => [t, i >= 45 ? 500 : v] as [string, number]);
+    const [s] = detectSaturation(views([series('DatabaseConnections', pts, { service: 'shop-db' })]));
+    expect(s.kind).toBe('connections');
+    expect(s.resource).toBe('shop-db');
+    expect(s.pinned).toBe(true);
+  });
+
+  it('reads consumed against provisioned capacity', () => {
+    const consumed = stepPoints(15000, 36000, -10, 200);
+    const provisioned = stepPoints(600, 600, 0, 0);
+    const sat = detectSaturation(
+      views([
+        series('ConsumedWriteCapacityUnits', consumed, {
+          service: 'shop-db',
+          dimensions: { TableName: 'shop-db' },
+        }),
+        series('ProvisionedWriteCapacityUnits', provisioned, {
+          service: 'shop-db',
+          dimensions: { TableName: 'shop-db' },
+        }),
+      ]),
+    );
+    expect(sat.find((s) => s.kind === 'throttles')?.resource).toBe('shop-db');
+  });
+
+  it('leaves a steady CPU alone', () => {
+    expect(
+      detectSaturation(
+        views([series('CPUUtilization', stepPoints(40, 40, 0, 2), { unit: 'Percent', service: 'shop' })]),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('security patterns', () => {
+  it('groups signals by pattern and names principals and keys from the tooling text', () => {
+    const issues = detectSecurity([
+      {
+        id: 's1',
+        kind: 'aws-health',
+        at: at(-30),
+        count: 1,
+        detail: 'Access key AKIAABCDEFGHIJKLMNOP belonging to IAM user svc-export was found on github.com',
+      },
+      {
+        id: 's2',
+        kind: 'failed-login',
+        at: at(-5),
+        count: 5000,
+        source: '203.0.113.9',
+        detail: 'failed logins',
+      },
+    ]);
+    const leaked = issues.find((i) => i.pattern === 'leaked-credentials')!;
+    expect(leaked.principals).toEqual(['svc-export']);
+    expect(leaked.keys).toEqual(['AKIAABCDEFGHIJKLMNOP']);
+    expect(issues.find((i) => i.pattern === 'failed-logins')?.sources).toEqual(['203.0.113.9']);
+    expect(principalsIn('nothing to see').principals).toEqual([]);
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { detectOnset } from '../../../../domain/analyst/offline/evidence/onset.js';
+import { at, series, stepPoints } from './fixtures.js';
+
+describe('detectOnset', () => {
+  it('finds a step up and where it began', () => {
+    const o = detectOnset(series('Errors', stepPoints(2, 180, -20, 0.2)));
+    expect(o?.direction).toBe('up');
+    expect(o?.at).toBe(at(-20));
+    expect(o?.magnitude).toBeGreaterThan(50);
+    expect(o?.recovered).toBe(false);
+  });
+
+  it('finds a drop (success rate collapsing)', () => {
+    const o = detectOnset(series('SuccessRate', stepPoints(98, 33, -15, 1)));
+    expect(o?.direction).toBe('down');
+    expect(o?.at).toBe(at(-15));
+  });
+
+  it('ignores noise in small counts: 0–3 errors a minute is not an incident', () => {
+    const pts = stepPoints(1, 1, 0).map(
+      ([t], i) => [t, [0, 1, 3, 0, 2, 1, 0, 0, 3, 1][i % 10]] as [string, number],
+    );
+    expect(detectOnset(series('5xx', pts))).toBeUndefined();
+  });
+
+  it('does not call a single spike an onset', () => {
+    const pts = stepPoints(40, 40, 0, 1);
+    pts[30] = [pts[30][0], 400];
+    expect(detectOnset(series('Latency', pts))).toBeUndefined();
+  });
+
+  it('reports a metric that went back to its baseline as recovered', () => {
+    const pts = stepPoints(10, 10, 0, 0.3).map(
+      ([t, v], i) => [t, i >= 30 && i < 45 ? 90 : v] as [string, number],
+    );
+    const o = detectOnset(series('Latency', pts));
+    expect(o?.at).toBe(at(-30));
+    expect(o?.recovered).toBe(true);
+  });
+
+  it('catches a ramp at its first clear departure', () => {
+    const pts = stepPoints(180, 180, 0, 2).map(
+      ([t, v], i) => [t, i >= 40 ? 180 + (i - 39) * 40 : v] as [string, number],
+    );
+    const o = detectOnset(series('DatabaseConnections', pts));
+    expect(o?.direction).toBe('up');
+    expect(Date.parse(o!.at)).toBeGreaterThanOrEqual(Date.parse(at(-20)));
+    expect(Date.parse(o!.at)).toBeLessThanOrEqual(Date.parse(at(-18)));
+  });
+});

@@ -1,0 +1,40 @@
+/**
+ * The variant check: every scenario, renamed, shifted in time, scaled and with unrelated noise
+ * added, must lead the offline analyst to the same conclusion (category, culprit under the
+ * renaming, first mitigation). Severity is left out: scaling the magnitudes scales the impact it is
+ * measured from. What it checks is agreement with itself, not with the expected answer, so it runs
+ * over every corpus the project has.
+ */
+import { describe, expect, it } from 'vitest';
+import { variantOf } from '../../../../local/variants.js';
+import { loadScenario, runScenario, scenarioFiles } from './harness.js';
+
+const FILES = scenarioFiles(['examples/scenarios', 'corpus/dev', 'corpus/holdout']);
+
+describe('variant check', () => {
+  it('renames, shifts and scales consistently', () => {
+    const original = loadScenario('examples/scenarios/checkout-5xx-after-deploy.json');
+    const { scenario, rename } = variantOf(original, { seed: 3 });
+    const names = scenario.environment.services?.map((s) => s.name) ?? [];
+    expect(names).toContain(rename('checkout'));
+    expect(rename('checkout')).not.toBe('checkout');
+    expect(rename('payments-api')).toMatch(/-api$/);
+    expect(JSON.stringify(scenario)).not.toMatch(/\bcheckout\b/i);
+    expect(scenario.environment.deployments?.[0].startedAt).not.toBe(
+      original.environment.deployments?.[0].startedAt,
+    );
+    expect(names).toHaveLength((original.environment.services?.length ?? 0) + 1);
+  });
+
+  it.each(FILES)('%s reaches the same conclusion as its variant', async (file) => {
+    const original = loadScenario(file);
+    const { scenario, rename } = variantOf(original, { seed: 5 });
+    const [a, b] = await Promise.all([runScenario(original), runScenario(scenario)]);
+    const view = (r: typeof a, name: (s: string) => string) => ({
+      category: r.rootCause.category,
+      culprit: name(r.rootCause.culprit).toLowerCase(),
+      mitigation: r.rootCause.mitigation?.kind ?? 'none',
+    });
+    expect(view(b, (s) => s)).toEqual(view(a, rename));
+  });
+});

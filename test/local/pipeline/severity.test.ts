@@ -1,0 +1,142 @@
+/**
+ * Severity through the whole local flow (the ASL on aws-local-stepfunctions, the phases, dynalite,
+ * the offline analyst): the mapping table, impact over the dependency graph, and re-triage.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { withLocalStore } from '../../../adapters/embedded/dynamodb.js';
+import { normalize } from '../../../domain/alerts/normalize.js';
+import { readSeverity, severityFromWord } from '../../../domain/alerts/severity.js';
+import { OfflineAnalyst } from '../../../domain/analyst/offline/index.js';
+import type { Analyst, Evidence } from '../../../domain/ports.js';
+import { prepare, runIncident } from '../../../local/runner.js';
+
+const read = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
+const scenario = (name: string) => read(`../../../examples/scenarios/${name}.json`);
+
+async function run(doc: unknown, opts: { analyst?: (e: Evidence) => Analyst } = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'firebreak-sev-'));
+  const summary = await runIncident(prepare(doc), { dataDir, approve: 'auto', ...opts });
+  const timeline = await withLocalStore(dataDir, (store) => store.timeline(summary.incidentId));
+  return { summary, timeline };
+}
+
+const alertmanager = (severity: string) => {
+  const doc = read('../../../examples/alerts/alertmanager-firing.json');
+  doc.alerts[0].labels.severity = severity;
+  doc.commonLabels.severity = severity;
+  return doc;
+};
+
+describe('severity words', () => {
+  it('maps every source word, whatever its case and spacing', () => {
+    const cases: Array<[string, string]> = [
+      ['critical', 'SEV1'],
+      ['CRITICAL', 'SEV1'],
+      ['page', 'SEV2'],
+      [' Page ', 'SEV2'],
+      ['high', 'SEV2'],
+      ['warning', 'SEV3'],
+      ['info', 'SEV4'],
+      ['P1', 'SEV1'],
+      ['p 2', 'SEV2'],
+      ['P3', 'SEV3'],
+      ['P4', 'SEV4'],
+      ['P5', 'SEV4'],
+      ['sev1', 'SEV1'],
+      ['SEV-2', 'SEV2'],
+      ['Sev 3', 'SEV3'],
+      ['sev_4', 'SEV4'],
+    ];
+    for (const [word, level] of cases) expect(severityFromWord(word), word).toBe(level);
+    expect(severityFromWord('urgent-ish')).toBeUndefined();
+    expect(readSeverity('bogus', 'high')).toEqual({ hint: 'SEV2' });
+    expect(readSeverity('bogus')).toEqual({ unknownWord: 'bogus' });
+  });
+
+  it('keeps an Alertmanager word it does not know instead of dropping it', () => {
+    const [alert] = normalize(alertmanager('blocker'), {
+      source: 'alertmanager',
+      receivedAt: '2026-09-12T19:05:00Z',
+    });
+    expect(alert.severityHint).toBeUndefined();
+    expect(alert.severityWord).toBe('blocker');
+  });
+});
+
+describe('severity through the flow', () => {
+  it('Alertmanager severity="page" pages as SEV2, "critical" as SEV1', async () => {
+    const page = await run(alertmanager('page'));
+    expect(page.summary.severity).toBe('SEV2');
+    expect(page.summary.states).toContain('Declare');
+    const critical = await run(alertmanager('critical'));
+    expect(critical.summary.severity).toBe('SEV1');
+  });
+
+  it('an unknown word is on the timeline and severity falls back to the catalog tier', async () => {
+    const { summary, timeline } = await run(alertmanager('blocker'));
+    const unknown = timeline.find((e) => e.type === 'severity-word-unknown');
+    expect(unknown?.text).toContain('"blocker"');
+    // No telemetry, no catalog entry: the default tier (standard) is SEV3.
+    expect(summary.severity).toBe('SEV3');
+  });
+
+  it('a full database behind a user-facing API pages SEV1-2 even when the API raised no alarm', async () => {
+    const doc = scenario('billing-db-storage-full');
+    doc.environment.alarmStates = [];
+    const { summary, timeline } = await run(doc);
+    expect(['SEV1', 'SEV2']).toContain(summary.severity);
+    expect(summary.states).toContain('Declare');
+    const triaged = timeline.find((e) => e.type === 'triaged');
+    expect(triaged?.text).not.toMatch(/not user-facing/);
+  });
+
+  it('a critical alert joining a lower incident raises it and re-declares to the new audience', async () => {
+    const doc = scenario('notification-sender-template-errors');
+    // Not recovering: a check that already sees recovery does not re-triage.
+    doc.environment.recovery = { resolvedBy: [] };
+    const first = prepare(doc).alerts[0];
+    const joining = {
+      ...first,
+      sourceEventId: 'joined-critical-1',
+      fingerprint: `${first.fingerprint}:joined`,
+      title: 'NotificationSenderBacklogCritical',
+      severityHint: 'SEV1' as const,
+    };
+    const dataDir = mkdtempSync(join(tmpdir(), 'firebreak-sev-'));
+    const summary = await withLocalStore(
+      dataDir,
+      (store) => {
+        // The alert arrives while the incident is being investigated, through the store's own link write.
+        const analyst = (evidence: Evidence): Analyst => {
+          const offline = new OfflineAnalyst(evidence);
+          return {
+            name: offline.name,
+            triage: (ctx) => offline.triage(ctx),
+            investigate: (sp, ctx) => offline.investigate(sp, ctx),
+            synthesize: async (findings, ctx) => {
+              await store.linkAlert(ctx.incident.id, joining);
+              return offline.synthesize(findings, ctx);
+            },
+          };
+        };
+        return runIncident(prepare(doc), { dataDir, approve: 'auto', store, analyst });
+      },
+      // A new folder: this test's store is the one the run will use.
+      { create: true },
+    );
+    expect(summary.states).toContain('Retriage');
+    expect(summary.states).toContain('Redeclare');
+    expect(summary.severity).toBe('SEV2');
+    const declared = summary.notifications.filter((n) => n.kind === 'declared');
+    expect(declared.map((n) => n.audience).sort()).toEqual(['oncall', 'oncall', 'stakeholders']);
+    expect(declared.at(-1)?.subject).toMatch(/^\[SEV2\]/);
+    const timeline = await withLocalStore(dataDir, (s) => s.timeline(summary.incidentId));
+    const raise = timeline.find((e) => e.type === 'severity-raised');
+    expect(raise?.text).toMatch(
+      /raised SEV3 → SEV2: 1 alert\(s\) joined .*NotificationSenderBacklogCritical/,
+    );
+  });
+});
