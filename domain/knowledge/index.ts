@@ -1,3 +1,3 @@
 export { BUILTIN_KNOWLEDGE, BUILTIN_KNOWLEDGE_FILES } from './builtin.js';
-export { loadKnowledgeFolder, mergeKnowledge, parseKnowledgeData, parseKnowledgeFile } from './load.js';
+export { mergeKnowledge, parseKnowledgeData, parseKnowledgeFile } from './load.js';
 export * from './schema.js';

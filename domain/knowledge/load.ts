@@ -3,8 +3,6 @@
  * go through the same parser, so a bad entry fails the same way wherever it comes from, with the
  * file, the entry and the field named.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ValidationError } from '../errors.js';
 import { KnowledgeEntry, KnowledgeFile } from './schema.js';
 
@@ -85,22 +83,4 @@ export function mergeKnowledge(files: ReadonlyArray<{ file: string; entries: rea
   }
   if (issues.length) throw new ValidationError(issues[0], issues);
   return all;
-}
-
-/**
- * Every `*.json` file of a folder (not its subfolders), in name order, as one list of entries:
- * a user's own library in the same format as knowledge/entries. Errors name the file and field;
- * a duplicate id across the folder's files names both files.
- */
-export async function loadKnowledgeFolder(dir: string): Promise<KnowledgeEntry[]> {
-  const names = (await readdir(dir, { withFileTypes: true }))
-    .filter((d) => d.isFile() && d.name.endsWith('.json'))
-    .map((d) => d.name)
-    .sort();
-  const files: Array<{ file: string; entries: KnowledgeEntry[] }> = [];
-  for (const name of names) {
-    const file = join(dir, name);
-    files.push({ file, entries: parseKnowledgeFile(await readFile(file, 'utf8'), file) });
-  }
-  return mergeKnowledge(files);
 }

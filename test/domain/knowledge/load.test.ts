@@ -7,8 +7,9 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadKnowledgeFolder } from '../../../adapters/embedded/knowledge-folder.js';
 import { ValidationError } from '../../../domain/errors.js';
-import { loadKnowledgeFolder, parseKnowledgeFile } from '../../../domain/knowledge/load.js';
+import { parseKnowledgeFile } from '../../../domain/knowledge/load.js';
 import type { KnowledgeEntry } from '../../../domain/knowledge/schema.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'firebreak-knowledge-'));
