@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../lib/bundling.js';
+import { check, projectViolations, roomOf } from './rules.js';
+
+// Files still wiring AWS clients themselves, until they use the runtime's client factory. The list
+// must match exactly: a new violation fails, and so does a fixed one left on the list.
+const KNOWN: string[] = [
+  'bin/commands/approve.ts -> @aws-sdk/client-dynamodb',
+  'bin/commands/approve.ts -> @aws-sdk/client-sfn',
+  'bin/commands/approve.ts -> @aws-sdk/lib-dynamodb',
+  'bin/commands/review.ts -> @aws-sdk/client-dynamodb',
+  'bin/commands/review.ts -> @aws-sdk/lib-dynamodb',
+  'bin/commands/start.ts -> @aws-sdk/client-sfn',
+  'domain/approval/links.ts -> @aws-sdk/client-secrets-manager',
+  'lambdas/approval-api/handler.ts -> @aws-sdk/client-dynamodb',
+  'lambdas/approval-api/handler.ts -> @aws-sdk/client-secrets-manager',
+  'lambdas/approval-api/handler.ts -> @aws-sdk/client-sfn',
+  'lambdas/approval-api/handler.ts -> @aws-sdk/lib-dynamodb',
+  'lambdas/ingest/handler.ts -> @aws-lambda-powertools/logger/middleware',
+  'lambdas/ingest/handler.ts -> @aws-lambda-powertools/metrics/middleware',
+  'lambdas/ingest/handler.ts -> @aws-lambda-powertools/tracer/middleware',
+  'lambdas/ingest/handler.ts -> @aws-sdk/client-dynamodb',
+  'lambdas/ingest/handler.ts -> @aws-sdk/client-secrets-manager',
+  'lambdas/ingest/handler.ts -> @aws-sdk/client-sfn',
+  'lambdas/ingest/handler.ts -> @aws-sdk/client-sns',
+  'lambdas/ingest/handler.ts -> @aws-sdk/lib-dynamodb',
+  'lambdas/ingest/handler.ts -> @middy/core',
+  'local/eval.ts -> @aws-sdk/client-dynamodb',
+];
+
+describe('the import rules between rooms', () => {
+  it('hold across the project', () => {
+    expect(
+      projectViolations(PROJECT_ROOT)
+        .map((v) => `${v.file} -> ${v.imports}`)
+        .sort(),
+    ).toEqual(KNOWN);
+  });
+
+  // The planted imports show the check can fail: each is a rule the project relies on.
+  it.each([
+    ['domain/incidents/x.ts', "import { SNSClient } from '@aws-sdk/client-sns';", 'AWS SDK'],
+    [
+      'domain/incidents/x.ts',
+      "import { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';",
+      'domain may not import adapters/aws',
+    ],
+    ['domain/incidents/x.ts', "import { readFile } from 'node:fs/promises';", 'the domain does no I/O'],
+    [
+      'lambdas/triage/x.ts',
+      "import { buildStack } from '../../lib/firebreak-stack.js';",
+      'lambdas may not import lib',
+    ],
+    ['lambdas/triage/x.ts', "export { main } from '../../bin/firebreak.js';", 'lambdas may not import bin'],
+    ['lib/x.ts', "const m = await import('../local/runner.js');", 'lib may not import local'],
+    [
+      'adapters/aws/x.ts',
+      "import { awsPorts } from '../../runtime/aws-ports.js';",
+      'adapters/aws may not import runtime',
+    ],
+    ['local/x.ts', "import { App } from 'aws-cdk-lib';", 'CDK belongs in lib/'],
+  ])('refuses %s importing %s', (path, source, rule) => {
+    const found = check(path, source);
+    expect(found).toHaveLength(1);
+    expect(found[0].rule).toContain(rule);
+  });
+
+  it.each([
+    ['adapters/aws/x.ts', "import { SNSClient } from '@aws-sdk/client-sns';"],
+    ['runtime/x.ts', "import { DynamoIncidentStore } from '../adapters/aws/store/dynamo-store.js';"],
+    ['lambdas/triage/x.ts', "import { phaseHandler } from '../../runtime/handler.js';"],
+    ['lib/x.ts', "import { DEFINITION_PATH } from '../statemachines/definition.js';"],
+    ['test/x.ts', "import { SNSClient } from '@aws-sdk/client-sns';"],
+  ])('allows %s importing %s', (path, source) => {
+    expect(check(path, source)).toEqual([]);
+  });
+
+  it('knows every source room by its path', () => {
+    expect(roomOf('adapters/embedded/dynamodb.ts')).toBe('adapters/embedded');
+    expect(roomOf('domain/analyst/offline/index.ts')).toBe('domain');
+    expect(roomOf('test/architecture/rules.ts')).toBeUndefined();
+  });
+});
