@@ -11,7 +11,7 @@ import { analyze } from '../offline/analysis.js';
 import { gather } from '../offline/evidence/gather.js';
 import type { Candidate } from '../offline/rank/candidate.js';
 import { candidates } from '../offline/rank/candidates.js';
-import { buildFacts, type Facts } from './grounding.js';
+import { buildFacts, type Facts } from './grounding/index.js';
 import { entriesMatched, type KnowledgeMatch } from './knowledge.js';
 
 export interface Baseline {

@@ -5,7 +5,7 @@
 import type { Finding, Incident, Specialist, TimelineEvent } from '../../model.js';
 import type { InvestigationContext, ServiceInfo } from '../../ports.js';
 import type { Baseline } from './baseline.js';
-import { precedesOnset } from './grounding.js';
+import { precedesOnset } from './grounding/index.js';
 import { asData } from './untrusted.js';
 
 const clip = (s: string | undefined, n: number) => (s && s.length > n ? `${s.slice(0, n)}…` : (s ?? ''));

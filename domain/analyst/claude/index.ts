@@ -20,7 +20,7 @@ import {
   groundConclusion,
   groundTriage,
   withSeen,
-} from './grounding.js';
+} from './grounding/index.js';
 import { type CallInfo, runLoop } from './loop.js';
 import { ClaudeOptions, type ClaudeOptionsInput, type ModelProfile } from './options.js';
 import {

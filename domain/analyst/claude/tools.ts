@@ -18,7 +18,14 @@ import type {
   TimeWindow,
 } from '../../ports.js';
 import type { Tool } from './client.js';
-import { alarmFact, changeFact, type FactItem, logFact, metricFact, securityFact } from './grounding.js';
+import {
+  alarmFact,
+  changeFact,
+  type FactItem,
+  logFact,
+  metricFact,
+  securityFact,
+} from './grounding/index.js';
 import { entryView, lookupKnowledge } from './knowledge.js';
 import type { ClaudeOptions } from './options.js';
 import { asData, looksLikeInstruction } from './untrusted.js';
