@@ -9,182 +9,26 @@
  */
 
 import { approvalBrief, briefLines } from '../approval/brief.js';
-import type { Audience, Incident, MeasuredImpact, MitigationAction, Severity } from '../model.js';
+import type { Audience, Incident, Severity } from '../model.js';
 import type { MessageKind, OutboundMessage } from '../ports.js';
-import { clip } from '../text.js';
 
-export const SMS_LIMIT = 160;
-/** SNS Publish: a Subject must be fewer than 100 characters. */
-export const SUBJECT_LIMIT = 99;
+import {
+  COMMAND,
+  clockTime,
+  describeAction,
+  doing,
+  hypothesis,
+  impactLine,
+  type MessageContext,
+  minutesSince,
+  oneLine,
+  SUBJECT_LIMIT,
+  servicesOf,
+} from './message-facts.js';
+import { smsFor } from './sms.js';
 
-export interface MessageContext {
-  /** When the next update is due, if one is scheduled. */
-  nextUpdateAt?: string;
-  /** What changed since the last update (status updates). */
-  changes?: string[];
-  action?: MitigationAction;
-  /** Where the action stands: awaiting approval, applied, dry-run, failed, proposed. */
-  actionStatus?: string;
-  /** What the action will change on which resource, from the adapter's dry-run. */
-  actionPreview?: string;
-  approvalLinks?: { approve: string; reject: string };
-  /** How to answer when there are no links (the CLI commands). */
-  approvalInstructions?: string;
-  approvalExpiresAt?: string;
-  reason?: string;
-  tier?: number;
-  /** Who this escalation pages. */
-  paged?: Audience;
-  /** Who is affected, in a sentence (from the assessment). */
-  userImpact?: string;
-  /** The services the assessment put in the blast radius (approval requests). */
-  blastRadius?: string[];
-  /** Incident console, runbook, dashboards. */
-  links?: string[];
-  /** Similar past incidents in a line (domain/memory/): "seen 3 times in 30 days; last time: …". */
-  history?: string;
-}
-
-/**
- * Everything people see is flattened to one line and cut at a word; alert text cannot add lines or
- * markup. SMS and subjects use three dots: the ellipsis character is outside GSM-7 and ASCII.
- */
-const oneLine = (text: string, max: number, ellipsis = '…') => clip(text, max, ellipsis);
-
-const GSM_REPLACEMENTS: Array<[RegExp, string]> = [
-  [/[\u2018\u2019\u201B`]/g, "'"],
-  [/[\u201C\u201D]/g, '"'],
-  [/[\u2013\u2014\u2212]/g, '-'],
-  [/\u2026/g, '...'],
-  [/\u2192/g, '->'],
-  [/[[{]/g, '('],
-  [/[\]}]/g, ')'],
-  [/[\\^~|]/g, '/'],
-];
-
-/**
- * Keeps text inside the GSM-7 basic alphabet (printable ASCII without the extension characters,
- * which cost two septets). Anything else becomes '?', so the 160-character promise holds on the
- * handset, not only in JavaScript.
- */
-export function gsmSafe(text: string): string {
-  let out = text;
-  for (const [pattern, replacement] of GSM_REPLACEMENTS) out = out.replace(pattern, replacement);
-  return out.replace(/\s+/g, ' ').replace(/[^\x20-\x7E]/g, '?');
-}
-
-/** Joins fixed SMS parts and fits the one variable part into what is left of 160 characters. */
-function sms(prefix: string, variable: string, suffix = ''): string {
-  const fixed = gsmSafe(prefix).length + gsmSafe(suffix).length;
-  const room = SMS_LIMIT - fixed;
-  const middle = room > 3 ? oneLine(gsmSafe(variable), room, '...') : '';
-  // "cut..." then ". Next" would read as four dots.
-  const tail = middle.endsWith('...') ? suffix.replace(/^\./, '') : suffix;
-  return gsmSafe(`${prefix}${middle}${tail}`).slice(0, SMS_LIMIT);
-}
-
-export const describeAction = (a: MitigationAction): string => {
-  const params = Object.entries(a.params)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(', ');
-  return `${a.kind} ${a.target}${params ? ` (${params})` : ''}`;
-};
-
-/** `14:22 UTC`, with the date when it is not the same day as `ref`. */
-function clockTime(iso: string | undefined, ref?: string): string {
-  if (!iso) return 'unknown';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return 'unknown';
-  const time = `${d.toISOString().slice(11, 16)} UTC`;
-  return ref && ref.slice(0, 10) !== d.toISOString().slice(0, 10)
-    ? `${d.toISOString().slice(0, 10)} ${time}`
-    : time;
-}
-const smsTime = (iso: string | undefined) => (iso ? `${new Date(iso).toISOString().slice(11, 16)}Z` : '');
-
-const minutesSince = (from: string | undefined, to: string) =>
-  from ? Math.max(0, Math.round((new Date(to).getTime() - new Date(from).getTime()) / 60_000)) : undefined;
-
-function hypothesis(incident: Incident): string {
-  const rc = incident.rootCause;
-  if (!rc) return 'Not established yet; the investigation continues.';
-  // A finished investigation that found no cause says so, with what it did find: "continues" would
-  // tell an executive to wait for an answer nobody is working on.
-  if (rc.category === 'unknown')
-    return `The investigation finished without an established cause${rc.summary ? `: ${oneLine(rc.summary, 300)}` : '.'} Responders are working from the evidence.`;
-  const confidence = Math.round(rc.confidence * 100);
-  const hedge = confidence >= 80 ? 'likely' : confidence >= 50 ? 'possible' : 'weak lead';
-  return `${oneLine(rc.summary, 400)} (${rc.category}, ${confidence}% confidence: ${hedge})`;
-}
-
-function shortHypothesis(incident: Incident): string {
-  const rc = incident.rootCause;
-  if (!rc || rc.category === 'unknown') return 'cause unknown';
-  return `${rc.category}${rc.culprit ? ` ${rc.culprit}` : ''} ${Math.round(rc.confidence * 100)}%`;
-}
-
-const servicesOf = (incident: Incident) =>
-  incident.services.length ? incident.services : incident.service ? [incident.service] : [];
-
-const IMPACT_WORDS: Record<MeasuredImpact['level'], string> = {
-  outage: 'outage',
-  major: 'major degradation',
-  minor: 'minor degradation',
-  none: 'no measurable user impact',
-  unknown: 'not measured (no telemetry to read)',
-};
-
-/** Services that failed, as triage measured them; the incident's own service before that. */
-const failingOf = (incident: Incident) =>
-  incident.impact?.failing.length ? incident.impact.failing : servicesOf(incident).slice(0, 1);
-
-/**
- * How bad it is, in triage's own words: the measured level, not one read back from the severity
- * (a critical service with minor measured impact is SEV2 and its messages still say minor).
- */
-function impactLine(incident: Incident, ctx: MessageContext): string {
-  const failing = failingOf(incident);
-  const where = failing.length ? failing.join(', ') : 'an unidentified service';
-  const measured = incident.impact;
-  const level = measured ? IMPACT_WORDS[measured.level] : 'not measured yet';
-  const detail = measured?.summary ? ` (${oneLine(measured.summary, 200)})` : '';
-  return `${level} on ${where}${detail}${ctx.userImpact ? `; ${oneLine(ctx.userImpact, 200)}` : ''}`;
-}
-
-/** The impact in a few words for an SMS: "minor degradation checkout". */
-const shortImpact = (incident: Incident) =>
-  incident.impact ? `${IMPACT_WORDS[incident.impact.level].split(' (')[0]}` : 'impact not measured';
-
-function doing(incident: Incident, ctx: MessageContext): string {
-  const action = ctx.action ?? incident.mitigation?.action;
-  const status = ctx.actionStatus ?? incident.mitigation?.status;
-  if (incident.status === 'RESOLVED') {
-    return action && status === 'applied'
-      ? `Nothing further: the service recovered after ${describeAction(action)}. Follow-ups come from the postmortem.`
-      : 'Nothing further: the service recovered. Follow-ups come from the postmortem.';
-  }
-  if (!action) return 'Investigating; no mitigation chosen yet. Watching the alarm for recovery.';
-  const what = describeAction(action);
-  switch (status) {
-    case 'awaiting-approval':
-    case 'Awaiting approval':
-      return `Waiting for approval to ${what}.`;
-    case 'approved':
-      return `${what} approved; executing.`;
-    case 'applied':
-      return `${what} applied; watching the alarm for recovery.`;
-    case 'dry-run':
-      return `${what} rehearsed as a dry-run (nothing changed; dry-run mode is on). Apply it by hand if you agree.`;
-    case 'failed':
-      return `${what} failed to apply; respond by hand.`;
-    case 'rejected':
-      return `${what} was rejected; nothing was run. Responders are deciding the next step.`;
-    case 'timed-out':
-      return `Nobody approved ${what} in time; nothing was run.`;
-    default:
-      return `Proposed, not automated: ${what}. Run it by hand if you agree.`;
-  }
-}
+export { describeAction, type MessageContext, SMS_LIMIT, SUBJECT_LIMIT } from './message-facts.js';
+export { gsmSafe } from './sms.js';
 
 const SUBJECTS: Record<MessageKind, string> = {
   declared: 'INCIDENT DECLARED',
@@ -249,81 +93,6 @@ function headline(kind: MessageKind, i: Incident, ctx: MessageContext, now: stri
       return `${i.id} has not recovered within the automation's watch window${elapsed !== undefined ? ` (${elapsed} min)` : ''}. It stays open and needs a human incident commander now.`;
   }
 }
-
-/** The SMS: the moment, the id, and the one thing the reader must know or do. */
-function smsFor(
-  kind: MessageKind,
-  i: Incident,
-  ctx: MessageContext,
-  now: string,
-  technical: boolean,
-): string {
-  const sev = i.severity ?? 'SEV?';
-  const service = servicesOf(i)[0] ?? 'service';
-  const next = ctx.nextUpdateAt ? ` Next ${smsTime(ctx.nextUpdateAt)}` : '';
-  const action = ctx.action ? `${ctx.action.kind} ${ctx.action.target}` : 'action';
-  switch (kind) {
-    case 'declared':
-      if (ctx.reason) return sms(`${sev} RAISED ${i.id} ${service}: `, ctx.reason, next);
-      return sms(
-        `${sev} DECLARED ${i.id} ${service} ${shortImpact(i)}: `,
-        `${i.title}. ${shortHypothesis(i)}.`,
-        next,
-      );
-    case 'status-update': {
-      // What and how bad first; then the newest change (the last one is the alarm's story).
-      const latest = (ctx.changes ?? []).filter((c) => technical || !COMMAND.test(c)).at(-1);
-      return sms(
-        `${sev} UPDATE ${i.id} ${i.status}, ${shortImpact(i)} ${service}: `,
-        latest ? latest.replace(/^\d\d:\d\d UTC /, '') : 'no change',
-        `.${next}`,
-      );
-    }
-    case 'approval-request':
-      return sms(
-        `${sev} APPROVE? ${i.id} ${action}: `,
-        `cause ${shortHypothesis(i)}`,
-        `.${ctx.approvalLinks ? ' Links in email.' : ` firebreak approve|reject ${i.id}.`} Exp ${smsTime(ctx.approvalExpiresAt)}`,
-      );
-    case 'mitigation-proposed':
-      return sms(`${sev} PROPOSED ${i.id}: `, action, ' (not automated). Run by hand if you agree.');
-    case 'mitigation-applied':
-      if (ctx.actionStatus === 'failed')
-        return sms(
-          `${sev} MITIGATION FAILED ${i.id}: `,
-          `${action}. ${ctx.reason ?? ''}`,
-          ' Respond by hand.',
-        );
-      if (ctx.actionStatus === 'dry-run')
-        return sms(`${sev} DRY-RUN ${i.id}: `, action, ' rehearsed, nothing changed.');
-      return sms(`${sev} MITIGATED ${i.id}: `, action, ` applied ${smsTime(now)}; watching recovery.`);
-    case 'escalation':
-      return sms(
-        `${sev} ESCALATION T${ctx.tier ?? i.escalationTier} ${i.id} ${shortImpact(i)} ${service}: `,
-        ctx.reason ?? 'not recovered',
-        technical
-          ? '. Take incident command; details by email.'
-          : '. The IC will brief you; details by email.',
-      );
-    case 'all-clear':
-      return sms(
-        `${sev} RESOLVED ${i.id} ${service}: `,
-        `recovered ${smsTime(i.resolvedAt ?? now)}, ${minutesSince(i.detectedAt, i.resolvedAt ?? now) ?? '?'} min after detection`,
-        '. Postmortem follows.',
-      );
-    case 'automation-failure':
-      return sms(`${sev} AUTOMATION STOPPED ${i.id}: `, ctx.reason ?? 'error', '. Respond manually.');
-    case 'handoff':
-      return sms(
-        `${sev} NEEDS OWNER ${i.id}: `,
-        `${service} not recovered`,
-        '. Automation stopped watching; take command.',
-      );
-  }
-}
-
-/** A CLI command in a line of text: what responders run, not what stakeholders read. */
-const COMMAND = /\bfirebreak (approve|reject|incidents|postmortem|run|start|ingest|report)\b/;
 
 /** Stakeholders and executives get impact and plan; responders also get the technical detail. */
 const TECHNICAL: ReadonlySet<Audience> = new Set(['oncall', 'team-lead', 'engineering-manager']);
