@@ -2,6 +2,9 @@
  * System prompts. They are static — nothing about the incident is in them — so they and the tool
  * definitions form a prefix the API can cache across calls and incidents. Everything incident-specific
  * goes in the first user message, inside `<data>` envelopes.
+ *
+ * Longer than 300 lines on purpose: it is prose the model reads top to bottom, kept in one file so a
+ * reviewer reads it the same way.
  */
 import { BUILTIN_KNOWLEDGE } from '../../knowledge/index.js';
 import { type ActionKind, CATEGORIES, type Specialist } from '../../model.js';
