@@ -16,3 +16,21 @@ export function clip(text: string, max: number, ellipsis = '…'): string {
   const cut = space > 0 ? flat.slice(0, space) : flat.slice(0, room);
   return `${cut.replace(/[\s,;:.([{-]+$/, '')}${ellipsis}`;
 }
+
+const WORD = /[a-z0-9]/i;
+
+/**
+ * Whether `needle` occurs in `hay` on word boundaries, so "api" does not match inside "rapid".
+ * Case-sensitive: callers lower-case both sides when they mean to ignore case.
+ */
+export function mentionsWord(hay: string, needle: string): boolean {
+  if (!needle) return false;
+  for (let from = 0; ; ) {
+    const i = hay.indexOf(needle, from);
+    if (i < 0) return false;
+    const before = i === 0 ? '' : hay[i - 1];
+    const after = hay[i + needle.length] ?? '';
+    if (!WORD.test(before) && !WORD.test(after)) return true;
+    from = i + 1;
+  }
+}

@@ -1,4 +1,5 @@
 /** Small numeric and time helpers shared by the offline analyst's detectors. */
+import { mentionsWord } from '../../text.js';
 
 export const ms = (iso: string): number => new Date(iso).getTime();
 
@@ -35,18 +36,7 @@ export function mentionedNames(text: string, names: Iterable<string>): string[] 
   const hay = text.toLowerCase();
   const found = uniq(names)
     .filter((n) => n.length >= 3)
-    .filter((n) => {
-      const needle = n.toLowerCase();
-      let from = 0;
-      for (;;) {
-        const i = hay.indexOf(needle, from);
-        if (i < 0) return false;
-        const before = i === 0 ? '' : hay[i - 1];
-        const after = hay[i + needle.length] ?? '';
-        if (!/[a-z0-9]/.test(before) && !/[a-z0-9]/.test(after)) return true;
-        from = i + 1;
-      }
-    })
+    .filter((n) => mentionsWord(hay, n.toLowerCase()))
     .sort((a, b) => b.length - a.length);
   return found.filter(
     (n, i) => !found.slice(0, i).some((longer) => longer.toLowerCase().includes(n.toLowerCase())),

@@ -1,6 +1,7 @@
 /** Grounding a conclusion: culprit, category, confidence and time order against the facts. */
 import type { Category, Hypothesis } from '../../../model.js';
 import type { ChangeRecord } from '../../../ports.js';
+import { mentionsWord } from '../../../text.js';
 
 import { type EvidenceKind, type FactItem, type Facts, knownIds, lower } from './facts.js';
 
@@ -25,20 +26,8 @@ export function knownNames(facts: Facts): string[] {
   return [...names];
 }
 
-export const WORD = /[a-z0-9]/;
 /** `needle` occurs in `hay` on word boundaries (so "api" does not match inside "rapid"). */
-export function mentions(hay: string, needle: string): boolean {
-  if (!needle) return false;
-  let from = 0;
-  for (;;) {
-    const i = hay.indexOf(needle, from);
-    if (i < 0) return false;
-    const before = i === 0 ? '' : hay[i - 1];
-    const after = hay[i + needle.length] ?? '';
-    if (!WORD.test(before) && !WORD.test(after)) return true;
-    from = i + 1;
-  }
-}
+export const mentions = mentionsWord;
 
 /**
  * A culprit must name something the evidence, the changes or the catalog name: it mentions a known
