@@ -21,6 +21,15 @@ export type Plan =
       record: MitigationRecord;
     };
 
+/** A proposal people can act on by hand: recorded, not run. */
+const proposedOnly = (action: MitigationAction, reason: string): Plan => ({
+  next: 'monitor',
+  proposed: true,
+  action,
+  reason,
+  record: { action, status: 'proposed', detail: reason },
+});
+
 export async function planMitigation(ports: Ports, incident: Incident): Promise<Plan> {
   const proposal = incident.rootCause?.mitigation;
   if (!proposal) {
@@ -37,26 +46,12 @@ export async function planMitigation(ports: Ports, incident: Incident): Promise<
     return { next: 'monitor', proposed: false, reason: `refused by the allow-list: ${vetted.reason}` };
   let action = vetted.action;
   if (!isEnabled(ports.config, action)) {
-    const reason = `${action.kind} is not enabled in Firebreak's configuration`;
-    return {
-      next: 'monitor',
-      proposed: true,
-      action,
-      reason,
-      record: { action, status: 'proposed', detail: reason },
-    };
+    return proposedOnly(action, `${action.kind} is not enabled in Firebreak's configuration`);
   }
   // A dry-run against the real resource: validates the parameters and says exactly what would change.
   const preview = await ports.actions.execute(action, { dryRun: true, incident });
   if (preview.status === 'failed') {
-    const reason = `cannot be automated: ${preview.detail}`;
-    return {
-      next: 'monitor',
-      proposed: true,
-      action,
-      reason,
-      record: { action, status: 'proposed', detail: reason },
-    };
+    return proposedOnly(action, `cannot be automated: ${preview.detail}`);
   }
   if (preview.resolvedParams) {
     const pinned = vetAction({ ...action, params: { ...action.params, ...preview.resolvedParams } }, targets);
