@@ -85,7 +85,8 @@ const TIMES = ['never', 'once', 'twice'];
 export function describePrior(prior: CausePrior, now: string): string {
   const n = prior.incidents.length;
   const days = Math.max(1, Math.ceil((Date.parse(now) - Date.parse(prior.since)) / 86_400_000));
-  const where = prior.services.length ? ` on ${prior.services.join(', ')}` : ' on similar incidents';
+  // The first shared service is this incident's own (services are kept in that order).
+  const where = prior.services.length ? ` on ${prior.services[0]}` : ' on similar incidents';
   const verb = prior.stance === 'confirmed' ? 'confirmed' : 'marked wrong by responders';
   return `${verb} ${TIMES[n] ?? `${n} times`} in ${days} day${days === 1 ? '' : 's'}${where} (${prior.incidents.slice(0, 3).join(', ')}${n > 3 ? ', …' : ''})`;
 }
