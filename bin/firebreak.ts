@@ -41,6 +41,7 @@ registerReject(program);
 registerPostmortem(program);
 registerReport(program);
 registerReview(program);
+(await import('./commands/export.js')).registerExport(program);
 program
   .command('graph')
   .description('print the state machine as a Mermaid flowchart')

@@ -5,6 +5,7 @@
 import type { Clock } from './clock.js';
 import type { FirebreakConfig } from './config.js';
 import type { IncidentMemory } from './memory/port.js';
+import type { SimilarResult } from './memory/records.js';
 import type {
   Audience,
   Finding,
@@ -224,6 +225,8 @@ export interface InvestigationContext {
   alerts: NormalizedAlert[];
   window: TimeWindow;
   services: ServiceInfo[];
+  /** Similar past incidents, looked up on first call (absent when no memory is wired; domain/memory/). */
+  recall?: () => Promise<SimilarResult | undefined>;
 }
 
 export interface TriageDecision {

@@ -16,6 +16,23 @@ export async function recall(ports: MemoryPorts, incident: Incident): Promise<Si
   });
 }
 
+/**
+ * A lookup the analysts can make when they need it (InvestigationContext.recall): at most one per
+ * context, however often it is asked; undefined when no memory is wired.
+ */
+export function recaller(
+  ports: Partial<MemoryPorts>,
+  incident: Incident,
+): (() => Promise<SimilarResult | undefined>) | undefined {
+  const { memory, config } = ports;
+  if (!memory || !config) return undefined;
+  let once: Promise<SimilarResult | undefined> | undefined;
+  return () => {
+    once ??= recall({ memory, config }, incident);
+    return once;
+  };
+}
+
 /** Indexes the incident for later lookups; a failure is logged, not raised, for the same reason. */
 export async function remember(ports: MemoryPorts, incident: Incident, before?: Incident): Promise<void> {
   await ports.memory?.remember(incident, before).catch((err) => {

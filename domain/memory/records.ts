@@ -206,36 +206,3 @@ export function relatedLines(result: SimilarResult): string[] {
       `${m.record.id} (${m.record.detectedAt.slice(0, 10)}, ${m.record.status}, same ${m.matchedOn.join(' + ')}): ${m.record.title} — ${causeOf(m.record) ?? 'cause not recorded'}${m.record.verdict ? `; reviewed: ${m.record.verdict}` : ''}`,
   );
 }
-
-/** A prior on a cause: how strongly past confirmed incidents point to it. */
-export interface CausePrior {
-  category: Category;
-  culprit: string;
-  /** Between 0 and 1: the share of the weight of similar confirmed incidents behind this cause. */
-  weight: number;
-  /** The past incidents that confirmed it. */
-  incidents: string[];
-}
-
-/**
- * Priors for ranking hypotheses: only reviewed (confirmed) causes count, weighted by how alike the
- * past incident is. A hypothesis of the same category and culprit may be raised by `weight`; a cause
- * never confirmed here gets no prior, so a repeat with a different cause is not forced into the old one.
- */
-export function priorsFor(similar: SimilarIncident[]): CausePrior[] {
-  const confirmed = similar.filter((s) => s.record.confirmed);
-  const total = confirmed.reduce((n, s) => n + s.score, 0);
-  if (!total) return [];
-  const byCause = new Map<string, CausePrior>();
-  for (const s of confirmed) {
-    const c = s.record.confirmed as ConfirmedCause;
-    const key = `${c.category}#${c.culprit}`;
-    const prior = byCause.get(key) ?? { category: c.category, culprit: c.culprit, weight: 0, incidents: [] };
-    prior.weight += s.score / total;
-    prior.incidents.push(s.record.id);
-    byCause.set(key, prior);
-  }
-  return [...byCause.values()]
-    .map((p) => ({ ...p, weight: Math.round(p.weight * 1000) / 1000 }))
-    .sort((a, b) => b.weight - a.weight);
-}

@@ -22,6 +22,7 @@ import {
   withSeen,
 } from './grounding/index.js';
 import { type CallInfo, runLoop } from './loop.js';
+import { withSimilarTool } from './memory-tool.js';
 import { ClaudeOptions, type ClaudeOptionsInput, type ModelProfile } from './options.js';
 import {
   POSTMORTEM_PROMPT,
@@ -257,10 +258,11 @@ export class ClaudeAnalyst implements Analyst {
       maxSteps: number;
     },
   ) {
+    const tools = withSimilarTool(step, spec.tools, ctx);
     const executor = new ToolExecutor(
       this.deps.evidence,
       ctx,
-      spec.tools,
+      tools,
       this.options,
       this.deps.knowledge ?? BUILTIN_KNOWLEDGE,
     );
@@ -268,7 +270,7 @@ export class ClaudeAnalyst implements Analyst {
       client: this.deps.client,
       model: spec.model,
       system: spec.system,
-      tools: toolDefinitions(spec.tools),
+      tools: toolDefinitions(tools),
       executor,
       submit: spec.submit,
       prompt: spec.prompt,

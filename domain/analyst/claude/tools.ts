@@ -27,6 +27,7 @@ import {
   securityFact,
 } from './grounding/index.js';
 import { entryView, lookupKnowledge } from './knowledge.js';
+import { SIMILAR_DESCRIPTION, SIMILAR_TOOL, SimilarInput, similarItems } from './memory-tool.js';
 import type { ClaudeOptions } from './options.js';
 import { asData, looksLikeInstruction } from './untrusted.js';
 
@@ -38,6 +39,7 @@ export const TOOL_NAMES = [
   'alarm_history',
   'security_signals',
   'lookup_failure_knowledge',
+  SIMILAR_TOOL,
 ] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
@@ -80,6 +82,7 @@ const INPUTS = {
       .optional()
       .describe('a log line or change summary to match against the patterns'),
   }),
+  [SIMILAR_TOOL]: SimilarInput,
 } satisfies Record<ToolName, z.ZodType>;
 
 const DESCRIPTIONS: Record<ToolName, string> = {
@@ -97,6 +100,7 @@ const DESCRIPTIONS: Record<ToolName, string> = {
     'Security signals in the window: failed logins, WAF blocks, findings, unusual credential use. Each signal has an evidence id.',
   lookup_failure_knowledge:
     'The failure-knowledge library: known failure signatures with what they mean, whether they are a cause or a symptom, what they rule out, which mitigations help and a public source. Look up entries by id, category, words, or a log line to match. Entries are reference, not evidence: they have no evidence id and cannot be cited.',
+  [SIMILAR_TOOL]: SIMILAR_DESCRIPTION,
 };
 
 /** Tool definitions for the Messages API, in a fixed order so the prompt-cache prefix is stable. */
@@ -315,6 +319,9 @@ export class ToolExecutor {
         const found = lookupKnowledge(this.knowledge, input as Parameters<typeof lookupKnowledge>[1]);
         return { items: found.slice(0, 8).map(entryView) };
       }
+      case SIMILAR_TOOL:
+        // Past incidents carry `incident`, not `id`: nothing here becomes citable evidence.
+        return { items: await similarItems(this.ctx, input) };
       case 'security_signals': {
         const signals = await this.evidence.security(w);
         return { window: w, items: signals.map(securityItem), facts: signals.map(securityFact) };

@@ -8,6 +8,8 @@
  */
 import { BUILTIN_KNOWLEDGE } from '../../knowledge/builtin.js';
 import type { KnowledgeEntry } from '../../knowledge/schema.js';
+import { priorsFor } from '../../memory/priors.js';
+import { servicesOf } from '../../memory/records.js';
 import type { Finding, RootCause, Specialist } from '../../model.js';
 import type { Analyst, AnalystResult, Evidence, InvestigationContext, TriageDecision } from '../../ports.js';
 import { type Analysis, analyze } from './analysis.js';
@@ -15,6 +17,7 @@ import { gather } from './evidence/gather.js';
 import type { Candidate } from './rank/candidate.js';
 import { candidates } from './rank/candidates.js';
 import { finding } from './rank/findings.js';
+import { applyPriors } from './rank/priors.js';
 import { synthesize } from './rank/synthesize.js';
 import { triage } from './triage.js';
 
@@ -46,12 +49,22 @@ export class OfflineAnalyst implements Analyst {
 
   async investigate(specialist: Specialist, ctx: InvestigationContext): Promise<AnalystResult<Finding>> {
     const { analysis, ranked } = await this.analysed(ctx);
-    return { value: finding(specialist, analysis, ranked) };
+    return { value: finding(specialist, analysis, await this.withPriors(ranked, ctx)) };
   }
 
   async synthesize(findings: Finding[], ctx: InvestigationContext): Promise<AnalystResult<RootCause>> {
     const { analysis, ranked } = await this.analysed(ctx);
-    return { value: synthesize(analysis, ranked, findings) };
+    return { value: synthesize(analysis, await this.withPriors(ranked, ctx), findings) };
+  }
+
+  /**
+   * Responders' verdicts on similar past incidents, applied to this analysis's candidates (triage
+   * goes without: severity is measured, not remembered). Without memory the ranking is unchanged.
+   */
+  private async withPriors(ranked: Candidate[], ctx: InvestigationContext): Promise<Candidate[]> {
+    const similar = await ctx.recall?.();
+    if (!similar?.matches.length) return ranked;
+    return applyPriors(ranked, priorsFor(similar.matches, servicesOf(ctx.incident)), ctx.incident.detectedAt);
   }
 
   /** One evidence read and analysis per incident and window, shared by the steps of a run. */
