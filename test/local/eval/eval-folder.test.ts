@@ -10,7 +10,16 @@ import { startFakeMessagesApi } from '../../domain/analyst/claude/fake-messages-
 import { scriptedModel } from '../../domain/analyst/claude/scripted-models.js';
 
 const run = promisify(execFile);
-const fixture = join(import.meta.dirname, '..', '..', 'domain', 'analyst', 'claude', 'fixtures', 'checkout-deploy.json');
+const fixture = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'domain',
+  'analyst',
+  'claude',
+  'fixtures',
+  'checkout-deploy.json',
+);
 const cli = join(import.meta.dirname, '..', '..', '..', 'bin', 'firebreak.js');
 let root: string;
 let good: string;
