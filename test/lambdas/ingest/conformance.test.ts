@@ -7,8 +7,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoIncidentStore } from '../../../adapters/aws/store/dynamo-store.js';
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../../adapters/embedded/dynamodb.js';
+import type { DynamoIncidentStore } from '../../../adapters/aws/store/dynamo-store.js';
+import type { EmbeddedDynamoDB } from '../../../adapters/embedded/dynamodb.js';
 import { verifyPagerDuty } from '../../../domain/alerts/signature.js';
 import { systemClock } from '../../../domain/clock.js';
 import { ValidationError } from '../../../domain/errors.js';
@@ -20,6 +20,7 @@ import { ALERT_SOURCES, type AlertSource, type NormalizedAlert } from '../../../
 import { createIngestHandler } from '../../../lambdas/ingest/index.js';
 import { readDelivery } from '../../../lambdas/ingest/read-body.js';
 import { DeliveryRejected } from '../../../lambdas/ingest/rejection.js';
+import { startTestStore } from '../../support/store.js';
 
 const DIR = new URL('../../../../shared/payloads/', import.meta.url);
 const present = existsSync(fileURLToPath(DIR));
@@ -143,13 +144,13 @@ if (!present) {
     });
 
     let db: EmbeddedDynamoDB;
+    let store: DynamoIncidentStore;
     beforeAll(async () => {
-      db = await startEmbeddedDynamoDB();
+      ({ db, store } = await startTestStore());
     });
     afterAll(async () => db?.close());
 
     it('is accepted by the webhook endpoint with the signature and refused without it', async () => {
-      const store = new DynamoIncidentStore(db.doc, db.tableName);
       const options = parseIngestOptions({});
       const handle = createIngestHandler({
         ingestor: new Ingestor({ store, clock: systemClock, engine: new RecordingEngine(), options }),
