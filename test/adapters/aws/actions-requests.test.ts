@@ -96,16 +96,9 @@ const actions = () =>
     config,
   );
 
+// What the actions read of an incident: its id, severity and services.
 const incident = (...services: string[]): Incident =>
-  anIncident({
-    id: 'inc-aws-1',
-    status: 'ACTIVE',
-    severity: 'SEV2',
-    title: 'test',
-    service: services[0],
-    services,
-    fingerprint: 'fp',
-  });
+  anIncident({ id: 'inc-aws-1', status: 'ACTIVE', severity: 'SEV2', service: services[0], services });
 const act = (kind: MitigationAction['kind'], target: string, params: MitigationAction['params'] = {}) => ({
   kind,
   target,

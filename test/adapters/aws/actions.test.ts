@@ -93,16 +93,9 @@ const ALL = [
 const actions = (enabled: readonly string[] = ALL) =>
   new AwsActions(clients, { enabledActions: enabled as never, resources });
 
+// What the actions read of an incident: its id, severity and services.
 const incident = (...services: string[]): Incident =>
-  anIncident({
-    id: 'inc-actions-1',
-    status: 'ACTIVE',
-    severity: 'SEV2',
-    title: 'test',
-    service: services[0],
-    services,
-    fingerprint: 'fp',
-  });
+  anIncident({ id: 'inc-actions-1', status: 'ACTIVE', severity: 'SEV2', service: services[0], services });
 
 const act = (
   kind: MitigationAction['kind'],
