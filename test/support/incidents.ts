@@ -1,5 +1,5 @@
 /** Incident records for tests: whole and valid, with only what a test is about spelled out. */
-import type { Incident } from '../../domain/model.js';
+import type { Incident, RootCause } from '../../domain/model.js';
 
 let n = 0;
 
@@ -21,6 +21,22 @@ export function anIncident(over: Partial<Incident> = {}): Incident {
     detectedAt: '2026-05-04T09:30:00.000Z',
     updatedAt: '2026-05-04T09:30:00.000Z',
     escalationTier: 0,
+    ...over,
+  };
+}
+
+/** A root cause with sensible defaults: a deployment, 0.8 confident, no evidence, no mitigation. */
+export function aRootCause(over: Partial<RootCause> = {}): RootCause {
+  return {
+    category: 'deployment',
+    culprit: '',
+    summary: 'a deployment broke it',
+    causalChain: [],
+    confidence: 0.8,
+    evidence: [],
+    ruledOut: [],
+    mitigation: null,
+    degraded: false,
     ...over,
   };
 }

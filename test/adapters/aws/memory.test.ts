@@ -5,7 +5,7 @@ import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../../adapters/
 import type { MemoryBounds } from '../../../domain/memory/port.js';
 import { describeHistory, MAX_SERVICES, memoryKeys } from '../../../domain/memory/records.js';
 import type { Incident } from '../../../domain/model.js';
-import { anIncident } from '../../support/incidents.js';
+import { anIncident, aRootCause } from '../../support/incidents.js';
 
 let db: EmbeddedDynamoDB;
 let memory: DynamoMemory;
@@ -45,17 +45,11 @@ describe('DynamoMemory against dynalite', () => {
       fingerprint: fp,
       detectedAt: at(3),
       resolvedAt: new Date(Date.parse(at(3)) + 6 * 60_000).toISOString(),
-      rootCause: {
+      rootCause: aRootCause({
         category: 'database',
         culprit: 'orders-db',
         summary: 'connection pool exhausted after a deploy',
-        causalChain: [],
-        confidence: 0.8,
-        evidence: [],
-        ruledOut: [],
-        mitigation: null,
-        degraded: false,
-      },
+      }),
       mitigation: {
         action: { kind: 'rollback', target: svc, params: {}, rationale: '' },
         status: 'applied',

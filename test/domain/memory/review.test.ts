@@ -5,7 +5,7 @@ import type { EmbeddedDynamoDB } from '../../../adapters/embedded/dynamodb.js';
 import { NotFoundError, ValidationError } from '../../../domain/errors.js';
 import { reviewIncident } from '../../../domain/memory/review.js';
 import type { Incident, RootCause } from '../../../domain/model.js';
-import { anIncident } from '../../support/incidents.js';
+import { anIncident, aRootCause } from '../../support/incidents.js';
 import { startTestStore } from '../../support/store.js';
 
 let db: EmbeddedDynamoDB;
@@ -19,17 +19,7 @@ beforeAll(async () => {
 });
 afterAll(async () => db.close());
 
-const rootCause: RootCause = {
-  category: 'deployment',
-  culprit: 'v187',
-  summary: 'checkout v187 broke promo codes',
-  causalChain: [],
-  confidence: 0.8,
-  evidence: [],
-  ruledOut: [],
-  mitigation: null,
-  degraded: false,
-};
+const rootCause: RootCause = aRootCause({ culprit: 'v187', summary: 'checkout v187 broke promo codes' });
 let n = 0;
 async function stored(over: Partial<Incident> = {}): Promise<Incident> {
   const i: Incident = anIncident({

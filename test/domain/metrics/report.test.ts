@@ -9,7 +9,7 @@ import { renderReport, reportFromStore } from '../../../bin/commands/report.js';
 import { ManualClock } from '../../../domain/clock.js';
 import { buildReport, parseSince } from '../../../domain/metrics/report.js';
 import type { Category, Incident } from '../../../domain/model.js';
-import { anIncident } from '../../support/incidents.js';
+import { anIncident, aRootCause } from '../../support/incidents.js';
 import { fixture, run, tempDir } from '../../support/response-harness.js';
 import { startTestStore } from '../../support/store.js';
 
@@ -29,17 +29,7 @@ function incident(id: string, o: Partial<Incident> & { t: number }): Incident {
   });
 }
 
-const rc = (category: Category) => ({
-  category,
-  culprit: '',
-  summary: category,
-  causalChain: [],
-  confidence: 0.8,
-  evidence: [],
-  ruledOut: [],
-  mitigation: null,
-  degraded: false,
-});
+const rc = (category: Category) => aRootCause({ category, summary: category });
 
 describe('report with a fixed clock', () => {
   let db: EmbeddedDynamoDB;
