@@ -79,7 +79,7 @@ const isConditionFailure = (err: unknown) =>
  */
 export class StoreTable {
   constructor(
-    readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DynamoDBDocumentClient,
     readonly name: string,
   ) {}
 
@@ -98,7 +98,7 @@ export class StoreTable {
     return this.doc.send(new PutCommand({ TableName: this.name, ...input }));
   }
 
-  async update(input: Without<UpdateCommandInput>): Promise<UpdateCommandOutput> {
+  update(input: Without<UpdateCommandInput>): Promise<UpdateCommandOutput> {
     return this.doc.send(new UpdateCommand({ TableName: this.name, ...input }));
   }
 
