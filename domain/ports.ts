@@ -22,7 +22,13 @@ import type {
 } from './model.js';
 import type { JoinKind } from './timeline.js';
 
-export interface IncidentStore {
+/**
+ * The incident store, split by concern so a function names only what it touches. `IncidentStore`
+ * is all of them, for the wiring and for callers that need several.
+ */
+
+/** Incidents and their timeline. */
+export interface IncidentRecords {
   /** Writes a new incident; fails with ConflictError if the id exists. */
   create(incident: Incident): Promise<void>;
   get(id: string): Promise<Incident | undefined>;
@@ -35,11 +41,33 @@ export interface IncidentStore {
   appendEvent(id: string, event: TimelineEvent): Promise<void>;
   /** Recorded events and the alerts that joined (`linkJoined`), in time order. */
   timeline(id: string): Promise<TimelineEvent[]>;
+  /** Incidents newest first, optionally only those in the given statuses. */
+  list(opts?: { statuses?: IncidentStatus[]; limit?: number }): Promise<Incident[]>;
+}
+
+/** The alerts linked to each incident. */
+export interface LinkedAlerts {
   /** Links an alert to the incident; false when this alert (source + event id) was already linked. */
   linkAlert(id: string, alert: NormalizedAlert): Promise<boolean>;
   alerts(id: string): Promise<NormalizedAlert[]>;
-  /** Incidents newest first, optionally only those in the given statuses. */
-  list(opts?: { statuses?: IncidentStatus[]; limit?: number }): Promise<Incident[]>;
+  /** How many alerts are linked to the incident: the linked alert items are the record, counted. */
+  countLinkedAlerts(id: string): Promise<number>;
+  /**
+   * For alerts about to join incidents, in one consistent read: each incident as it is now
+   * (absent when there is none), and whether each alert is linked to its incident already.
+   */
+  joinState(joins: AlertLink[]): Promise<{ incidents: Map<string, Incident>; linked: boolean[] }>;
+  /**
+   * Links alerts that joined their incidents, unconditionally and in as few requests as the table
+   * allows. A linked alert item is keyed by its incident, source and event id, so writing it again
+   * leaves one linked alert: callers check `joinState` first to know which alerts are new. The join
+   * shows on the timeline (see `timeline`) from this item alone.
+   */
+  linkJoined(joins: Array<AlertLink & { kind: JoinKind; at: string }>): Promise<void>;
+}
+
+/** Who holds the open incident of a fingerprint, and a service's grouping window. */
+export interface DedupClaims {
   /** Claims the open-incident slot for a fingerprint. Returns the holder when already claimed. */
   claimFingerprint(
     fingerprint: string,
@@ -59,20 +87,10 @@ export interface IncidentStore {
     window: { now: Date; until: Date },
   ): Promise<{ claimed: true } | ({ claimed: false } & DedupClaim)>;
   releaseServiceWindow(service: string, incidentId: string): Promise<void>;
-  /** How many alerts are linked to the incident: the linked alert items are the record, counted. */
-  countLinkedAlerts(id: string): Promise<number>;
-  /**
-   * For alerts about to join incidents, in one consistent read: each incident as it is now
-   * (absent when there is none), and whether each alert is linked to its incident already.
-   */
-  joinState(joins: AlertLink[]): Promise<{ incidents: Map<string, Incident>; linked: boolean[] }>;
-  /**
-   * Links alerts that joined their incidents, unconditionally and in as few requests as the table
-   * allows. A linked alert item is keyed by its incident, source and event id, so writing it again
-   * leaves one linked alert: callers check `joinState` first to know which alerts are new. The join
-   * shows on the timeline (see `timeline`) from this item alone.
-   */
-  linkJoined(joins: Array<AlertLink & { kind: JoinKind; at: string }>): Promise<void>;
+}
+
+/** Webhook deliveries already processed (or being processed), so a redelivery is not processed twice. */
+export interface DeliveryLedger {
   /**
    * Replay guard for a delivery id: `new` the first time (the caller processes it, then calls
    * finishDelivery), `done` once finished, `in-flight` while another caller holds an unexpired lease.
@@ -84,12 +102,23 @@ export interface IncidentStore {
   finishDelivery(key: string, opts: { now: Date; keepHours: number }): Promise<void>;
   /** Drops an unfinished delivery marker so the sender's retry is processed, not refused as a replay. */
   abandonDelivery(key: string): Promise<void>;
+}
+
+/** The one-time token of an incident's pending approval. */
+export interface ApprovalTokens {
   /** Stores the hash of an approval token for an incident, with its expiry. */
   putApprovalToken(incidentId: string, record: ApprovalTokenRecord): Promise<void>;
   getApprovalToken(incidentId: string): Promise<ApprovalTokenRecord | undefined>;
   /** Marks the token used; false when it was used already (a replay). */
   consumeApprovalToken(incidentId: string, tokenHash: string, usedAt: string): Promise<boolean>;
 }
+
+export interface IncidentStore
+  extends IncidentRecords,
+    LinkedAlerts,
+    DedupClaims,
+    DeliveryLedger,
+    ApprovalTokens {}
 
 /** An alert linked (or to be linked) to an incident. */
 export interface AlertLink {

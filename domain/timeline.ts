@@ -1,10 +1,10 @@
 import type { Clock } from './clock.js';
 import type { NormalizedAlert, TimelineEvent } from './model.js';
-import type { IncidentStore } from './ports.js';
+import type { IncidentRecords } from './ports.js';
 
 /** Appends one event to an incident's timeline at the clock's current time. */
 export async function record(
-  deps: { store: IncidentStore; clock: Clock },
+  deps: { store: IncidentRecords; clock: Clock },
   incidentId: string,
   type: string,
   text: string,

@@ -6,7 +6,7 @@
 import type { Clock } from '../clock.js';
 import type { Audience, Incident, NormalizedAlert } from '../model.js';
 import { notifyAudiences } from '../notify/notify.js';
-import type { Artifacts, IncidentStore, Notifier } from '../ports.js';
+import type { Artifacts, IncidentRecords, IncidentStore, Notifier } from '../ports.js';
 import { postmortemFromRecord } from '../postmortem/template.js';
 import { record } from '../timeline.js';
 
@@ -29,7 +29,7 @@ export function recoveryTime(alert: NormalizedAlert, lastEventAt: string | undef
 }
 
 /** Everyone who heard about the incident, from the deliveries on its timeline. */
-async function paged(store: IncidentStore, incidentId: string): Promise<Audience[]> {
+async function paged(store: IncidentRecords, incidentId: string): Promise<Audience[]> {
   const audiences = (await store.timeline(incidentId))
     .filter((e) => e.type === 'notification')
     .map((e) => (e.data as { audience?: Audience } | undefined)?.audience)

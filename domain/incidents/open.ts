@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { Incident, NormalizedAlert } from '../model.js';
-import type { IncidentStore, ServiceInfo } from '../ports.js';
+import type { IncidentRecords, IncidentStore, ServiceInfo } from '../ports.js';
 import { createIncident, newIncidentId, resolveService } from './create.js';
 
 /**
@@ -20,7 +20,7 @@ export async function openIncident(
   return createIncident(deps, newIncidentId(primary.startedAt), alerts, service);
 }
 
-export async function loadIncident(store: IncidentStore, id: string): Promise<Incident> {
+export async function loadIncident(store: IncidentRecords, id: string): Promise<Incident> {
   const incident = await store.get(id);
   if (!incident) throw new NotFoundError(`incident ${id} not found`);
   return incident;

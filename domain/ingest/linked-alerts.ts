@@ -13,7 +13,7 @@
 import type { Clock } from '../clock.js';
 import { ConflictError } from '../errors.js';
 import { type Incident, type NormalizedAlert, OPEN_STATUSES } from '../model.js';
-import type { IncidentStore } from '../ports.js';
+import type { LinkedAlerts } from '../ports.js';
 import type { JoinKind } from '../timeline.js';
 
 /** The incident closed before the alert could join it: route the alert again. */
@@ -49,7 +49,7 @@ export class LinkedAlertRecorder {
   /** Links being committed: a second call for the same alert waits for the first and is a redelivery. */
   private readonly committing = new Map<string, Promise<Joined>>();
 
-  constructor(private readonly deps: { store: IncidentStore; clock: Clock }) {}
+  constructor(private readonly deps: { store: LinkedAlerts; clock: Clock }) {}
 
   /**
    * Resolves once the alert is linked (or found linked already); rejects with IncidentClosed when

@@ -8,7 +8,7 @@ import type { Clock } from '../clock.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { IncidentId } from '../flow/phase-io.js';
 import { CATEGORIES, type Incident, OPEN_STATUSES, type Review } from '../model.js';
-import type { IncidentStore } from '../ports.js';
+import type { IncidentRecords } from '../ports.js';
 import { joinSections, splitSections } from '../postmortem/sections.js';
 import { record } from '../timeline.js';
 import type { IncidentMemory } from './port.js';
@@ -85,7 +85,7 @@ export function reviewSection(review: Review, incident: Incident): string {
  * open incident, a bad verdict or category, or an empty culprit.
  */
 export async function reviewIncident(
-  deps: { store: IncidentStore; memory?: IncidentMemory; clock: Clock },
+  deps: { store: IncidentRecords; memory?: IncidentMemory; clock: Clock },
   raw: unknown,
 ): Promise<{ incident: Incident; review: Review }> {
   const input = parseReview(raw);

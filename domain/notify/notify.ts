@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { FirebreakConfig } from '../config.js';
 import type { Audience, Incident } from '../model.js';
-import type { IncidentStore, MessageKind, Notifier } from '../ports.js';
+import type { IncidentRecords, MessageKind, Notifier } from '../ports.js';
 import { record } from '../timeline.js';
 import { composeMessage, type MessageContext } from './messages.js';
 
@@ -38,7 +38,7 @@ export function incidentLinks(config: FirebreakConfig | undefined, incidentId: s
  * (same key on the timeline) is skipped: a retried phase does not page people twice.
  */
 export async function notifyAudiences(
-  deps: { store: IncidentStore; notifier: Notifier; clock: Clock; config?: FirebreakConfig },
+  deps: { store: IncidentRecords; notifier: Notifier; clock: Clock; config?: FirebreakConfig },
   kind: MessageKind,
   incident: Incident,
   audiences: readonly Audience[],

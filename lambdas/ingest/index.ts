@@ -29,7 +29,7 @@ import type { IngestMetrics } from '../../domain/ingest/metrics.js';
 import type { IngestOptions } from '../../domain/ingest/options.js';
 import { alertSummary, type IngestResult } from '../../domain/ingest/outcome.js';
 import type { AlertSource } from '../../domain/model.js';
-import type { IncidentStore } from '../../domain/ports.js';
+import type { DeliveryLedger } from '../../domain/ports.js';
 import type { WebhookName, WebhookSecrets } from '../../runtime/webhook-secrets.js';
 import { type HttpRequest, type HttpResponse, httpRequestOf, json } from './http.js';
 import { checkSize, parseJson, toDelivery } from './read-body.js';
@@ -38,7 +38,7 @@ import { DeliveryRejected, rejection } from './rejection.js';
 export interface IngestHandlerDeps {
   ingestor: Ingestor;
   /** For PagerDuty replay markers. */
-  store: IncidentStore;
+  store: DeliveryLedger;
   clock: Clock;
   options: IngestOptions;
   secrets: () => Promise<WebhookSecrets>;

@@ -10,15 +10,17 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SfnTaskAnswerer } from '../../adapters/aws/sfn-answerer.js';
-import { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../adapters/embedded/dynamodb.js';
+import type { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
+import type { EmbeddedDynamoDB } from '../../adapters/embedded/dynamodb.js';
 import { belongsTo, decideInAws, decideLocally } from '../../bin/commands/approve.js';
 import { ApprovalRefused, openApproval } from '../../domain/approval/approval.js';
 import { ManualClock } from '../../domain/clock.js';
 import { ValidationError } from '../../domain/errors.js';
 import type { Incident } from '../../domain/model.js';
 import { awaitDecision } from '../../local/approval-gate.js';
+import { anIncident } from '../support/incidents.js';
 import { tempDir } from '../support/response-harness.js';
+import { startTestStore } from '../support/store.js';
 
 const sfn = mockClient(SFNClient);
 afterEach(() => sfn.reset());
@@ -36,28 +38,19 @@ const clock = new ManualClock('2026-05-04T09:40:00.000Z');
 let n = 0;
 
 beforeAll(async () => {
-  db = await startEmbeddedDynamoDB();
-  store = new DynamoIncidentStore(db.doc, db.tableName);
+  ({ db, store } = await startTestStore());
 });
 afterAll(async () => db.close());
 
 async function pending(executionName?: string) {
   const id = `inc-cli-${++n}`;
-  const incident: Incident = {
+  const incident: Incident = anIncident({
     id,
     status: 'ACTIVE',
     severity: 'SEV2',
-    title: 'checkout-5xx',
-    service: 'checkout',
-    services: ['checkout'],
-    fingerprint: `fp-${id}`,
-    source: 'manual',
     executionArn: `${SM.replace(':stateMachine:', ':execution:')}:${executionName ?? id}`,
-    detectedAt: '2026-05-04T09:30:00.000Z',
-    updatedAt: '2026-05-04T09:30:00.000Z',
-    escalationTier: 0,
     mitigation: { action, status: 'awaiting-approval', detail: '' },
-  };
+  });
   await store.create(incident);
   await openApproval({ store, clock }, id, action, `token-${id}`, 900);
   return id;

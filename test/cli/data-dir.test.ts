@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
 import { openDataStore, ownerFile } from '../../adapters/embedded/dynamodb.js';
+import { anIncident } from '../support/incidents.js';
 
 const BIN = fileURLToPath(new URL('../../bin/firebreak.js', import.meta.url));
 const SCENARIO = fileURLToPath(
@@ -60,17 +61,7 @@ describe('one owner per data folder', () => {
     expect(existsSync(ownerFile(dir))).toBe(true);
     const storeA = new DynamoIncidentStore(a.doc, a.tableName);
     const storeB = new DynamoIncidentStore(b.doc, b.tableName);
-    await storeA.create({
-      id: 'inc-owner-1',
-      status: 'TRIAGE',
-      title: 't',
-      services: [],
-      fingerprint: 'fp',
-      source: 'manual',
-      detectedAt: new Date().toISOString(),
-      updatedAt: new Date().toISOString(),
-      escalationTier: 0,
-    });
+    await storeA.create(anIncident({ id: 'inc-owner-1', title: 't', detectedAt: new Date().toISOString() }));
     expect((await storeB.get('inc-owner-1'))?.title).toBe('t');
 
     // The owner leaves while the other still works: the other takes the store over.

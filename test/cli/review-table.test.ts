@@ -5,16 +5,17 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../adapters/embedded/dynamodb.js';
+import type { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
+import type { EmbeddedDynamoDB } from '../../adapters/embedded/dynamodb.js';
+import { anIncident } from '../support/incidents.js';
+import { startTestStore } from '../support/store.js';
 
 const BIN = fileURLToPath(new URL('../../bin/firebreak.js', import.meta.url));
 let db: EmbeddedDynamoDB;
 let store: DynamoIncidentStore;
 
 beforeAll(async () => {
-  db = await startEmbeddedDynamoDB({ tableName: 'firebreak-prod' });
-  store = new DynamoIncidentStore(db.doc, db.tableName);
+  ({ db, store } = await startTestStore({ tableName: 'firebreak-prod' }));
 });
 afterAll(async () => db.close());
 
@@ -51,7 +52,6 @@ describe('firebreak review --table', () => {
       source: 'cloudwatch-eventbridge' as const,
       detectedAt: '2026-11-20T10:00:00.000Z',
       updatedAt: '2026-11-20T10:30:00.000Z',
-      escalationTier: 0,
       rootCause: {
         category: 'capacity' as const,
         culprit: 'orders',
@@ -64,13 +64,10 @@ describe('firebreak review --table', () => {
         degraded: false,
       },
     };
-    await store.create({
-      ...base,
-      id: 'inc-aws-1',
-      status: 'RESOLVED',
-      resolvedAt: '2026-11-20T10:30:00.000Z',
-    });
-    await store.create({ ...base, id: 'inc-aws-2', status: 'ACTIVE' });
+    await store.create(
+      anIncident({ ...base, id: 'inc-aws-1', status: 'RESOLVED', resolvedAt: '2026-11-20T10:30:00.000Z' }),
+    );
+    await store.create(anIncident({ ...base, id: 'inc-aws-2', status: 'ACTIVE' }));
 
     const done = await firebreak(
       'review',

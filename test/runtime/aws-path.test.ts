@@ -15,8 +15,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsActions } from '../../adapters/aws/actions/index.js';
 import { SfnTaskAnswerer } from '../../adapters/aws/sfn-answerer.js';
-import { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../adapters/embedded/dynamodb.js';
+import type { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
+import type { EmbeddedDynamoDB } from '../../adapters/embedded/dynamodb.js';
 import { MemoryNotifier } from '../../adapters/embedded/notifiers.js';
 import { ScenarioEnvironment } from '../../adapters/embedded/scenario/environment.js';
 import { Scenario } from '../../adapters/embedded/scenario/schema.js';
@@ -30,8 +30,10 @@ import { handleApprovalRequest } from '../../lambdas/approval-api/index.js';
 import { mitigate } from '../../lambdas/mitigate/index.js';
 import { planMitigation } from '../../lambdas/plan-mitigation/index.js';
 import { requestApproval } from '../../lambdas/request-approval/index.js';
+import { anIncident } from '../support/incidents.js';
 import { fixture } from '../support/response-harness.js';
 import { ScriptedAnalyst } from '../support/scripted-analyst.js';
+import { startTestStore } from '../support/store.js';
 
 const ecs = mockClient(ECSClient);
 const sfn = mockClient(SFNClient);
@@ -43,7 +45,8 @@ const notifier = new MemoryNotifier();
 const clock = new ManualClock('2026-05-04T09:31:00.000Z');
 
 beforeAll(async () => {
-  db = await startEmbeddedDynamoDB();
+  let store: DynamoIncidentStore;
+  ({ db, store } = await startTestStore());
   const config = parseConfig({
     enabledActions: ['rollback'],
     resources: { checkout: { ecs: { cluster: 'prod', service: 'checkout' } } },
@@ -54,7 +57,7 @@ beforeAll(async () => {
     '2026-05-04T09:30:00Z',
   );
   ports = {
-    store: new DynamoIncidentStore(db.doc, db.tableName),
+    store,
     notifier,
     evidence: env,
     analyst: new ScriptedAnalyst({ severity: 'SEV2' }),
@@ -90,19 +93,13 @@ beforeAll(async () => {
 });
 afterAll(async () => db.close());
 
-const incident: Incident = {
+const incident: Incident = anIncident({
   id: 'inc-aws-path-1',
   status: 'ACTIVE',
   severity: 'SEV2',
-  title: 'checkout-5xx',
-  service: 'checkout',
-  services: ['checkout'],
   fingerprint: 'fp-aws-path',
-  source: 'manual',
-  detectedAt: '2026-05-04T09:30:00.000Z',
   declaredAt: '2026-05-04T09:30:20.000Z',
   updatedAt: '2026-05-04T09:30:20.000Z',
-  escalationTier: 0,
   rootCause: {
     category: 'deployment',
     culprit: 'v42',
@@ -119,7 +116,7 @@ const incident: Incident = {
     },
     degraded: false,
   },
-};
+});
 
 describe('the AWS path through plan, approval and mitigation', () => {
   it('approves and runs exactly the change the dry-run showed', async () => {

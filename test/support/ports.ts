@@ -1,7 +1,6 @@
 /** Ports for phase tests: an in-memory dynalite store, a notifier that keeps what it sent, no telemetry. */
 
-import { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../adapters/embedded/dynamodb.js';
+import type { EmbeddedDynamoDB } from '../../adapters/embedded/dynamodb.js';
 import { MemoryNotifier } from '../../adapters/embedded/notifiers.js';
 import { proposeOnlyActions } from '../../domain/actions/propose-only.js';
 import { OfflineAnalyst } from '../../domain/analyst/offline/index.js';
@@ -9,6 +8,7 @@ import { ManualClock } from '../../domain/clock.js';
 import { defaultConfig } from '../../domain/config.js';
 import { noEvidence } from '../../domain/evidence/unavailable.js';
 import type { Ports } from '../../domain/ports.js';
+import { startTestStore } from './store.js';
 
 export interface TestPorts {
   ports: Ports;
@@ -17,10 +17,10 @@ export interface TestPorts {
 }
 
 export async function testPorts(clockAt: string, overrides: Partial<Ports> = {}): Promise<TestPorts> {
-  const db = await startEmbeddedDynamoDB();
+  const { db, store } = await startTestStore();
   const notifier = new MemoryNotifier();
   const ports: Ports = {
-    store: new DynamoIncidentStore(db.doc, db.tableName),
+    store,
     notifier,
     evidence: noEvidence,
     analyst: new OfflineAnalyst(noEvidence),

@@ -6,12 +6,11 @@
  * assessment and planning Lambdas all read CloudTrail, often at the same moment, and a throttled
  * look-up that outlasts the SDK's retries reads as "no recent changes".
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../../domain/clock.js';
 import { TransientError } from '../../../domain/errors.js';
 import type { RateLimiter } from '../evidence/trail.js';
-import { keys, TABLE } from './table.js';
+import { keys, StoreTable, TABLE } from './table.js';
 
 export interface SharedRateLimit {
   /** The API being paced, e.g. `cloudtrail-lookup-events`. */
@@ -21,22 +20,20 @@ export interface SharedRateLimit {
   maxWaitMs: number;
 }
 
-const isConditionFailure = (err: unknown) =>
-  err instanceof ConditionalCheckFailedException ||
-  (err as Error)?.name === 'ConditionalCheckFailedException';
-
 export class DynamoRateLimiter implements RateLimiter {
   private readonly slotMs: number;
+  private readonly table: StoreTable;
 
   constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    db: DynamoDBDocumentClient,
+    tableName: string,
     private readonly limit: SharedRateLimit,
     private readonly clock: Clock,
     private readonly sleep: (ms: number) => Promise<void> = (ms) =>
       new Promise((resolve) => setTimeout(resolve, ms)),
   ) {
     this.slotMs = Math.ceil(1000 / limit.perSecond);
+    this.table = new StoreTable(db, tableName);
   }
 
   async acquire(): Promise<void> {
@@ -57,23 +54,14 @@ export class DynamoRateLimiter implements RateLimiter {
     );
   }
 
-  private async claim(slot: number): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keys.rateSlot(this.limit.api, slot),
-            // Numeric epoch seconds: DynamoDB TTL ignores any other type.
-            [TABLE.ttlAttribute]: Math.floor(slot / 1000) + 3600,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+  private claim(slot: number): Promise<boolean> {
+    return this.table.putIf({
+      Item: {
+        ...keys.rateSlot(this.limit.api, slot),
+        // Numeric epoch seconds: DynamoDB TTL ignores any other type.
+        [TABLE.ttlAttribute]: Math.floor(slot / 1000) + 3600,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
   }
 }

@@ -42,6 +42,7 @@ import { AwsActions } from '../../../adapters/aws/actions/index.js';
 import { parseConfig } from '../../../domain/config.js';
 import type { Incident, MitigationAction } from '../../../domain/model.js';
 import { awsActionsFor } from '../../../runtime/actions.js';
+import { anIncident } from '../../support/incidents.js';
 
 const lambda = mockClient(LambdaClient);
 const ecs = mockClient(ECSClient);
@@ -95,19 +96,9 @@ const actions = () =>
     config,
   );
 
-const incident = (...services: string[]): Incident => ({
-  id: 'inc-aws-1',
-  status: 'ACTIVE',
-  severity: 'SEV2',
-  title: 'test',
-  service: services[0],
-  services,
-  fingerprint: 'fp',
-  source: 'manual',
-  detectedAt: '2026-05-04T09:30:00.000Z',
-  updatedAt: '2026-05-04T09:30:00.000Z',
-  escalationTier: 0,
-});
+// What the actions read of an incident: its id, severity and services.
+const incident = (...services: string[]): Incident =>
+  anIncident({ id: 'inc-aws-1', status: 'ACTIVE', severity: 'SEV2', service: services[0], services });
 const act = (kind: MitigationAction['kind'], target: string, params: MitigationAction['params'] = {}) => ({
   kind,
   target,

@@ -38,6 +38,7 @@ import { blockableCidr, overlaps, parseCidr } from '../../../domain/actions/cidr
 import type { ResourceMap } from '../../../domain/actions/resources.js';
 import { parseConfig } from '../../../domain/config.js';
 import type { Incident, MitigationAction } from '../../../domain/model.js';
+import { anIncident } from '../../support/incidents.js';
 
 const lambda = mockClient(LambdaClient);
 const ecs = mockClient(ECSClient);
@@ -92,19 +93,9 @@ const ALL = [
 const actions = (enabled: readonly string[] = ALL) =>
   new AwsActions(clients, { enabledActions: enabled as never, resources });
 
-const incident = (...services: string[]): Incident => ({
-  id: 'inc-actions-1',
-  status: 'ACTIVE',
-  severity: 'SEV2',
-  title: 'test',
-  service: services[0],
-  services,
-  fingerprint: 'fp',
-  source: 'manual',
-  detectedAt: '2026-05-04T09:30:00.000Z',
-  updatedAt: '2026-05-04T09:30:00.000Z',
-  escalationTier: 0,
-});
+// What the actions read of an incident: its id, severity and services.
+const incident = (...services: string[]): Incident =>
+  anIncident({ id: 'inc-actions-1', status: 'ACTIVE', severity: 'SEV2', service: services[0], services });
 
 const act = (
   kind: MitigationAction['kind'],

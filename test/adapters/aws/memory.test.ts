@@ -5,6 +5,7 @@ import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../../adapters/
 import type { MemoryBounds } from '../../../domain/memory/port.js';
 import { describeHistory, MAX_SERVICES, memoryKeys } from '../../../domain/memory/records.js';
 import type { Incident } from '../../../domain/model.js';
+import { anIncident, aRootCause } from '../../support/incidents.js';
 
 let db: EmbeddedDynamoDB;
 let memory: DynamoMemory;
@@ -19,20 +20,19 @@ let n = 0;
 const DAY = 86_400_000;
 const at = (daysAgo: number) =>
   new Date(Date.parse('2026-11-20T10:00:00.000Z') - daysAgo * DAY).toISOString();
-const incident = (over: Partial<Incident> = {}): Incident => ({
-  id: `inc-mem-${++n}`,
-  status: 'RESOLVED',
-  title: 'orders-5xx',
-  service: 'orders',
-  services: ['orders'],
-  fingerprint: 'cw:orders-5xx',
-  source: 'cloudwatch-eventbridge',
-  detectedAt: at(0),
-  resolvedAt: undefined,
-  updatedAt: at(0),
-  escalationTier: 0,
-  ...over,
-});
+const incident = (over: Partial<Incident> = {}): Incident =>
+  anIncident({
+    id: `inc-mem-${++n}`,
+    status: 'RESOLVED',
+    title: 'orders-5xx',
+    service: 'orders',
+    services: ['orders'],
+    fingerprint: 'cw:orders-5xx',
+    source: 'cloudwatch-eventbridge',
+    detectedAt: at(0),
+    updatedAt: at(0),
+    ...over,
+  });
 const bounds: MemoryBounds = { horizonDays: 30, perPartition: 10, limit: 5 };
 
 describe('DynamoMemory against dynalite', () => {
@@ -45,17 +45,11 @@ describe('DynamoMemory against dynalite', () => {
       fingerprint: fp,
       detectedAt: at(3),
       resolvedAt: new Date(Date.parse(at(3)) + 6 * 60_000).toISOString(),
-      rootCause: {
+      rootCause: aRootCause({
         category: 'database',
         culprit: 'orders-db',
         summary: 'connection pool exhausted after a deploy',
-        causalChain: [],
-        confidence: 0.8,
-        evidence: [],
-        ruledOut: [],
-        mitigation: null,
-        degraded: false,
-      },
+      }),
       mitigation: {
         action: { kind: 'rollback', target: svc, params: {}, rationale: '' },
         status: 'applied',

@@ -4,23 +4,19 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SnsNotifier } from '../../../adapters/aws/sns-notifier.js';
 import type { Incident } from '../../../domain/model.js';
 import { composeMessage } from '../../../domain/notify/messages.js';
+import { anIncident } from '../../support/incidents.js';
 
 const sns = mockClient(SNSClient);
 afterEach(() => sns.reset());
 
-const incident: Incident = {
+const incident: Incident = anIncident({
   id: 'inc-20260504-0930-ab12',
   status: 'ACTIVE',
   severity: 'SEV2',
   title: 'checkout 5xx — “elevated”',
-  service: 'checkout',
-  services: ['checkout'],
   fingerprint: 'fp',
-  source: 'manual',
-  detectedAt: '2026-05-04T09:30:00.000Z',
   updatedAt: '2026-05-04T09:31:00.000Z',
-  escalationTier: 0,
-};
+});
 
 describe('SnsNotifier', () => {
   it('publishes one JSON-structured message with a body per protocol and routing attributes', async () => {

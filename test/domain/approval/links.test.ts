@@ -7,14 +7,16 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SfnTaskAnswerer } from '../../../adapters/aws/sfn-answerer.js';
-import { DynamoIncidentStore } from '../../../adapters/aws/store/dynamo-store.js';
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../../adapters/embedded/dynamodb.js';
+import type { DynamoIncidentStore } from '../../../adapters/aws/store/dynamo-store.js';
+import type { EmbeddedDynamoDB } from '../../../adapters/embedded/dynamodb.js';
 import { openApproval } from '../../../domain/approval/approval.js';
 import { approvalLinks, signLink, staticKey, verifyLink } from '../../../domain/approval/links.js';
 import { ManualClock } from '../../../domain/clock.js';
 import type { Incident } from '../../../domain/model.js';
 import { makeHandler } from '../../../lambdas/approval-api/handler.js';
 import { type ApprovalApiDeps, handleApprovalRequest } from '../../../lambdas/approval-api/index.js';
+import { anIncident } from '../../support/incidents.js';
+import { startTestStore } from '../../support/store.js';
 
 const KEY = Buffer.from('k'.repeat(48));
 const BASE = 'https://firebreak.example';
@@ -33,8 +35,7 @@ let deps: ApprovalApiDeps;
 let n = 0;
 
 beforeAll(async () => {
-  db = await startEmbeddedDynamoDB();
-  store = new DynamoIncidentStore(db.doc, db.tableName);
+  ({ db, store } = await startTestStore());
   deps = {
     store,
     clock,
@@ -49,20 +50,13 @@ afterEach(() => sfn.reset());
 async function pending(title = 'checkout-5xx') {
   clock.set('2026-05-04T09:40:00.000Z');
   const id = `inc-approval-${++n}`;
-  const incident: Incident = {
+  const incident: Incident = anIncident({
     id,
     status: 'ACTIVE',
     severity: 'SEV2',
     title,
-    service: 'checkout',
-    services: ['checkout'],
-    fingerprint: `fp-${id}`,
-    source: 'manual',
-    detectedAt: '2026-05-04T09:30:00.000Z',
-    updatedAt: '2026-05-04T09:30:00.000Z',
-    escalationTier: 0,
     mitigation: { action, status: 'awaiting-approval', detail: '' },
-  };
+  });
   await store.create(incident);
   const taskToken = `task-token-${id}`;
   const { approvalToken, expiresAt } = await openApproval({ store, clock }, id, action, taskToken, 900);

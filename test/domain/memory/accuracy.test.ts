@@ -1,31 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { accuracyOf, mitigationSplit } from '../../../domain/memory/accuracy.js';
 import type { Incident, Review } from '../../../domain/model.js';
+import { anIncident } from '../../support/incidents.js';
 
 let n = 0;
-const incident = (over: Partial<Incident> = {}): Incident => ({
-  id: `inc-acc-${++n}`,
-  status: 'RESOLVED',
-  title: 't',
-  services: [],
-  fingerprint: 'fp',
-  source: 'manual',
-  detectedAt: '2026-11-20T10:00:00.000Z',
-  updatedAt: '2026-11-20T10:00:00.000Z',
-  escalationTier: 0,
-  rootCause: {
-    category: 'deployment',
-    culprit: '',
-    summary: 's',
-    causalChain: [],
-    confidence: 0.5,
-    evidence: [],
-    ruledOut: [],
-    mitigation: null,
-    degraded: false,
-  },
-  ...over,
-});
+const incident = (over: Partial<Incident> = {}): Incident =>
+  anIncident({
+    id: `inc-acc-${++n}`,
+    status: 'RESOLVED',
+    title: 't',
+    service: undefined,
+    services: [],
+    fingerprint: 'fp',
+    detectedAt: '2026-11-20T10:00:00.000Z',
+    updatedAt: '2026-11-20T10:00:00.000Z',
+    rootCause: {
+      category: 'deployment',
+      culprit: '',
+      summary: 's',
+      causalChain: [],
+      confidence: 0.5,
+      evidence: [],
+      ruledOut: [],
+      mitigation: null,
+      degraded: false,
+    },
+    ...over,
+  });
 const review = (verdict: Review['verdict'], score: number, category?: Review['confirmed']): Review => ({
   verdict,
   by: 'x',

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoMemory } from '../../../adapters/aws/memory.js';
-import { DynamoIncidentStore } from '../../../adapters/aws/store/dynamo-store.js';
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../../adapters/embedded/dynamodb.js';
+import type { DynamoIncidentStore } from '../../../adapters/aws/store/dynamo-store.js';
+import type { EmbeddedDynamoDB } from '../../../adapters/embedded/dynamodb.js';
 import { NotFoundError, ValidationError } from '../../../domain/errors.js';
 import { reviewIncident } from '../../../domain/memory/review.js';
 import type { Incident, RootCause } from '../../../domain/model.js';
+import { anIncident, aRootCause } from '../../support/incidents.js';
+import { startTestStore } from '../../support/store.js';
 
 let db: EmbeddedDynamoDB;
 let store: DynamoIncidentStore;
@@ -12,41 +14,26 @@ let memory: DynamoMemory;
 const clock = { now: () => new Date('2026-11-21T09:00:00.000Z') };
 
 beforeAll(async () => {
-  db = await startEmbeddedDynamoDB();
-  store = new DynamoIncidentStore(db.doc, db.tableName);
+  ({ db, store } = await startTestStore());
   memory = new DynamoMemory(db.doc, db.tableName);
 });
 afterAll(async () => db.close());
 
-const rootCause: RootCause = {
-  category: 'deployment',
-  culprit: 'v187',
-  summary: 'checkout v187 broke promo codes',
-  causalChain: [],
-  confidence: 0.8,
-  evidence: [],
-  ruledOut: [],
-  mitigation: null,
-  degraded: false,
-};
+const rootCause: RootCause = aRootCause({ culprit: 'v187', summary: 'checkout v187 broke promo codes' });
 let n = 0;
 async function stored(over: Partial<Incident> = {}): Promise<Incident> {
-  const i: Incident = {
+  const i: Incident = anIncident({
     id: `inc-rev-${++n}`,
     status: 'RESOLVED',
-    title: 'checkout-5xx',
-    service: 'checkout',
-    services: ['checkout'],
     fingerprint: `cw:checkout-5xx-${n}`,
     source: 'cloudwatch-eventbridge',
     detectedAt: `2026-11-20T10:${String(n).padStart(2, '0')}:00.000Z`,
     resolvedAt: `2026-11-20T11:${String(n).padStart(2, '0')}:00.000Z`,
     updatedAt: '2026-11-20T11:00:00.000Z',
-    escalationTier: 0,
     rootCause,
     postmortem: '# Postmortem\n\n## Summary\nIt broke.\n\n## Action items\n| id |\n',
     ...over,
-  };
+  });
   await store.create(i);
   return i;
 }

@@ -1,7 +1,7 @@
 /** Response metrics: one definition for the postmortem, the report and CloudWatch (EMF). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoIncidentStore } from '../../../adapters/aws/store/dynamo-store.js';
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../../adapters/embedded/dynamodb.js';
+import type { DynamoIncidentStore } from '../../../adapters/aws/store/dynamo-store.js';
+import type { EmbeddedDynamoDB } from '../../../adapters/embedded/dynamodb.js';
 import { ScenarioEnvironment } from '../../../adapters/embedded/scenario/environment.js';
 import { Scenario } from '../../../adapters/embedded/scenario/schema.js';
 import { ManualClock } from '../../../domain/clock.js';
@@ -10,9 +10,11 @@ import { emitResponseMetrics } from '../../../domain/metrics/emit.js';
 import { estimateImpactStart } from '../../../domain/metrics/onset.js';
 import { formatDuration, responseMetrics } from '../../../domain/metrics/response.js';
 import type { Incident } from '../../../domain/model.js';
+import { anIncident } from '../../support/incidents.js';
 import { fixture } from '../../support/response-harness.js';
+import { startTestStore } from '../../support/store.js';
 
-const incident: Incident = {
+const incident: Incident = anIncident({
   id: 'inc-metrics-1',
   status: 'RESOLVED',
   severity: 'SEV1',
@@ -20,7 +22,6 @@ const incident: Incident = {
   service: 'payments-api',
   services: ['payments-api'],
   fingerprint: 'fp',
-  source: 'manual',
   impactStartedAt: '2026-05-04T09:23:00.000Z',
   detectedAt: '2026-05-04T09:30:00.000Z',
   declaredAt: '2026-05-04T09:30:30.000Z',
@@ -29,7 +30,7 @@ const incident: Incident = {
   resolvedAt: '2026-05-04T09:55:00.000Z',
   updatedAt: '2026-05-04T09:55:00.000Z',
   escalationTier: 1,
-};
+});
 
 describe('response metrics', () => {
   it('measures each milestone in seconds; what never happened stays undefined', () => {
@@ -107,13 +108,13 @@ describe('response metrics', () => {
 
 describe('emitting once', () => {
   let db: EmbeddedDynamoDB;
+  let store: DynamoIncidentStore;
   beforeAll(async () => {
-    db = await startEmbeddedDynamoDB();
+    ({ db, store } = await startTestStore());
   });
   afterAll(async () => db.close());
 
   it('records the figures on the timeline and to the sink once, even when the phase is retried', async () => {
-    const store = new DynamoIncidentStore(db.doc, db.tableName);
     await store.create(incident);
     const recorded: Array<Record<string, number>> = [];
     const ports = {

@@ -3,57 +3,39 @@
  * same report over a batch of real local runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoIncidentStore } from '../../../adapters/aws/store/dynamo-store.js';
-import {
-  type EmbeddedDynamoDB,
-  startEmbeddedDynamoDB,
-  withLocalStore,
-} from '../../../adapters/embedded/dynamodb.js';
+import type { DynamoIncidentStore } from '../../../adapters/aws/store/dynamo-store.js';
+import { type EmbeddedDynamoDB, withLocalStore } from '../../../adapters/embedded/dynamodb.js';
 import { renderReport, reportFromStore } from '../../../bin/commands/report.js';
 import { ManualClock } from '../../../domain/clock.js';
 import { buildReport, parseSince } from '../../../domain/metrics/report.js';
 import type { Category, Incident } from '../../../domain/model.js';
+import { anIncident, aRootCause } from '../../support/incidents.js';
 import { fixture, run, tempDir } from '../../support/response-harness.js';
+import { startTestStore } from '../../support/store.js';
 
 const at = (minutes: number) =>
   new Date(Date.parse('2026-05-10T12:00:00.000Z') + minutes * 60_000).toISOString();
 
 function incident(id: string, o: Partial<Incident> & { t: number }): Incident {
   const { t, ...rest } = o;
-  return {
+  return anIncident({
     id,
     status: 'RESOLVED',
     severity: 'SEV2',
     title: id,
-    service: 'checkout',
-    services: ['checkout'],
-    fingerprint: `fp-${id}`,
-    source: 'manual',
     detectedAt: at(t),
     updatedAt: at(t),
-    escalationTier: 0,
     ...rest,
-  };
+  });
 }
 
-const rc = (category: Category) => ({
-  category,
-  culprit: '',
-  summary: category,
-  causalChain: [],
-  confidence: 0.8,
-  evidence: [],
-  ruledOut: [],
-  mitigation: null,
-  degraded: false,
-});
+const rc = (category: Category) => aRootCause({ category, summary: category });
 
 describe('report with a fixed clock', () => {
   let db: EmbeddedDynamoDB;
   let store: DynamoIncidentStore;
   beforeAll(async () => {
-    db = await startEmbeddedDynamoDB();
-    store = new DynamoIncidentStore(db.doc, db.tableName);
+    ({ db, store } = await startTestStore());
     const items = [
       { id: 'AI-1', title: 'a', owner: 'x', due: '2026-05-12', status: 'open' as const },
       { id: 'AI-2', title: 'b', owner: 'x', due: '2026-05-30', status: 'open' as const },

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AUDIENCES, type Incident, SEVERITIES } from '../../../domain/model.js';
 import { composeMessage, gsmSafe, SMS_LIMIT } from '../../../domain/notify/messages.js';
 import type { MessageKind } from '../../../domain/ports.js';
+import { anIncident } from '../../support/incidents.js';
 
 const KINDS: MessageKind[] = [
   'declared',
@@ -15,7 +16,7 @@ const KINDS: MessageKind[] = [
   'handoff',
 ];
 
-const base: Incident = {
+const base: Incident = anIncident({
   id: 'inc-20260504-0930-ab12',
   status: 'ACTIVE',
   severity: 'SEV1',
@@ -24,11 +25,9 @@ const base: Incident = {
   services: ['payments-api', 'checkout'],
   fingerprint: 'fp',
   source: 'cloudwatch-eventbridge',
-  detectedAt: '2026-05-04T09:30:00.000Z',
   declaredAt: '2026-05-04T09:30:40.000Z',
   impactStartedAt: '2026-05-04T09:23:00.000Z',
   updatedAt: '2026-05-04T09:31:00.000Z',
-  escalationTier: 0,
   impact: { level: 'outage', summary: 'payments-api: 62% of requests failing', failing: ['payments-api'] },
   rootCause: {
     category: 'deployment',
@@ -41,7 +40,7 @@ const base: Incident = {
     mitigation: null,
     degraded: false,
   },
-};
+});
 
 const action = {
   kind: 'rollback' as const,

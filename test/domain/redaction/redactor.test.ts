@@ -11,6 +11,7 @@ import { PATTERNS } from '../../../domain/redaction/patterns.js';
 import { parseRedactionPolicy, RedactionPolicy } from '../../../domain/redaction/policy.js';
 import { Redaction } from '../../../domain/redaction/redactor.js';
 import { parseDeployConfig } from '../../../lib/config.js';
+import { anIncident } from '../../support/incidents.js';
 
 const redaction = (policy: Partial<RedactionPolicy> = {}) => new Redaction(RedactionPolicy.parse(policy));
 const r = redaction().forIncident('inc-20261120-1004-7f3a');
@@ -172,17 +173,16 @@ describe('the policy', () => {
   });
 });
 
-const incident: Incident = {
+const incident: Incident = anIncident({
   id: 'inc-20261120-1004-7f3a',
   status: 'ACTIVE',
   title: 't',
+  service: undefined,
   services: ['identity-api'],
   fingerprint: 'f',
-  source: 'manual',
   detectedAt: '2026-11-20T10:04:00.000Z',
   updatedAt: '2026-11-20T10:04:00.000Z',
-  escalationTier: 0,
-} as Incident;
+});
 
 const rawEvidence: Evidence = {
   ...noEvidence,

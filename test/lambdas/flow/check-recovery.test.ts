@@ -3,6 +3,7 @@ import type { EmbeddedDynamoDB } from '../../../adapters/embedded/dynamodb.js';
 import type { NormalizedAlert } from '../../../domain/model.js';
 import type { Ports } from '../../../domain/ports.js';
 import { checkRecovery } from '../../../lambdas/check-recovery/index.js';
+import { anIncident } from '../../support/incidents.js';
 import { testPorts } from '../../support/ports.js';
 
 let db: EmbeddedDynamoDB;
@@ -30,19 +31,21 @@ const monitor = { checks: 0, healthyChecks: 0, waitSeconds: 300, lastUpdateAt: n
 
 describe('CheckRecovery for a source with no CloudWatch alarm', () => {
   it('stays unhealthy while the source has only said firing, and counts its resolution as healthy', async () => {
-    await ports.store.create({
-      id: 'inc-pd-1',
-      status: 'ACTIVE',
-      severity: 'SEV2',
-      title: '[orders-api] p95 latency above 2s',
-      services: ['orders-api'],
-      fingerprint: 'pagerduty:Q1',
-      source: 'pagerduty-v3',
-      detectedAt: '2026-11-20T10:06:00.000Z',
-      declaredAt: '2026-11-20T10:06:00.000Z',
-      updatedAt: '2026-11-20T10:06:00.000Z',
-      escalationTier: 0,
-    });
+    await ports.store.create(
+      anIncident({
+        id: 'inc-pd-1',
+        status: 'ACTIVE',
+        severity: 'SEV2',
+        title: '[orders-api] p95 latency above 2s',
+        service: undefined,
+        services: ['orders-api'],
+        fingerprint: 'pagerduty:Q1',
+        source: 'pagerduty-v3',
+        detectedAt: '2026-11-20T10:06:00.000Z',
+        declaredAt: '2026-11-20T10:06:00.000Z',
+        updatedAt: '2026-11-20T10:06:00.000Z',
+      }),
+    );
     await ports.store.linkAlert('inc-pd-1', alert('firing', '2026-11-20T10:06:00.000Z'));
     const before = await checkRecovery({ incidentId: 'inc-pd-1', monitor }, ports);
     expect(before).toMatchObject({ healthyChecks: 0, alarm: 'ALARM' });

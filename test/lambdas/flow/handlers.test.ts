@@ -7,6 +7,7 @@ import type { Ports } from '../../../domain/ports.js';
 import { DeclareInput, declare } from '../../../lambdas/declare/index.js';
 import { PHASES } from '../../../lambdas/phases.js';
 import { phaseHandler } from '../../../runtime/handler.js';
+import { anIncident } from '../../support/incidents.js';
 import { testPorts } from '../../support/ports.js';
 
 const context = {
@@ -37,18 +38,18 @@ describe('phase Lambda handlers', () => {
     afterAll(async () => db.close());
 
     it('validates, then runs the phase against the injected store and notifier', async () => {
-      await ports.store.create({
-        id: 'inc-handler-1',
-        status: 'TRIAGE',
-        severity: 'SEV2',
-        title: 'checkout-alb-5xx-high',
-        services: ['checkout'],
-        fingerprint: 'fp-h1',
-        source: 'cloudwatch-eventbridge',
-        detectedAt: '2026-11-20T10:04:00.000Z',
-        updatedAt: '2026-11-20T10:04:00.000Z',
-        escalationTier: 0,
-      });
+      await ports.store.create(
+        anIncident({
+          id: 'inc-handler-1',
+          severity: 'SEV2',
+          title: 'checkout-alb-5xx-high',
+          service: undefined,
+          fingerprint: 'fp-h1',
+          source: 'cloudwatch-eventbridge',
+          detectedAt: '2026-11-20T10:04:00.000Z',
+          updatedAt: '2026-11-20T10:04:00.000Z',
+        }),
+      );
       const handler = phaseHandler(DeclareInput, declare, () => ports);
       await expect(handler({ incidentId: 'inc-handler-1' }, context)).resolves.toEqual({ notified: 2 });
       expect((await ports.store.get('inc-handler-1'))?.status).toBe('ACTIVE');

@@ -8,24 +8,27 @@ import { defaultConfig } from '../../../domain/config.js';
 import { SMS_LIMIT } from '../../../domain/notify/messages.js';
 import { audiencesOf, exampleScenario, run } from '../../support/response-harness.js';
 
-// checkout-5xx-after-deploy runs in postmortem.test.ts.
+// checkout-5xx-after-deploy runs in postmortem.test.ts. What the offline analyst concludes for each
+// is pinned, so every check below runs for every scenario and a changed conclusion fails here.
 const SCENARIOS = [
-  'order-intake-throttled-by-recursive-thumbnailer',
-  'notification-sender-template-errors',
-  'admin-portal-unhealthy-host-flap',
-];
+  { name: 'order-intake-throttled-by-recursive-thumbnailer', severity: 'SEV1', mitigated: true },
+  { name: 'notification-sender-template-errors', severity: 'SEV3', mitigated: true },
+  // SEV4: nobody is paged and nothing is proposed.
+  { name: 'admin-portal-unhealthy-host-flap', severity: 'SEV4', mitigated: false },
+] as const;
 
 describe('real scenarios keep the response policy', () => {
   const policy = defaultConfig().severity;
-  for (const name of SCENARIOS) {
+  for (const { name, severity, mitigated } of SCENARIOS) {
     it(name, async () => {
       const { summary, messages, incident, timeline } = await run(exampleScenario(name));
       expect(summary.executionStatus).toBe('SUCCEEDED');
-      const severity = incident.severity;
-      expect(severity).toBeDefined();
-      const p = policy[severity ?? 'SEV3'];
-      if (severity === 'SEV4') expect(messages).toEqual([]);
-      else expect(audiencesOf(messages, 'declared')).toEqual([...p.audiences].sort());
+      expect(incident.severity).toBe(severity);
+      expect(incident.status).toBe('RESOLVED');
+      const p = policy[severity];
+      const paged = severity !== 'SEV4';
+      expect(messages.length > 0, 'anyone paged').toBe(paged);
+      expect(audiencesOf(messages, 'declared')).toEqual(paged ? [...p.audiences].sort() : []);
       // Nobody outside the policy's audiences and escalation tiers is ever paged.
       const allowed = new Set<string>([...p.audiences, ...p.escalation.map((t) => t.audience), 'oncall']);
       for (const m of messages) expect(allowed.has(m.audience), `${m.kind} to ${m.audience}`).toBe(true);
@@ -34,19 +37,13 @@ describe('real scenarios keep the response policy', () => {
         expect(m.sms).toMatch(/^[\x20-\x7E]*$/);
       }
       // A mitigation only ever runs after a recorded human approval (SEV1-3 need one by default).
-      const applied = timeline.findIndex((e) => e.type === 'mitigation-applied');
-      if (applied >= 0) {
-        const granted = timeline.findIndex((e) => e.type === 'approval-granted');
-        expect(granted).toBeGreaterThanOrEqual(0);
-        expect(granted).toBeLessThan(applied);
-      }
+      const approvalThenAction = timeline
+        .map((e) => e.type)
+        .filter((type) => type === 'approval-granted' || type === 'mitigation-applied');
+      expect(approvalThenAction).toEqual(mitigated ? ['approval-granted', 'mitigation-applied'] : []);
       // Resolved: everyone who heard the declaration hears the all-clear.
-      if (incident.status === 'RESOLVED') {
-        for (const a of audiencesOf(messages, 'declared'))
-          expect(audiencesOf(messages, 'all-clear')).toContain(a);
-      }
-      if (severity === 'SEV4' || incident.status === 'RESOLVED')
-        expect(incident.postmortem).toMatch(/^# Postmortem/);
+      expect(audiencesOf(messages, 'all-clear')).toEqual(audiencesOf(messages, 'declared'));
+      expect(incident.postmortem).toMatch(/^# Postmortem/);
     });
   }
 });

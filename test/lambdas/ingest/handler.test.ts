@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoIncidentStore } from '../../../adapters/aws/store/dynamo-store.js';
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../../adapters/embedded/dynamodb.js';
+import type { DynamoIncidentStore } from '../../../adapters/aws/store/dynamo-store.js';
+import type { EmbeddedDynamoDB } from '../../../adapters/embedded/dynamodb.js';
 import type { SnsHandshake } from '../../../domain/alerts/delivery.js';
 import { systemClock } from '../../../domain/clock.js';
 import { RecordingEngine } from '../../../domain/ingest/engine.js';
@@ -10,6 +10,7 @@ import { MemoryMetrics } from '../../../domain/ingest/metrics.js';
 import { parseIngestOptions } from '../../../domain/ingest/options.js';
 import type { IncidentStore } from '../../../domain/ports.js';
 import { createIngestHandler, type IngestHandlerDeps } from '../../../lambdas/ingest/index.js';
+import { startTestStore } from '../../support/store.js';
 import { alarmEvent, fixture, fixtureText, variant } from './fixtures.js';
 
 const SECRETS = {
@@ -22,8 +23,7 @@ const SECRETS = {
 let db: EmbeddedDynamoDB;
 let store: DynamoIncidentStore;
 beforeAll(async () => {
-  db = await startEmbeddedDynamoDB();
-  store = new DynamoIncidentStore(db.doc, db.tableName);
+  ({ db, store } = await startTestStore());
 });
 afterAll(async () => db.close());
 

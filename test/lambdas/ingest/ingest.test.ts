@@ -2,25 +2,22 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoIncidentStore } from '../../../adapters/aws/store/dynamo-store.js';
 import { keys } from '../../../adapters/aws/store/table.js';
-import {
-  type EmbeddedDynamoDB,
-  localClients,
-  startEmbeddedDynamoDB,
-} from '../../../adapters/embedded/dynamodb.js';
+import { type EmbeddedDynamoDB, localClients } from '../../../adapters/embedded/dynamodb.js';
 import { normalizeDelivery } from '../../../domain/alerts/normalize.js';
 import { ManualClock } from '../../../domain/clock.js';
 import { type Engine, RecordingEngine } from '../../../domain/ingest/engine.js';
 import { Ingestor } from '../../../domain/ingest/ingest.js';
 import { parseIngestOptions } from '../../../domain/ingest/options.js';
 import { planIngest } from '../../../domain/ingest/plan.js';
+import { anIncident } from '../../support/incidents.js';
+import { startTestStore } from '../../support/store.js';
 import { alarmEvent, type Doc, fixture, pagerDutyEvent, variant } from './fixtures.js';
 
 let db: EmbeddedDynamoDB;
 let store: DynamoIncidentStore;
 
 beforeAll(async () => {
-  db = await startEmbeddedDynamoDB();
-  store = new DynamoIncidentStore(db.doc, db.tableName);
+  ({ db, store } = await startTestStore());
 });
 afterAll(async () => db.close());
 
@@ -445,17 +442,18 @@ describe('failures and abandoned claims', () => {
     );
     const repeat = deliver(container(), evt({ id: fresh('evt'), alarm }));
     await new Promise((r) => setTimeout(r, 60));
-    await store.create({
-      id,
-      status: 'TRIAGE',
-      title: alarm,
-      services: [],
-      fingerprint,
-      source: 'cloudwatch-eventbridge',
-      detectedAt: clock.now().toISOString(),
-      updatedAt: clock.now().toISOString(),
-      escalationTier: 0,
-    });
+    await store.create(
+      anIncident({
+        id,
+        title: alarm,
+        service: undefined,
+        services: [],
+        fingerprint,
+        source: 'cloudwatch-eventbridge',
+        detectedAt: clock.now().toISOString(),
+        updatedAt: clock.now().toISOString(),
+      }),
+    );
     expect(await repeat).toMatchObject({ decision: 'join', incidentId: id });
     expect(await store.countLinkedAlerts(id)).toBe(1);
   });

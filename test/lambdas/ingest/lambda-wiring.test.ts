@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoIncidentStore } from '../../../adapters/aws/store/dynamo-store.js';
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../../adapters/embedded/dynamodb.js';
+import type { DynamoIncidentStore } from '../../../adapters/aws/store/dynamo-store.js';
+import type { EmbeddedDynamoDB } from '../../../adapters/embedded/dynamodb.js';
 import { systemClock } from '../../../domain/clock.js';
 import { RecordingEngine } from '../../../domain/ingest/engine.js';
 import { Ingestor } from '../../../domain/ingest/ingest.js';
@@ -9,11 +9,13 @@ import { MemoryMetrics } from '../../../domain/ingest/metrics.js';
 import { parseIngestOptions } from '../../../domain/ingest/options.js';
 import { makeHandler } from '../../../lambdas/ingest/handler.js';
 import type { IngestHandlerDeps } from '../../../lambdas/ingest/index.js';
+import { startTestStore } from '../../support/store.js';
 import { alarmEvent, fixture } from './fixtures.js';
 
 let db: EmbeddedDynamoDB;
+let store: DynamoIncidentStore;
 beforeAll(async () => {
-  db = await startEmbeddedDynamoDB();
+  ({ db, store } = await startTestStore());
 });
 afterAll(async () => db.close());
 
@@ -30,7 +32,6 @@ describe('the ingest Lambda (middy, Powertools) around the one handler', () => {
     const metrics = new MemoryMetrics();
     const handler = makeHandler((): IngestHandlerDeps => {
       wired++;
-      const store = new DynamoIncidentStore(db.doc, db.tableName);
       const options = parseIngestOptions({});
       return {
         ingestor: new Ingestor({ store, clock: systemClock, engine, options }),

@@ -5,8 +5,8 @@
  * for a response that never runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoIncidentStore } from '../../../adapters/aws/store/dynamo-store.js';
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../../adapters/embedded/dynamodb.js';
+import type { DynamoIncidentStore } from '../../../adapters/aws/store/dynamo-store.js';
+import type { EmbeddedDynamoDB } from '../../../adapters/embedded/dynamodb.js';
 import { boundAlert, KEY_PART_CHARS, MAX_ALERT_BYTES } from '../../../domain/alerts/bound.js';
 import { normalizeDelivery } from '../../../domain/alerts/normalize.js';
 import { ManualClock } from '../../../domain/clock.js';
@@ -16,14 +16,14 @@ import { MemoryMetrics } from '../../../domain/ingest/metrics.js';
 import { parseIngestOptions } from '../../../domain/ingest/options.js';
 import type { IncidentStore } from '../../../domain/ports.js';
 import { createIngestHandler } from '../../../lambdas/ingest/index.js';
+import { startTestStore } from '../../support/store.js';
 import { alarmEvent, type Doc, variant } from './fixtures.js';
 
 const TOKEN = 'am-token-0123456789abcdef';
 let db: EmbeddedDynamoDB;
 let store: DynamoIncidentStore;
 beforeAll(async () => {
-  db = await startEmbeddedDynamoDB();
-  store = new DynamoIncidentStore(db.doc, db.tableName);
+  ({ db, store } = await startTestStore());
 });
 afterAll(async () => db.close());
 

@@ -1,33 +1,20 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoIncidentStore } from '../../../../adapters/aws/store/dynamo-store.js';
+import type { DynamoIncidentStore } from '../../../../adapters/aws/store/dynamo-store.js';
 import { keys, TABLE } from '../../../../adapters/aws/store/table.js';
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../../../adapters/embedded/dynamodb.js';
+import type { EmbeddedDynamoDB } from '../../../../adapters/embedded/dynamodb.js';
 import { ConflictError, NotFoundError } from '../../../../domain/errors.js';
-import type { Incident, NormalizedAlert } from '../../../../domain/model.js';
+import type { NormalizedAlert } from '../../../../domain/model.js';
+import { anIncident as incident } from '../../../support/incidents.js';
+import { startTestStore } from '../../../support/store.js';
 
 let db: EmbeddedDynamoDB;
 let store: DynamoIncidentStore;
 
 beforeAll(async () => {
-  db = await startEmbeddedDynamoDB();
-  store = new DynamoIncidentStore(db.doc, db.tableName);
+  ({ db, store } = await startTestStore());
 });
 afterAll(async () => db.close());
-
-let n = 0;
-const incident = (over: Partial<Incident> = {}): Incident => ({
-  id: `inc-test-${++n}`,
-  status: 'TRIAGE',
-  title: 'checkout-alb-5xx-high',
-  services: ['checkout'],
-  fingerprint: `cloudwatch:1:us-east-1:alarm-${n}`,
-  source: 'cloudwatch-eventbridge',
-  detectedAt: `2026-11-20T10:${String(n).padStart(2, '0')}:00.000Z`,
-  updatedAt: '2026-11-20T10:00:00.000Z',
-  escalationTier: 0,
-  ...over,
-});
 
 const alert = (eventId: string): NormalizedAlert => ({
   source: 'cloudwatch-eventbridge',

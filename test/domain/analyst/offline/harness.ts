@@ -12,6 +12,7 @@ import { OfflineAnalyst, type OfflineAnalystOptions } from '../../../../domain/a
 import { ManualClock } from '../../../../domain/clock.js';
 import { type Finding, type Incident, type RootCause, SEVERITIES } from '../../../../domain/model.js';
 import type { InvestigationContext, TriageDecision } from '../../../../domain/ports.js';
+import { anIncident } from '../../../support/incidents.js';
 
 export interface Run {
   scenario: Scenario;
@@ -52,9 +53,8 @@ export function contextFor(s: Scenario): { env: ScenarioEnvironment; ctx: Invest
   const alerts = normalize(s.alert.payload, { source: s.alert.source, receivedAt: s.alert.receivedAt ?? at });
   const primary = alerts.find((a) => a.status === 'firing') ?? alerts[0];
   const env = new ScenarioEnvironment(s, new ManualClock(at), at);
-  const incident: Incident = {
+  const incident: Incident = anIncident({
     id: 'inc-test',
-    status: 'TRIAGE',
     title: primary.title,
     service: primary.service,
     services: primary.service ? [primary.service] : [],
@@ -62,8 +62,7 @@ export function contextFor(s: Scenario): { env: ScenarioEnvironment; ctx: Invest
     source: primary.source,
     detectedAt: primary.startedAt,
     updatedAt: at,
-    escalationTier: 0,
-  };
+  });
   const from = new Date(new Date(at).getTime() - 60 * 60_000).toISOString();
   const ctx: InvestigationContext = {
     incident,
