@@ -1,8 +1,9 @@
 /**
  * What the ingest Lambda runs with in AWS (lambdas/ingest/handler.ts): the table, Step Functions,
- * the webhook secrets, SNS (subscription handshakes) and Powertools.
+ * the webhook secrets, SNS (subscription handshakes and the all-clear) and Powertools.
  *
- * Environment: TABLE_NAME, STATE_MACHINE_ARN, WEBHOOK_SECRETS_ARN (optional: without it every webhook
+ * Environment: TABLE_NAME, STATE_MACHINE_ARN, TOPIC_ARN (where the all-clear goes when a source
+ * resolves an incident after hand-off), WEBHOOK_SECRETS_ARN (optional: without it every webhook
  * is refused 401 and only EventBridge/SNS/alarm-action events are ingested), INGEST_OPTIONS
  * (optional JSON, domain/ingest/options.ts), FIREBREAK_CATALOG (optional: maps alarms to services).
  */
@@ -10,6 +11,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { parseCatalog, serviceInfo } from '../adapters/aws/evidence/catalog.js';
 import { SfnEngine } from '../adapters/aws/sfn-engine.js';
+import { SnsNotifier } from '../adapters/aws/sns-notifier.js';
 import { snsConfirmer } from '../adapters/aws/sns-subscriptions.js';
 import { DynamoIncidentStore } from '../adapters/aws/store/dynamo-store.js';
 import { systemClock } from '../domain/clock.js';
@@ -47,6 +49,8 @@ export function awsIngestDeps(
       engine,
       options,
       catalog,
+      // A source resolving an incident after hand-off: the all-clear to everyone who was paged.
+      notifier: new SnsNotifier(sns, required(ENV.topicArn, env)),
     }),
     store,
     clock: systemClock,

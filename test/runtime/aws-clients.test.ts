@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { awsApprovalDeps } from '../../runtime/approval-wiring.js';
 import { AwsClients } from '../../runtime/aws-clients.js';
 import { MissingEnvironmentVariable, required } from '../../runtime/env.js';
+import { awsIngestDeps } from '../../runtime/ingest-wiring.js';
 
 /** A factory whose wrap records every client it is given. */
 function watched() {
@@ -79,10 +80,15 @@ describe('the environment the wiring requires', () => {
     expect(() => required('TABLE_NAME', {})).toThrow(/environment variable TABLE_NAME is not set/);
   });
 
-  it('refuses to wire the approval endpoint without its link key', () => {
+  it('refuses to wire the approval endpoint without its link key, and ingest without its topic', () => {
     const { clients } = watched();
     expect(() => awsApprovalDeps(clients, { TABLE_NAME: 't' })).toThrow(
       /environment variable APPROVAL_SECRET_ARN is not set/,
     );
+    const ingestEnv = { TABLE_NAME: 't', STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:1:stateMachine:sm' };
+    expect(() => awsIngestDeps(clients, ingestEnv)).toThrow(/environment variable TOPIC_ARN is not set/);
+    expect(() =>
+      awsIngestDeps(clients, { ...ingestEnv, TOPIC_ARN: 'arn:aws:sns:eu-west-1:1:t' }),
+    ).not.toThrow();
   });
 });
