@@ -7,8 +7,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { tracer } from './middleware.js';
 import { type SecretReader, secretReader } from './secrets.js';
+import { tracer } from './tracer.js';
 
 /** What is done to every client as it is made (tracing in Lambda; tests see each client here). */
 export type WrapClient = <T>(client: T) => T;
