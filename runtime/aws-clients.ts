@@ -26,7 +26,6 @@ export class AwsClients {
   private readonly made = new Map<ClientClass<unknown>, Map<string, unknown>>();
   private doc?: DynamoDBDocumentClient;
   private secretsReader?: SecretReader;
-
   private readonly wrap: WrapClient;
 
   constructor(
