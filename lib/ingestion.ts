@@ -22,6 +22,7 @@ import { type DeployConfig, INGEST_TIMEOUT_SECONDS } from './config.js';
 import { Endpoint } from './endpoint.js';
 import { FirebreakFunction } from './function.js';
 import { acknowledgeWildcardResource } from './nag.js';
+import type { Notifications } from './notifications.js';
 import type { Storage } from './storage.js';
 
 /** The webhook routes, one per source: `/webhooks/<source>`. */
@@ -33,6 +34,8 @@ export const opsAlarmPrefix = (stackName: string) => `${stackName}-ops-`;
 export interface IngestionProps {
   config: DeployConfig;
   storage: Storage;
+  /** The status-update topic: the all-clear when a source resolves an incident after hand-off. */
+  notifications: Notifications;
   endpoint: Endpoint;
   stateMachine: StateMachine;
   /** Entry file of the ingest function, relative to the project root. */
@@ -47,7 +50,7 @@ export class Ingestion extends Construct {
 
   constructor(scope: Construct, id: string, props: IngestionProps) {
     super(scope, id);
-    const { config, storage, endpoint, stateMachine } = props;
+    const { config, storage, notifications, endpoint, stateMachine } = props;
 
     // {pagerduty, alertmanager, grafana, sns} (runtime/webhook-secrets.ts); a source without a secret
     // is refused. PagerDuty issues its signing secret when its webhook is created, so the operator
@@ -87,9 +90,11 @@ export class Ingestion extends Construct {
       timeoutSeconds: INGEST_TIMEOUT_SECONDS,
       memoryMb: 512,
       logRetention: config.retention.logDays as RetentionDays,
-      // What lambdas/ingest/handler.ts reads. It publishes nothing: people hear from the flow.
+      // What runtime/ingest-wiring.ts reads. People hear from the flow, except when a source resolves
+      // an incident no execution watches any more: ingest sends that all-clear itself.
       environment: {
         [ENV.tableName]: storage.table.tableName,
+        [ENV.topicArn]: notifications.topic.topicArn,
         [ENV.stateMachineArn]: stateMachine.stateMachineArn,
         [ENV.webhookSecretsArn]: this.webhookSecrets.secretArn,
         [ENV.ingestOptions]: JSON.stringify(config.ingest),
@@ -99,6 +104,7 @@ export class Ingestion extends Construct {
     });
     this.fn = fn;
     storage.grantReadWrite(fn);
+    notifications.grantPublish(fn);
     // SNS HTTPS subscriptions are confirmed with the API, not by fetching a URL from the body
     // (adapters/aws/sns-subscriptions.ts): on the accepted topics, or this account's when none are listed.
     const topics = config.ingest.snsTopicArns.length

@@ -13,35 +13,31 @@ import { type ActionClients, AwsActions } from '../adapters/aws/actions/index.js
 import { proposeOnlyActions } from '../domain/actions/propose-only.js';
 import type { FirebreakConfig } from '../domain/config.js';
 import type { Actions } from '../domain/ports.js';
+import { AwsClients, awsClients, type WrapClient } from './aws-clients.js';
 
 export function awsActionsFor(
   config: Pick<FirebreakConfig, 'enabledActions' | 'resources'>,
-  /** Wraps each client (X-Ray tracing in Lambda). */
-  wrap: <T>(client: T) => T = (client) => client,
+  /** The clients to use, or what to wrap each new client in (tests watch the clients made). */
+  from: AwsClients | WrapClient = awsClients,
 ): Actions {
+  const made = from instanceof AwsClients ? from : new AwsClients({ wrap: from });
   const kinds = new Set(config.enabledActions);
   if (!kinds.size) return proposeOnlyActions;
   const entries = Object.values(config.resources);
   const clients: ActionClients = {};
   if ((kinds.has('rollback') || kinds.has('scale')) && entries.some((e) => e.lambda))
-    clients.lambda = wrap(new LambdaClient({}));
-  if (kinds.has('scale') && entries.some((e) => e.lambda))
-    clients.cloudwatch = wrap(new CloudWatchClient({}));
+    clients.lambda = made.client(LambdaClient);
+  if (kinds.has('scale') && entries.some((e) => e.lambda)) clients.cloudwatch = made.client(CloudWatchClient);
   if (['rollback', 'scale', 'restart'].some((k) => kinds.has(k as never)) && entries.some((e) => e.ecs)) {
-    clients.ecs = wrap(new ECSClient({}));
+    clients.ecs = made.client(ECSClient);
   }
   if (kinds.has('feature-flag') && entries.some((e) => e.appConfig))
-    clients.appConfig = wrap(new AppConfigClient({}));
+    clients.appConfig = made.client(AppConfigClient);
   if (kinds.has('block-traffic') && entries.some((e) => e.waf)) {
     // One client per region an IP set lives in (us-east-1 for CLOUDFRONT), made when first needed.
-    const byRegion = new Map<string, WAFV2Client>();
-    clients.waf = (region) => {
-      const key = region ?? '';
-      if (!byRegion.has(key)) byRegion.set(key, wrap(new WAFV2Client(region ? { region } : {})));
-      return byRegion.get(key) as WAFV2Client;
-    };
+    clients.waf = (region) => made.client(WAFV2Client, region);
   }
   if (kinds.has('rotate-credentials') && entries.some((e) => e.secret))
-    clients.secrets = wrap(new SecretsManagerClient({}));
+    clients.secrets = made.client(SecretsManagerClient);
   return new AwsActions(clients, config);
 }

@@ -4,7 +4,6 @@
  * (IAM, no key) — otherwise the offline analyst. Claude always carries the offline analyst as the
  * fallback for each step.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ANALYST_CHOICES, type AnalystChoice } from '../domain/analyst/choices.js';
 import { anthropicClient, bedrockClient, type MessagesClient } from '../domain/analyst/claude/client.js';
 import { ClaudeAnalyst, type ClaudeAnalystDeps } from '../domain/analyst/claude/index.js';
@@ -13,6 +12,7 @@ import { OfflineAnalyst } from '../domain/analyst/offline/index.js';
 import { ValidationError } from '../domain/errors.js';
 import type { Analyst, AnalystResult, Evidence } from '../domain/ports.js';
 import { ENV } from './env.js';
+import type { SecretReader } from './secrets.js';
 
 export { ANALYST_CHOICES, type AnalystChoice } from '../domain/analyst/choices.js';
 
@@ -138,15 +138,11 @@ export class DeferredAnalyst implements Analyst {
 }
 
 /**
- * For the Lambda wiring: the analyst the environment asks for, over the AWS evidence. The Secrets
- * Manager client is made on first use unless one is given (tests give a mocked one).
+ * For the Lambda wiring: the analyst the environment asks for, over the AWS evidence. The key is
+ * read through the shared secret reader (runtime/secrets.ts) on first use, not at cold start.
  */
-export function awsAnalyst(
-  evidence: Evidence,
-  deps: { env?: Env; secrets?: () => SecretsManagerClient } = {},
-): Analyst {
+export function awsAnalyst(evidence: Evidence, deps: { env?: Env; secrets: SecretReader }): Analyst {
   const env = deps.env ?? process.env;
-  const secrets = deps.secrets ?? (() => new SecretsManagerClient({}));
   // Every fallback goes to the function's log as well as onto the timeline.
   const hooks: Pick<ClaudeAnalystDeps, 'onDegraded'> = {
     onDegraded: (d) =>
@@ -173,8 +169,7 @@ export function awsAnalyst(
   const secretArn = env[ENV.anthropicSecretArn];
   if (!secretArn) return offline;
   return new DeferredAnalyst(async () => {
-    const out = await secrets().send(new GetSecretValueCommand({ SecretId: secretArn }));
-    const apiKey = keyFromSecret(out.SecretString);
+    const apiKey = keyFromSecret(await deps.secrets(secretArn));
     if (!apiKey) return offline;
     return claude(anthropicClient({ apiKey, baseURL: settings.baseURL }), evidence, settings.options, hooks);
   }, offline);

@@ -2,6 +2,8 @@
  * Environment variables the CDK stack sets and the Lambda wiring reads: one list, so the two
  * cannot disagree about a name.
  */
+import { FirebreakError } from '../domain/errors.js';
+
 export const ENV = {
   /** The incident table. */
   tableName: 'TABLE_NAME',
@@ -35,3 +37,18 @@ export const ENV = {
   /** Model id for synthesis and postmortems (strong). */
   strongModel: 'STRONG_MODEL',
 } as const;
+
+/** A variable the stack sets is absent: the function was deployed without it, or run outside the stack. */
+export class MissingEnvironmentVariable extends FirebreakError {
+  override name = 'MissingEnvironmentVariable';
+  constructor(readonly variable: string) {
+    super(`environment variable ${variable} is not set (the stack sets it: runtime/env.ts, lib/)`);
+  }
+}
+
+/** The value of a variable the wiring cannot do without. */
+export function required(name: string, env: Record<string, string | undefined> = process.env): string {
+  const value = env[name];
+  if (!value) throw new MissingEnvironmentVariable(name);
+  return value;
+}

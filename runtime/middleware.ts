@@ -1,20 +1,21 @@
 /** middy middlewares, one purpose each. */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import type middy from '@middy/core';
 import type * as z from 'zod';
 import { describeIssues, TransientError, ValidationError } from '../domain/errors.js';
+import { serviceName, tracer } from './tracer.js';
+
+export { tracer };
 
 /**
  * Outside Lambda (tests, the local runner) a handler's logs and metrics are noise on the terminal:
  * Powertools stays silent there unless POWERTOOLS_LOG_LEVEL / POWERTOOLS_METRICS_DISABLED say
- * otherwise. The tracer is a no-op outside Lambda by itself.
+ * otherwise. The tracer (runtime/tracer.ts) is a no-op outside Lambda by itself.
  */
 const inLambda = Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME);
 if (!inLambda) process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 // Constructor options win over POWERTOOLS_* in Powertools, so the environment is read here first.
-const serviceName = process.env.POWERTOOLS_SERVICE_NAME || 'firebreak';
 const namespace = process.env.POWERTOOLS_METRICS_NAMESPACE || 'Firebreak';
 
 /**
@@ -26,7 +27,6 @@ export const logger = new Logger({
   serviceName,
   ...(inLambda || process.env.POWERTOOLS_LOG_LEVEL ? {} : { logLevel: 'SILENT' as const }),
 });
-export const tracer = new Tracer({ serviceName });
 export const metrics = new Metrics({ namespace, serviceName });
 
 /**

@@ -4,9 +4,9 @@
  * every five minutes so a rotation takes effect without a deploy; locally they come from the
  * FIREBREAK_WEBHOOK_SECRETS environment variable.
  */
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
 import { describeIssues, ValidationError } from '../domain/errors.js';
+import { parsedSecret, type SecretReader } from './secrets.js';
 
 const Secret = z
   .union([z.string().min(16), z.array(z.string().min(16)).min(1)])
@@ -40,18 +40,7 @@ export function parseWebhookSecrets(text: string | undefined): WebhookSecrets {
   return parsed.data;
 }
 
-/** Reads the secret from Secrets Manager, keeping it for `ttlMs` so a rotation lands within minutes. */
-export function secretsManagerSecrets(
-  client: SecretsManagerClient,
-  secretId: string,
-  ttlMs = 5 * 60_000,
-): () => Promise<WebhookSecrets> {
-  let cached: { value: WebhookSecrets; until: number } | undefined;
-  return async () => {
-    if (cached && cached.until > Date.now()) return cached.value;
-    const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-    const value = parseWebhookSecrets(out.SecretString);
-    cached = { value, until: Date.now() + ttlMs };
-    return value;
-  };
+/** The webhook secrets in a Secrets Manager secret, through the cached reader (runtime/secrets.ts). */
+export function webhookSecretsFrom(read: SecretReader, secretId: string): () => Promise<WebhookSecrets> {
+  return parsedSecret(read, secretId, parseWebhookSecrets);
 }

@@ -1,4 +1,4 @@
-/** Shared vocabulary of the AWS action adapters. */
+/** Shared vocabulary of the AWS action adapters: refusals, outcomes and parameter checks. */
 import type { ActionOutcome } from '../ports.js';
 
 /** The action cannot run as asked (bad parameter, nothing to change, missing configuration). */
@@ -17,6 +17,33 @@ export function alreadyDone(dryRun: boolean, state: unknown, detail: string): Ac
   return dryRun
     ? { status: 'failed', before: state, after: state, detail: `nothing to change: ${detail}` }
     : { status: 'applied', before: state, after: state, detail: `already done: ${detail}` };
+}
+
+/** A change an action has worked out, before anything is touched. */
+export interface PlannedChange {
+  /** The state as read. */
+  before: unknown;
+  /** The state the change would leave: what a dry-run shows. */
+  expected: unknown;
+  /** What changes, in words (the approval request quotes it). */
+  detail: string;
+  /** The concrete parameters the change resolved to, pinned by a dry-run for the approval. */
+  resolvedParams?: ActionOutcome['resolvedParams'];
+}
+
+/**
+ * The outcome of a planned change: a dry-run reports it without calling `apply`; a real run calls
+ * `apply` and reports the state it returns.
+ */
+export async function changeOutcome(
+  dryRun: boolean,
+  plan: PlannedChange,
+  apply: () => Promise<unknown>,
+): Promise<ActionOutcome> {
+  const { before, expected, detail, resolvedParams } = plan;
+  if (dryRun)
+    return { status: 'dry-run', before, after: expected, detail, ...(resolvedParams && { resolvedParams }) };
+  return { status: 'applied', before, after: await apply(), detail };
 }
 
 /** A whole positive number from a parameter (which may arrive as "4" or 4). */

@@ -5,7 +5,6 @@
  * the signature; the one-time token makes a used or superseded link worthless even with a valid one.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
 import { ValidationError } from '../errors.js';
 import { IncidentId } from '../flow/phase-io.js';
@@ -32,7 +31,8 @@ export interface LinkClaims {
   nonce: string;
 }
 
-const MIN_KEY_BYTES = 32;
+/** RFC 2104: a key shorter than the hash's output (32 bytes for SHA-256) weakens the MAC. */
+export const MIN_KEY_BYTES = 32;
 
 function mac(key: Uint8Array, c: LinkClaims): Buffer {
   if (key.length < MIN_KEY_BYTES)
@@ -115,28 +115,3 @@ export function verifyLink(key: Uint8Array, incidentId: string, query: unknown, 
 
 /** A fixed key, for tests and local use. */
 export const staticKey = (key: Uint8Array): SigningKeySource => ({ key: async () => key });
-
-/**
- * The link key from a Secrets Manager secret (its SecretString, at least 32 characters), cached
- * for a few minutes so a rotation takes effect without a cold start.
- */
-export class SecretsManagerKeySource implements SigningKeySource {
-  private cached?: { key: Uint8Array; until: number };
-  constructor(
-    private readonly client: SecretsManagerClient,
-    private readonly secretId: string,
-    private readonly ttlMs = 5 * 60_000,
-  ) {}
-
-  async key(): Promise<Uint8Array> {
-    if (this.cached && this.cached.until > Date.now()) return this.cached.key;
-    const out = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretId }));
-    const text = out.SecretString ?? (out.SecretBinary ? Buffer.from(out.SecretBinary).toString('utf8') : '');
-    const key = Buffer.from(text, 'utf8');
-    if (key.length < MIN_KEY_BYTES) {
-      throw new ValidationError(`the approval link secret must hold at least ${MIN_KEY_BYTES} characters`);
-    }
-    this.cached = { key, until: Date.now() + this.ttlMs };
-    return key;
-  }
-}

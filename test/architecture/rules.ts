@@ -36,7 +36,8 @@ const MAY_IMPORT: Record<Room, readonly Room[]> = {
   'adapters/aws': ['domain'],
   // The embedded store is DynamoDB's own API over dynalite, so it reuses the AWS adapters.
   'adapters/embedded': ['domain', 'adapters/aws'],
-  runtime: ['domain', 'adapters/aws', 'statemachines'],
+  // Wiring builds what a function's entry runs with, so it names the entry's dependency types.
+  runtime: ['domain', 'adapters/aws', 'statemachines', 'lambdas'],
   lambdas: ['domain', 'runtime', 'adapters/aws'],
   statemachines: [],
   // The laptop wiring: everything but the CDK app and the CLI on top of it.
@@ -47,9 +48,12 @@ const MAY_IMPORT: Record<Room, readonly Room[]> = {
   bin: ['domain', 'adapters/aws', 'adapters/embedded', 'runtime', 'lambdas', 'statemachines', 'local', 'lib'],
 };
 
-/** Packages that talk to AWS or shape a Lambda: only where AWS is wired or adapted. */
-const AWS_PACKAGES = /^@aws-sdk\/|^@aws-lambda-powertools\/|^@middy\//;
+/** The AWS SDK: only where AWS is adapted or wired. */
+const AWS_SDK = /^@aws-sdk\//;
 const AWS_ROOMS: readonly Room[] = ['adapters/aws', 'adapters/embedded', 'runtime'];
+/** What shapes a Lambda invocation: the runtime room and the functions' entry files. */
+const LAMBDA_PACKAGES = /^@aws-lambda-powertools\/|^@middy\//;
+const LAMBDA_ROOMS: readonly Room[] = ['runtime', 'lambdas'];
 const CDK_PACKAGES = /^aws-cdk-lib(\/|$)|^constructs$|^cdk-nag$/;
 /** Node modules that reach outside the process: the domain decides, it does not do I/O. */
 const IO_MODULES = /^node:(fs|fs\/promises|child_process|http|https|dgram|worker_threads)$/;
@@ -83,8 +87,9 @@ export function check(path: string, source: string): Violation[] {
       if (to && to !== room && !MAY_IMPORT[room].includes(to)) v(`${room} may not import ${to}`);
       continue;
     }
-    if (AWS_PACKAGES.test(spec) && !AWS_ROOMS.includes(room)) {
-      v(`AWS SDK, Powertools and middy belong in ${AWS_ROOMS.join(', ')}`);
+    if (AWS_SDK.test(spec) && !AWS_ROOMS.includes(room)) v(`the AWS SDK belongs in ${AWS_ROOMS.join(', ')}`);
+    if (LAMBDA_PACKAGES.test(spec) && !LAMBDA_ROOMS.includes(room)) {
+      v(`Powertools and middy belong in ${LAMBDA_ROOMS.join(', ')}`);
     }
     if (CDK_PACKAGES.test(spec) && room !== 'lib' && !path.startsWith('bin/app.ts')) {
       v('CDK belongs in lib/');

@@ -476,11 +476,17 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets ingest start and look up executions, and the approval function only answer tasks', () => {
-    const [ingestId] = fn('ingest');
+  it('lets ingest start and look up executions and publish the all-clear, and the approval function only answer tasks', () => {
+    const [ingestId, ingest] = fn('ingest');
     const [approvalId] = fn('approval-api');
     expect(actionsOf(ingestId)).toContain('states:StartExecution');
     expect(actionsOf(ingestId)).toContain('states:DescribeExecution');
+    // A source resolving an incident after hand-off: ingest tells everyone paged, on the updates topic.
+    const updates = { Ref: expect.stringMatching(/^NotificationsUpdates/) };
+    expect(ingest.Properties.Environment.Variables[ENV.topicArn]).toEqual(updates);
+    expect(statementsOf(ingestId).filter((st) => st.Action === 'sns:Publish')).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Resource: updates }),
+    ]);
     expect([...actionsOf(approvalId)].filter((a) => a.startsWith('states:')).sort()).toEqual([
       'states:SendTaskFailure',
       'states:SendTaskHeartbeat',

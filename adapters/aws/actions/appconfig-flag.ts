@@ -19,7 +19,7 @@ import {
   ListHostedConfigurationVersionsCommand,
   StartDeploymentCommand,
 } from '@aws-sdk/client-appconfig';
-import { ActionRefused, alreadyDone } from '../../../domain/actions/outcome.js';
+import { ActionRefused, alreadyDone, changeOutcome } from '../../../domain/actions/outcome.js';
 import type { AppConfigFlag } from '../../../domain/actions/resources.js';
 import type { Incident, MitigationAction } from '../../../domain/model.js';
 import type { ActionOutcome } from '../../../domain/ports.js';
@@ -92,47 +92,42 @@ export async function setAppConfigFlag(
     base.description === description &&
     doc.values?.[res.flag]?.enabled === enabled;
   const change = `${where}: ${was ? 'on' : 'off'} -> ${enabled ? 'on' : 'off'}, deployed with ${res.deploymentStrategyId}${reuse ? ` (version ${latest}, written earlier)` : ''}`;
-  const resolvedParams = { enabled };
-  if (dryRun)
-    return { status: 'dry-run', before, after: { ...before, enabled }, detail: change, resolvedParams };
-  let version = latest;
-  if (!reuse) {
-    const next: FlagDocument = {
-      ...doc,
-      values: { ...doc.values, [res.flag]: { ...(doc.values?.[res.flag] ?? {}), enabled } },
-    };
-    const created = await appConfig.send(
-      new CreateHostedConfigurationVersionCommand({
+  const plan = { before, expected: { ...before, enabled }, detail: change, resolvedParams: { enabled } };
+  return changeOutcome(dryRun, plan, async () => {
+    let version = latest;
+    if (!reuse) {
+      const next: FlagDocument = {
+        ...doc,
+        values: { ...doc.values, [res.flag]: { ...(doc.values?.[res.flag] ?? {}), enabled } },
+      };
+      const created = await appConfig.send(
+        new CreateHostedConfigurationVersionCommand({
+          ...ids,
+          Content: Buffer.from(JSON.stringify(next)),
+          ContentType: 'application/json',
+          LatestVersionNumber: latest,
+          Description: description,
+        }),
+      );
+      version = created.VersionNumber ?? latest + 1;
+    }
+    const deployment = await appConfig.send(
+      new StartDeploymentCommand({
         ...ids,
-        Content: Buffer.from(JSON.stringify(next)),
-        ContentType: 'application/json',
-        LatestVersionNumber: latest,
-        Description: description,
+        EnvironmentId: res.environmentId,
+        ConfigurationVersion: String(version),
+        DeploymentStrategyId: res.deploymentStrategyId,
+        Description: `Firebreak mitigation for ${incident.id}`.slice(0, 1024),
       }),
     );
-    version = created.VersionNumber ?? latest + 1;
-  }
-  const deployment = await appConfig.send(
-    new StartDeploymentCommand({
-      ...ids,
-      EnvironmentId: res.environmentId,
-      ConfigurationVersion: String(version),
-      DeploymentStrategyId: res.deploymentStrategyId,
-      Description: `Firebreak mitigation for ${incident.id}`.slice(0, 1024),
-    }),
-  );
-  return {
-    status: 'applied',
-    before,
-    after: {
+    return {
       flag: res.flag,
       enabled,
       version,
       deploymentNumber: deployment.DeploymentNumber,
       deploymentState: deployment.State,
-    },
-    detail: change,
-  };
+    };
+  });
 }
 
 const IN_PROGRESS = new Set(['DEPLOYING', 'BAKING', 'VALIDATING', 'ROLLING_BACK']);

@@ -11,8 +11,15 @@ import {
   ListTaskDefinitionsCommand,
   type Service,
   UpdateServiceCommand,
+  type UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
-import { ActionRefused, alreadyDone, positiveInt, scaleFactor } from '../../../domain/actions/outcome.js';
+import {
+  ActionRefused,
+  alreadyDone,
+  changeOutcome,
+  positiveInt,
+  scaleFactor,
+} from '../../../domain/actions/outcome.js';
 import type { EcsResource } from '../../../domain/actions/resources.js';
 import type { MitigationAction } from '../../../domain/model.js';
 import type { ActionOutcome } from '../../../domain/ports.js';
@@ -209,24 +216,13 @@ export async function rollbackEcsService(
   const revision = await chooseRevision(ecs, res, service, current, toVersion);
   const target = { family: current.family, revision };
   const change = `${where}: task definition ${short(current)} -> ${short(target)}`;
-  const resolvedParams = { fromVersion: short(current), toVersion: short(target) };
-  if (dryRun)
-    return {
-      status: 'dry-run',
-      before,
-      after: { ...before, taskDefinition: short(target) },
-      detail: change,
-      resolvedParams,
-    };
-  const out = await ecs.send(
-    new UpdateServiceCommand({ cluster: res.cluster, service: res.service, taskDefinition: short(target) }),
-  );
-  return {
-    status: 'applied',
+  const plan = {
     before,
-    after: out.service ? snapshot(res, out.service) : undefined,
+    expected: { ...before, taskDefinition: short(target) },
     detail: change,
+    resolvedParams: { fromVersion: short(current), toVersion: short(target) },
   };
+  return changeOutcome(dryRun, plan, () => updateService(ecs, res, { taskDefinition: short(target) }));
 }
 
 export async function scaleEcsService(
@@ -251,24 +247,13 @@ export async function scaleEcsService(
   if (target < current)
     throw new ActionRefused(`scaling ${where} down from ${current} to ${target} is not a mitigation`);
   const change = `${where}: desired count ${current} -> ${target} (max ${max})`;
-  const resolvedParams = { desiredCount: target };
-  if (dryRun)
-    return {
-      status: 'dry-run',
-      before,
-      after: { ...before, desiredCount: target },
-      detail: change,
-      resolvedParams,
-    };
-  const out = await ecs.send(
-    new UpdateServiceCommand({ cluster: res.cluster, service: res.service, desiredCount: target }),
-  );
-  return {
-    status: 'applied',
+  const plan = {
     before,
-    after: out.service ? snapshot(res, out.service) : undefined,
+    expected: { ...before, desiredCount: target },
     detail: change,
+    resolvedParams: { desiredCount: target },
   };
+  return changeOutcome(dryRun, plan, () => updateService(ecs, res, { desiredCount: target }));
 }
 
 export async function restartEcsService(
@@ -281,14 +266,19 @@ export async function restartEcsService(
   requireEcsController(res, service, 'a restart');
   const before = snapshot(res, service);
   const change = `ECS service ${res.cluster}/${res.service}: replace all ${before.runningCount} task(s) of ${before.taskDefinition.split('/').pop()} (force new deployment)`;
-  if (dryRun) return { status: 'dry-run', before, after: before, detail: change };
-  const out = await ecs.send(
-    new UpdateServiceCommand({ cluster: res.cluster, service: res.service, forceNewDeployment: true }),
+  return changeOutcome(dryRun, { before, expected: before, detail: change }, () =>
+    updateService(ecs, res, { forceNewDeployment: true }),
   );
-  return {
-    status: 'applied',
-    before,
-    after: out.service ? snapshot(res, out.service) : undefined,
-    detail: change,
-  };
+}
+
+/** UpdateService on the configured service; the service as it answers, when it does. */
+async function updateService(
+  ecs: ECSClient,
+  res: EcsResource,
+  change: Pick<UpdateServiceCommandInput, 'taskDefinition' | 'desiredCount' | 'forceNewDeployment'>,
+) {
+  const out = await ecs.send(
+    new UpdateServiceCommand({ cluster: res.cluster, service: res.service, ...change }),
+  );
+  return out.service ? snapshot(res, out.service) : undefined;
 }

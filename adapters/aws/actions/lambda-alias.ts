@@ -11,7 +11,7 @@ import {
   ListVersionsByFunctionCommand,
   UpdateAliasCommand,
 } from '@aws-sdk/client-lambda';
-import { ActionRefused, alreadyDone } from '../../../domain/actions/outcome.js';
+import { ActionRefused, alreadyDone, changeOutcome } from '../../../domain/actions/outcome.js';
 import type { LambdaResource } from '../../../domain/actions/resources.js';
 import type { MitigationAction } from '../../../domain/model.js';
 import type { ActionOutcome } from '../../../domain/ports.js';
@@ -106,33 +106,26 @@ export async function rollbackLambdaAlias(
         .join(', ')})`
     : '';
   const change = `${where}: version ${current} -> ${target.version}${target.description ? ` (${target.description.slice(0, 80)})` : ''}${cleared}`;
-  const resolvedParams = { fromVersion: String(current), toVersion: String(target.version) };
-  if (dryRun) {
-    return {
-      status: 'dry-run',
-      before,
-      after: { ...before, version: String(target.version), weights: {} },
-      detail: change,
-      resolvedParams,
-    };
-  }
-  const out = await lambda.send(
-    new UpdateAliasCommand({
-      FunctionName: res.functionName,
-      Name: res.alias,
-      FunctionVersion: String(target.version),
-      RoutingConfig: { AdditionalVersionWeights: {} },
-      RevisionId: alias.RevisionId,
-    }),
-  );
-  return {
-    status: 'applied',
+  const plan = {
     before,
-    after: {
+    expected: { ...before, version: String(target.version), weights: {} },
+    detail: change,
+    resolvedParams: { fromVersion: String(current), toVersion: String(target.version) },
+  };
+  return changeOutcome(dryRun, plan, async () => {
+    const out = await lambda.send(
+      new UpdateAliasCommand({
+        FunctionName: res.functionName,
+        Name: res.alias,
+        FunctionVersion: String(target.version),
+        RoutingConfig: { AdditionalVersionWeights: {} },
+        RevisionId: alias.RevisionId,
+      }),
+    );
+    return {
       ...before,
       version: out.FunctionVersion ?? String(target.version),
       weights: out.RoutingConfig?.AdditionalVersionWeights ?? {},
-    },
-    detail: change,
-  };
+    };
+  });
 }

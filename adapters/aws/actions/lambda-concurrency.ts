@@ -14,7 +14,13 @@ import {
   type LambdaClient,
   PutFunctionConcurrencyCommand,
 } from '@aws-sdk/client-lambda';
-import { ActionRefused, alreadyDone, positiveInt, scaleFactor } from '../../../domain/actions/outcome.js';
+import {
+  ActionRefused,
+  alreadyDone,
+  changeOutcome,
+  positiveInt,
+  scaleFactor,
+} from '../../../domain/actions/outcome.js';
 import type { LambdaResource } from '../../../domain/actions/resources.js';
 import type { MitigationAction } from '../../../domain/model.js';
 import type { ActionOutcome } from '../../../domain/ports.js';
@@ -102,25 +108,19 @@ export async function scaleLambdaConcurrency(
     );
   }
   const change = `Lambda ${res.functionName} reserved concurrency ${current ?? 'unreserved'} -> ${target} (max ${max})`;
-  const resolvedParams = { reservedConcurrency: target };
-  if (dryRun)
-    return {
-      status: 'dry-run',
-      before,
-      after: { ...before, reservedConcurrency: target },
-      detail: change,
-      resolvedParams,
-    };
-  const out = await lambda.send(
-    new PutFunctionConcurrencyCommand({
-      FunctionName: res.functionName,
-      ReservedConcurrentExecutions: target,
-    }),
-  );
-  return {
-    status: 'applied',
+  const plan = {
     before,
-    after: { ...before, reservedConcurrency: out.ReservedConcurrentExecutions ?? target },
+    expected: { ...before, reservedConcurrency: target },
     detail: change,
+    resolvedParams: { reservedConcurrency: target },
   };
+  return changeOutcome(dryRun, plan, async () => {
+    const out = await lambda.send(
+      new PutFunctionConcurrencyCommand({
+        FunctionName: res.functionName,
+        ReservedConcurrentExecutions: target,
+      }),
+    );
+    return { ...before, reservedConcurrency: out.ReservedConcurrentExecutions ?? target };
+  });
 }

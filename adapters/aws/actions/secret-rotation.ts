@@ -9,7 +9,7 @@ import {
   RotateSecretCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { ActionRefused } from '../../../domain/actions/outcome.js';
+import { ActionRefused, changeOutcome } from '../../../domain/actions/outcome.js';
 import type { RotatableSecret } from '../../../domain/actions/resources.js';
 import type { MitigationAction } from '../../../domain/model.js';
 import type { ActionOutcome } from '../../../domain/ports.js';
@@ -42,14 +42,10 @@ export async function rotateSecret(
     lastRotated: described.LastRotatedDate?.toISOString() ?? null,
   };
   const change = `Secrets Manager ${before.secret}: rotate now (last rotated ${before.lastRotated ?? 'never'})`;
-  if (dryRun) return { status: 'dry-run', before, after: before, detail: change };
-  const out = await secrets.send(
-    new RotateSecretCommand({ SecretId: res.secretId, RotateImmediately: true }),
-  );
-  return {
-    status: 'applied',
-    before,
-    after: { ...before, newVersion: out.VersionId ?? null },
-    detail: change,
-  };
+  return changeOutcome(dryRun, { before, expected: before, detail: change }, async () => {
+    const out = await secrets.send(
+      new RotateSecretCommand({ SecretId: res.secretId, RotateImmediately: true }),
+    );
+    return { ...before, newVersion: out.VersionId ?? null };
+  });
 }

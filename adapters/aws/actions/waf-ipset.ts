@@ -4,7 +4,7 @@
  */
 import { GetIPSetCommand, UpdateIPSetCommand, type WAFV2Client } from '@aws-sdk/client-wafv2';
 import { blockableCidr, parseCidr } from '../../../domain/actions/cidr.js';
-import { ActionRefused, alreadyDone } from '../../../domain/actions/outcome.js';
+import { ActionRefused, alreadyDone, changeOutcome } from '../../../domain/actions/outcome.js';
 import type { WafIpSet } from '../../../domain/actions/resources.js';
 import type { MitigationAction } from '../../../domain/model.js';
 import type { ActionOutcome } from '../../../domain/ports.js';
@@ -35,29 +35,23 @@ export async function blockInWafIpSet(
   }
   if (addresses.length >= WAF_ADDRESS_LIMIT) throw new ActionRefused(`${where} is full`);
   const change = `${where}: add ${cidr.text} (${addresses.length} -> ${addresses.length + 1} ranges)`;
-  const resolvedParams = { cidr: cidr.text };
-  if (dryRun)
-    return {
-      status: 'dry-run',
-      before,
-      after: { ...before, addresses: addresses.length + 1 },
-      detail: change,
-      resolvedParams,
-    };
-  await waf.send(
-    new UpdateIPSetCommand({
-      Name: res.name,
-      Scope: res.scope,
-      Id: res.id,
-      Addresses: [...addresses, cidr.text],
-      Description: set.Description,
-      LockToken: out.LockToken,
-    }),
-  );
-  return {
-    status: 'applied',
+  const plan = {
     before,
-    after: { ...before, addresses: addresses.length + 1, added: cidr.text },
+    expected: { ...before, addresses: addresses.length + 1 },
     detail: change,
+    resolvedParams: { cidr: cidr.text },
   };
+  return changeOutcome(dryRun, plan, async () => {
+    await waf.send(
+      new UpdateIPSetCommand({
+        Name: res.name,
+        Scope: res.scope,
+        Id: res.id,
+        Addresses: [...addresses, cidr.text],
+        Description: set.Description,
+        LockToken: out.LockToken,
+      }),
+    );
+    return { ...before, addresses: addresses.length + 1, added: cidr.text };
+  });
 }

@@ -6,6 +6,7 @@ import { ClaudeAnalyst } from '../../../../domain/analyst/claude/index.js';
 import { ValidationError } from '../../../../domain/errors.js';
 import { noEvidence } from '../../../../domain/evidence/unavailable.js';
 import { awsAnalyst, keyFromSecret, selectLocalAnalyst } from '../../../../runtime/analyst.js';
+import { secretReader } from '../../../../runtime/secrets.js';
 import { type FakeServer, startFakeMessagesApi } from './fake-messages-api.js';
 import { fixture, scenarioContext } from './scenario-context.js';
 import { scriptedModel } from './scripted-models.js';
@@ -50,7 +51,7 @@ describe('choosing the analyst in AWS', () => {
   const aws = (extra: Record<string, string>) =>
     awsAnalyst(env, {
       env: { ANTHROPIC_BASE_URL: server.url, ...extra },
-      secrets: () => new SecretsManagerClient({ region: 'us-east-1' }),
+      secrets: secretReader(new SecretsManagerClient({ region: 'us-east-1' })),
     });
 
   it('reads the key from the secret once, then answers with Claude', async () => {
