@@ -359,6 +359,8 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
     let output: { postmortem?: { path?: string | null } } = {};
     const stop = () => execution.abort();
     opts.signal?.addEventListener('abort', stop, { once: true });
+    // `serve` stopping before this run's turn came: it stops at once and records so.
+    if (opts.signal?.aborted) stop();
     try {
       output = ((await execution.result) ?? {}) as typeof output;
     } catch {
