@@ -10,7 +10,6 @@ import { looksLikeScenario, Scenario } from '../adapters/embedded/scenario/schem
 import { normalize } from '../domain/alerts/normalize.js';
 import { type Clock, SimulatedClock, systemClock } from '../domain/clock.js';
 import { describeIssues, ValidationError } from '../domain/errors.js';
-import { loadIncident, openIncident } from '../domain/incidents/open.js';
 import type { IncidentMemory } from '../domain/memory/port.js';
 import type { AlertSource, NormalizedAlert } from '../domain/model.js';
 import type { Actions, Analyst, Evidence, IncidentStore, Ports } from '../domain/ports.js';
@@ -19,6 +18,7 @@ import type { ApprovalMode } from './approval-gate.js';
 import { Progress } from './progress.js';
 import { beginRun, recoverDeadRuns } from './recovery.js';
 import { execute } from './run/execute.js';
+import { openOrJoin } from './run/open.js';
 import { localPorts } from './run/ports.js';
 import { type RunSummary, summarize } from './run/summary.js';
 
@@ -127,11 +127,23 @@ export async function runIncident(prepared: Prepared, opts: RunOptions): Promise
   let endRun: (() => void) | undefined;
   try {
     await reportDeadRuns(opts.dataDir, ports, progress);
-    const opened = opts.incidentId
-      ? await loadIncident(ports.store, opts.incidentId)
-      : await openIncident(ports, prepared.alerts, { catalog: await ports.evidence.services() });
+    const { incident: opened, joined } = await openOrJoin(ports, {
+      incidentId: opts.incidentId,
+      alerts: prepared.alerts,
+    });
     const incidentId = opened.id;
     local.scopeTo(incidentId);
+    if (joined) {
+      progress?.raw(`Firebreak — the alert joined ${incidentId}, still open: ${joined}`);
+      return summarize(opened, {
+        executionArn: opened.executionArn ?? '',
+        executionStatus: 'JOINED',
+        states: [],
+        notifications: [],
+        postmortemPath: null,
+        wallStart,
+      });
+    }
     endRun = beginRun(opts.dataDir, incidentId);
     progress?.raw(`Firebreak — ${opened.title} → ${incidentId}`);
 

@@ -89,7 +89,8 @@ async function evaluateOne(item: LoadedScenario, root: string, opts: EvalOptions
       passed: completed && CHECKS.every((c) => checks[c].pass !== false),
       checks,
       incidentId: summary.incidentId,
-      executionStatus: summary.executionStatus,
+      // Each scenario has its own data folder: nothing is open there for it to join.
+      executionStatus: summary.executionStatus === 'JOINED' ? 'ERROR' : summary.executionStatus,
       degraded: !!incident?.rootCause?.degraded,
       concluded: summary.rootCause,
       tokens: incident?.tokenUsage ?? null,

@@ -6,7 +6,8 @@ import { durations } from '../../domain/postmortem/template.js';
 export interface RunSummary {
   incidentId: string;
   executionArn: string;
-  executionStatus: 'SUCCEEDED' | 'FAILED';
+  /** JOINED: the alert joined an incident still open; no second run was started. */
+  executionStatus: 'SUCCEEDED' | 'FAILED' | 'JOINED';
   status: string;
   severity: string | null;
   title: string;
