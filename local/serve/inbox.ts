@@ -40,7 +40,14 @@ const RETRY_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 
 /** Writes a file so that it either exists whole after a crash, or not at all. */
