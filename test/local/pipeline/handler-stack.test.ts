@@ -11,7 +11,10 @@ import type { Actions } from '../../../domain/ports.js';
 import { prepare, runIncident } from '../../../local/runner.js';
 
 const scenario = JSON.parse(
-  readFileSync(new URL('../../../examples/scenarios/checkout-5xx-after-deploy.json', import.meta.url), 'utf8'),
+  readFileSync(
+    new URL('../../../examples/scenarios/checkout-5xx-after-deploy.json', import.meta.url),
+    'utf8',
+  ),
 );
 
 /** The simulated actions, except that the first call is throttled as an AWS client would be. */
@@ -32,7 +35,11 @@ const throttledOnce = (simulated: Actions): Actions => {
 describe('the local runner runs phases through the Lambda handler stack', () => {
   it('retries a throttled action as TransientError and the incident still resolves', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'firebreak-stack-'));
-    const summary = await runIncident(prepare(scenario), { dataDir, approve: 'auto', actions: throttledOnce });
+    const summary = await runIncident(prepare(scenario), {
+      dataDir,
+      approve: 'auto',
+      actions: throttledOnce,
+    });
     expect(summary.executionStatus).toBe('SUCCEEDED');
     expect(summary.states).not.toContain('RecordFailure');
     expect(summary.status).toBe('RESOLVED');
