@@ -1,15 +1,18 @@
 /**
- * `npx tsx bench/serve-ack.ts`: how fast `firebreak serve` acknowledges a burst of new Alertmanager
- * groups, each opening an incident whose run starts in the background (real clock, as by default).
- * Prints one JSON line: acknowledgement latencies (ms) and status counts. SERVE_GROUPS (20) groups
- * of SERVE_ALERTS (20) alerts, all sent at once.
+ * `npm run bench:serve-ack`: how fast `firebreak serve` acknowledges a storm of new Alertmanager
+ * groups, each opening an incident whose run starts in the background (real clock, as by default):
+ * SERVE_GROUPS (20) groups of SERVE_ALERTS (20) alerts, all sent at once from this process to a
+ * `firebreak serve` started as on-call would (its own process, a token, SIGTERM to stop). Prints one
+ * JSON line: acknowledgement latencies (ms), status counts, how long until every delivery was
+ * ingested, how many incidents that opened, and the load average it ran under.
  */
-import '../local/polyfills.js';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startServer } from '../bin/commands/serve.js';
+import { DynamoIncidentStore } from '../adapters/aws/store/dynamo-store.js';
+import { openDataStore } from '../adapters/embedded/dynamodb.js';
 
 const GROUPS = Number(process.env.SERVE_GROUPS ?? 20);
 const ALERTS = Number(process.env.SERVE_ALERTS ?? 20);
@@ -30,21 +33,31 @@ function group(g: number) {
   return JSON.stringify(doc);
 }
 
-const server = await startServer({
-  port: 0,
-  dataDir: mkdtempSync(join(tmpdir(), 'firebreak-serve-ack-')),
-  approve: 'auto',
-  noAuth: false,
-  secrets: { alertmanager: [TOKEN] },
-  say: () => undefined,
+const dataDir = mkdtempSync(join(tmpdir(), 'firebreak-serve-ack-'));
+const serve = spawn(process.execPath, ['bin/firebreak.js', 'serve', '--port', '0', '--data-dir', dataDir], {
+  cwd: new URL('..', import.meta.url).pathname,
+  env: { ...process.env, FIREBREAK_WEBHOOK_SECRETS: JSON.stringify({ alertmanager: TOKEN }) },
+  stdio: ['ignore', 'ignore', 'pipe'],
 });
+let said = '';
+const url = await new Promise<string>((resolve, reject) => {
+  serve.stderr.on('data', (chunk: Buffer) => {
+    said += chunk.toString();
+    const m = /firebreak serve: (http:\/\/127\.0\.0\.1:\d+)/.exec(said);
+    if (m) resolve(m[1]);
+  });
+  serve.once('exit', (code) => reject(new Error(`serve exited ${code}: ${said.slice(-2000)}`)));
+});
+
 const bodies = Array.from({ length: GROUPS }, (_, g) => group(g));
 const latencies: number[] = [];
 const statuses: Record<string, number> = {};
+const load = loadavg()[0];
+const sent = performance.now();
 await Promise.all(
   bodies.map(async (body) => {
     const t0 = performance.now();
-    const res = await fetch(`${server.url}/webhooks/alertmanager`, {
+    const res = await fetch(`${url}/webhooks/alertmanager`, {
       method: 'POST',
       body,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
@@ -54,10 +67,34 @@ await Promise.all(
     statuses[res.status] = (statuses[res.status] ?? 0) + 1;
   }),
 );
+// Acknowledged is not yet ingested: wait for the inbox to empty, then count the incidents.
+for (;;) {
+  const health = (await (await fetch(`${url}/healthz`)).json()) as { ingesting: number };
+  if (!health.ingesting) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
+const ingestedMs = Math.round(performance.now() - sent);
+const db = await openDataStore(dataDir); // the serve process owns the store: this talks to it
+const incidents = (await new DynamoIncidentStore(db.doc, db.tableName).list()).length;
+await db.close();
 latencies.sort((a, b) => a - b);
 const q = (p: number) =>
   Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]);
+const ackMs = { p50: q(0.5), p99: q(0.99), max: Math.round(latencies.at(-1) ?? 0) };
+serve.kill('SIGTERM');
+const stopped = performance.now();
+const code = await new Promise<number | null>((resolve) => serve.once('exit', resolve));
 process.stdout.write(
-  `${JSON.stringify({ groups: GROUPS, alertsPerGroup: ALERTS, statuses, ackMs: { p50: q(0.5), p99: q(0.99), max: Math.round(latencies.at(-1) ?? 0) } })}\n`,
+  `${JSON.stringify({
+    groups: GROUPS,
+    alertsPerGroup: ALERTS,
+    alerts: GROUPS * ALERTS,
+    statuses,
+    ackMs,
+    ingestedMs,
+    incidents,
+    stopMs: Math.round(performance.now() - stopped),
+    stopExit: code,
+    loadAverage: Math.round(load * 10) / 10,
+  })}\n`,
 );
-await server.close();

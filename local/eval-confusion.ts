@@ -3,7 +3,7 @@
  * matrix of categories (expected rows, concluded columns) and the misses, each with what the
  * analyst concluded instead.
  */
-import type { Check } from './eval.js';
+import type { Check } from './eval/score.js';
 
 export type Confusion = Record<string, Record<string, number>>;
 

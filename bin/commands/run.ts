@@ -8,6 +8,12 @@ import { CliError, defaultDataDir, EXIT, loadRunner, readJsonFile } from './comm
 export function printSummary(s: RunSummary, write: (line: string) => void): void {
   const m = (v: number | null) => (v === null ? '—' : `${v} min`);
   write('');
+  if (s.executionStatus === 'JOINED') {
+    write(`Incident ${s.incidentId}: ${s.status} — still open; the alert joined it, no second incident`);
+    write(`  severity    ${s.severity ?? '—'}`);
+    write('  its own run responds; `firebreak incidents show` follows it, `incidents close` ends it');
+    return;
+  }
   write(
     `Incident ${s.incidentId}: ${s.status}${s.executionStatus === 'FAILED' ? ' (automation stopped — respond manually)' : ''}`,
   );

@@ -1,7 +1,8 @@
 /**
  * `firebreak serve`: the AWS endpoint on 127.0.0.1 — the same ingest handler behind
  * /webhooks/pagerduty|alertmanager|grafana|sns, the approval endpoint behind /approvals/, each
- * started incident run in this process against the local store.
+ * started incident run in this process against the local store. A delivery is answered once it is
+ * stored (local/serve/inbox.ts); runs go on behind the request path (local/serve/runs.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -15,7 +16,6 @@ import { ConsoleNotifier, FanoutNotifier, OutboxNotifier } from '../../adapters/
 import { systemClock } from '../../domain/clock.js';
 import { defaultConfig } from '../../domain/config.js';
 import { LocalEngine } from '../../domain/ingest/engine.js';
-import { Ingestor } from '../../domain/ingest/ingest.js';
 import { MemoryMetrics } from '../../domain/ingest/metrics.js';
 import { MAX_BODY_BYTES, parseIngestOptions } from '../../domain/ingest/options.js';
 import type { IncidentStore } from '../../domain/ports.js';
@@ -28,6 +28,8 @@ import { APPROVAL_MODES, type ApprovalMode } from '../../local/approval-gate.js'
 import { localOutputs } from '../../local/outputs.js';
 import { recoverDeadRuns } from '../../local/recovery.js';
 import { type LocalRoute, serveRoutes } from '../../local/serve/http.js';
+import { InboxIngestor } from '../../local/serve/inbox.js';
+import { WorkQueue } from '../../local/serve/queue.js';
 import { parseWebhookSecrets, type WebhookSecrets } from '../../runtime/webhook-secrets.js';
 import { CliError, defaultDataDir, loadRunner } from './common.js';
 
@@ -44,6 +46,8 @@ export interface ServeOptions {
    * flow runs on the real clock, so its recovery checks and escalations happen when they say.
    */
   fastClock?: boolean;
+  /** Answer with the outcome if ingestion takes less than this, else 202 "queued" (default 100 ms). */
+  ackWithinMs?: number;
 }
 
 /**
@@ -67,7 +71,14 @@ export function approvalRoute(store: IncidentStore): LocalRoute {
   return { prefix: '/approvals/', handler: (event) => handler(event as APIGatewayProxyEventV2) };
 }
 
-/** Starts the receiver; resolves once it listens. `close` waits for runs in flight. */
+/** Runs at once: the phases share this process's event loop and store with the request path. */
+const RUN_CONCURRENCY = 2;
+/** How long ingestion in flight may finish when `serve` stops before it is left to the inbox. */
+const SETTLE_MS = 5_000;
+/** The sender gets the outcome if ingestion takes less than this, else 202 "queued". */
+export const ACK_WITHIN_MS = 100;
+
+/** Starts the receiver; resolves once it listens. `close` stops it (see there). */
 export async function startServer(opts: ServeOptions) {
   const db = await openDataStore(opts.dataDir);
   // Alert text is masked as it is stored (domain/redaction/store.ts).
@@ -88,51 +99,57 @@ export async function startServer(opts: ServeOptions) {
   // Loaded now, not by the first delivery: importing the runner takes a second or more, which
   // would otherwise sit in the request path of whichever alert opens the first incident.
   const { runIncident } = await loadRunner();
-  const stopping = new AbortController();
-  // A run begins once the delivery that started it has been answered: the execution exists (the
-  // incident records it) from the start, but its phases would otherwise compete with the rest of
-  // the delivery's alerts for the store and the event loop, and the sender would wait for them.
-  let waitingToBegin: Array<() => void> = [];
-  const begin = () => {
-    const ready = waitingToBegin;
-    waitingToBegin = [];
-    setImmediate(() => {
-      for (const go of ready) go();
-    });
+  let inRequests = 0;
+  const runs: WorkQueue = new WorkQueue({
+    concurrency: RUN_CONCURRENCY,
+    busy: (): boolean => inRequests > 0 || ingestor.busy > 0,
+    holdMs: 2_000,
+  });
+  const runIn = async (incidentId: string, signal: AbortSignal) => {
+    const incident = await store.get(incidentId);
+    const startAt = new Date(incident?.detectedAt ?? Date.now());
+    const summary = await runIncident(
+      { alerts: [], startAt: Number.isNaN(startAt.getTime()) ? new Date() : startAt },
+      {
+        dataDir: opts.dataDir,
+        approve: opts.approve,
+        store,
+        memory: new DynamoMemory(db.doc, db.tableName),
+        incidentId,
+        progress: opts.say,
+        clock: opts.fastClock ? 'simulated' : 'real',
+        signal,
+      },
+    );
+    opts.say(`${incidentId}: ${summary.status} (execution ${summary.executionStatus.toLowerCase()})`);
   };
-  const engine = new LocalEngine(
-    async (incidentId) => {
-      await new Promise<void>((resolve) => waitingToBegin.push(resolve));
-      const incident = await store.get(incidentId);
-      const startAt = new Date(incident?.detectedAt ?? Date.now());
-      const summary = await runIncident(
-        { alerts: [], startAt: Number.isNaN(startAt.getTime()) ? new Date() : startAt },
-        {
-          dataDir: opts.dataDir,
-          approve: opts.approve,
-          store,
-          memory: new DynamoMemory(db.doc, db.tableName),
-          incidentId,
-          progress: opts.say,
-          clock: opts.fastClock ? 'simulated' : 'real',
-          signal: stopping.signal,
-        },
-      );
-      opts.say(`${incidentId}: ${summary.status} (execution ${summary.executionStatus.toLowerCase()})`);
-    },
-    { wait: false, onError: (id, err) => opts.say(`${id}: the run failed: ${(err as Error).message}`) },
-  );
+  const engine: LocalEngine = new LocalEngine((id): Promise<void> => runs.submit((s) => runIn(id, s)), {
+    wait: false,
+    onError: (id, err) => opts.say(`${id}: the run failed: ${(err as Error).message}`),
+  });
   const options = parseIngestOptions({});
   const metrics = new MemoryMetrics();
-  const ingest = createIngestHandler({
-    ingestor: new Ingestor({
+  const ingestor: InboxIngestor = new InboxIngestor(
+    {
       store,
       clock: systemClock,
       engine,
       options,
       // A recovery after hand-off sends the all-clear and rewrites the postmortem here.
       ...localOutputs(opts.dataDir, opts.say),
-    }),
+    },
+    {
+      dataDir: opts.dataDir,
+      ackWithinMs: opts.ackWithinMs ?? ACK_WITHIN_MS,
+      crowded: () => inRequests > 1,
+      decided: (result, delivery) => metrics.decided(result.decision, delivery.source),
+      say: opts.say,
+    },
+  );
+  const left = await ingestor.recover();
+  if (left) opts.say(`inbox: ingesting ${left} deliveries an earlier serve acknowledged but did not finish`);
+  const ingest = createIngestHandler({
+    ingestor,
     store,
     clock: systemClock,
     options,
@@ -147,15 +164,27 @@ export async function startServer(opts: ServeOptions) {
     {
       prefix: '/webhooks/',
       handler: async (event) => {
+        inRequests++;
         try {
-          return await ingest(event);
+          return asAccepted(await ingest(event));
         } finally {
-          begin();
+          inRequests--;
+          ingestor.pump();
+          runs.pump();
         }
       },
     },
     approvalRoute(store),
-    { prefix: '/healthz', handler: async () => json(200, { ok: true, counts: metrics.counts }) },
+    {
+      prefix: '/healthz',
+      handler: async () =>
+        json(200, {
+          ok: true,
+          counts: metrics.counts,
+          runs: { running: runs.running, queued: runs.queued },
+          ingesting: ingestor.busy,
+        }),
+    },
   ];
   const { server, url } = await serveRoutes(routes, {
     port: opts.port,
@@ -166,16 +195,30 @@ export async function startServer(opts: ServeOptions) {
     url,
     metrics,
     /**
-     * Stops taking deliveries, then ends the runs in flight: each incident says its automation
-     * stopped and on-call is told. `drain` waits for them to finish instead (tests, demos).
+     * Stops taking deliveries; lets ingestion in flight finish (what does not, the next `serve`
+     * takes from the inbox); then ends the runs in flight and queued — each incident says its
+     * automation stopped and on-call is told. `drain` lets the runs finish instead (tests, demos).
      */
     close: async (how: { drain?: boolean } = {}) => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      if (!how.drain) stopping.abort();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
+      const unfinished = await ingestor.settle(SETTLE_MS);
+      if (unfinished) opts.say(`inbox: ${unfinished} deliveries left for the next serve`);
+      if (!how.drain) runs.stop();
       await engine.idle();
       await db.close();
     },
   };
+}
+
+/** A queued delivery is answered 202: taken, its outcome not known yet. */
+function asAccepted(answer: unknown): unknown {
+  const a = answer as { statusCode?: number; body?: string };
+  if (a?.statusCode !== 200 || !a.body?.includes('"queued"')) return answer;
+  return (JSON.parse(a.body) as { decision?: string }).decision === 'queued'
+    ? { ...a, statusCode: 202 }
+    : answer;
 }
 
 export function registerServe(program: Command): void {

@@ -1,7 +1,11 @@
 /** What ingestion decided, per alert and for the delivery as a whole. */
 import type { NormalizedAlert } from '../model.js';
 
-export const DECISIONS = ['start', 'join', 'resolve', 'record', 'ignore'] as const;
+/**
+ * `queued`: stored, and ingestion goes on after the sender is answered (`serve`'s inbox, never an
+ * outcome of one alert).
+ */
+export const DECISIONS = ['start', 'join', 'resolve', 'record', 'ignore', 'queued'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
 export interface AlertOutcome {
@@ -22,7 +26,7 @@ export interface IngestResult {
   notes: string[];
 }
 
-const RANK: Record<Decision, number> = { start: 5, join: 4, resolve: 3, record: 2, ignore: 1 };
+const RANK: Record<Decision, number> = { start: 5, join: 4, resolve: 3, record: 2, ignore: 1, queued: 0 };
 
 export function summarize(outcomes: AlertOutcome[], notes: string[]): IngestResult {
   if (!outcomes.length) {

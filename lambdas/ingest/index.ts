@@ -59,6 +59,13 @@ export const WEBHOOK_ROUTES: Record<string, { source: AlertSource; secret: Webho
 /** A PagerDuty delivery that another attempt is processing right now: retry later, do not drop it. */
 class InFlight extends Error {}
 
+/**
+ * How long a concurrent copy of a delivery waits for the copy being processed to finish. A copy
+ * is answered only once the first copy's outcome is durable: "already processed" if it finished,
+ * processed itself if the first gave up; 503 only if the first is still at work after this long.
+ */
+const IN_FLIGHT_WAIT_MS = 3_000;
+
 /** What every entry point answers for an accepted delivery (never the raw payload). */
 export const answer = (result: IngestResult) => ({
   decision: result.decision,
@@ -101,10 +108,16 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
     }
     const replayKey = delivery.deliveryId ? `${delivery.source}#${delivery.deliveryId}` : undefined;
     if (replayKey) {
-      const state = await deps.store.beginDelivery(replayKey, {
-        now: deps.clock.now(),
-        leaseSeconds: deps.options.claimLeaseSeconds,
-      });
+      const begin = () =>
+        deps.store.beginDelivery(replayKey, {
+          now: deps.clock.now(),
+          leaseSeconds: deps.options.claimLeaseSeconds,
+        });
+      let state = await begin();
+      for (const until = Date.now() + IN_FLIGHT_WAIT_MS; state === 'in-flight' && Date.now() < until; ) {
+        await new Promise((r) => setTimeout(r, 100));
+        state = await begin();
+      }
       if (state === 'in-flight')
         throw new InFlight(`delivery ${delivery.deliveryId} is being processed; retry later`);
       if (state === 'done') {

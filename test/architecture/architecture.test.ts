@@ -11,7 +11,7 @@ const KNOWN: string[] = [
   'bin/commands/review.ts -> @aws-sdk/client-dynamodb',
   'bin/commands/review.ts -> @aws-sdk/lib-dynamodb',
   'bin/commands/start.ts -> @aws-sdk/client-sfn',
-  'local/eval.ts -> @aws-sdk/client-dynamodb',
+  'local/eval/run.ts -> @aws-sdk/client-dynamodb',
 ];
 
 describe('the import rules between rooms', () => {

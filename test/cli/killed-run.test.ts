@@ -1,7 +1,8 @@
 /**
  * A local run killed with -9 mid-incident leaves a heartbeat behind; the next run in that folder
  * marks the incident (automation stopped, respond by hand) and tells on-call; a person closes it
- * with `incidents close --reason`, which refuses while a live run still drives the incident.
+ * with `incidents close --reason`, which refuses while a live run still drives the incident. A rerun
+ * of the alert meanwhile joins the open incident instead of opening a second one.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -78,6 +79,10 @@ describe('a run killed with -9', () => {
     const next = await firebreak(['run', SCENARIO, '--approve', 'auto', '--data-dir', dir]);
     expect(next.code).toBe(0);
     expect(next.stderr).toContain(`${incidentId}: its earlier run stopped without finishing`);
+    // The same alert again, while its incident is open: it joins it, no second incident.
+    expect(next.stdout).toContain(`Incident ${incidentId}: ACTIVE — still open; the alert joined it`);
+    const listed = await firebreak(['incidents', 'list', '--json', '--data-dir', dir]);
+    expect(JSON.parse(listed.stdout).map((i: { id: string }) => i.id)).toEqual([incidentId]);
     const shown = JSON.parse(
       (await firebreak(['incidents', 'show', incidentId, '--json', '--data-dir', dir])).stdout,
     );

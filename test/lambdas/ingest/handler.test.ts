@@ -306,6 +306,26 @@ describe('HTTP webhooks', () => {
     expect(res).toMatchObject({ status: 503, body: { error: 'in-flight' }, headers: { 'retry-after': '5' } });
   });
 
+  it('answers a concurrent copy once the first copy is done: as a replay, not a 503', async () => {
+    const body = pagerDutyBody();
+    const key = `pagerduty-v3#${JSON.parse(body).event.id as string}`;
+    expect(await store.beginDelivery(key, { now: new Date(), leaseSeconds: 60 })).toBe('new');
+    const copy = post(createIngestHandler(deps()), urlEvent('/webhooks/pagerduty', body, pdSigned(body)));
+    await new Promise((r) => setTimeout(r, 300));
+    await store.finishDelivery(key, { now: new Date(), keepHours: 1 });
+    expect(await copy).toMatchObject({ status: 200, body: { decision: 'ignore', reason: /^replay/ } });
+  });
+
+  it('processes a concurrent copy itself when the first copy gives up while it waits', async () => {
+    const body = pagerDutyBody();
+    const key = `pagerduty-v3#${JSON.parse(body).event.id as string}`;
+    expect(await store.beginDelivery(key, { now: new Date(), leaseSeconds: 60 })).toBe('new');
+    const copy = post(createIngestHandler(deps()), urlEvent('/webhooks/pagerduty', body, pdSigned(body)));
+    await new Promise((r) => setTimeout(r, 300));
+    await store.abandonDelivery(key);
+    expect(await copy).toMatchObject({ status: 200, body: { decision: 'start' } });
+  });
+
   it('never answers 5xx nor throws for garbage', async () => {
     const handle = createIngestHandler(deps({ insecure: true }));
     const garbage = [

@@ -25,6 +25,8 @@ describe('firebreak serve on the real clock', () => {
       noAuth: false,
       secrets: { alertmanager: [TOKEN] },
       say: (line) => said.push(line),
+      // These check what ingestion decided, so the sender waits for it (the inbox test does not).
+      ackWithinMs: 60_000,
     });
     const started = Date.now();
     const res = await fetch(`${server.url}/webhooks/alertmanager`, {

@@ -43,16 +43,14 @@ describe('firebreak serve', () => {
       post('/webhooks/alertmanager', body, auth),
       post('/webhooks/alertmanager', body, auth),
     ]);
-    expect(answers.map((a) => a.status)).toEqual([200, 200]);
-    const decisions = (await Promise.all(answers.map((a) => a.json()))) as Array<{
-      decision: string;
-      incidentId: string;
-    }>;
-    expect(decisions.map((d) => d.decision).sort()).toEqual(['ignore', 'start']);
-    expect(new Set(decisions.map((d) => d.incidentId)).size).toBe(1);
-    const health = (await (await fetch(`${server.url}/healthz`)).json()) as {
-      counts: Record<string, number>;
-    };
+    // Two copies at once: each is stored and answered, the second while the first is being taken
+    // in, so both may be answered "queued" (202) before ingestion decides.
+    for (const a of answers) expect([200, 202]).toContain(a.status);
+    let health = { counts: {} as Record<string, number>, ingesting: 1 };
+    for (let i = 0; i < 600 && health.ingesting; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      health = (await (await fetch(`${server.url}/healthz`)).json()) as typeof health;
+    }
     expect(health.counts).toMatchObject({ 'decided.start': 1, 'decided.ignore': 1 });
   });
 
