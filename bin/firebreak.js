@@ -134,7 +134,7 @@ program.configureHelp({
 });
 program.hook('preAction', async (_, action) => {
   const { dataDirHook } = await import('./commands/data-dir.ts');
-  dataDirHook(action, requested.creates);
+  dataDirHook(action, requested?.creates ?? false);
 });
 
 try {

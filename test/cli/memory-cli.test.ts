@@ -106,7 +106,7 @@ describe('incident memory, as a user meets it', () => {
     for (const [args, reason] of [
       [
         ['--verdict', 'maybe'],
-        /--verdict <verdict>' argument 'maybe' is invalid\. Allowed choices are correct, partly, wrong\.$/,
+        /--verdict <verdict>' argument 'maybe' is invalid\. Allowed choices are correct, partly, wrong\./,
       ],
       [
         ['--verdict', 'wrong', '--category', 'gremlins'],
