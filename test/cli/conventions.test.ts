@@ -175,7 +175,7 @@ describe('incidents list', () => {
       'inc-20261120-1030-aaaa',
     ]);
     expect(json.stdout).not.toContain(ESC);
-  });
+  }, 120_000);
 
   it('colours status and severity when forced, and not with --no-color or when piped', () => {
     const forced = firebreak(['incidents', 'list', '--data-dir', dataDir], { FORCE_COLOR: '1' });
@@ -194,22 +194,26 @@ describe('incidents list', () => {
       expect(r.code).toBe(0);
       expect(r.stdout, JSON.stringify({ args, env })).not.toContain(ESC);
     }
-  });
+  }, 120_000);
 
-  it.skipIf(!hasScript)('on a terminal: colour, unless NO_COLOR is set to anything or --no-color', () => {
-    const list = ['incidents', 'list', '--data-dir', dataDir];
-    expect(onTerminal(list).output).toContain(`${ESC}32mRESOLVED`);
-    for (const [args, env] of [
-      [list, { NO_COLOR: '1' }],
-      [list, { NO_COLOR: 'yes' }],
-      [[...list, '--no-color'], {}],
-      [list, { TERM: 'dumb' }],
-    ] as const) {
-      const r = onTerminal([...args], env);
-      expect(r.output).toMatch(/RESOLVED/);
-      expect(r.output, JSON.stringify(env)).not.toContain(ESC);
-    }
-  });
+  it.skipIf(!hasScript)(
+    'on a terminal: colour, unless NO_COLOR is set to anything or --no-color',
+    () => {
+      const list = ['incidents', 'list', '--data-dir', dataDir];
+      expect(onTerminal(list).output).toContain(`${ESC}32mRESOLVED`);
+      for (const [args, env] of [
+        [list, { NO_COLOR: '1' }],
+        [list, { NO_COLOR: 'yes' }],
+        [[...list, '--no-color'], {}],
+        [list, { TERM: 'dumb' }],
+      ] as const) {
+        const r = onTerminal([...args], env);
+        expect(r.output).toMatch(/RESOLVED/);
+        expect(r.output, JSON.stringify(env)).not.toContain(ESC);
+      }
+    },
+    120_000,
+  );
 });
 
 describe('enum options are refused before anything runs, with the allowed values named', () => {

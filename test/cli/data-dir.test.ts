@@ -220,5 +220,6 @@ describe('the data folder found the way git finds .git', () => {
       expect(readdirSync(join(work, 'nowhere'))).toEqual(['sub']);
       expect(readdirSync(nowhere)).toEqual([]);
     },
+    120_000,
   );
 });
