@@ -22,7 +22,8 @@ import { IncidentId } from '../../domain/flow/phase-io.js';
 import { describeAction } from '../../domain/notify/messages.js';
 import type { IncidentStore, TaskAnswerer } from '../../domain/ports.js';
 import { awaitInboxResult, dropDecision, runIsWaiting } from '../../local/approval-gate.js';
-import { asCliError, CliError, defaultDataDir, EXIT } from './common.js';
+import { asCliError, CliError, EXIT } from './common.js';
+import { dataDirOption } from './data-dir.js';
 
 export interface DecisionArgs {
   incidentId: string;
@@ -160,7 +161,7 @@ export async function runDecision(
 export function decisionOptions(cmd: Command): Command {
   return cmd
     .option('--by <name>', 'who decides (goes on the timeline)', process.env.USER)
-    .option('--data-dir <dir>', 'the local data directory', defaultDataDir())
+    .addOption(dataDirOption())
     .option('--table <name>', 'in AWS: the incident table')
     .option(
       '--region <region>',

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.js';
 
 /** Exit codes: 0 done, 1 the run itself failed, 2 the input was refused. */
@@ -13,8 +12,6 @@ export class CliError extends Error {
     super(message);
   }
 }
-
-export const defaultDataDir = () => resolve(process.env.FIREBREAK_DATA_DIR ?? '.firebreak');
 
 /** Reads and parses a JSON file, turning every way it can go wrong into one clear line. */
 export async function readJsonFile(path: string): Promise<unknown> {

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
-import { ANALYST_CHOICES, type AnalystChoice } from '../../domain/analyst/choices.js';
+import type { AnalystChoice } from '../../domain/analyst/choices.js';
 import { CliError, EXIT } from './common.js';
+import { choice } from './options.js';
+import { painter, paintMarks } from './style.js';
 
 export function registerEval(program: Command): void {
   program
@@ -8,12 +10,13 @@ export function registerEval(program: Command): void {
     .description('run every scenario in a folder through the local pipeline and score the outcome')
     .argument('<folder>', 'a folder of scenarios (see examples/scenarios)')
     .option('--json', 'print one JSON object: per-scenario results and totals')
-    .option('--analyst <analyst>', `offline|claude (default: offline)`, 'offline')
+    .addOption(
+      choice('--analyst <analyst>', 'claude needs ANTHROPIC_API_KEY', ['offline', 'claude']).default(
+        'offline',
+      ),
+    )
     .option('--concurrency <n>', 'scenarios run at once (in one process: overlaps I/O only)', '1')
     .action(async (folder: string, opts: { json?: boolean; analyst: string; concurrency: string }) => {
-      if (opts.analyst === 'auto' || !ANALYST_CHOICES.includes(opts.analyst as AnalystChoice)) {
-        throw new CliError('--analyst must be offline or claude');
-      }
       const concurrency = Number(opts.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) {
         throw new CliError('--concurrency must be a whole number from 1 to 16');
@@ -30,6 +33,7 @@ export function registerEval(program: Command): void {
           EXIT.refused,
         );
       }
+      const paint = painter(process.stderr);
       const report = await evaluate(folder, loaded, {
         analyst: selection.factory,
         analystName: selection.name,
@@ -38,10 +42,13 @@ export function registerEval(program: Command): void {
           ? undefined
           : (r, done, total) =>
               process.stderr.write(
-                `  [${done}/${total}] ${r.id}: ${r.passed ? 'pass' : 'fail'} (${r.wallSeconds}s)\n`,
+                `  [${done}/${total}] ${r.id}: ${r.passed ? paint('green', 'pass') : paint('red', 'fail')} (${r.wallSeconds}s)\n`,
               ),
       });
       if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      else for (const line of formatReport(report)) process.stdout.write(`${line}\n`);
+      else {
+        const marks = painter(process.stdout);
+        for (const line of formatReport(report)) process.stdout.write(`${paintMarks(marks, line)}\n`);
+      }
     });
 }

@@ -4,7 +4,8 @@ import { withLocalStore } from '../../adapters/embedded/dynamodb.js';
 import { Scenario } from '../../adapters/embedded/scenario/schema.js';
 import { describeIssues, NotFoundError } from '../../domain/errors.js';
 import { scenarioOf } from '../../domain/memory/export.js';
-import { CliError, defaultDataDir, EXIT } from './common.js';
+import { CliError, EXIT } from './common.js';
+import { dataDirOption } from './data-dir.js';
 
 export function registerExport(program: Command): void {
   program
@@ -12,7 +13,7 @@ export function registerExport(program: Command): void {
     .description('write a reviewed incident as an eval scenario, its verdict as `expected`')
     .argument('<id>', 'incident id (reviewed: see `firebreak review`)')
     .option('--out <file>', 'write the scenario here (default: print it)')
-    .option('--data-dir <dir>', 'the local data directory', defaultDataDir())
+    .addOption(dataDirOption())
     .action(async (id: string, opts: { out?: string; dataDir: string }) => {
       const exported = await withLocalStore(opts.dataDir, async (store) => {
         const incident = await store.get(id);

@@ -3,15 +3,50 @@ import { withLocalStore } from '../../adapters/embedded/dynamodb.js';
 import { defaultConfig } from '../../domain/config.js';
 import { ConflictError } from '../../domain/errors.js';
 import { describeHistory, relatedLines } from '../../domain/memory/records.js';
-import { OPEN_STATUSES } from '../../domain/model.js';
+import { type Incident, IncidentStatus, OPEN_STATUSES } from '../../domain/model.js';
 import { clip } from '../../domain/text.js';
 import { record } from '../../domain/timeline.js';
 import { liveRun } from '../../local/recovery.js';
-import { CliError, defaultDataDir } from './common.js';
+import { CliError } from './common.js';
+import { dataDirOption } from './data-dir.js';
+import { choice } from './options.js';
+import { type Paint, painter, paintSeverity, paintStatus } from './style.js';
 
 const out = (line = ''): void => {
   process.stdout.write(`${line}\n`);
 };
+
+type Listed = Pick<Incident, 'id' | 'severity' | 'status' | 'detectedAt' | 'title' | 'rootCause'>;
+
+/**
+ * `incidents list` as a table: a header row, columns as wide as their longest value, the title
+ * last (it is the one of any length). Padding is measured before colour is added.
+ */
+export function incidentTable(list: Listed[], paint: Paint): string[] {
+  const rows = list.map((i) => ({
+    id: i.id,
+    severity: i.severity ?? '—',
+    status: i.status as string,
+    detected: i.detectedAt.slice(0, 16).replace('T', ' '),
+    cause: i.rootCause?.category ?? '—',
+    title: i.title,
+  }));
+  const head = { id: 'ID', severity: 'SEV', status: 'STATUS', detected: 'DETECTED (UTC)', cause: 'CAUSE' };
+  const width = (k: keyof typeof head) => Math.max(head[k].length, ...rows.map((r) => r[k].length));
+  const [id, severity, status, detected, cause] = (
+    ['id', 'severity', 'status', 'detected', 'cause'] as const
+  ).map(width);
+  return [
+    paint(
+      'bold',
+      `${head.id.padEnd(id)}  ${head.severity.padEnd(severity)}  ${head.status.padEnd(status)}  ${head.detected.padEnd(detected)}  ${head.cause.padEnd(cause)}  TITLE`,
+    ),
+    ...rows.map(
+      (r) =>
+        `${r.id.padEnd(id)}  ${paintSeverity(paint, r.severity, severity)}  ${paintStatus(paint, r.status, status)}  ${r.detected.padEnd(detected)}  ${r.cause.padEnd(cause)}  ${r.title}`,
+    ),
+  ];
+}
 
 export function registerIncidents(program: Command): void {
   const incidents = program.command('incidents').description('inspect incidents in the local store');
@@ -19,14 +54,11 @@ export function registerIncidents(program: Command): void {
     .command('list')
     .description('incidents, newest first')
     .option('--json', 'print JSON')
-    .option(
-      '--status <status>',
-      'only this status (TRIAGE, ACTIVE, MITIGATED, RESOLVED, TICKETED, CANCELLED)',
-    )
-    .option('--data-dir <dir>', 'the local data directory', defaultDataDir())
+    .addOption(choice('--status <status>', 'only incidents with this status', IncidentStatus.options))
+    .addOption(dataDirOption())
     .action(async (opts: { json?: boolean; status?: string; dataDir: string }) => {
       const list = await withLocalStore(opts.dataDir, (store) =>
-        store.list(opts.status ? { statuses: [opts.status.toUpperCase() as never] } : {}),
+        store.list(opts.status ? { statuses: [opts.status as IncidentStatus] } : {}),
       );
       if (opts.json)
         return out(
@@ -37,18 +69,14 @@ export function registerIncidents(program: Command): void {
           ),
         );
       if (!list.length) return out('no incidents yet — try: npm start');
-      for (const i of list) {
-        out(
-          `${i.id}  ${(i.severity ?? '—').padEnd(4)}  ${i.status.padEnd(9)}  ${i.detectedAt.slice(0, 16).replace('T', ' ')}  ${i.title}${i.rootCause ? `  [${i.rootCause.category}]` : ''}`,
-        );
-      }
+      for (const line of incidentTable(list, painter(process.stdout))) out(line);
     });
   incidents
     .command('show')
     .description('one incident with its timeline')
     .argument('<id>', 'incident id')
     .option('--json', 'print JSON')
-    .option('--data-dir <dir>', 'the local data directory', defaultDataDir())
+    .addOption(dataDirOption())
     .action(async (id: string, opts: { json?: boolean; dataDir: string }) => {
       const found = await withLocalStore(opts.dataDir, async (store, memory) => {
         const incident = await store.get(id);
@@ -78,7 +106,10 @@ export function registerIncidents(program: Command): void {
       }
       const i = found.incident;
       out(`${i.id} — ${i.title}`);
-      out(`  status ${i.status} · severity ${i.severity ?? '—'} · services ${i.services.join(', ') || '—'}`);
+      const paint = painter(process.stdout);
+      out(
+        `  status ${paintStatus(paint, i.status)} · severity ${paintSeverity(paint, i.severity ?? '—')} · services ${i.services.join(', ') || '—'}`,
+      );
       out(`  detected ${i.detectedAt}${i.resolvedAt ? ` · resolved ${i.resolvedAt}` : ''}`);
       if (i.rootCause) out(`  root cause ${i.rootCause.category}: ${i.rootCause.summary}`);
       if (i.mitigation)
@@ -109,12 +140,15 @@ export function registerIncidents(program: Command): void {
     .description('close an open incident by hand (its run stopped, or it was handled outside Firebreak)')
     .argument('<id>', 'incident id')
     .requiredOption('--reason <text>', 'why it is closed: goes on the timeline')
-    .option('--as <status>', 'resolved (the problem is fixed) or cancelled (there was none)', 'resolved')
-    .option('--data-dir <dir>', 'the local data directory', defaultDataDir())
+    .addOption(
+      choice('--as <status>', 'resolved: the problem is fixed; cancelled: there was none', [
+        'resolved',
+        'cancelled',
+      ]).default('resolved'),
+    )
+    .addOption(dataDirOption())
     .action(async (id: string, opts: { reason: string; as: string; dataDir: string }) => {
-      const status = opts.as.toUpperCase();
-      if (status !== 'RESOLVED' && status !== 'CANCELLED')
-        throw new CliError('--as must be resolved or cancelled');
+      const status = opts.as.toUpperCase() as 'RESOLVED' | 'CANCELLED';
       const reason = opts.reason.trim();
       if (!reason) throw new CliError('--reason must say why');
       const run = liveRun(opts.dataDir, id);

@@ -29,8 +29,11 @@ import { DeliveryRejected } from '../../lambdas/ingest/rejection.js';
 import { APPROVAL_MODES, type ApprovalMode } from '../../local/approval-gate.js';
 import { localOutputs } from '../../local/outputs.js';
 import type { RunSummary } from '../../local/runner.js';
-import { defaultDataDir, EXIT, loadRunner } from './common.js';
+import { EXIT, loadRunner } from './common.js';
+import { dataDirOption } from './data-dir.js';
+import { choice } from './options.js';
 import { printSummary } from './run.js';
+import { progressLine } from './style.js';
 
 const SOURCES = ['auto', ...ALERT_SOURCES.filter((s) => s !== 'manual')] as const;
 
@@ -93,7 +96,7 @@ export interface CommandIo {
 
 const processIo: CommandIo = {
   out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${progressLine(line)}\n`),
 };
 
 function printHuman(result: IngestResult, out: (line: string) => void): void {
@@ -139,11 +142,11 @@ export function registerIngest(program: Command): void {
     .command('ingest')
     .description('ingest one alert delivery into the local store: start, join, resolve, record or ignore')
     .argument('<file>', 'an alert payload as its source delivered it (or a scenario)')
-    .option('--source <source>', `${SOURCES.join('|')}`, 'auto')
+    .addOption(choice('--source <source>', 'the alert source (auto: detect)', SOURCES).default('auto'))
     .option('--dry-run', 'decide from reads alone; write nothing')
     .option('--json', 'print the decision as JSON')
-    .option('--data-dir <dir>', 'where the local store, outbox and postmortems live', defaultDataDir())
-    .option('--approve <mode>', `approval answer for a started run: ${APPROVAL_MODES.join('|')}`)
+    .addOption(dataDirOption('where the local store, outbox and postmortems live'))
+    .addOption(choice('--approve <mode>', 'approval answer for a started run', APPROVAL_MODES))
     .action(async (file: string, opts: IngestCliOptions) => {
       process.exitCode = await ingestCommand(file, opts);
     });

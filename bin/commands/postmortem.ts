@@ -12,7 +12,8 @@ import { joinSections, splitSections, withSection } from '../../domain/postmorte
 import { actionItemsSection } from '../../domain/postmortem/template.js';
 import { record } from '../../domain/timeline.js';
 import { localOutputs } from '../../local/outputs.js';
-import { CliError, defaultDataDir } from './common.js';
+import { CliError } from './common.js';
+import { dataDirOption } from './data-dir.js';
 
 /** Closes one action item; returns the updated list. Refuses unknown or already closed items. */
 export async function closeActionItem(
@@ -56,7 +57,7 @@ export function registerPostmortem(program: Command): void {
     .argument('<id>', 'incident id')
     .option('--close <item>', 'mark an action item (AI-1, AI-2, ...) done')
     .option('--json', 'print the action items and the markdown as JSON')
-    .option('--data-dir <dir>', 'the local data directory', defaultDataDir())
+    .addOption(dataDirOption())
     .action(async (id: string, opts: { close?: string; json?: boolean; dataDir: string }) => {
       if (!IncidentId.safeParse(id).success) throw new CliError(`"${id.slice(0, 80)}" is not an incident id`);
       if (opts.close && !/^AI-\d{1,3}$/i.test(opts.close))

@@ -16,7 +16,7 @@ import { buildReport, parseSince, type ResponseReport } from '../../domain/metri
 import { formatDuration } from '../../domain/metrics/response.js';
 import { SEVERITIES } from '../../domain/model.js';
 import type { IncidentStore } from '../../domain/ports.js';
-import { defaultDataDir } from './common.js';
+import { dataDirOption } from './data-dir.js';
 
 export async function reportFromStore(
   store: IncidentStore,
@@ -95,7 +95,7 @@ export function registerReport(program: Command): void {
     .description('response report: incidents by severity, MTTA/MTTR, top causes, repeats, action items')
     .option('--since <window>', 'how far back: 90m, 24h, 7d, 2w, 6mo, 1y', '7d')
     .option('--json', 'print JSON')
-    .option('--data-dir <dir>', 'the local data directory', defaultDataDir())
+    .addOption(dataDirOption())
     .action(async (opts: { since: string; json?: boolean; dataDir: string }) => {
       parseSince(opts.since); // refuse a bad window before opening anything
       const report = await withLocalStore(opts.dataDir, (store) =>

@@ -11,7 +11,10 @@ import { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
 import { withLocalStore } from '../../adapters/embedded/dynamodb.js';
 import { systemClock } from '../../domain/clock.js';
 import { parseReview, reviewIncident } from '../../domain/memory/review.js';
-import { asCliError, CliError, defaultDataDir, EXIT } from './common.js';
+import { CATEGORIES } from '../../domain/model.js';
+import { asCliError, CliError, EXIT } from './common.js';
+import { dataDirOption } from './data-dir.js';
+import { choice } from './options.js';
 
 interface ReviewOptions {
   verdict?: string;
@@ -57,13 +60,19 @@ export function registerReview(program: Command): void {
     .command('review')
     .description("record responders' verdict on an incident's root cause")
     .argument('<id>', 'incident id')
-    .requiredOption('--verdict <verdict>', 'correct, partly or wrong')
+    .addOption(
+      choice('--verdict <verdict>', "the analyst's root cause was", [
+        'correct',
+        'partly',
+        'wrong',
+      ]).makeOptionMandatory(),
+    )
     .option('--cause <text>', 'the cause as responders found it')
-    .option('--category <category>', 'the cause category responders confirmed')
+    .addOption(choice('--category <category>', 'the cause category responders confirmed', CATEGORIES))
     .option('--culprit <what>', 'the service, change or resource responsible')
     .option('--by <name>', 'who reviewed (default: cli:$USER)')
     .option('--json', 'print the review as JSON')
-    .option('--data-dir <dir>', 'the local data directory', defaultDataDir())
+    .addOption(dataDirOption())
     .option('--table <name>', 'in AWS: the incident table')
     .option('--region <region>', "in AWS: the table's region (default: the SDK's)")
     .action(async (id: string, opts: ReviewOptions) => {

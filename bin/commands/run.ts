@@ -3,7 +3,11 @@ import { ANALYST_CHOICES, type AnalystChoice } from '../../domain/analyst/choice
 import { ALERT_SOURCES, type AlertSource } from '../../domain/model.js';
 import { APPROVAL_MODES, type ApprovalMode } from '../../local/approval-gate.js';
 import type { RunSummary } from '../../local/runner.js';
-import { CliError, defaultDataDir, EXIT, loadRunner, readJsonFile } from './common.js';
+import { readDefinitionText, taskMap } from '../../statemachines/definition.js';
+import { CliError, EXIT, loadRunner, readJsonFile } from './common.js';
+import { dataDirOption } from './data-dir.js';
+import { choice } from './options.js';
+import { progressLine } from './style.js';
 
 export function printSummary(s: RunSummary, write: (line: string) => void): void {
   const m = (v: number | null) => (v === null ? '—' : `${v} min`);
@@ -38,20 +42,24 @@ export function registerRun(program: Command): void {
     .description('run one incident end to end locally from a scenario or a raw alert payload')
     .argument('<file>', 'a scenario (see examples/scenarios) or an alert payload as delivered')
     .option('--json', 'print only the final summary as JSON')
-    .option(
-      '--approve <mode>',
-      `approval answer: ${APPROVAL_MODES.join('|')} (default: prompt on a TTY, auto otherwise)`,
+    .addOption(
+      choice(
+        '--approve <mode>',
+        'approval answer (default: prompt on a TTY, auto otherwise)',
+        APPROVAL_MODES,
+      ),
     )
-    .option(
-      '--source <source>',
-      `alert source for a raw payload: ${ALERT_SOURCES.join('|')} (default: detect)`,
+    .addOption(choice('--source <source>', 'alert source for a raw payload (default: detect)', ALERT_SOURCES))
+    .addOption(dataDirOption('where the local store, outbox and postmortems live'))
+    .addOption(
+      choice('--fail-state <state>', 'make this Task state fail, to drill the failure path', [
+        ...taskMap(readDefinitionText()).keys(),
+      ]),
     )
-    .option('--data-dir <dir>', 'where the local store, outbox and postmortems live', defaultDataDir())
-    .option('--fail-state <state>', 'make this Task state fail, to drill the failure path')
-    .option(
-      '--analyst <analyst>',
-      `${ANALYST_CHOICES.join('|')}: claude needs ANTHROPIC_API_KEY (default: auto, claude when a key is set)`,
-      'auto',
+    .addOption(
+      choice('--analyst <analyst>', 'claude needs ANTHROPIC_API_KEY; auto is claude when a key is set', [
+        ...ANALYST_CHOICES,
+      ]).default('auto'),
     )
     .action(
       async (
@@ -79,7 +87,7 @@ export function registerRun(program: Command): void {
         const prepared = prepare(await readJsonFile(file), {
           source: opts.source as AlertSource | undefined,
         });
-        const write = (line: string) => process.stderr.write(`${line}\n`);
+        const write = (line: string) => process.stderr.write(`${progressLine(line)}\n`);
         const summary = await runIncident(prepared, {
           dataDir: opts.dataDir,
           approve,

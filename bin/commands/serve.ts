@@ -31,7 +31,9 @@ import { type LocalRoute, serveRoutes } from '../../local/serve/http.js';
 import { InboxIngestor } from '../../local/serve/inbox.js';
 import { WorkQueue } from '../../local/serve/queue.js';
 import { parseWebhookSecrets, type WebhookSecrets } from '../../runtime/webhook-secrets.js';
-import { CliError, defaultDataDir, loadRunner } from './common.js';
+import { CliError, loadRunner } from './common.js';
+import { dataDirOption } from './data-dir.js';
+import { choice } from './options.js';
 
 export interface ServeOptions {
   port: number;
@@ -228,8 +230,8 @@ export function registerServe(program: Command): void {
       'receive webhooks on 127.0.0.1 with the routes of the AWS endpoint, running incidents locally',
     )
     .option('--port <n>', 'port to listen on (0: any free port)', '8787')
-    .option('--data-dir <dir>', 'where the local store, outbox and postmortems live', defaultDataDir())
-    .option('--approve <mode>', `approval answer for started runs: ${APPROVAL_MODES.join('|')}`, 'auto')
+    .addOption(dataDirOption('where the local store, outbox and postmortems live'))
+    .addOption(choice('--approve <mode>', 'approval answer for started runs', APPROVAL_MODES).default('auto'))
     .option('--no-auth', 'accept webhooks without signatures or tokens (only ever on this machine)')
     .option('--fast-clock', "compress the flow's waits as `run` does (demos); the default is the real clock")
     .action(

@@ -11,13 +11,17 @@
  */
 import { createHash } from 'node:crypto';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type * as z from 'zod';
 import { describeIssues } from '../../domain/errors.js';
+import { SEVERITIES } from '../../domain/model.js';
 import { IntakeInput } from '../../lambdas/intake/index.js';
 import { APPROVAL_MODES, type ApprovalMode } from '../../local/approval-gate.js';
-import { CliError, defaultDataDir, EXIT, loadRunner } from './common.js';
+import { CliError, EXIT, loadRunner } from './common.js';
+import { dataDirOption } from './data-dir.js';
+import { choice } from './options.js';
 import { printSummary } from './run.js';
+import { progressLine } from './style.js';
 
 export const ManualStart = IntakeInput.shape.manual;
 export type ManualStart = z.infer<typeof ManualStart>;
@@ -133,17 +137,21 @@ export function registerStart(program: Command): void {
     .description('declare an incident by hand: in AWS with --state-machine-arn, otherwise locally')
     .requiredOption('--service <name>', 'the affected service')
     .requiredOption('--summary <text>', 'what is wrong, in a sentence')
-    .option('--severity <SEVn>', 'SEV1..SEV4 (default: triage decides)')
-    .option(
-      '--state-machine-arn <arn>',
-      'the stack output StateMachineArn (default: $FIREBREAK_STATE_MACHINE_ARN); without it the incident runs locally',
-      process.env.FIREBREAK_STATE_MACHINE_ARN,
+    .addOption(choice('--severity <SEVn>', 'the severity (default: triage decides)', SEVERITIES))
+    .addOption(
+      new Option(
+        '--state-machine-arn <arn>',
+        'the stack output StateMachineArn; without it the incident runs locally',
+      ).env('FIREBREAK_STATE_MACHINE_ARN'),
     )
     .option('--region <region>', "AWS region (default: the state machine ARN's)")
-    .option('--data-dir <dir>', 'local run: where the store, outbox and postmortems live', defaultDataDir())
-    .option(
-      '--approve <mode>',
-      `local run: ${APPROVAL_MODES.join('|')} (default: prompt on a TTY, auto otherwise)`,
+    .addOption(dataDirOption('local run: where the store, outbox and postmortems live'))
+    .addOption(
+      choice(
+        '--approve <mode>',
+        'local run: the approval answer (default: prompt on a TTY, auto otherwise)',
+        APPROVAL_MODES,
+      ),
     )
     .option('--json', 'print JSON')
     .action(async (opts: StartOptions) => {
@@ -169,7 +177,7 @@ export function registerStart(program: Command): void {
         throw new CliError(`--approve must be one of ${APPROVAL_MODES.join(', ')}`);
       const { prepare, runIncident } = await loadRunner();
       const prepared = prepare(req, { source: 'manual' });
-      const write = (line: string) => process.stderr.write(`${line}\n`);
+      const write = (line: string) => process.stderr.write(`${progressLine(line)}\n`);
       const summary = await runIncident(prepared, {
         dataDir: opts.dataDir,
         approve,

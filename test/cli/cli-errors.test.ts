@@ -66,7 +66,9 @@ describe('firebreak run refuses bad input with one line, exit 2, nothing written
   it('for a bad option value', () => {
     const r = firebreak(['run', file('x.json', '{}'), '--approve', 'maybe']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--approve must be one of auto, prompt, deny, timeout/);
+    expect(r.stderr).toMatch(
+      /^firebreak: option '--approve <mode>' argument 'maybe' is invalid. Allowed choices are auto, prompt, deny, timeout, wait\.$/,
+    );
     expect(existsSync(r.dataDir)).toBe(false);
   });
 

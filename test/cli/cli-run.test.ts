@@ -49,7 +49,7 @@ describe('firebreak run, as a user runs it', () => {
     expect(show.code).toBe(0);
     expect(show.stdout).toMatch(/approval-granted/);
     expect(show.stdout).toMatch(/resolved/);
-  });
+  }, 120_000);
 
   it('prints the flow as a Mermaid flowchart', () => {
     const graph = spawnSync(process.execPath, [BIN, 'graph'], { encoding: 'utf8' });

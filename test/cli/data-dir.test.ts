@@ -1,12 +1,13 @@
 /**
  * One owner per data folder, and the CLI's answers when the folder is busy, missing or unusable:
  * no command fails because another one is running, read-only commands never create a store, every
- * filesystem error is one line and exit 2, and output cut off by `head` ends quietly.
+ * filesystem error is one line and exit 2, output cut off by `head` ends quietly, and the folder
+ * is found from any subfolder of the one it is in.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
@@ -145,4 +146,71 @@ describe('the data folder on the command line', () => {
     expect(['RESOLVED', 'MITIGATED', 'ACTIVE']).toContain(incident.status);
     expect(incident.status).toBe('RESOLVED');
   }, 120_000);
+});
+
+describe('the data folder found the way git finds .git', () => {
+  const { FIREBREAK_DATA_DIR: _unset, FORCE_COLOR: _f, NO_COLOR: _n, ...plainEnv } = env as NodeJS.ProcessEnv;
+  const inFolder = (cwd: string, args: string[], extra: Record<string, string> = {}) => {
+    const r = spawnSync(process.execPath, ['--no-warnings', BIN, ...args], {
+      cwd,
+      encoding: 'utf8',
+      env: { ...plainEnv, ...extra },
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr.trim() };
+  };
+  const project = join(work, 'project');
+  const deep = join(project, 'services', 'checkout');
+  mkdirSync(deep, { recursive: true });
+
+  it('a run makes ./.firebreak where there is none and says so; a subfolder finds it, not a new empty store', () => {
+    const run = inFolder(project, ['run', SCENARIO, '--approve', 'auto'], { FORCE_COLOR: '1' });
+    expect(run.code, run.stderr).toBe(0);
+    const made = join(project, '.firebreak');
+    expect(existsSync(join(made, 'db'))).toBe(true);
+    expect(run.stderr.split('\n').at(-1)).toBe(
+      `firebreak: made ${made}; commands run in ${project} or below use it`,
+    );
+    // Its progress was coloured, as FORCE_COLOR asked.
+    expect(run.stderr).toContain('\u001b[36m▶\u001b[39m Triage');
+
+    const list = inFolder(deep, ['incidents', 'list', '--json']);
+    expect(list.code, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout)).toHaveLength(1);
+    expect(list.stderr).toBe(`firebreak: using ${made}`);
+    expect(existsSync(join(deep, '.firebreak'))).toBe(false);
+    // In the folder itself nothing needs saying.
+    expect(inFolder(project, ['incidents', 'list', '--json']).stderr).toBe('');
+
+    // --data-dir and FIREBREAK_DATA_DIR come first.
+    const other = join(work, 'other-data');
+    for (const r of [
+      inFolder(deep, ['incidents', 'list', '--data-dir', other]),
+      inFolder(deep, ['incidents', 'list'], { FIREBREAK_DATA_DIR: other }),
+    ]) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`firebreak: no firebreak store in ${other} (nothing has run there yet)`);
+    }
+    expect(existsSync(other)).toBe(false);
+  }, 120_000);
+
+  // The walk goes up to the root: a .firebreak above the temporary folder would be found, rightly.
+  const above = (dir: string): boolean =>
+    existsSync(join(dir, '.firebreak')) || (dirname(dir) !== dir && above(dirname(dir)));
+  it.skipIf(above(tmpdir()))(
+    'with no .firebreak here or above, a read-only command says where it looked and makes nothing',
+    () => {
+      const nowhere = join(work, 'nowhere', 'sub');
+      mkdirSync(nowhere, { recursive: true });
+      for (const args of [['incidents', 'list'], ['report'], ['postmortem', 'inc-20261120-1030-aaaa']]) {
+        const r = inFolder(nowhere, args);
+        expect(r.code, args.join(' ')).toBe(2);
+        expect(r.stderr).toBe(
+          `firebreak: no .firebreak folder in ${nowhere} or any folder above it: nothing has run here yet (try: npm start), or name one with --data-dir or FIREBREAK_DATA_DIR`,
+        );
+      }
+      expect(readdirSync(join(work, 'nowhere'))).toEqual(['sub']);
+      expect(readdirSync(nowhere)).toEqual([]);
+    },
+    120_000,
+  );
 });

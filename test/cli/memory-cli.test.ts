@@ -104,8 +104,14 @@ describe('incident memory, as a user meets it', () => {
     const done = run('checkout-5xx-after-deploy');
     const before = show(done.incidentId);
     for (const [args, reason] of [
-      [['--verdict', 'maybe'], /verdict must be correct, partly or wrong/],
-      [['--verdict', 'wrong', '--category', 'gremlins'], /category must be one of/],
+      [
+        ['--verdict', 'maybe'],
+        /--verdict <verdict>' argument 'maybe' is invalid\. Allowed choices are correct, partly, wrong\./,
+      ],
+      [
+        ['--verdict', 'wrong', '--category', 'gremlins'],
+        /--category <category>' argument 'gremlins' is invalid\. Allowed choices are deployment, /,
+      ],
       [['--verdict', 'partly', '--culprit', ''], /--culprit is empty/],
     ] as const) {
       const r = firebreak('review', done.incidentId, ...args);
