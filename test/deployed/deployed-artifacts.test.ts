@@ -4,10 +4,14 @@
  * for the default deploy configuration and for one with every optional part on. Both stacks come
  * from one synthesis (assembly.ts: each function bundled once).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../lib/bundling.js';
+import { APPROVAL_ENTRY, PROJECT_ROOT } from '../../lib/bundling.js';
+import { FirebreakFunction } from '../../lib/function.js';
+import { cdkContext } from '../lib/synth.js';
 import { type Assemblies, synthesizeAssemblies } from './assembly.js';
 import { Deployed } from './deployed.js';
 import { alertToIncident, scenarioAlert } from './flow.js';
@@ -20,8 +24,8 @@ const EVERY_OPTION = { ...production, stackName: 'FirebreakEveryOption' };
 const DEFAULTS = { stackName: 'FirebreakDefaults' };
 
 let assemblies: Assemblies;
-beforeAll(() => {
-  assemblies = synthesizeAssemblies([DEFAULTS, EVERY_OPTION]);
+beforeAll(async () => {
+  assemblies = await synthesizeAssemblies([DEFAULTS, EVERY_OPTION]);
 }, 300_000);
 afterAll(() => assemblies?.dispose());
 
@@ -52,15 +56,53 @@ describe('the Node the suite runs on', () => {
   });
 });
 
-/** Every function's init phase: import the asset, find the handler, with the template's environment. */
+describe('the bundles', () => {
+  it("are byte for byte what the stack's NodejsFunction builds (the approval function, bundled by CDK)", () => {
+    // The CDK assembly sits at the same depth as the test's, so the source maps' relative paths agree.
+    const app = new App({
+      context: cdkContext(),
+      outdir: join(assemblies.outdir, 'cdk-check'),
+      builtinCloudFormationValidation: false,
+    });
+    const stack = new Stack(app, 'BundleCheck');
+    new FirebreakFunction(stack, 'Approve', {
+      entry: APPROVAL_ENTRY,
+      serviceName: 'bundle-check',
+      description: 'bundle check',
+      timeoutSeconds: 10,
+      memoryMb: 128,
+      logRetention: RetentionDays.ONE_WEEK,
+    });
+    const cloud = app.synth();
+    const fn = Object.values<{ Type: string; Properties: { Code: { S3Key: string } } }>(
+      cloud.getStackByName('BundleCheck').template.Resources,
+    ).find((r) => r.Type === 'AWS::Lambda::Function');
+    const cdkDir = join(cloud.directory, `asset.${fn?.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+    const stack0 = assemblies.stacks[0];
+    const id = [...stack0.entries].find(([, entry]) => entry === APPROVAL_ENTRY)?.[0];
+    const ours = stack0.codeDirs.get(id ?? '') ?? '';
+    const files = readdirSync(cdkDir).sort();
+    expect(readdirSync(ours).sort()).toEqual(files);
+    for (const file of files) {
+      expect(readFileSync(join(ours, file)).equals(readFileSync(join(cdkDir, file))), file).toBe(true);
+    }
+  }, 120_000);
+});
+
+/**
+ * Every function's init phase: import the asset, find the handler, with the template's environment.
+ * All at once: each is its own worker thread, so two cores load two at a time.
+ */
 async function loadFailures(deployed: Deployed): Promise<string[]> {
-  const failures: string[] = [];
-  for (const fn of deployed.functions) {
-    await deployed
-      .load(fn)
-      .catch((err: Error) => failures.push(`${fn.logicalId}: ${err.name}: ${err.message}`));
-  }
-  return failures;
+  const failures = await Promise.all(
+    deployed.functions.map((fn) =>
+      deployed.load(fn).then(
+        () => undefined,
+        (err: Error) => `${fn.logicalId}: ${err.name}: ${err.message}`,
+      ),
+    ),
+  );
+  return failures.filter((f) => f !== undefined);
 }
 
 describe.each([

@@ -142,10 +142,9 @@ export function deployedFunctions(assembly: Assembly): DeployedFunction[] {
     .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
     .map(([logicalId, r]) => {
       const p = r.Properties;
-      const hash = String(p.Code?.S3Key ?? '').replace(/\.zip$/, '');
-      const codeDir = assembly.assetDirs.get(hash);
+      const codeDir = assembly.codeDirs.get(logicalId);
       if (!codeDir || !existsSync(codeDir)) {
-        throw new Error(`${logicalId}: its code (${p.Code?.S3Key}) is not an asset folder of the assembly`);
+        throw new Error(`${logicalId}: no bundled code (is it a NodejsFunction of the stack?)`);
       }
       return {
         logicalId,
