@@ -33,8 +33,10 @@ export interface Assembly {
 
 export interface Assemblies {
   stacks: Assembly[];
-  /** The folder the bundles are in; the planted-fault tests bundle into it too. */
+  /** The folder the assembly and the bundles are in. */
   outdir: string;
+  /** Every bundled entry → its folder, the `alsoBundle` entries included. */
+  bundled: Map<string, string>;
   seconds: { synth: number; bundle: number };
   dispose(): void;
 }
@@ -57,13 +59,17 @@ function entryOf(fn: NodejsFunction): string {
 /**
  * Synthesizes one stack per configuration in one App, then bundles each distinct entry once for
  * all of them: a bundle depends on the entry and the bundling settings, never on the deploy
- * configuration. CloudFormation schema validation is left to test/lib (app.test.ts).
+ * configuration. `alsoBundle` entries (absolute paths: the planted faults) join the same build.
+ * CloudFormation schema validation is left to test/lib (app.test.ts).
  *
  * The folder gets a `node_modules` link to the project's: the bundles leave `@aws-sdk/*` external
  * because Lambda's runtime provides it, and here the same packages must resolve from the
  * folder's parents.
  */
-export async function synthesizeAssemblies(rawConfigs: unknown[]): Promise<Assemblies> {
+export async function synthesizeAssemblies(
+  rawConfigs: unknown[],
+  opts: { alsoBundle?: string[] } = {},
+): Promise<Assemblies> {
   const started = Date.now();
   const outdir = mkdtempSync(join(tmpdir(), 'firebreak-deployed-'));
   symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(outdir, 'node_modules'), 'dir');
@@ -86,7 +92,7 @@ export async function synthesizeAssemblies(rawConfigs: unknown[]): Promise<Assem
     return byId;
   });
   const dirs = await bundleEntries(
-    entries.flatMap((e) => [...e.values()]),
+    [...entries.flatMap((e) => [...e.values()]), ...(opts.alsoBundle ?? [])],
     join(outdir, 'cdk.out'),
   );
   return {
@@ -97,6 +103,7 @@ export async function synthesizeAssemblies(rawConfigs: unknown[]): Promise<Assem
       codeDirs: new Map([...entries[i]].map(([id, entry]) => [id, dirs.get(entry) as string])),
     })),
     outdir,
+    bundled: dirs,
     seconds: { synth: (synthesized - started) / 1000, bundle: (Date.now() - synthesized) / 1000 },
     dispose: () => rmSync(outdir, { recursive: true, force: true }),
   };

@@ -171,6 +171,8 @@ export interface SdkCall {
 export interface World {
   alarmState: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
   secrets: Record<string, string>;
+  /** Calls that fail, keyed `service:Command` (e.g. `cloudwatch:DescribeAlarmsCommand`), with AWS's error. */
+  faults?: Record<string, { name: string; message: string }>;
 }
 
 /** A Lambda invocation's failure as Step Functions sees it: the error type becomes the name. */

@@ -48,9 +48,18 @@ const {
 } = workerData;
 
 const report = (service, command, input) => parentPort.postMessage({ type: 'call', service, command, input });
+// A dependency the test makes fail (world.faults, keyed `service:Command`): the error AWS would send.
 const recorded = (client, service, command, output) =>
   client.on(command).callsFake((input) => {
     report(service, command.name, input);
+    const fault = world.faults?.[`${service}:${command.name}`];
+    if (fault) {
+      throw Object.assign(new Error(fault.message), {
+        name: fault.name,
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+      });
+    }
     return typeof output === 'function' ? output(input) : output;
   });
 
