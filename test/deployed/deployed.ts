@@ -14,6 +14,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { type AslDefinition, type AslState, walkStates } from '../../statemachines/definition.js';
 import type { Assembly } from './assembly.js';
+import type { DynamoMeter } from './dynamo-meter.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON, read field by field
 type Json = any;
@@ -189,7 +190,14 @@ export class LambdaError extends Error {
 export class Deployed {
   readonly functions: DeployedFunction[];
   readonly calls: SdkCall[] = [];
-  readonly invocations: Array<{ function: string; ok: boolean; error?: string }> = [];
+  /** Every invocation; its duration includes the cold start's init (initMs) on a function's first one. */
+  readonly invocations: Array<{
+    function: string;
+    ok: boolean;
+    error?: string;
+    durationMs: number;
+    initMs?: number;
+  }> = [];
   readonly output = new Map<string, string[]>();
   private readonly workers = new Map<string, Worker>();
   private readonly pending = new Map<
@@ -212,15 +220,21 @@ export class Deployed {
   }
 
   /** Starts dynalite with the template's table (keys, indexes) under the name the functions get. */
-  static async start(assembly: Assembly, world: World): Promise<Deployed> {
+  static async start(
+    assembly: Assembly,
+    world: World,
+    opts: { meter?: DynamoMeter } = {},
+  ): Promise<Deployed> {
     const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await new Promise<void>((ok, fail) => {
       server.once('error', fail);
       server.listen(0, '127.0.0.1', () => ok());
     });
-    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const dynaliteUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const endpoint = opts.meter ? await opts.meter.start(dynaliteUrl) : dynaliteUrl;
+    // The test's own client (table creation, reading the outcome) bypasses the meter.
     const client = new DynamoDBClient({
-      endpoint,
+      endpoint: dynaliteUrl,
       region: REGION,
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     });
@@ -329,6 +343,8 @@ export class Deployed {
         this.invocations.push({
           function: fn.logicalId,
           ok: msg.type === 'result',
+          durationMs: msg.durationMs,
+          ...(msg.initMs ? { initMs: msg.initMs } : {}),
           ...(msg.type === 'result' ? {} : { error: `${msg.errorType}: ${msg.errorMessage}` }),
         });
       }

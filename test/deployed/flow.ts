@@ -8,6 +8,7 @@ import { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
 import { PROJECT_ROOT } from '../../lib/bundling.js';
 import type { Assembly } from './assembly.js';
 import { Deployed } from './deployed.js';
+import type { DynamoMeter } from './dynamo-meter.js';
 
 export const scenarioAlert = (file: string): unknown =>
   JSON.parse(readFileSync(join(PROJECT_ROOT, 'examples', 'scenarios', file), 'utf8')).alert.payload;
@@ -43,8 +44,11 @@ export async function alertToIncident(deployed: Deployed, alert: unknown) {
  * offline analyst answers. The alarm is back to OK from the first check on: a flow resolves after
  * its healthy checks.
  */
-export async function startDeployed(assembly: Assembly): Promise<Deployed> {
-  const deployed = await Deployed.start(assembly, { alarmState: 'OK', secrets: {} });
+export async function startDeployed(
+  assembly: Assembly,
+  opts: { meter?: DynamoMeter } = {},
+): Promise<Deployed> {
+  const deployed = await Deployed.start(assembly, { alarmState: 'OK', secrets: {} }, opts);
   const env = (service: string) => deployed.byService(service).environment;
   const anthropic = env('firebreak-triage').ANTHROPIC_SECRET_ARN;
   deployed.setWorld({

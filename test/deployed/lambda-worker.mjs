@@ -189,14 +189,18 @@ parentPort.on('message', async (msg) => {
     succeed: () => undefined,
   };
   try {
+    const cold = !loaded;
     loaded ??= load();
     const fn = await loaded;
+    const initMs = cold ? Date.now() - started : 0;
     const result = await fn(event, context);
     // What Lambda returns is JSON: anything that does not survive serialization is lost there too.
     parentPort.postMessage({
       type: 'result',
       id,
       result: result === undefined ? null : JSON.parse(JSON.stringify(result)),
+      durationMs: Date.now() - started,
+      initMs,
     });
   } catch (err) {
     parentPort.postMessage({
@@ -204,6 +208,7 @@ parentPort.on('message', async (msg) => {
       id,
       errorType: err?.name ?? 'Error',
       errorMessage: String(err?.message ?? err),
+      durationMs: Date.now() - started,
     });
   }
 });
