@@ -1,8 +1,13 @@
 /**
- * What deploys is what runs: the stack synthesized with bundling, its rendered state machine run on
- * aws-local-stepfunctions with every Task served by the bundled asset of its function (deployed.ts),
- * for the default deploy configuration and for one with every optional part on. Both stacks come
- * from one synthesis (assembly.ts: each function bundled once).
+ * What deploys is what runs: the stack synthesized and its functions bundled as their NodejsFunction
+ * bundles them, its rendered state machine run on aws-local-stepfunctions with every Task served by
+ * the bundle of its function (deployed.ts), for the default deploy configuration and for one with
+ * every optional part on. Both stacks come from one synthesis and one esbuild build (assembly.ts).
+ * Then the faults it must catch, planted: a bad import, a missing environment variable.
+ *
+ * Not yet here: an approval answered through the approval-api bundle's signed link. Reaching
+ * RequestApproval needs a mitigation the analyst can prove from AWS-shaped telemetry (CloudTrail
+ * deploy events, the Lambda or ECS dry-run), which the mocked clients do not serve yet.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
