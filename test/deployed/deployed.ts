@@ -14,6 +14,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { type AslDefinition, type AslState, walkStates } from '../../statemachines/definition.js';
 import type { Assembly } from './assembly.js';
+import type { DynamoMeter } from './dynamo-meter.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON, read field by field
 type Json = any;
@@ -142,10 +143,9 @@ export function deployedFunctions(assembly: Assembly): DeployedFunction[] {
     .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
     .map(([logicalId, r]) => {
       const p = r.Properties;
-      const hash = String(p.Code?.S3Key ?? '').replace(/\.zip$/, '');
-      const codeDir = assembly.assetDirs.get(hash);
+      const codeDir = assembly.codeDirs.get(logicalId);
       if (!codeDir || !existsSync(codeDir)) {
-        throw new Error(`${logicalId}: its code (${p.Code?.S3Key}) is not an asset folder of the assembly`);
+        throw new Error(`${logicalId}: no bundled code (is it a NodejsFunction of the stack?)`);
       }
       return {
         logicalId,
@@ -172,6 +172,8 @@ export interface SdkCall {
 export interface World {
   alarmState: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
   secrets: Record<string, string>;
+  /** Calls that fail, keyed `service:Command` (e.g. `cloudwatch:DescribeAlarmsCommand`), with AWS's error. */
+  faults?: Record<string, { name: string; message: string }>;
 }
 
 /** A Lambda invocation's failure as Step Functions sees it: the error type becomes the name. */
@@ -188,7 +190,14 @@ export class LambdaError extends Error {
 export class Deployed {
   readonly functions: DeployedFunction[];
   readonly calls: SdkCall[] = [];
-  readonly invocations: Array<{ function: string; ok: boolean; error?: string }> = [];
+  /** Every invocation; its duration includes the cold start's init (initMs) on a function's first one. */
+  readonly invocations: Array<{
+    function: string;
+    ok: boolean;
+    error?: string;
+    durationMs: number;
+    initMs?: number;
+  }> = [];
   readonly output = new Map<string, string[]>();
   private readonly workers = new Map<string, Worker>();
   private readonly pending = new Map<
@@ -211,15 +220,21 @@ export class Deployed {
   }
 
   /** Starts dynalite with the template's table (keys, indexes) under the name the functions get. */
-  static async start(assembly: Assembly, world: World): Promise<Deployed> {
+  static async start(
+    assembly: Assembly,
+    world: World,
+    opts: { meter?: DynamoMeter } = {},
+  ): Promise<Deployed> {
     const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await new Promise<void>((ok, fail) => {
       server.once('error', fail);
       server.listen(0, '127.0.0.1', () => ok());
     });
-    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const dynaliteUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const endpoint = opts.meter ? await opts.meter.start(dynaliteUrl) : dynaliteUrl;
+    // The test's own client (table creation, reading the outcome) bypasses the meter.
     const client = new DynamoDBClient({
-      endpoint,
+      endpoint: dynaliteUrl,
       region: REGION,
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     });
@@ -328,6 +343,8 @@ export class Deployed {
         this.invocations.push({
           function: fn.logicalId,
           ok: msg.type === 'result',
+          durationMs: msg.durationMs,
+          ...(msg.initMs ? { initMs: msg.initMs } : {}),
           ...(msg.type === 'result' ? {} : { error: `${msg.errorType}: ${msg.errorMessage}` }),
         });
       }

@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
 import { PROJECT_ROOT } from '../../lib/bundling.js';
-import type { Deployed } from './deployed.js';
+import type { Assembly } from './assembly.js';
+import { Deployed } from './deployed.js';
+import type { DynamoMeter } from './dynamo-meter.js';
 
 export const scenarioAlert = (file: string): unknown =>
   JSON.parse(readFileSync(join(PROJECT_ROOT, 'examples', 'scenarios', file), 'utf8')).alert.payload;
@@ -34,4 +36,26 @@ export async function alertToIncident(deployed: Deployed, alert: unknown) {
       attributes: c.input.MessageAttributes,
     }));
   return { ingested, start, run, incident, published };
+}
+
+/**
+ * The artifacts of one stack, started with the secrets the stack creates holding what an operator
+ * puts there: a link-signing key, and (when the stack has the secret) no Anthropic key yet, so the
+ * offline analyst answers. The alarm is back to OK from the first check on: a flow resolves after
+ * its healthy checks.
+ */
+export async function startDeployed(
+  assembly: Assembly,
+  opts: { meter?: DynamoMeter } = {},
+): Promise<Deployed> {
+  const deployed = await Deployed.start(assembly, { alarmState: 'OK', secrets: {} }, opts);
+  const env = (service: string) => deployed.byService(service).environment;
+  const anthropic = env('firebreak-triage').ANTHROPIC_SECRET_ARN;
+  deployed.setWorld({
+    secrets: {
+      [env('firebreak-request-approval').APPROVAL_SECRET_ARN]: 'k'.repeat(48),
+      ...(anthropic ? { [anthropic]: '' } : {}),
+    },
+  });
+  return deployed;
 }

@@ -48,9 +48,18 @@ const {
 } = workerData;
 
 const report = (service, command, input) => parentPort.postMessage({ type: 'call', service, command, input });
+// A dependency the test makes fail (world.faults, keyed `service:Command`): the error AWS would send.
 const recorded = (client, service, command, output) =>
   client.on(command).callsFake((input) => {
     report(service, command.name, input);
+    const fault = world.faults?.[`${service}:${command.name}`];
+    if (fault) {
+      throw Object.assign(new Error(fault.message), {
+        name: fault.name,
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+      });
+    }
     return typeof output === 'function' ? output(input) : output;
   });
 
@@ -180,14 +189,18 @@ parentPort.on('message', async (msg) => {
     succeed: () => undefined,
   };
   try {
+    const cold = !loaded;
     loaded ??= load();
     const fn = await loaded;
+    const initMs = cold ? Date.now() - started : 0;
     const result = await fn(event, context);
     // What Lambda returns is JSON: anything that does not survive serialization is lost there too.
     parentPort.postMessage({
       type: 'result',
       id,
       result: result === undefined ? null : JSON.parse(JSON.stringify(result)),
+      durationMs: Date.now() - started,
+      initMs,
     });
   } catch (err) {
     parentPort.postMessage({
@@ -195,6 +208,7 @@ parentPort.on('message', async (msg) => {
       id,
       errorType: err?.name ?? 'Error',
       errorMessage: String(err?.message ?? err),
+      durationMs: Date.now() - started,
     });
   }
 });
