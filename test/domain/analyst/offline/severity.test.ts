@@ -83,7 +83,12 @@ describe('data at risk', () => {
       reported('router', {
         services: [api('router')],
         changes: [
-          { timestamp: at(-20), eventName: 'PutParameter', service: 'router', summary: 'DeleteTable retry off' },
+          {
+            timestamp: at(-20),
+            eventName: 'PutParameter',
+            service: 'router',
+            summary: 'DeleteTable retry off',
+          },
         ],
       }),
     );
