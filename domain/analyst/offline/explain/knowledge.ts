@@ -98,7 +98,9 @@ export function culpritOf(a: Analysis, h: KnowledgeHit): string | undefined {
     const failing = a.dependencies.find((d) =>
       catalog.dependencies(emitter).some((x) => lower(x) === lower(d.service)),
     )?.service;
-    return others[0] ?? failing ?? technologyDependency(a, emitter, h.entry) ?? emitter;
+    // A dependency that is the very kind of thing the signature is about (the mesh control plane
+    // for an xDS error) is more specific than whichever dependency happens to be failing.
+    return others[0] ?? technologyDependency(a, emitter, h.entry) ?? failing ?? emitter;
   }
   // A caller quoting a resource's own error (a table's throttling, a database's refusal) is
   // talking about that resource, when the caller is not itself that kind of thing.

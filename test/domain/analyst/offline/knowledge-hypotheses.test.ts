@@ -45,6 +45,21 @@ const ENTRIES = parseKnowledgeData(
         examples: { logs: ['WARN slow regex evaluation: 4210ms pattern=(a+)+$'] },
         source: 'https://owasp.org/www-community/attacks/Regular_expression_Denial_of_Service_-_ReDoS',
       },
+      {
+        id: 'test-mesh-route-withdrawn',
+        title: 'Mesh control plane withdrew a route',
+        technologies: ['control-plane'],
+        category: 'dependency',
+        role: 'cause',
+        blames: 'peer',
+        specificity: 'high',
+        meaning: 'The control plane sent an update without the listener the client was using.',
+        match: { logs: ['resource removed by control plane'] },
+        rulesOut: [],
+        mitigations: [],
+        examples: { logs: ['UNAVAILABLE: listener backend.internal:443 resource removed by control plane'] },
+        source: 'https://www.envoyproxy.io/docs/envoy/latest/api-docs/xds_protocol',
+      },
     ],
   },
   'test-entries.json',
@@ -134,5 +149,41 @@ describe('failure knowledge as data', () => {
     // The same evidence without the entry is read differently: the entry, as data, decides.
     expect(without.signatures ?? []).toEqual([]);
     expect(without.category).not.toBe('code');
+  });
+
+  it('blames the dependency the signature is about, not whichever dependency is failing', async () => {
+    // Calls to accounts fail because the control plane withdrew their route; accounts itself
+    // looks sick only because nothing reaches it.
+    const s = scenario('login', {
+      services: [
+        api('login', ['accounts', 'mesh-control-plane']),
+        { name: 'accounts', tier: 'critical', alarms: ['accounts-request-drop'] },
+        { name: 'mesh-control-plane', tier: 'critical', owner: 'managed' },
+      ],
+      metrics: [
+        {
+          namespace: 'App',
+          metricName: 'RequestCount',
+          service: 'accounts',
+          points: stepPoints(5000, 200, -10, 50),
+        },
+      ],
+      alarmStates: [
+        { name: 'accounts-request-drop', service: 'accounts', state: 'ALARM', timestamp: at(-8) },
+      ],
+      logs: [
+        {
+          service: 'login',
+          timestamp: at(-10),
+          level: 'ERROR',
+          message: 'UNAVAILABLE: listener backend.internal:443 resource removed by control plane',
+          count: 40_000,
+        },
+      ],
+    });
+    const rc = await conclude(s, ENTRIES);
+    expect(rc.category).toBe('dependency');
+    expect(rc.culprit).toBe('mesh-control-plane');
+    expect(rc.signatures).toContain('test-mesh-route-withdrawn');
   });
 });
