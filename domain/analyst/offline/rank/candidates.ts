@@ -8,7 +8,7 @@ import { explainChanges } from '../explain/changes.js';
 import { explainDependencies } from '../explain/dependency.js';
 import { explainErrors } from '../explain/errors.js';
 import { explainHealth } from '../explain/health.js';
-import { culpritOf, explainKnowledge } from '../explain/knowledge.js';
+import { culpritOf, explainKnowledge, hitStrength } from '../explain/knowledge.js';
 import { explainPlatform } from '../explain/platform.js';
 import { explainResources } from '../explain/resources.js';
 import { explainSecurity } from '../explain/security.js';
@@ -196,6 +196,8 @@ function corroborateChanges(a: Analysis, list: Candidate[]): void {
         ms(h.at) <= until,
     );
     if (!effects.length) continue;
+    // The most telling effect leads the story (a container killed for memory, not the resets it caused).
+    effects.sort((x, y) => hitStrength(y) - hitStrength(x));
     const entries = uniq(effects.map((h) => h.entry.id));
     c.confidence = conf(Math.min(0.9, c.confidence + Math.min(0.25, 0.1 * entries.length)));
     c.evidence = uniq([...c.evidence, ...effects.slice(0, 4).map((h) => h.evidenceId)]);

@@ -60,6 +60,21 @@ const ENTRIES = parseKnowledgeData(
         examples: { logs: ['UNAVAILABLE: listener backend.internal:443 resource removed by control plane'] },
         source: 'https://www.envoyproxy.io/docs/envoy/latest/api-docs/xds_protocol',
       },
+      {
+        id: 'test-stack-deleted',
+        title: 'Infrastructure deleted by automation',
+        technologies: ['cloudformation'],
+        category: 'configuration',
+        role: 'cause',
+        blames: 'self',
+        specificity: 'high',
+        meaning: 'A job deleted live stacks; what they held is gone until rebuilt.',
+        match: { changes: ['^DeleteStack\\b'] },
+        rulesOut: [],
+        mitigations: [],
+        examples: { changes: ['DeleteStack web-prod'] },
+        source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteStack.html',
+      },
     ],
   },
   'test-entries.json',
@@ -185,5 +200,38 @@ describe('failure knowledge as data', () => {
     expect(rc.category).toBe('dependency');
     expect(rc.culprit).toBe('mesh-control-plane');
     expect(rc.signatures).toContain('test-mesh-route-withdrawn');
+  });
+
+  it('names the job that deleted several things as one cause, not each thing it deleted', async () => {
+    const deleted = (m: number, resource: string) => ({
+      timestamp: at(m),
+      eventName: 'DeleteStack',
+      service: 'cleanup-job',
+      resource,
+      summary: `stack delete ${resource}`,
+    });
+    const s = scenario('portal', {
+      services: [
+        api('portal', ['portal-db']),
+        { name: 'portal-db', tier: 'critical' },
+        { name: 'cleanup-job', tier: 'internal' },
+      ],
+      metrics: [
+        {
+          namespace: 'AWS/ApplicationELB',
+          metricName: 'HTTPCode_ELB_5XX_Count',
+          service: 'portal',
+          points: stepPoints(2, 4000, -12, 1),
+        },
+      ],
+      changes: [
+        deleted(-14, 'portal-prod-east'),
+        deleted(-13, 'portal-prod-west'),
+        deleted(-13, 'portal-dr'),
+      ],
+    });
+    const rc = await conclude(s, ENTRIES);
+    expect(rc.category).toBe('configuration');
+    expect(rc.culprit).toBe('cleanup-job');
   });
 });
