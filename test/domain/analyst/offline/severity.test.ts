@@ -12,7 +12,8 @@ type Env = Scenario['environment'];
 /** `scenario` with the manual start's own severity word. */
 function reported(service: string, env: Partial<Env>, severity?: string): Scenario {
   const s = scenario(service, env);
-  return Scenario.parse({ ...s, alert: { ...s.alert, payload: { ...s.alert.payload, severity } } });
+  const payload = s.alert.payload as Record<string, unknown>;
+  return Scenario.parse({ ...s, alert: { ...s.alert, payload: { ...payload, severity } } });
 }
 
 const fiveXx = (base: number, after: number) => ({
