@@ -152,7 +152,7 @@ export function scoreChanges(
   },
 ): ScoredChange[] {
   const hogs = new Set((opts.poolHogs ?? []).map(lower));
-  return changes
+  const scored = changes
     .map((change) => {
       const flavor = changeFlavor(change);
       const service = changedService(change, opts.catalog);
@@ -217,6 +217,36 @@ export function scoreChanges(
       return scored;
     })
     .sort((a, b) => b.score - a.score);
+  for (const late of scored) overtaken(late, scored, opts.series);
+  return scored.sort((a, b) => b.score - a.score);
+}
+
+/**
+ * A change that landed after its service had already started to go wrong, right after an earlier
+ * change to it (rules pushed, and the host's load rose with them), came too late to start the
+ * incident: weakened, with the earlier change named.
+ */
+function overtaken(late: ScoredChange, all: ScoredChange[], series: SeriesView[]): void {
+  const service = lower(late.service);
+  if (!service) return;
+  const lateAt = ms(late.change.at) - (late.change.kind === 'deployment' ? 6 : 2) * 60_000;
+  for (const early of all) {
+    const at = ms(early.change.at);
+    if (early === late || lower(early.service) !== service || at >= lateAt) continue;
+    if (early.flavor === 'benign' || early.flavor === 'platform' || isAutomaticReaction(early.change))
+      continue;
+    const moved = series.find(
+      (v) =>
+        isAnomalous(v) &&
+        lower(v.service) === service &&
+        ms(v.onset!.at) >= at - 60_000 &&
+        ms(v.onset!.at) <= Math.min(at + 5 * 60_000, lateAt),
+    );
+    if (!moved) continue;
+    late.score *= 0.7;
+    late.against = `${late.change.summary.slice(0, 80)}: ${moved.series.metricName} on ${late.service} had already moved after ${early.change.summary.slice(0, 60)}`;
+    return;
+  }
 }
 
 /**
