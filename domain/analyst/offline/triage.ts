@@ -117,7 +117,12 @@ function measuredSeverity(
     // The alert's author knew the service; move at most one step away from their hint.
     const h = idx(hint);
     severity = at(h + Math.sign(measured - h) * Math.min(1, Math.abs(measured - h)));
-    why.push(said);
+    // Errors only counted (nothing to divide them by) make the measured level a lower bound: the
+    // author's one step worse stands; their one step better does not.
+    if (!impact.rated && idx(severity) === h + 1) {
+      severity = hint;
+      why.push(`${said}; the impact is counted, not rated (no request count), so it is a lower bound`);
+    } else why.push(said);
   }
   return { severity, why };
 }

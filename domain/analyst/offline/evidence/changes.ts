@@ -152,7 +152,7 @@ export function scoreChanges(
   },
 ): ScoredChange[] {
   const hogs = new Set((opts.poolHogs ?? []).map(lower));
-  return changes
+  const scored = changes
     .map((change) => {
       const flavor = changeFlavor(change);
       const service = changedService(change, opts.catalog);
@@ -178,6 +178,7 @@ export function scoreChanges(
         );
         if (connErrors) relation = 'dependency';
       }
+      if (relation === 'unrelated' && sharedBlast(change, service, opts.series)) relation = 'dependency';
       const leadMinutes = minutesBetween(change.at, opts.onset);
       const corroboration = corroborate(change, service, opts);
       if (namedByErrors) corroboration.push(`new errors name ${change.resource}`);
@@ -216,6 +217,58 @@ export function scoreChanges(
       return scored;
     })
     .sort((a, b) => b.score - a.score);
+  for (const late of scored) overtaken(late, scored, opts.series);
+  return scored.sort((a, b) => b.score - a.score);
+}
+
+/**
+ * A change that landed after its service had already started to go wrong, right after an earlier
+ * change to it (rules pushed, and the host's load rose with them), came too late to start the
+ * incident: weakened, with the earlier change named.
+ */
+function overtaken(late: ScoredChange, all: ScoredChange[], series: SeriesView[]): void {
+  const service = lower(late.service);
+  if (!service) return;
+  const lateAt = ms(late.change.at) - (late.change.kind === 'deployment' ? 6 : 2) * 60_000;
+  for (const early of all) {
+    const at = ms(early.change.at);
+    if (early === late || lower(early.service) !== service || at >= lateAt) continue;
+    if (early.flavor === 'benign' || early.flavor === 'platform' || isAutomaticReaction(early.change))
+      continue;
+    const moved = series.find(
+      (v) =>
+        isAnomalous(v) &&
+        lower(v.service) === service &&
+        ms(v.onset!.at) >= at - 60_000 &&
+        ms(v.onset!.at) <= Math.min(at + 5 * 60_000, lateAt),
+    );
+    if (!moved) continue;
+    late.score *= 0.7;
+    late.against = `${late.change.summary.slice(0, 80)}: ${moved.series.metricName} on ${late.service} had already moved after ${early.change.summary.slice(0, 60)}`;
+    return;
+  }
+}
+
+/**
+ * A change to something nothing on the incident's path depends on, after which its own series and
+ * those of at least two other services broke within the same few minutes, hit infrastructure they
+ * share (hosts, a fleet, a network) that the catalog does not draw: it is related.
+ */
+function sharedBlast(change: ChangeRecord, service: string | undefined, series: SeriesView[]): boolean {
+  if (!service || change.kind === 'deployment') return false;
+  const at = ms(change.at);
+  // Its own series must break the bad way; the others only have to move (connections falling to
+  // nothing on a database whose clients were rebooted is not "bad" for a database, but it moved).
+  const moved = (v: SeriesView, within: number) =>
+    !!v.onset && ms(v.onset.at) >= at - 60_000 && ms(v.onset.at) <= at + within * 60_000;
+  const broke = (v: SeriesView, within: number) => isAnomalous(v) && moved(v, within);
+  if (!series.some((v) => lower(v.service) === lower(service) && broke(v, 3))) return false;
+  const others = new Set(
+    series
+      .filter((v) => v.service && lower(v.service) !== lower(service) && moved(v, 5))
+      .map((v) => lower(v.service)),
+  );
+  return others.size >= 2;
 }
 
 /**

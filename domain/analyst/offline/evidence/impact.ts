@@ -32,6 +32,12 @@ export interface Impact {
   erroring: string[];
   /** The alarm had already recovered when the investigation looked, and nothing is still wrong. */
   recovered: boolean;
+  /**
+   * The level rests on a measured share (requests failing against a request count, traffic lost,
+   * no healthy capacity). Without one, errors were only counted (a 5xx count with nothing to divide
+   * it by, log volumes), and the level is a lower bound.
+   */
+  rated: boolean;
   evidence: string[];
 }
 
@@ -40,6 +46,7 @@ const tail = (points: Array<[string, number]>) => median(points.slice(-3).map((p
 
 interface ServiceImpact {
   level: ImpactLevel;
+  rated: boolean;
   errorRatio?: number;
   latencyFactor?: number;
   notes: string[];
@@ -98,7 +105,13 @@ function serviceImpact(a: Analysis, views: SeriesView[], service: string | undef
   if (level === 'none' && alarm && newErrors >= 100) level = 'major';
   else if (level === 'none' && (alarm || newErrors >= 20)) level = 'minor';
   if (newErrors) notes.push(`${newErrors} new errors logged`);
-  return { level, errorRatio, latencyFactor, notes: notes.map((n) => `${service ?? '?'}: ${n}`) };
+  return {
+    level,
+    rated: errorRatio !== undefined || trafficDrop > 0 || availDown,
+    errorRatio,
+    latencyFactor,
+    notes: notes.map((n) => `${service ?? '?'}: ${n}`),
+  };
 }
 
 export function assessImpact(a: Analysis): Impact {
@@ -113,6 +126,7 @@ export function assessImpact(a: Analysis): Impact {
     self,
   );
   let level = mine.level;
+  let rated = mine.rated && mine.level !== 'none';
   const notes = [...mine.notes];
   let userFacing = !!catalog.get(self)?.userFacing && level !== 'none';
   for (const caller of callers) {
@@ -124,7 +138,10 @@ export function assessImpact(a: Analysis): Impact {
     if (theirs.level === 'none') continue;
     notes.push(...theirs.notes);
     if (catalog.get(caller)?.userFacing) userFacing = true;
-    if (RANK[theirs.level] > RANK[level]) level = theirs.level;
+    if (RANK[theirs.level] > RANK[level]) {
+      level = theirs.level;
+      rated = theirs.rated;
+    } else if (theirs.level === level) rated ||= theirs.rated;
   }
   const firing = a.snap.alarms.filter((x) => x.state === 'ALARM');
   const services = uniq(
@@ -137,7 +154,10 @@ export function assessImpact(a: Analysis): Impact {
   );
   const watched = new Set([self, ...callers].map(lower));
   const dependencies = self ? catalog.dependencies(self) : [];
-  const data = dataAtRisk(a, new Set([self, ...dependencies].map(lower)));
+  // Data deleted from a critical store is at risk whichever alarm led here: the job that deleted it
+  // rarely runs on the alarming service's own path.
+  const critical = catalog.names().filter((n) => catalog.get(n)?.tier === 'critical');
+  const data = dataAtRisk(a, new Set([self, ...dependencies].map(lower)), new Set(critical.map(lower)));
   const compromise = compromised(a);
   const erroring = [self, ...callers].filter(
     (s): s is string =>
@@ -161,6 +181,7 @@ export function assessImpact(a: Analysis): Impact {
     dataAtRisk: data.reasons,
     compromise: compromise.reasons,
     erroring,
+    rated,
     recovered: (a.noise.recovered || a.noise.resolved) && !a.noise.ongoing && erroring.length === 0,
     evidence: uniq([...data.evidence, ...compromise.evidence]),
   };
@@ -169,15 +190,29 @@ export function assessImpact(a: Analysis): Impact {
 const STORAGE_METRIC = /freestorage|freelocalstorage|diskspace|disk_free|free_?space|volumebytes|inode/i;
 const REPLICATION_METRIC =
   /replica.?lag|replication.?(lag|latency|slot)|oldestreplicationslot|aurorareplicalag/i;
-/** AWS's own event names and codes for data going away or no longer being written (not free text). */
+/**
+ * AWS's own event names and codes for data going away or no longer being written (not free text):
+ * matched against the record's event name (`status`), not its description.
+ */
 const DATA_CHANGE =
   /^(Delete(DBInstance|DBCluster|Table|Bucket|Objects?|Volume|DBSnapshot|DBClusterSnapshot|Snapshot|Backup|BackupVault|FileSystem|GlobalTable)|PurgeQueue|StopReplicationTask|DeleteReplicationTask|RDS-EVENT-0007|RDS-EVENT-0221)\b/;
 /** Database and storage engines' own refusals: the write did not happen. */
 const REFUSED_WRITE =
-  /read-only transaction|read only transaction|ER_OPTION_PREVENTS_STATEMENT|super-read-only|no space left on device|ENOSPC|could not extend file|disk full|database or disk is full|StorageFull|replication (slot|stream) .*(lost|broken|terminated)/i;
+  /read-only transaction|read only transaction|ER_OPTION_PREVENTS_STATEMENT|super-read-only|READONLY You can't write against a read only replica|no space left on device|ENOSPC|could not extend file|disk full|database or disk is full|StorageFull|replication (slot|stream) .*(lost|broken|terminated)/i;
 
-/** Storage full, replication broken, writes refused, deletes: on the service or what it depends on. */
-function dataAtRisk(a: Analysis, near: Set<string>): { reasons: string[]; evidence: string[] } {
+/** A database's own words that its data files are gone (removed or never restored), not unreadable. */
+const DATA_MISSING =
+  /could not open (file|relation mapping file) .{1,200}No such file or directory|could not read file .{1,200}No such file or directory|Tablespace .{1,100} is missing|doesn't exist in engine/i;
+
+/**
+ * Storage full, replication broken, writes refused, data files missing, deletes: on the service or
+ * what it depends on; deletions also on any critical service.
+ */
+function dataAtRisk(
+  a: Analysis,
+  near: Set<string>,
+  critical: Set<string>,
+): { reasons: string[]; evidence: string[] } {
   const reasons: string[] = [];
   const evidence: string[] = [];
   for (const v of a.views) {
@@ -192,15 +227,20 @@ function dataAtRisk(a: Analysis, near: Set<string>): { reasons: string[]; eviden
     }
   }
   for (const c of a.snap.changes) {
-    if (c.at < a.snap.window.from || !DATA_CHANGE.test(c.summary)) continue;
-    if (c.service && !near.has(lower(c.service))) continue;
-    reasons.push(`${c.service ?? c.resource ?? 'a resource'}: ${c.summary.split(/[.:]/)[0].slice(0, 80)}`);
+    if (c.at < a.snap.window.from || !DATA_CHANGE.test(c.status ?? '')) continue;
+    if (c.service && !near.has(lower(c.service)) && !critical.has(lower(c.service))) continue;
+    reasons.push(
+      `${c.service ?? c.resource ?? 'a resource'}: ${c.status} (${c.summary.split(/[;:]|\.\s/)[0].slice(0, 80)})`,
+    );
     evidence.push(c.id);
   }
   for (const s of a.signatures) {
-    if (!s.isNew || !s.isError || !REFUSED_WRITE.test(s.sig.signature)) continue;
+    const refused = REFUSED_WRITE.test(s.sig.signature);
+    if (!s.isNew || !s.isError || !(refused || DATA_MISSING.test(s.sig.signature))) continue;
     if (s.sig.service && !near.has(lower(s.sig.service)) && !isCallerOf(a, s.sig.service, near)) continue;
-    reasons.push(`${s.sig.service ?? '?'}: writes refused (${s.sig.count} logged)`);
+    reasons.push(
+      `${s.sig.service ?? '?'}: ${refused ? 'writes refused' : 'data files missing'} (${s.sig.count} logged)`,
+    );
     evidence.push(s.sig.id);
   }
   return { reasons: uniq(reasons).slice(0, 4), evidence: uniq(evidence) };

@@ -34,7 +34,10 @@ export const SATURATION_KINDS: ReadonlySet<MetricKind> = new Set([
 const RULES: Array<[RegExp, MetricKind]> = [
   [/throttl|ratelimit|rate_limit|toomanyrequests|429|provisionedthroughputexceeded/i, 'throttles'],
   [/success|availability|uptime|apdex/i, 'availability'],
-  [/5xx|4xx|error|fault|fail|exception|reject|deadletter|dlq|fallback|timeouts?(count|_total)?$/i, 'errors'],
+  [
+    /5xx|4xx|error|fault|fail|exception|reject|notfound|not_found|deadletter|dlq|fallback|timeouts?(count|_total)?$/i,
+    'errors',
+  ],
   [/latency|duration|responsetime|response_time|p9\d|elapsed|iteratorage|lag/i, 'latency'],
   [/concurren|activethreads|busyworkers|workers?busy/i, 'concurrency'],
   [/openfds|fds$|file.?desc|openfiles|open_files|handles/i, 'handles'],

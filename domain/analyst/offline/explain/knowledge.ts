@@ -88,7 +88,20 @@ function technologyDependency(a: Analysis, service: string | undefined, entry: K
 export function culpritOf(a: Analysis, h: KnowledgeHit): string | undefined {
   const catalog = a.snap.catalog;
   const emitter = catalog.get(h.service)?.name ?? h.service;
-  if (h.on === 'change') return h.resource ?? emitter;
+  if (h.on === 'change') {
+    // One actor doing the same thing to several resources within minutes (a job deleting stacks,
+    // a script rebooting hosts) is one cause, and the actor is it.
+    const batch = a.knowledge.filter(
+      (o) =>
+        o.on === 'change' &&
+        o.entry === h.entry &&
+        lower(o.service) === lower(h.service) &&
+        lower(o.resource) !== lower(h.resource) &&
+        Math.abs(ms(o.at) - ms(h.at)) <= 30 * 60_000,
+    );
+    if (batch.length && catalog.get(h.service)) return emitter;
+    return h.resource ?? emitter;
+  }
   // The object a change record names (a certificate, a rule, a parameter group) is what the same
   // signature's log lines are about: the record names it structurally, the lines only describe it.
   const named = a.knowledge.find((o) => o.on === 'change' && o.entry === h.entry && o.resource);
@@ -98,7 +111,9 @@ export function culpritOf(a: Analysis, h: KnowledgeHit): string | undefined {
     const failing = a.dependencies.find((d) =>
       catalog.dependencies(emitter).some((x) => lower(x) === lower(d.service)),
     )?.service;
-    return others[0] ?? failing ?? technologyDependency(a, emitter, h.entry) ?? emitter;
+    // A dependency that is the very kind of thing the signature is about (the mesh control plane
+    // for an xDS error) is more specific than whichever dependency happens to be failing.
+    return others[0] ?? technologyDependency(a, emitter, h.entry) ?? failing ?? emitter;
   }
   // A caller quoting a resource's own error (a table's throttling, a database's refusal) is
   // talking about that resource, when the caller is not itself that kind of thing.
@@ -259,7 +274,12 @@ function candidateOf(a: Analysis, g: Group): Candidate {
   // A cause precedes its symptoms: evidence that only began well after detection is an effect.
   if (ms(first) <= ms(a.onset) + 5 * 60_000) score += 0.05;
   else if (ms(first) > ms(a.snap.alertAt) + 15 * 60_000) score *= 0.6;
-  const relation = relationOf(a, g.culprit);
+  // An actor that changed several things (a job, a script) reaches the incident through what it
+  // changed, not through its own place in the catalog: placed like a resource we cannot place.
+  const actor =
+    hits.every((h) => h.on !== 'change' || lower(h.resource) !== lower(g.culprit)) &&
+    hits.filter((h) => h.on === 'change').length >= 2;
+  const relation = actor ? undefined : relationOf(a, g.culprit);
   score *= relation ? PATH_WEIGHT[relation] : 0.9;
   const where =
     lead.service && lower(lead.service) !== lower(g.culprit) ? ` (logged by ${lead.service})` : '';

@@ -8,7 +8,7 @@ import { explainChanges } from '../explain/changes.js';
 import { explainDependencies } from '../explain/dependency.js';
 import { explainErrors } from '../explain/errors.js';
 import { explainHealth } from '../explain/health.js';
-import { culpritOf, explainKnowledge } from '../explain/knowledge.js';
+import { culpritOf, explainKnowledge, hitStrength } from '../explain/knowledge.js';
 import { explainPlatform } from '../explain/platform.js';
 import { explainResources } from '../explain/resources.js';
 import { explainSecurity } from '../explain/security.js';
@@ -21,6 +21,10 @@ export const MIN_CONFIDENCE = 0.35;
 
 const withoutRevert = (m: Candidate['mitigation'], noRemedy: boolean | undefined) =>
   noRemedy && m?.kind === 'rollback' ? null : m;
+
+/** A candidate's action, unless it only undoes a change record that the other's signature says nothing undoes. */
+const recordAction = (c: Candidate, other: Candidate) =>
+  c.changeAt && !c.signatures?.length && other.noRemedy ? null : c.mitigation;
 
 function merge(list: Candidate[]): Candidate[] {
   const out: Candidate[] = [];
@@ -37,9 +41,13 @@ function merge(list: Candidate[]): Candidate[] {
       confidence: conf(Math.min(0.95, strong.confidence + weak.confidence * 0.15)),
       evidence: uniq([...strong.evidence, ...weak.evidence]),
       specialists: uniq([...strong.specialists, ...weak.specialists]),
-      // A signature that says nothing in the catalog undoes this cause wins over reverting a record
-      // (a deletion job cannot be rolled back); other actions (more storage) still stand.
-      mitigation: withoutRevert(strong.mitigation ?? weak.mitigation, strong.noRemedy || weak.noRemedy),
+      // A signature that says nothing in the catalog undoes this cause wins over what a change
+      // record suggests (a deletion job cannot be rolled back, hosts a command rebooted are not
+      // scaled back); other actions (more storage for a full disk) still stand.
+      mitigation: withoutRevert(
+        recordAction(strong, weak) ?? recordAction(weak, strong),
+        strong.noRemedy || weak.noRemedy,
+      ),
       noRemedy: strong.noRemedy || weak.noRemedy,
       signatures: uniq([...(strong.signatures ?? []), ...(weak.signatures ?? [])]),
       rulesOut: [...(strong.rulesOut ?? []), ...(weak.rulesOut ?? [])],
@@ -113,8 +121,9 @@ function foldChangeSignatures(list: Candidate[]): Candidate[] {
     change.evidence = uniq([...change.evidence, ...k.evidence]);
     change.confidence = conf(Math.max(change.confidence, k.confidence) + 0.05);
     // The change's own signature says what undoes it; where it says nothing in the catalog does
-    // (a deletion, a permanent job), reverting the record would only pretend to.
-    change.mitigation = withoutRevert(change.mitigation ?? k.mitigation, k.noRemedy);
+    // (a deletion, a permanent job), reverting the record or scaling back what it took away would
+    // only pretend to.
+    change.mitigation = k.noRemedy ? k.mitigation : (change.mitigation ?? k.mitigation);
     drop.add(k);
   }
   return list.filter((c) => !drop.has(c));
@@ -196,6 +205,8 @@ function corroborateChanges(a: Analysis, list: Candidate[]): void {
         ms(h.at) <= until,
     );
     if (!effects.length) continue;
+    // The most telling effect leads the story (a container killed for memory, not the resets it caused).
+    effects.sort((x, y) => hitStrength(y) - hitStrength(x));
     const entries = uniq(effects.map((h) => h.entry.id));
     c.confidence = conf(Math.min(0.9, c.confidence + Math.min(0.25, 0.1 * entries.length)));
     c.evidence = uniq([...c.evidence, ...effects.slice(0, 4).map((h) => h.evidenceId)]);

@@ -45,6 +45,36 @@ const ENTRIES = parseKnowledgeData(
         examples: { logs: ['WARN slow regex evaluation: 4210ms pattern=(a+)+$'] },
         source: 'https://owasp.org/www-community/attacks/Regular_expression_Denial_of_Service_-_ReDoS',
       },
+      {
+        id: 'test-mesh-route-withdrawn',
+        title: 'Mesh control plane withdrew a route',
+        technologies: ['control-plane'],
+        category: 'dependency',
+        role: 'cause',
+        blames: 'peer',
+        specificity: 'high',
+        meaning: 'The control plane sent an update without the listener the client was using.',
+        match: { logs: ['resource removed by control plane'] },
+        rulesOut: [],
+        mitigations: [],
+        examples: { logs: ['UNAVAILABLE: listener backend.internal:443 resource removed by control plane'] },
+        source: 'https://www.envoyproxy.io/docs/envoy/latest/api-docs/xds_protocol',
+      },
+      {
+        id: 'test-stack-deleted',
+        title: 'Infrastructure deleted by automation',
+        technologies: ['cloudformation'],
+        category: 'configuration',
+        role: 'cause',
+        blames: 'self',
+        specificity: 'high',
+        meaning: 'A job deleted live stacks; what they held is gone until rebuilt.',
+        match: { changes: ['^DeleteStack\\b'] },
+        rulesOut: [],
+        mitigations: [],
+        examples: { changes: ['DeleteStack web-prod'] },
+        source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteStack.html',
+      },
     ],
   },
   'test-entries.json',
@@ -134,5 +164,74 @@ describe('failure knowledge as data', () => {
     // The same evidence without the entry is read differently: the entry, as data, decides.
     expect(without.signatures ?? []).toEqual([]);
     expect(without.category).not.toBe('code');
+  });
+
+  it('blames the dependency the signature is about, not whichever dependency is failing', async () => {
+    // Calls to accounts fail because the control plane withdrew their route; accounts itself
+    // looks sick only because nothing reaches it.
+    const s = scenario('login', {
+      services: [
+        api('login', ['accounts', 'mesh-control-plane']),
+        { name: 'accounts', tier: 'critical', alarms: ['accounts-request-drop'] },
+        { name: 'mesh-control-plane', tier: 'critical', owner: 'managed' },
+      ],
+      metrics: [
+        {
+          namespace: 'App',
+          metricName: 'RequestCount',
+          service: 'accounts',
+          points: stepPoints(5000, 200, -10, 50),
+        },
+      ],
+      alarmStates: [
+        { name: 'accounts-request-drop', service: 'accounts', state: 'ALARM', timestamp: at(-8) },
+      ],
+      logs: [
+        {
+          service: 'login',
+          timestamp: at(-10),
+          level: 'ERROR',
+          message: 'UNAVAILABLE: listener backend.internal:443 resource removed by control plane',
+          count: 40_000,
+        },
+      ],
+    });
+    const rc = await conclude(s, ENTRIES);
+    expect(rc.category).toBe('dependency');
+    expect(rc.culprit).toBe('mesh-control-plane');
+    expect(rc.signatures).toContain('test-mesh-route-withdrawn');
+  });
+
+  it('names the job that deleted several things as one cause, not each thing it deleted', async () => {
+    const deleted = (m: number, resource: string) => ({
+      timestamp: at(m),
+      eventName: 'DeleteStack',
+      service: 'cleanup-job',
+      resource,
+      summary: `stack delete ${resource}`,
+    });
+    const s = scenario('portal', {
+      services: [
+        api('portal', ['portal-db']),
+        { name: 'portal-db', tier: 'critical' },
+        { name: 'cleanup-job', tier: 'internal' },
+      ],
+      metrics: [
+        {
+          namespace: 'AWS/ApplicationELB',
+          metricName: 'HTTPCode_ELB_5XX_Count',
+          service: 'portal',
+          points: stepPoints(2, 4000, -12, 1),
+        },
+      ],
+      changes: [
+        deleted(-14, 'portal-prod-east'),
+        deleted(-13, 'portal-prod-west'),
+        deleted(-13, 'portal-dr'),
+      ],
+    });
+    const rc = await conclude(s, ENTRIES);
+    expect(rc.category).toBe('configuration');
+    expect(rc.culprit).toBe('cleanup-job');
   });
 });

@@ -1,0 +1,128 @@
+/**
+ * Triage severity from measured impact: what a counted (not rated) impact lets the alert's own word
+ * do, and which records and lines put data at risk.
+ */
+import { describe, expect, it } from 'vitest';
+import { Scenario } from '../../../../adapters/embedded/scenario/schema.js';
+import { api, at, scenario, stepPoints } from './fixtures.js';
+import { runScenario } from './harness.js';
+
+type Env = Scenario['environment'];
+
+/** `scenario` with the manual start's own severity word. */
+function reported(service: string, env: Partial<Env>, severity?: string): Scenario {
+  const s = scenario(service, env);
+  const payload = s.alert.payload as Record<string, unknown>;
+  return Scenario.parse({ ...s, alert: { ...s.alert, payload: { ...payload, severity } } });
+}
+
+const fiveXx = (base: number, after: number) => ({
+  namespace: 'AWS/ApplicationELB',
+  metricName: 'HTTPCode_Target_5XX_Count',
+  service: 'shop',
+  points: stepPoints(base, after, -10),
+});
+const requests = (n: number) => ({
+  namespace: 'AWS/ApplicationELB',
+  metricName: 'RequestCount',
+  service: 'shop',
+  points: stepPoints(n, n, -10),
+});
+
+describe('severity from a counted impact', () => {
+  it("lets the reporter's one step worse stand when errors are only counted", async () => {
+    const { triage } = await runScenario(
+      reported('shop', { services: [api('shop')], metrics: [fiveXx(10, 9000)] }, 'SEV1'),
+    );
+    expect(triage.severity).toBe('SEV1');
+    expect(triage.rationale).toMatch(/lower bound/);
+  });
+
+  it('keeps the measured level when a request count rates the errors', async () => {
+    // 9000 of 200000 requests failing: 4.5 %, a rated minor-to-major impact, whatever the reporter said.
+    const { triage } = await runScenario(
+      reported('shop', { services: [api('shop')], metrics: [fiveXx(10, 9000), requests(200_000)] }, 'SEV1'),
+    );
+    expect(triage.severity).toBe('SEV2');
+    expect(triage.rationale).not.toMatch(/lower bound/);
+  });
+
+  it('never lowers a counted impact on the reporter’s word', async () => {
+    const { triage } = await runScenario(
+      reported('shop', { services: [api('shop')], metrics: [fiveXx(10, 9000)] }, 'SEV3'),
+    );
+    expect(triage.severity).toBe('SEV2');
+  });
+});
+
+describe('data at risk', () => {
+  it('reads a deletion from the event name, on a critical store off the alarming path', async () => {
+    const env: Partial<Env> = {
+      services: [
+        api('router', ['registry']),
+        { name: 'registry', tier: 'critical', owner: 't', userFacing: false },
+        { name: 'cleanup-job', tier: 'internal', owner: 't', dependsOn: ['blobs'] },
+        { name: 'blobs', tier: 'critical', owner: 't', userFacing: false },
+      ],
+      changes: [
+        {
+          timestamp: at(-20),
+          eventName: 'DeleteObjects',
+          service: 'blobs',
+          resource: 'blobs-prod',
+          summary: '4.2M objects deleted under 883 prefixes',
+        },
+      ],
+    };
+    const { triage } = await runScenario(reported('router', env));
+    expect(triage.impact?.summary).toMatch(/blobs: DeleteObjects \(4\.2M objects deleted/);
+    expect(['SEV1', 'SEV2']).toContain(triage.severity);
+  });
+
+  it('does not take a description that merely begins with a delete verb for a deletion', async () => {
+    const { triage } = await runScenario(
+      reported('router', {
+        services: [api('router')],
+        changes: [
+          {
+            timestamp: at(-20),
+            eventName: 'PutParameter',
+            service: 'router',
+            summary: 'DeleteTable retry off',
+          },
+        ],
+      }),
+    );
+    expect(triage.impact?.summary ?? '').not.toMatch(/DeleteTable/);
+  });
+
+  it("counts a database's missing data files and a replica refusing writes", async () => {
+    const env: Partial<Env> = {
+      services: [
+        api('web', ['db', 'cache']),
+        { name: 'db', tier: 'critical', owner: 't' },
+        { name: 'cache', tier: 'high', owner: 't' },
+      ],
+      logs: [
+        {
+          service: 'db',
+          timestamp: at(-8),
+          level: 'ERROR',
+          message: 'ERROR:  could not open file "base/16385/2619": No such file or directory',
+          count: 300,
+        },
+        {
+          service: 'web',
+          timestamp: at(-6),
+          level: 'ERROR',
+          message: "balance credit failed: READONLY You can't write against a read only replica.",
+          count: 120,
+        },
+      ],
+    };
+    const { triage } = await runScenario(reported('web', env));
+    expect(triage.impact?.summary).toMatch(/db: data files missing/);
+    expect(triage.impact?.summary).toMatch(/web: writes refused/);
+    expect(['SEV1', 'SEV2']).toContain(triage.severity);
+  });
+});
