@@ -27,6 +27,7 @@ export class AwsClients {
   private doc?: DynamoDBDocumentClient;
   private secretsReader?: SecretReader;
   private readonly wrap: WrapClient;
+  private readonly region?: string;
 
   constructor(
     options: {
@@ -34,9 +35,12 @@ export class AwsClients {
       wrap?: WrapClient;
       /** The table's document client when it is not the AWS one (tests: dynalite). */
       dynamo?: DynamoDBDocumentClient;
+      /** The region of clients made without one (the CLI's `--region`); the SDK's own otherwise. */
+      region?: string;
     } = {},
   ) {
     this.wrap = options.wrap ?? traced;
+    this.region = options.region;
     this.doc = options.dynamo;
   }
 
@@ -45,7 +49,7 @@ export class AwsClients {
    * (AWS_REGION, as the SDK resolves it); a WAF IP set for CloudFront or a metric in another
    * region asks for that region.
    */
-  client<C>(Client: ClientClass<C>, region?: string): C {
+  client<C>(Client: ClientClass<C>, region = this.region): C {
     const byRegion = this.made.get(Client) ?? new Map<string, unknown>();
     this.made.set(Client, byRegion);
     const key = region ?? '';

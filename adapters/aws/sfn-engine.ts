@@ -51,3 +51,25 @@ export class SfnEngine implements Engine {
     }
   }
 }
+
+/**
+ * StartExecution under a given name with a given input (a person's `firebreak start`): the started
+ * execution, or `exists` when an execution of that name has already run.
+ */
+export async function startNamedExecution(
+  sfn: SFNClient,
+  stateMachineArn: string,
+  name: string,
+  input: unknown,
+): Promise<{ executionArn: string; startDate?: Date } | 'exists'> {
+  try {
+    const out = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
+    );
+    if (!out.executionArn) throw new Error('StartExecution returned no execution ARN');
+    return { executionArn: out.executionArn, startDate: out.startDate };
+  } catch (err) {
+    if (err instanceof ExecutionAlreadyExists || isNamed(err, 'ExecutionAlreadyExists')) return 'exists';
+    throw err;
+  }
+}

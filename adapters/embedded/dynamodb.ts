@@ -262,3 +262,23 @@ export async function withLocalStore<T>(
     await db.close();
   }
 }
+
+/**
+ * Creates the run's table and waits until dynalite reports it ACTIVE. dynalite finishes CreateTable
+ * asynchronously, and a first write into a brand-new data directory can race it
+ * (ResourceNotFoundException); a table made here is simply reopened by the run.
+ */
+export async function prepareStore(dataDir: string): Promise<void> {
+  const db = await startEmbeddedDynamoDB({ path: join(dataDir, 'db') });
+  try {
+    for (let i = 0; i < 100; i++) {
+      const out = await db.client
+        .send(new DescribeTableCommand({ TableName: db.tableName }))
+        .catch(() => undefined);
+      if (out?.Table?.TableStatus === 'ACTIVE') return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  } finally {
+    await db.close();
+  }
+}

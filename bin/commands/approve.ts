@@ -8,12 +8,8 @@
  *   the incident table and the waiting Step Functions task is answered with SendTaskSuccess or
  *   SendTaskFailure(ApprovalRejected), using the task token stored with the request.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
-import { isLateAnswer, REJECTED_ERROR, SfnTaskAnswerer } from '../../adapters/aws/sfn-answerer.js';
-import { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
+import { isLateAnswer, REJECTED_ERROR } from '../../adapters/aws/sfn-answerer.js';
 import { withLocalStore } from '../../adapters/embedded/dynamodb.js';
 import { cleanActor, decideApproval, undoDecision } from '../../domain/approval/approval.js';
 import { type Clock, systemClock } from '../../domain/clock.js';
@@ -22,7 +18,8 @@ import { IncidentId } from '../../domain/flow/phase-io.js';
 import { describeAction } from '../../domain/notify/messages.js';
 import type { IncidentStore, TaskAnswerer } from '../../domain/ports.js';
 import { awaitInboxResult, dropDecision, runIsWaiting } from '../../local/approval-gate.js';
-import { asCliError, CliError, EXIT } from './common.js';
+import { cliAws } from '../../runtime/cli-wiring.js';
+import { awsFailure, CliError, EXIT } from './common.js';
 import { dataDirOption } from './data-dir.js';
 
 export interface DecisionArgs {
@@ -133,23 +130,11 @@ export async function runDecision(
   if (opts.table || opts.stateMachineArn || opts.region) {
     if (!opts.table) throw new CliError('--table is required to decide in AWS');
     const region = opts.region ?? opts.stateMachineArn?.split(':')[3];
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region }), {
-      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
-    });
+    const { store, answerer } = cliAws(opts.table, region);
     try {
-      message = await decideInAws(args, {
-        store: new DynamoIncidentStore(doc, opts.table),
-        answerer: new SfnTaskAnswerer(new SFNClient({ region })),
-        stateMachineArn: opts.stateMachineArn,
-      });
+      message = await decideInAws(args, { store, answerer, stateMachineArn: opts.stateMachineArn });
     } catch (err) {
-      if (asCliError(err)) throw err;
-      // Credentials, region, a missing table: one line, not a stack trace.
-      const e = err as Error;
-      throw new CliError(
-        `the request to AWS failed: ${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`,
-        EXIT.failed,
-      );
+      throw awsFailure(err);
     }
   } else {
     message = await decideLocally(args, opts.dataDir);

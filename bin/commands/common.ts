@@ -67,3 +67,14 @@ export function asCliError(err: unknown): CliError | undefined {
  * commands load it when they run an incident, so `--help` and the store commands start quickly.
  */
 export const loadRunner = () => import('../../local/runner.js');
+
+/** A failed call to AWS (credentials, region, a missing table) as one line, not a stack trace. */
+export function awsFailure(err: unknown): CliError {
+  const known = asCliError(err);
+  if (known) return known;
+  const e = err as Error;
+  return new CliError(
+    `the request to AWS failed: ${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`,
+    EXIT.failed,
+  );
+}

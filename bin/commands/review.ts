@@ -3,16 +3,13 @@
  * [--culprit X] [--by NAME]`: responders' verdict on the analyst's root cause, on the incident, its
  * timeline and its postmortem. Reviewed causes become confirmed memory and count in `report`.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
-import { DynamoMemory } from '../../adapters/aws/memory.js';
-import { DynamoIncidentStore } from '../../adapters/aws/store/dynamo-store.js';
 import { withLocalStore } from '../../adapters/embedded/dynamodb.js';
 import { systemClock } from '../../domain/clock.js';
 import { parseReview, reviewIncident } from '../../domain/memory/review.js';
 import { CATEGORIES } from '../../domain/model.js';
-import { asCliError, CliError, EXIT } from './common.js';
+import { cliAws } from '../../runtime/cli-wiring.js';
+import { awsFailure, CliError } from './common.js';
 import { dataDirOption } from './data-dir.js';
 import { choice } from './options.js';
 
@@ -30,28 +27,13 @@ interface ReviewOptions {
 
 /** The review against the incident table in AWS: the same code, the SDK's default credentials. */
 async function reviewInAws(input: Record<string, unknown>, table: string, region: string | undefined) {
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region }), {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
-  });
+  const { store, memory, close } = cliAws(table, region);
   try {
-    return await reviewIncident(
-      {
-        store: new DynamoIncidentStore(doc, table),
-        memory: new DynamoMemory(doc, table),
-        clock: systemClock,
-      },
-      input,
-    );
+    return await reviewIncident({ store, memory, clock: systemClock }, input);
   } catch (err) {
-    if (asCliError(err)) throw err;
-    // Credentials, region, a missing table: one line, not a stack trace.
-    const e = err as Error;
-    throw new CliError(
-      `the request to AWS failed: ${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`,
-      EXIT.failed,
-    );
+    throw awsFailure(err);
   } finally {
-    doc.destroy();
+    close();
   }
 }
 

@@ -10,13 +10,14 @@
  * The request is validated with the Intake phase's own schema before anything is started.
  */
 import { createHash } from 'node:crypto';
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { type Command, Option } from 'commander';
 import type * as z from 'zod';
+import { startNamedExecution } from '../../adapters/aws/sfn-engine.js';
 import { describeIssues } from '../../domain/errors.js';
 import { SEVERITIES } from '../../domain/model.js';
 import { IntakeInput } from '../../lambdas/intake/index.js';
 import { APPROVAL_MODES, type ApprovalMode } from '../../local/approval-gate.js';
+import { cliSfn } from '../../runtime/cli-wiring.js';
 import { CliError, EXIT, loadRunner } from './common.js';
 import { dataDirOption } from './data-dir.js';
 import { choice } from './options.js';
@@ -89,35 +90,24 @@ export interface Started {
 
 /** StartExecution with the Intake input. The client is injected: tests mock it at the AWS boundary. */
 export async function startInAws(
-  sfn: SFNClient,
+  sfn: Parameters<typeof startNamedExecution>[0],
   target: StartTarget,
   req: ManualStart,
   now: Date = new Date(),
 ): Promise<Started> {
   const name = executionName(req, now);
-  try {
-    const out = await sfn.send(
-      new StartExecutionCommand({
-        stateMachineArn: target.stateMachineArn,
-        name,
-        input: JSON.stringify({ manual: req }),
-      }),
+  const out = await startNamedExecution(sfn, target.stateMachineArn, name, { manual: req });
+  if (out === 'exists') {
+    throw new CliError(
+      `an execution named ${name} already exists and has finished: this request was started within the last minute`,
     );
-    if (!out.executionArn) throw new Error('StartExecution returned no execution ARN');
-    return {
-      executionArn: out.executionArn,
-      name,
-      startDate: (out.startDate ?? now).toISOString(),
-      consoleUrl: `https://${target.region}.console.aws.amazon.com/states/home?region=${target.region}#/v2/executions/details/${out.executionArn}`,
-    };
-  } catch (err) {
-    if (err instanceof ExecutionAlreadyExists) {
-      throw new CliError(
-        `an execution named ${name} already exists and has finished: this request was started within the last minute`,
-      );
-    }
-    throw err;
   }
+  return {
+    executionArn: out.executionArn,
+    name,
+    startDate: (out.startDate ?? now).toISOString(),
+    consoleUrl: `https://${target.region}.console.aws.amazon.com/states/home?region=${target.region}#/v2/executions/details/${out.executionArn}`,
+  };
 }
 
 interface StartOptions {
@@ -163,7 +153,7 @@ export function registerStart(program: Command): void {
       });
       const target = startTarget(opts.stateMachineArn, opts.region);
       if (target) {
-        const started = await startInAws(new SFNClient({ region: target.region }), target, req);
+        const started = await startInAws(cliSfn(target.region), target, req);
         if (opts.json) process.stdout.write(`${JSON.stringify(started, null, 2)}\n`);
         else
           process.stdout.write(

@@ -6,8 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { startEmbeddedDynamoDB, withLocalStore } from '../../adapters/embedded/dynamodb.js';
+import { prepareStore, withLocalStore } from '../../adapters/embedded/dynamodb.js';
 import type { Analyst, Evidence } from '../../domain/ports.js';
 import { type Confusion, confusionMatrix } from '../eval-confusion.js';
 import { runIncident } from '../runner.js';
@@ -49,26 +48,6 @@ const failedChecks = (): Record<CheckName, Check> =>
     CheckName,
     Check
   >;
-
-/**
- * Creates the run's table and waits until dynalite reports it ACTIVE. dynalite finishes CreateTable
- * asynchronously, and a first write into a brand-new data directory can race it
- * (ResourceNotFoundException); a table made here is simply reopened by the run.
- */
-async function prepareStore(dataDir: string): Promise<void> {
-  const db = await startEmbeddedDynamoDB({ path: join(dataDir, 'db') });
-  try {
-    for (let i = 0; i < 100; i++) {
-      const out = await db.client
-        .send(new DescribeTableCommand({ TableName: db.tableName }))
-        .catch(() => undefined);
-      if (out?.Table?.TableStatus === 'ACTIVE') return;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  } finally {
-    await db.close();
-  }
-}
 
 async function evaluateOne(item: LoadedScenario, root: string, opts: EvalOptions): Promise<ScenarioResult> {
   const started = Date.now();
