@@ -37,8 +37,11 @@ export interface IncidentStore {
   /** Links an alert to the incident; false when this alert (source + event id) was already linked. */
   linkAlert(id: string, alert: NormalizedAlert): Promise<boolean>;
   alerts(id: string): Promise<NormalizedAlert[]>;
-  /** Incidents newest first, optionally only those in the given statuses. */
-  list(opts?: { statuses?: IncidentStatus[]; limit?: number }): Promise<Incident[]>;
+  /**
+   * Incidents newest first, optionally only those in the given statuses. `before` pages on: only
+   * incidents listed before that position (`listPosition` of the last one a page returned).
+   */
+  list(opts?: { statuses?: IncidentStatus[]; limit?: number; before?: string }): Promise<Incident[]>;
   /** Claims the open-incident slot for a fingerprint. Returns the holder when already claimed. */
   claimFingerprint(
     fingerprint: string,
@@ -89,6 +92,10 @@ export interface IncidentStore {
   /** Marks the token used; false when it was used already (a replay). */
   consumeApprovalToken(incidentId: string, tokenHash: string, usedAt: string): Promise<boolean>;
 }
+
+/** Where an incident sits in the newest-first listing: the status index's sort key. */
+export const listPosition = (incident: Pick<Incident, 'detectedAt' | 'id'>) =>
+  `${incident.detectedAt}#${incident.id}`;
 
 /** An alert linked (or to be linked) to an incident. */
 export interface AlertLink {

@@ -20,7 +20,13 @@ import {
   type IncidentStatus as Status,
   TimelineEvent,
 } from '../../../domain/model.js';
-import type { AlertLink, ApprovalTokenRecord, DedupClaim, IncidentStore } from '../../../domain/ports.js';
+import {
+  type AlertLink,
+  type ApprovalTokenRecord,
+  type DedupClaim,
+  type IncidentStore,
+  listPosition,
+} from '../../../domain/ports.js';
 import { type JoinKind, withJoins } from '../../../domain/timeline.js';
 import { keys, TABLE } from './table.js';
 
@@ -236,10 +242,12 @@ export class DynamoIncidentStore implements IncidentStore {
     return items.map(fromLinkedAlertItem);
   }
 
-  async list(opts: { statuses?: Status[]; limit?: number } = {}): Promise<Incident[]> {
+  async list(opts: { statuses?: Status[]; limit?: number; before?: string } = {}): Promise<Incident[]> {
     const statuses = opts.statuses ?? IncidentStatus.options;
     const limit = opts.limit ?? 100;
-    const perStatus = await Promise.all(statuses.map((status) => this.newestInStatus(status, limit)));
+    const perStatus = await Promise.all(
+      statuses.map((status) => this.newestInStatus(status, limit, opts.before)),
+    );
     return perStatus
       .flat()
       .sort((a, b) => b.detectedAt.localeCompare(a.detectedAt) || b.id.localeCompare(a.id))
@@ -247,7 +255,7 @@ export class DynamoIncidentStore implements IncidentStore {
   }
 
   /** Pages through one status partition of the index, newest first, until `limit` items. */
-  private async newestInStatus(status: Status, limit: number): Promise<Incident[]> {
+  private async newestInStatus(status: Status, limit: number, before?: string): Promise<Incident[]> {
     const found: Incident[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -255,9 +263,12 @@ export class DynamoIncidentStore implements IncidentStore {
         new QueryCommand({
           TableName: this.tableName,
           IndexName: TABLE.statusIndex,
-          KeyConditionExpression: '#status = :status',
-          ExpressionAttributeNames: { '#status': TABLE.statusIndexPartitionKey },
-          ExpressionAttributeValues: { ':status': status },
+          KeyConditionExpression: `#status = :status${before ? ' AND #listed < :before' : ''}`,
+          ExpressionAttributeNames: {
+            '#status': TABLE.statusIndexPartitionKey,
+            ...(before ? { '#listed': TABLE.statusIndexSortKey } : {}),
+          },
+          ExpressionAttributeValues: { ':status': status, ...(before ? { ':before': before } : {}) },
           ScanIndexForward: false,
           Limit: limit - found.length,
           ExclusiveStartKey: start,
@@ -551,7 +562,7 @@ export class DynamoIncidentStore implements IncidentStore {
   }
 
   private indexFields(incident: Incident) {
-    return { [TABLE.statusIndexSortKey]: `${incident.detectedAt}#${incident.id}` };
+    return { [TABLE.statusIndexSortKey]: listPosition(incident) };
   }
 
   private async queryPrefix(
