@@ -68,7 +68,15 @@ export interface ConsoleDeps {
   decide: (incidentId: string, decision: ConsoleDecision) => Promise<string>;
   /** Who is signed in (the token's subject, in AWS); without it the decision form asks for a name. */
   subject?: string;
+  /**
+   * Whether a live run is waiting for this decision and judges its expiry by its own clock (a local
+   * run on a simulated clock); then the expiry check is the run's, as for `firebreak approve`.
+   */
+  awaitingDecision?: (incidentId: string) => Promise<boolean>;
 }
+
+/** How long a rendered decision form stays usable: a page left open is reloaded, not trusted. */
+export const FORM_TTL_SECONDS = 30 * 60;
 
 const REFUSAL: Record<RefusalCode | 'malformed' | 'forged', [number, string]> = {
   malformed: [400, 'Incomplete decision'],
@@ -124,12 +132,13 @@ export async function handleConsoleRequest(req: ConsoleRequest, deps: ConsoleDep
   }
   if (incidentRoute && !incidentRoute[2]) {
     const id = IncidentId.safeParse(decodeURIComponent(incidentRoute[1]));
+    const waiting = id.success ? ((await deps.awaitingDecision?.(id.data)) ?? false) : false;
     const view = id.success
-      ? await incidentView({ ...deps, memoryBounds: deps.config.memory }, id.data, now)
+      ? await incidentView({ ...deps, memoryBounds: deps.config.memory }, id.data, now, { waiting })
       : undefined;
     if (!view || !id.success) return notFoundPage(base, 'incident with this id', who);
     const forms = view.pending?.open
-      ? await decisionForms(deps, id.data, view.pending.record.tokenHash, view.pending.record.expiresAt)
+      ? await decisionForms(deps, id.data, view.pending.record.tokenHash, now)
       : undefined;
     return req.query.fragment === 'main'
       ? respond(200, incidentMain(base, view, now, forms))
@@ -142,13 +151,13 @@ async function decisionForms(
   deps: ConsoleDeps,
   incidentId: string,
   tokenHash: string,
-  expiresAt: string,
+  now: Date,
 ): Promise<DecisionForms> {
   const key = await deps.formKey();
   const claims = {
     incidentId,
     request: requestRef(tokenHash),
-    expiresAt: Math.floor(Date.parse(expiresAt) / 1000),
+    expiresAt: Math.floor(now.getTime() / 1000) + FORM_TTL_SECONDS,
   };
   return {
     action: `${deps.base}/incidents/${incidentId}/decision`,
@@ -185,11 +194,20 @@ async function decide(rawId: string, body: string, deps: ConsoleDeps, who?: stri
   }
   const approved = verdict.claims.decision === 'approve';
   try {
-    const pending = await pendingApproval(deps, incidentId);
+    // A waiting run judges expiry by its own clock (its gate refuses a late decision itself).
+    const pending = (await deps.awaitingDecision?.(incidentId))
+      ? await deps.store.getApprovalToken(incidentId)
+      : await pendingApproval(deps, incidentId);
+    if (!pending) throw new ApprovalRefused('none', `no approval is pending for ${incidentId}`);
     if (requestRef(pending.tokenHash) !== verdict.claims.request)
       throw new ApprovalRefused(
         'superseded',
         `this form belongs to an earlier approval request for ${incidentId}; reload the page`,
+      );
+    if (pending.usedAt)
+      throw new ApprovalRefused(
+        'used',
+        `the approval for ${incidentId} was already decided at ${pending.usedAt}`,
       );
     const outcome = await deps.decide(incidentId, {
       approved,

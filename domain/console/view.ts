@@ -148,6 +148,7 @@ export async function incidentView(
   },
   id: string,
   now: Date,
+  opts: { waiting?: boolean } = {},
 ): Promise<IncidentView | undefined> {
   const incident = await deps.store.get(id);
   if (!incident) return undefined;
@@ -173,7 +174,7 @@ export async function incidentView(
   if (approval) {
     const why = approval.usedAt
       ? `decided at ${approval.usedAt}`
-      : approval.expiresAt < now.toISOString()
+      : approval.expiresAt < now.toISOString() && !opts.waiting
         ? `expired at ${approval.expiresAt}`
         : undefined;
     pending = {

@@ -67,6 +67,7 @@ export function consoleRoute(opts: LocalConsoleOptions): LocalRoute {
     config: opts.config ?? defaultConfig(),
     formKey: async () => key,
     decide: localDecider(opts),
+    awaitingDecision: (incidentId: string) => runIsWaiting(opts.dataDir, incidentId),
   };
   return {
     prefix: CONSOLE_BASE,
