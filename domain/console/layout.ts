@@ -31,7 +31,7 @@ export function layout(base: string, title: string, main: Html, opts: { live?: s
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex"><title>${title} · Firebreak</title>
 <link rel="stylesheet" href="${base}/assets/console.css"></head>
-<body><header class="top"><a href="${base}/">🔥 Firebreak</a><span class="muted">incidents</span>
+<body><header class="top"><a href="${base}/">Firebreak</a><span class="muted">incidents</span>
 ${opts.who ? html`<span class="muted" style="margin-left:auto" id="who">signed in as ${opts.who}</span>` : ''}</header>
 <main${opts.live ? html` data-live="${opts.live}"` : ''}>${main}</main>
 <script src="${base}/assets/console.js" defer></script></body></html>`;
