@@ -18,7 +18,7 @@ export interface Marker {
 
 const W = 640;
 const H = 180;
-const PAD = { left: 56, right: 12, top: 26, bottom: 24 };
+const PAD = { left: 56, right: 12, top: 38, bottom: 24 };
 const COLORS: Record<MarkerKind, string> = {
   onset: '#b3261e',
   detection: '#c77700',
@@ -35,7 +35,10 @@ export function chartSvg(series: SeriesSummary, markers: Marker[]): Html {
   const pts = series.points
     .map(([at, v]) => [Date.parse(at), v] as const)
     .filter(([t, v]) => Number.isFinite(t) && Number.isFinite(v));
-  const marks = markers.map((m) => ({ ...m, t: Date.parse(m.at) })).filter((m) => Number.isFinite(m.t));
+  const marks = markers
+    .map((m) => ({ ...m, t: Date.parse(m.at) }))
+    .filter((m) => Number.isFinite(m.t))
+    .sort((a, b) => a.t - b.t);
   const times = [...pts.map(([t]) => t), ...marks.map((m) => m.t)];
   if (!pts.length || !times.length) return html`<p class="muted">No points in the window read.</p>`;
   const t0 = Math.min(...times);
@@ -49,8 +52,8 @@ export function chartSvg(series: SeriesSummary, markers: Marker[]): Html {
   const rules = marks
     .map((m, i) => {
       const mx = x(m.t).toFixed(1);
-      // Labels alternate rows so markers minutes apart stay legible.
-      const ly = 10 + (i % 2) * 11;
+      // Labels take turns on three rows, in time order, so markers close together stay legible.
+      const ly = 10 + (i % 3) * 11;
       const anchor = x(m.t) > W - 120 ? 'end' : 'start';
       return `<g data-marker="${esc(m.kind)}" data-at="${esc(m.at)}"><title>${esc(`${m.label} at ${m.at}`)}</title><line x1="${mx}" x2="${mx}" y1="${PAD.top - 4}" y2="${H - PAD.bottom}" stroke="${COLORS[m.kind]}" stroke-dasharray="4 3"/><text x="${mx}" y="${ly}" font-size="10" fill="${COLORS[m.kind]}" text-anchor="${anchor}">${esc(m.label)}</text></g>`;
     })
