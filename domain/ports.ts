@@ -41,8 +41,11 @@ export interface IncidentRecords {
   appendEvent(id: string, event: TimelineEvent): Promise<void>;
   /** Recorded events and the alerts that joined (`linkJoined`), in time order. */
   timeline(id: string): Promise<TimelineEvent[]>;
-  /** Incidents newest first, optionally only those in the given statuses. */
-  list(opts?: { statuses?: IncidentStatus[]; limit?: number }): Promise<Incident[]>;
+  /**
+   * Incidents newest first, optionally only those in the given statuses. `before` pages on: only
+   * incidents listed before that position (`listPosition` of the last one a page returned).
+   */
+  list(opts?: { statuses?: IncidentStatus[]; limit?: number; before?: string }): Promise<Incident[]>;
 }
 
 /** The alerts linked to each incident. */
@@ -119,6 +122,10 @@ export interface IncidentStore
     DedupClaims,
     DeliveryLedger,
     ApprovalTokens {}
+
+/** Where an incident sits in the newest-first listing: the status index's sort key. */
+export const listPosition = (incident: Pick<Incident, 'detectedAt' | 'id'>) =>
+  `${incident.detectedAt}#${incident.id}`;
 
 /** An alert linked (or to be linked) to an incident. */
 export interface AlertLink {

@@ -67,6 +67,9 @@ export const INGEST_ENTRY = join('lambdas', 'ingest', 'handler.ts');
 /** Written by the approval work (issue 6); the stack takes the path as a prop. */
 export const APPROVAL_ENTRY = join('lambdas', 'approval-api', 'handler.ts');
 
+/** The web console's function (lambdas/console-api), deployed when the configuration has `console`. */
+export const CONSOLE_ENTRY = join('lambdas', 'console-api', 'handler.ts');
+
 /** Every Lambda the stack deploys whose entry exists in this checkout. */
 export function lambdaEntries(root = PROJECT_ROOT): LambdaEntry[] {
   const entries: LambdaEntry[] = (Object.keys(PHASES) as PhaseKey[]).map((key) => ({
@@ -76,6 +79,7 @@ export function lambdaEntries(root = PROJECT_ROOT): LambdaEntry[] {
   for (const [name, entry] of [
     ['ingest', INGEST_ENTRY],
     ['approval-api', APPROVAL_ENTRY],
+    ['console-api', CONSOLE_ENTRY],
   ] as const) {
     if (existsSync(join(root, entry))) entries.push({ name, entry });
   }

@@ -143,6 +143,21 @@ const Api = z
   })
   .default({ rateLimit: 50, burstLimit: 100 });
 
+/**
+ * The web console (lib/console.ts), off unless this section is present. With `issuer` the HTTP API
+ * accepts JWTs from that OIDC provider (its `audience` must name this app's client ids); without it
+ * the stack creates a Cognito user pool (no self sign-up, MFA required) and accepts its tokens.
+ */
+const Console = z
+  .strictObject({
+    issuer: z
+      .url()
+      .refine((u) => u.startsWith('https://'), 'the OIDC issuer must be an https:// URL')
+      .optional(),
+    audience: z.array(z.string().min(1).max(256)).min(1).max(10).optional(),
+  })
+  .optional();
+
 const Raw = z.strictObject({
   stackName: z
     .string()
@@ -158,6 +173,7 @@ const Raw = z.strictObject({
   model: Model,
   retention: Retention,
   api: Api,
+  console: Console,
   /** What each service is and where its telemetry lives: the only log groups investigators may query. */
   catalog: AwsCatalog.default({ services: [], security: { webAcls: [], consoleLogins: true } }),
   /** Which AWS resource each mitigation target names (domain/actions/resources.ts). */
@@ -181,6 +197,8 @@ export interface DeployConfig {
   model: z.infer<typeof Model>;
   retention: z.infer<typeof Retention>;
   api: z.infer<typeof Api>;
+  /** The web console: absent when not deployed; `issuer` absent means a Cognito user pool. */
+  console?: { issuer?: string; audience?: string[] };
   catalog: AwsCatalog;
   ingest: IngestOptions;
   /** What the Lambdas receive as FIREBREAK_CONFIG. */
@@ -391,6 +409,10 @@ export function parseDeployConfig(input: unknown, source = 'configuration'): Dep
       'deletionProtection: a protected table cannot be destroyed; set it false with removalPolicy "destroy"',
     );
   }
+  if (c.console?.issuer && !c.console.audience)
+    issues.push('console.audience: with an issuer, name the client ids its tokens must be issued to');
+  if (c.console?.audience && !c.console.issuer)
+    issues.push('console.audience: only with console.issuer (the Cognito pool names its own client)');
   if (issues.length) throw new DeployConfigError(source, issues);
 
   return {
@@ -401,6 +423,7 @@ export function parseDeployConfig(input: unknown, source = 'configuration'): Dep
     model: c.model,
     retention: c.retention,
     api: c.api,
+    ...(c.console ? { console: c.console } : {}),
     catalog: c.catalog,
     ingest: c.ingest,
     runtime,

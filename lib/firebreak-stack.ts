@@ -5,8 +5,9 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ApprovalEndpoint, ApprovalLinks } from './approval.js';
-import { APPROVAL_ENTRY, INGEST_ENTRY } from './bundling.js';
+import { APPROVAL_ENTRY, CONSOLE_ENTRY, INGEST_ENTRY } from './bundling.js';
 import type { DeployConfig } from './config.js';
+import { ConsoleApi } from './console.js';
 import { Endpoint } from './endpoint.js';
 import { Ingestion, opsAlarmPrefix, WEBHOOK_SOURCES } from './ingestion.js';
 import { ModelAccess } from './model-access.js';
@@ -18,7 +19,7 @@ import { Storage } from './storage.js';
 export interface FirebreakStackProps extends StackProps {
   config: DeployConfig;
   /** Entry files of the non-phase functions, relative to the project root. */
-  entries?: { ingest?: string; approval?: string };
+  entries?: { ingest?: string; approval?: string; console?: string };
 }
 
 export class FirebreakStack extends Stack {
@@ -28,6 +29,8 @@ export class FirebreakStack extends Stack {
   readonly ingestion: Ingestion;
   readonly approval: ApprovalEndpoint;
   readonly endpoint: Endpoint;
+  /** The web console, when the configuration has a `console` section. */
+  readonly console?: ConsoleApi;
 
   constructor(scope: Construct, id: string, props: FirebreakStackProps) {
     super(scope, id, {
@@ -65,6 +68,31 @@ export class FirebreakStack extends Stack {
       stateMachine: this.pipeline.stateMachine,
       entry: props.entries?.approval ?? APPROVAL_ENTRY,
     });
+    if (config.console) {
+      this.console = new ConsoleApi(this, 'Console', {
+        config,
+        storage: this.storage,
+        endpoint: this.endpoint,
+        linkKey: links.key,
+        stateMachine: this.pipeline.stateMachine,
+        entry: props.entries?.console ?? CONSOLE_ENTRY,
+        oidc:
+          config.console.issuer && config.console.audience
+            ? { issuer: config.console.issuer, audience: config.console.audience }
+            : undefined,
+      });
+      new CfnOutput(this, 'ConsoleUrl', {
+        value: this.console.url,
+        description: 'The web console (send a signed-in user ID token as Authorization: Bearer)',
+      });
+      if (this.console.userPool && this.console.userPoolClient) {
+        new CfnOutput(this, 'ConsoleUserPoolId', {
+          value: this.console.userPool.userPoolId,
+          description: 'Invite console users here (aws cognito-idp admin-create-user)',
+        });
+        new CfnOutput(this, 'ConsoleClientId', { value: this.console.userPoolClient.userPoolClientId });
+      }
+    }
     new Operability(this, 'Operability', {
       alarmPrefix: opsAlarmPrefix(this.stackName),
       stateMachine: this.pipeline.stateMachine,

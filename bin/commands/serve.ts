@@ -25,6 +25,7 @@ import { makeHandler as makeApprovalHandler } from '../../lambdas/approval-api/h
 import { json } from '../../lambdas/ingest/http.js';
 import { createIngestHandler } from '../../lambdas/ingest/index.js';
 import { APPROVAL_MODES, type ApprovalMode } from '../../local/approval-gate.js';
+import { CONSOLE_BASE, consoleRoute } from '../../local/console/route.js';
 import { localOutputs } from '../../local/outputs.js';
 import { recoverDeadRuns } from '../../local/recovery.js';
 import { type LocalRoute, serveRoutes } from '../../local/serve/http.js';
@@ -177,6 +178,7 @@ export async function startServer(opts: ServeOptions) {
       },
     },
     approvalRoute(store),
+    consoleRoute({ store, dataDir: opts.dataDir, memory: new DynamoMemory(db.doc, db.tableName) }),
     {
       prefix: '/healthz',
       handler: async () =>
@@ -269,6 +271,7 @@ export function registerServe(program: Command): void {
         say(
           `  POST ${running.url}/webhooks/{pagerduty,alertmanager,grafana,sns}   GET|POST ${running.url}/approvals/<id>`,
         );
+        say(`  console: ${running.url}${CONSOLE_BASE}/`);
         say(
           opts.auth
             ? `  webhook secrets configured: ${configured} (FIREBREAK_WEBHOOK_SECRETS); others are refused 401`

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { EVIDENCE_EVENT, snapshotEvidence } from '../../domain/console/evidence.js';
 import { IncidentId } from '../../domain/flow/phase-io.js';
 import { investigationContext } from '../../domain/incidents/context.js';
 import { loadIncident } from '../../domain/incidents/open.js';
@@ -45,5 +46,18 @@ export async function synthesize(input: z.infer<typeof SynthesizeInput>, ports: 
     final,
     ports.analyst.name,
   );
+  // What the analyst read, bounded, for the console's charts and cited evidence: best effort, since
+  // a telemetry hiccup here must not undo a root cause already recorded.
+  const snapshot = await snapshotEvidence(ports.evidence, ctx.window, final, incident.services).catch(
+    () => undefined,
+  );
+  if (snapshot)
+    await record(
+      ports,
+      incident.id,
+      EVIDENCE_EVENT,
+      `evidence read: ${snapshot.series.length} metric series, ${snapshot.logs.length} log signatures, ${snapshot.changes.length} changes`,
+      snapshot,
+    );
   return { category: final.category, culprit: final.culprit, confidence: final.confidence };
 }

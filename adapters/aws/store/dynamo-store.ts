@@ -47,7 +47,7 @@ export class DynamoIncidentStore implements IncidentStore {
   timeline(id: string) {
     return this.incidents.timeline(id);
   }
-  list(opts?: { statuses?: IncidentStatus[]; limit?: number }) {
+  list(opts?: { statuses?: IncidentStatus[]; limit?: number; before?: string }) {
     return this.incidents.list(opts);
   }
 

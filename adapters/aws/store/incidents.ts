@@ -6,7 +6,7 @@ import {
   type IncidentStatus as Status,
   TimelineEvent,
 } from '../../../domain/model.js';
-import type { IncidentRecords } from '../../../domain/ports.js';
+import { type IncidentRecords, listPosition } from '../../../domain/ports.js';
 import { withJoins } from '../../../domain/timeline.js';
 import { joinedAlerts } from './linked-alerts.js';
 import { keys, type StoreTable, TABLE } from './table.js';
@@ -23,7 +23,7 @@ export class DynamoIncidentRecords implements IncidentRecords {
     const created = await this.table.putIf({
       Item: {
         ...keys.incident(incident.id),
-        [TABLE.statusIndexSortKey]: `${incident.detectedAt}#${incident.id}`,
+        [TABLE.statusIndexSortKey]: listPosition(incident),
         ...incident,
       },
       ConditionExpression: 'attribute_not_exists(pk)',
@@ -101,10 +101,12 @@ export class DynamoIncidentRecords implements IncidentRecords {
     );
   }
 
-  async list(opts: { statuses?: Status[]; limit?: number } = {}): Promise<Incident[]> {
+  async list(opts: { statuses?: Status[]; limit?: number; before?: string } = {}): Promise<Incident[]> {
     const statuses = opts.statuses ?? IncidentStatus.options;
     const limit = opts.limit ?? 100;
-    const perStatus = await Promise.all(statuses.map((status) => this.newestInStatus(status, limit)));
+    const perStatus = await Promise.all(
+      statuses.map((status) => this.newestInStatus(status, limit, opts.before)),
+    );
     return perStatus
       .flat()
       .sort((a, b) => b.detectedAt.localeCompare(a.detectedAt) || b.id.localeCompare(a.id))
@@ -118,15 +120,18 @@ export class DynamoIncidentRecords implements IncidentRecords {
   }
 
   /** Pages through one status partition of the index, newest first, until `limit` items. */
-  private async newestInStatus(status: Status, limit: number): Promise<Incident[]> {
+  private async newestInStatus(status: Status, limit: number, before?: string): Promise<Incident[]> {
     const found: Incident[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.table.query({
         IndexName: TABLE.statusIndex,
-        KeyConditionExpression: '#status = :status',
-        ExpressionAttributeNames: { '#status': TABLE.statusIndexPartitionKey },
-        ExpressionAttributeValues: { ':status': status },
+        KeyConditionExpression: `#status = :status${before ? ' AND #listed < :before' : ''}`,
+        ExpressionAttributeNames: {
+          '#status': TABLE.statusIndexPartitionKey,
+          ...(before ? { '#listed': TABLE.statusIndexSortKey } : {}),
+        },
+        ExpressionAttributeValues: { ':status': status, ...(before ? { ':before': before } : {}) },
         ScanIndexForward: false,
         Limit: limit - found.length,
         ExclusiveStartKey: start,

@@ -1,0 +1,33 @@
+/**
+ * What the console's Lambda runs with in AWS (lambdas/console-api/handler.ts): the table and its
+ * memory to read, the link key from Secrets Manager and Step Functions to answer an approval.
+ *
+ * Environment: TABLE_NAME, APPROVAL_SECRET_ARN, FIREBREAK_CONFIG (optional).
+ */
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoMemory } from '../adapters/aws/memory.js';
+import { SfnTaskAnswerer } from '../adapters/aws/sfn-answerer.js';
+import { DynamoIncidentStore } from '../adapters/aws/store/dynamo-store.js';
+import { systemClock } from '../domain/clock.js';
+import { parseConfig } from '../domain/config.js';
+import type { ConsoleApiDeps } from '../lambdas/console-api/index.js';
+import { type AwsClients, awsClients } from './aws-clients.js';
+import { ENV, required } from './env.js';
+import { secretKeySource } from './secrets.js';
+
+export function awsConsoleDeps(
+  clients: AwsClients = awsClients,
+  env: Record<string, string | undefined> = process.env,
+): ConsoleApiDeps {
+  // Cheap to build per invocation: the clients underneath are made once per environment.
+  const doc = clients.dynamo();
+  const table = required(ENV.tableName, env);
+  return {
+    store: new DynamoIncidentStore(doc, table),
+    memory: new DynamoMemory(doc, table),
+    clock: systemClock,
+    config: parseConfig(env[ENV.config] ? JSON.parse(env[ENV.config] as string) : {}),
+    keys: secretKeySource(clients.secrets(), required(ENV.approvalSecretArn, env)),
+    answerer: new SfnTaskAnswerer(clients.client(SFNClient)),
+  };
+}
