@@ -1,6 +1,9 @@
 /**
- * Ports: what a phase may touch. Adapters live beside their port (store/, notify/, evidence/,
- * analyst/, actions/); the Lambda wiring and the local runner choose which to plug in.
+ * Ports: what a phase may touch. Their adapters live in adapters/aws/ and adapters/embedded/; the
+ * Lambda wiring (runtime/) and the local runner (local/) choose which to plug in.
+ *
+ * Over 300 lines on purpose: this file is the contract between the domain and every backend, and a
+ * reader (or a new adapter) should see all of it in one place. The store's five ports are small.
  */
 import type { Clock } from './clock.js';
 import type { FirebreakConfig } from './config.js';

@@ -3,6 +3,9 @@
  * Parsed with zod at synth time, so a bad file stops `cdk synth` with every problem named before
  * anything reaches CloudFormation. The response policy part becomes the Lambdas' FIREBREAK_CONFIG
  * through the same schema the phases parse it with, so the two cannot disagree.
+ *
+ * Over 300 lines on purpose: it is the whole deploy-config schema, documented field by field, and
+ * docs/deploy.md points readers at it as one document.
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';

@@ -11,6 +11,9 @@
  *
  * Every alert that touches an incident is linked first (keyed by source + event id, checked before it
  * is written), so a redelivery is a no-op whatever it would have done, and no alert is counted twice.
+ *
+ * Over 300 lines on purpose: the five decisions share one claim-and-link protocol whose order is
+ * what keeps a storm from opening two incidents; it is kept readable as one sequence.
  */
 import type { NormalizedDelivery } from '../alerts/delivery.js';
 import type { Clock } from '../clock.js';

@@ -2,6 +2,8 @@
  * The Evidence port as tools a model can call. Each tool validates its input, stays inside the
  * investigation's time bounds, summarises what it returns to a size the model can use, and lists the
  * evidence ids it showed: a finding may cite only ids some tool actually returned.
+ *
+ * Over 300 lines on purpose: each tool's schema, bounds and summary sit together, one block a tool.
  */
 import * as z from 'zod';
 import { describeIssues } from '../../errors.js';
