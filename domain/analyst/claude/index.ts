@@ -4,6 +4,9 @@
  * valid, grounded answer — refusal, invalid output, an ungrounded proposal, 429/529/5xx after the
  * SDK's retries, a timeout, an exhausted budget — is answered by the offline analyst instead and
  * returned `degraded: true`, with the tokens already spent.
+ *
+ * Slightly over 300 lines: the class is the one place the four steps (triage, specialist, synthesis,
+ * postmortem) share their loop, grounding and fallback, and reads best whole.
  */
 import { BUILTIN_KNOWLEDGE, type KnowledgeEntry } from '../../knowledge/index.js';
 import type { Finding, Incident, RootCause, Specialist, TimelineEvent, TokenUsage } from '../../model.js';
