@@ -7,8 +7,10 @@
  * stopped and why, and on-call is told to respond by hand. The incident stays open for them:
  * `firebreak incidents close <id> --reason …` closes it.
  */
+
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from '../adapters/embedded/dynamodb.js';
 import { proposeOnlyActions } from '../domain/actions/propose-only.js';
 import { OfflineAnalyst } from '../domain/analyst/offline/index.js';
 import { type Clock, systemClock } from '../domain/clock.js';
@@ -32,15 +34,6 @@ export interface RunBeat {
 const runsDir = (dataDir: string) => join(dataDir, 'runs');
 const beatFile = (dataDir: string, incidentId: string) =>
   join(runsDir(dataDir), `${incidentId.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /** Starts the heartbeat of a run; the returned function ends it (the run finished, either way). */
 export function beginRun(dataDir: string, incidentId: string): () => void {
@@ -84,7 +77,7 @@ export function localRuns(dataDir: string, now = Date.now()): Array<RunBeat & { 
     try {
       const beat = JSON.parse(readFileSync(join(runsDir(dataDir), name), 'utf8')) as RunBeat;
       const fresh = now - Date.parse(beat.heartbeatAt) < STALE_MS;
-      runs.push({ ...beat, alive: (beat.pid === process.pid || alive(beat.pid)) && fresh });
+      runs.push({ ...beat, alive: (beat.pid === process.pid || processAlive(beat.pid)) && fresh });
     } catch {
       // Half-written by a run killed mid-write: the next look finds its rename, or nothing.
     }

@@ -118,7 +118,8 @@ export class NoStore extends Error {
 /** Where the owner of a data directory's store says it listens: `{ endpoint, pid }`. */
 export const ownerFile = (dataDir: string) => join(dataDir, 'store.json');
 
-const alive = (pid: number) => {
+/** Whether a process of this id is running (one we may not signal still counts). */
+export const processAlive = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;
@@ -136,7 +137,7 @@ async function liveOwner(dataDir: string, tableName: string): Promise<string | u
     return undefined;
   }
   if (typeof owner.endpoint !== 'string' || typeof owner.pid !== 'number') return undefined;
-  if (owner.pid !== process.pid && !alive(owner.pid)) return undefined;
+  if (owner.pid !== process.pid && !processAlive(owner.pid)) return undefined;
   const { client } = localClients(owner.endpoint);
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }), {
