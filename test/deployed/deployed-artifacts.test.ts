@@ -245,9 +245,14 @@ describe('a broken deployment fails the deployed-artifact test', () => {
     const base = stackOf(DEFAULTS.stackName);
     const template = structuredClone(base.template);
     const lambdas = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    const withTopic = lambdas.filter((r) => r.Properties.Environment?.Variables?.TOPIC_ARN);
-    expect(withTopic.length).toBeGreaterThan(10);
-    for (const r of withTopic) delete r.Properties.Environment.Variables.TOPIC_ARN;
+    // Every phase loses it; ingest keeps it, so the alert still starts the run the phases then fail
+    // (ingest without it fails at once, naming it too: the next test).
+    const phases = lambdas.filter(
+      (r) =>
+        r.Properties.Environment?.Variables?.TOPIC_ARN && !r.Properties.Environment.Variables.INGEST_OPTIONS,
+    );
+    expect(phases.length).toBeGreaterThan(10);
+    for (const r of phases) delete r.Properties.Environment.Variables.TOPIC_ARN;
     const deployed = await startDeployed({ ...base, template });
     try {
       const { run, incident } = await alertToIncident(
@@ -259,6 +264,24 @@ describe('a broken deployment fails the deployed-artifact test', () => {
       const failed = deployed.invocations.filter((i) => !i.ok);
       expect(failed.length).toBeGreaterThan(0);
       expect(failed.every((i) => i.error?.includes('TOPIC_ARN'))).toBe(true);
+    } finally {
+      await deployed.close();
+    }
+  }, 120_000);
+
+  it('an ingest function without TOPIC_ARN refuses the alert, naming the variable', async () => {
+    const base = stackOf(DEFAULTS.stackName);
+    const template = structuredClone(base.template);
+    const ingest = Object.values(template.Resources).filter(
+      (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.INGEST_OPTIONS,
+    );
+    expect(ingest).toHaveLength(1);
+    delete ingest[0].Properties.Environment.Variables.TOPIC_ARN;
+    const deployed = await startDeployed({ ...base, template });
+    try {
+      await expect(
+        alertToIncident(deployed, scenarioAlert('checkout-5xx-after-deploy.json')),
+      ).rejects.toThrow(/TOPIC_ARN/);
     } finally {
       await deployed.close();
     }
