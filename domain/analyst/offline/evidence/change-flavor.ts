@@ -1,0 +1,70 @@
+/** What kind of change a change record is (a deploy, a flag, a network rule…), from its own words. */
+import type { Category } from '../../../model.js';
+import type { ChangeRecord } from '../../../ports.js';
+
+export type ChangeFlavor =
+  | 'deployment'
+  | 'flag'
+  | 'network'
+  | 'iam'
+  | 'database'
+  | 'capacity'
+  | 'config'
+  /** Something the platform did or reported (an RDS event, a health notice): not a human change. */
+  | 'platform'
+  /** Bookkeeping that cannot affect traffic: tags, log retention, dashboards, alarm definitions. */
+  | 'benign';
+
+export const FLAVORS: Array<[ChangeFlavor, RegExp]> = [
+  [
+    'flag',
+    /feature.?flag|\bflag\b|toggle|launchdarkly|unleash|split\.io|flagsmith|kill.?switch|rollout (percentage|%)/i,
+  ],
+  [
+    'network',
+    /security.?group|ingress|egress|nacl|network acl|route.?table|route ?53|\bdns\b|record.?sets?|cname|hosted.?zone|vpc|subnet|peering|transit gateway|nat gateway|endpoint|listener|target group|firewall|cidr|load balancer|cloudfront|waf rule/i,
+  ],
+  [
+    'capacity',
+    /desired.?count|autoscal|scal(e|ing)|instance.?(type|class)|capacity|concurren|provisioned|max.?size|min.?size|task count|replicas|memory (limit|size)|cpu (limit|units)|downsiz|right-?siz|throughput|iops|shard/i,
+  ],
+  [
+    'iam',
+    /\biam\b|policy|role|permission|assumerole|access.?key|credential|secret|kms|grant|revoke(?!securitygroup)/i,
+  ],
+  [
+    'database',
+    /parameter group|\bdb\b|database|rds|aurora|dynamo|index|schema|migration|vacuum|max_connections|replica/i,
+  ],
+];
+
+export const FLAVOR_CATEGORY: Record<ChangeFlavor, Category> = {
+  deployment: 'deployment',
+  flag: 'configuration',
+  network: 'network',
+  iam: 'configuration',
+  database: 'database',
+  // Someone cut capacity by configuration: the fix is to scale back, the cause is the change.
+  capacity: 'configuration',
+  config: 'configuration',
+  platform: 'unknown',
+  benign: 'unknown',
+};
+
+export const BENIGN =
+  /^(CreateTags|DeleteTags|TagResource|UntagResource|AddTagsToResource|RemoveTagsFromResource|PutRetentionPolicy|DeleteRetentionPolicy|PutDashboard|PutMetricAlarm|DeleteAlarms|PutBucketTagging|UpdateDescription)/i;
+
+/** Done by AWS itself (its service principal, or a service event id) rather than by someone. */
+export const isPlatformEvent = (c: ChangeRecord): boolean =>
+  c.kind === 'change' &&
+  (/\.amazonaws\.com$/i.test(c.actor ?? '') ||
+    /^(RDS-EVENT|AWS_[A-Z_]+|EC2 Instance|ECS Task State)/i.test(c.status ?? ''));
+
+export function changeFlavor(c: ChangeRecord): ChangeFlavor {
+  if (c.kind === 'deployment') return 'deployment';
+  if (isPlatformEvent(c)) return 'platform';
+  if (BENIGN.test(c.status ?? '') || BENIGN.test(c.summary)) return 'benign';
+  const text = `${c.status ?? ''} ${c.summary} ${c.resource ?? ''}`;
+  for (const [flavor, re] of FLAVORS) if (re.test(text)) return flavor;
+  return 'config';
+}

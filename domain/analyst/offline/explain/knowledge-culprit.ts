@@ -1,0 +1,102 @@
+/**
+ * Who a knowledge hit blames: the technology a service runs (from its CloudWatch namespaces), whether
+ * an entry fits it at all, and the culprit the evidence names (itself, a peer it calls, a dependency).
+ */
+import type { KnowledgeEntry } from '../../../knowledge/schema.js';
+import type { Analysis } from '../analysis.js';
+import type { KnowledgeHit } from '../evidence/knowledge.js';
+import { lower, ms } from '../measure.js';
+import { isDatabase } from './resources.js';
+
+/** What a CloudWatch namespace says a resource is, in the words knowledge entries use. */
+export const NAMESPACE_TECH: Array<[RegExp, string[]]> = [
+  [/^AWS\/DynamoDB$/i, ['dynamodb']],
+  [/^AWS\/(RDS|DocDB|Neptune)$/i, ['rds', 'aurora', 'postgresql', 'mysql', 'database']],
+  [/^AWS\/(ElastiCache|MemoryDB)$/i, ['elasticache', 'redis', 'memcached', 'valkey']],
+  [/^AWS\/Lambda$/i, ['lambda']],
+  [/^AWS\/SQS$/i, ['sqs']],
+  [/^AWS\/SNS$/i, ['sns']],
+  [/^AWS\/Kinesis$/i, ['kinesis']],
+  [/^AWS\/Kafka$/i, ['kafka', 'msk']],
+  [/^AWS\/(ApplicationELB|NetworkELB|ELB)$/i, ['alb', 'nlb', 'elb', 'load balancer']],
+  [/^AWS\/NATGateway$/i, ['nat', 'vpc']],
+  [/^AWS\/(ECS|EKS)$|^ContainerInsights$/i, ['ecs', 'eks', 'kubernetes', 'containers']],
+  [/^AWS\/CloudFront$/i, ['cloudfront', 'cdn']],
+  [/^AWS\/WAFV2$/i, ['waf']],
+  [/^AWS\/S3$/i, ['s3']],
+  [/^AWS\/(ES|OpenSearch)/i, ['opensearch', 'elasticsearch']],
+];
+
+/** Words for what a service is: its name and the namespaces of the series that belong to it. */
+export function technologiesOf(a: Analysis, service: string): Set<string> {
+  const words = new Set(lower(service).split(/[^a-z0-9]+/));
+  for (const v of a.views) {
+    if (lower(v.service) !== lower(service)) continue;
+    for (const [re, tech] of NAMESPACE_TECH)
+      if (re.test(v.series.namespace)) for (const t of tech) words.add(t);
+  }
+  return words;
+}
+
+/** The service is the kind of thing the entry is about (a Redis entry and a cache cluster). */
+export function fits(a: Analysis, service: string | undefined, entry: KnowledgeEntry): boolean {
+  if (!service) return false;
+  if (entry.category === 'database' && isDatabase(service)) return true;
+  const words = technologiesOf(a, service);
+  const name = lower(service);
+  return entry.technologies.some((t) => words.has(lower(t)) || (t.length >= 4 && name.includes(lower(t))));
+}
+
+/** Dependencies of `service` that fit one of the entry's technologies (redis, kafka, ...). */
+export function technologyDependency(a: Analysis, service: string | undefined, entry: KnowledgeEntry) {
+  return a.snap.catalog.dependencies(service).find((d) => fits(a, d, entry));
+}
+
+/**
+ * Who the evidence says is at fault. A change names its own resource; a line that blames a peer
+ * names it (or the failing dependency it calls); a database's own error text logged by a caller is
+ * about the caller's database. Only known names come out of here.
+ */
+export function culpritOf(a: Analysis, h: KnowledgeHit): string | undefined {
+  const catalog = a.snap.catalog;
+  const emitter = catalog.get(h.service)?.name ?? h.service;
+  if (h.on === 'change') {
+    // One actor doing the same thing to several resources within minutes (a job deleting stacks,
+    // a script rebooting hosts) is one cause, and the actor is it.
+    const batch = a.knowledge.filter(
+      (o) =>
+        o.on === 'change' &&
+        o.entry === h.entry &&
+        lower(o.service) === lower(h.service) &&
+        lower(o.resource) !== lower(h.resource) &&
+        Math.abs(ms(o.at) - ms(h.at)) <= 30 * 60_000,
+    );
+    if (batch.length && catalog.get(h.service)) return emitter;
+    return h.resource ?? emitter;
+  }
+  // The object a change record names (a certificate, a rule, a parameter group) is what the same
+  // signature's log lines are about: the record names it structurally, the lines only describe it.
+  const named = a.knowledge.find((o) => o.on === 'change' && o.entry === h.entry && o.resource);
+  if (named?.resource) return named.resource;
+  const others = h.mentions.filter((m) => lower(m) !== lower(emitter));
+  if (h.entry.blames === 'peer') {
+    const failing = a.dependencies.find((d) =>
+      catalog.dependencies(emitter).some((x) => lower(x) === lower(d.service)),
+    )?.service;
+    // A dependency that is the very kind of thing the signature is about (the mesh control plane
+    // for an xDS error) is more specific than whichever dependency happens to be failing.
+    return others[0] ?? technologyDependency(a, emitter, h.entry) ?? failing ?? emitter;
+  }
+  // A caller quoting a resource's own error (a table's throttling, a database's refusal) is
+  // talking about that resource, when the caller is not itself that kind of thing.
+  if (!fits(a, emitter, h.entry)) {
+    return (
+      others.find((m) => fits(a, m, h.entry)) ??
+      (h.entry.category === 'database' ? technologyDependency(a, emitter, h.entry) : undefined) ??
+      emitter ??
+      others[0]
+    );
+  }
+  // A finding that names nothing known is about the service the incident is about.
+  return emitter ?? others[0] ?? (h.on === 'security' ? a.snap.service : undefined);
+}
