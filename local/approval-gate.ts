@@ -47,8 +47,10 @@ export const InboxDecision = z.object({
   approved: z.boolean(),
   by: z.string().min(1).max(80),
   reason: z.string().max(500).optional(),
+  /** Where the decision was made: recorded as `<channel>:<by>`. */
+  channel: z.enum(['cli', 'console']).default('cli'),
 });
-export type InboxDecision = z.infer<typeof InboxDecision>;
+export type InboxDecision = z.input<typeof InboxDecision>;
 
 /** What the waiting run did with it. */
 export const InboxResult = z.object({ ok: z.boolean(), message: z.string() });
@@ -115,7 +117,7 @@ export async function awaitInboxResult(
 async function takeDecision(
   dataDir: string,
   incidentId: string,
-): Promise<InboxDecision | undefined | 'malformed'> {
+): Promise<z.infer<typeof InboxDecision> | undefined | 'malformed'> {
   const paths = inboxPaths(dataDir, incidentId);
   const text = await readFile(paths.request, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
@@ -175,7 +177,7 @@ async function pollInbox(
       await reply({ ok: false, message: 'the decision could not be read; nothing changed' });
     else if (taken) {
       try {
-        const actor = `cli:${cleanActor(taken.by)}`;
+        const actor = `${taken.channel}:${cleanActor(taken.by)}`;
         await decideApproval(deps, incidentId, { approved: taken.approved, actor, reason: taken.reason });
         await reply({
           ok: true,

@@ -37,8 +37,13 @@ export function localDecider(opts: LocalConsoleOptions) {
   const clock = opts.clock ?? systemClock;
   return async (incidentId: string, d: ConsoleDecision): Promise<string> => {
     if (await runIsWaiting(opts.dataDir, incidentId)) {
-      // The inbox takes the name; the gate records it as `cli:<name>`, so the channel rides in it.
-      await dropDecision(opts.dataDir, incidentId, { approved: d.approved, by: d.actor, reason: d.reason });
+      // The gate records it as `console:<name>`, the actor the console shows.
+      await dropDecision(opts.dataDir, incidentId, {
+        approved: d.approved,
+        by: d.actor.replace(/^console:/, ''),
+        reason: d.reason,
+        channel: 'console',
+      });
       const result = await awaitInboxResult(opts.dataDir, incidentId, { timeoutMs: opts.inboxTimeoutMs });
       if (!result)
         throw new DecisionNotDelivered(
