@@ -1,9 +1,10 @@
 /** Grounding a proposed action: its target and every parameter against the facts and sane bounds. */
 import type { MitigationAction } from '../../../model.js';
 import type { ChangeRecord } from '../../../ports.js';
+import { mentionsWord } from '../../../text.js';
 
 import { contains, coveringPrefix, evidenceSources, parseRange } from './addresses.js';
-import { knownNames, mentions, OK, precedesOnset, refuse, type Verdict } from './conclusions.js';
+import { knownNames, OK, precedesOnset, refuse, type Verdict } from './conclusions.js';
 import { changedTargets, type FactItem, type Facts, lower } from './facts.js';
 
 export interface ActionBounds {
@@ -25,7 +26,7 @@ export function namedByEvidence(value: string, facts: Facts): boolean {
   const v = lower(value).trim();
   if (v.length < 2) return false;
   if (knownNames(facts).includes(v)) return true;
-  for (const item of facts.items.values()) if (mentions(item.text, v)) return true;
+  for (const item of facts.items.values()) if (mentionsWord(item.text, v)) return true;
   return false;
 }
 
@@ -196,7 +197,7 @@ export function groundAction(
   if (!facts.scope.has(target) && !changedTargets(facts.changes).has(target)) {
     return refuse(`${action.kind} of ${action.target}: not a service of this incident`);
   }
-  if (!cited.some((i) => lower(i.service) === target || mentions(i.text, target))) {
+  if (!cited.some((i) => lower(i.service) === target || mentionsWord(i.text, target))) {
     return refuse(`${action.kind} of ${action.target}: no cited evidence names it`);
   }
   switch (action.kind) {

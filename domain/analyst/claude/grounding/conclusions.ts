@@ -26,9 +26,6 @@ export function knownNames(facts: Facts): string[] {
   return [...names];
 }
 
-/** `needle` occurs in `hay` on word boundaries (so "api" does not match inside "rapid"). */
-export const mentions = mentionsWord;
-
 /**
  * A culprit must name something the evidence, the changes or the catalog name: it mentions a known
  * name ("checkout v187", "payments-api's pool"), or the text of an evidence item mentions it (a
@@ -41,9 +38,9 @@ export function groundCulprit(culprit: string, category: Category, facts: Facts)
       ? OK
       : refuse(`a ${category} conclusion names no culprit`);
   }
-  if (knownNames(facts).some((n) => mentions(c, n) || mentions(n, c))) return OK;
+  if (knownNames(facts).some((n) => mentionsWord(c, n) || mentionsWord(n, c))) return OK;
   if (c.length >= 3) {
-    for (const item of facts.items.values()) if (mentions(item.text, c)) return OK;
+    for (const item of facts.items.values()) if (mentionsWord(item.text, c)) return OK;
   }
   return refuse(
     `culprit "${culprit.slice(0, 80)}" names nothing in the evidence, the changes or the catalog`,
