@@ -37,11 +37,12 @@ function firebreak(args: string[]): Promise<{ code: number | null; stdout: strin
   );
 }
 
+/** Complete lines only: a live run may be mid-append (the file exists, its last line not yet whole). */
 const outbox = (dir: string) =>
   existsSync(join(dir, 'outbox.jsonl'))
     ? readFileSync(join(dir, 'outbox.jsonl'), 'utf8')
-        .trim()
         .split('\n')
+        .slice(0, -1)
         .map((l) => JSON.parse(l) as { kind: string; incidentId: string; audience: string })
     : [];
 
