@@ -76,7 +76,8 @@ describe('messages agree with the record in every example scenario', () => {
           expect(`${m.body}\n${m.sms}`, where).not.toMatch(/firebreak (approve|reject|incidents|postmortem)/);
         expect(midWordCuts(`${m.subject}\n${m.body}\n${m.sms}`, corpus), where).toEqual([]);
       }
-      if (incident.postmortem) expect(midWordCuts(incident.postmortem, corpus)).toEqual([]);
+      expect(incident.postmortem, 'every run ends with a postmortem').toBeTruthy();
+      expect(midWordCuts(incident.postmortem ?? '', corpus)).toEqual([]);
     });
   }
 });
