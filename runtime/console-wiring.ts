@@ -1,8 +1,9 @@
 /**
  * What the console's Lambda runs with in AWS (lambdas/console-api/handler.ts): the table and its
- * memory to read, the link key from Secrets Manager and Step Functions to answer an approval.
+ * memory to read, the link key from Secrets Manager and Step Functions to answer an approval (and
+ * to see whether an incident's execution still runs before a close).
  *
- * Environment: TABLE_NAME, APPROVAL_SECRET_ARN, FIREBREAK_CONFIG (optional).
+ * Environment: TABLE_NAME, APPROVAL_SECRET_ARN, STATE_MACHINE_ARN, FIREBREAK_CONFIG (optional).
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoMemory } from '../adapters/aws/memory.js';
@@ -22,12 +23,15 @@ export function awsConsoleDeps(
   // Cheap to build per invocation: the clients underneath are made once per environment.
   const doc = clients.dynamo();
   const table = required(ENV.tableName, env);
+  const sfn = clients.client(SFNClient);
   return {
     store: new DynamoIncidentStore(doc, table),
     memory: new DynamoMemory(doc, table),
     clock: systemClock,
     config: parseConfig(env[ENV.config] ? JSON.parse(env[ENV.config] as string) : {}),
     keys: secretKeySource(clients.secrets(), required(ENV.approvalSecretArn, env)),
-    answerer: new SfnTaskAnswerer(clients.client(SFNClient)),
+    answerer: new SfnTaskAnswerer(sfn),
+    sfn,
+    stateMachineArn: required(ENV.stateMachineArn, env),
   };
 }

@@ -4,8 +4,11 @@
  * is the token's subject. A decision goes the way the approval links and `firebreak approve --table`
  * send it: decideApproval records it once, then the waiting Step Functions task is answered; if that
  * fails the record is put back (undoDecision), so it never claims a decision that had no effect.
+ * Closing is refused while the incident's Step Functions execution still runs (DescribeExecution):
+ * the workflow owns the incident until it stops.
  */
 import { createHmac } from 'node:crypto';
+import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { isLateAnswer, REJECTED_ERROR } from '../../adapters/aws/sfn-answerer.js';
 import { decideApproval, undoDecision } from '../../domain/approval/approval.js';
@@ -18,7 +21,9 @@ import {
   type HttpResponse,
   handleConsoleRequest,
 } from '../../domain/console/router.js';
+import { executionArnFor } from '../../domain/ingest/engine.js';
 import type { IncidentMemory } from '../../domain/memory/port.js';
+import type { Incident } from '../../domain/model.js';
 import { describeAction } from '../../domain/notify/messages.js';
 import type { IncidentStore, SigningKeySource, TaskAnswerer } from '../../domain/ports.js';
 
@@ -32,6 +37,29 @@ export interface ConsoleApiDeps {
   /** The approval-link key; the console signs its forms with a key derived from it, never the same. */
   keys: SigningKeySource;
   answerer: TaskAnswerer;
+  /** Asks whether an incident's execution still runs before a close. */
+  sfn: SFNClient;
+  /** The incident-response state machine: names the execution of an incident that recorded none. */
+  stateMachineArn: string;
+}
+
+/**
+ * The incident's execution, named, while it runs (or waits to be redriven); undefined once it has
+ * stopped or never existed.
+ */
+export function runningExecution(sfn: SFNClient, stateMachineArn: string) {
+  return async (incident: Incident): Promise<string | undefined> => {
+    const executionArn = incident.executionArn ?? executionArnFor(stateMachineArn, incident.id);
+    try {
+      const out = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return out.status === 'RUNNING' || out.status === 'PENDING_REDRIVE'
+        ? `its Step Functions execution ${executionArn.split(':').pop()} (${out.status})`
+        : undefined;
+    } catch (err) {
+      if ((err as Error)?.name === 'ExecutionDoesNotExist') return undefined;
+      throw err;
+    }
+  };
 }
 
 /** Records the decision, then answers the waiting task; withdraws the record if the task cannot be told. */
@@ -105,6 +133,7 @@ export async function handleConsoleEvent(
       memory: deps.memory,
       formKey: formKeyFrom(deps.keys),
       decide: awsDecider(deps),
+      drivenBy: runningExecution(deps.sfn, deps.stateMachineArn),
       subject,
     },
   );

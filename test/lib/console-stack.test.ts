@@ -46,7 +46,7 @@ describe('console in the stack', () => {
     expect(iamViolations(s.json.Resources, UNSCOPABLE)).toEqual([]);
   });
 
-  it('reads the table and answers approvals, and nothing more', () => {
+  it('reads the table, answers approvals and looks up its own executions, and nothing more', () => {
     const s = synthesize({ console: {} });
     const [, fn] = consoleFn(s);
     const role = fn.Properties.Role['Fn::GetAtt'][0] as string;
@@ -56,10 +56,8 @@ describe('console in the stack', () => {
         .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(`"${role}"`))
         .map(([pid]) => pid),
     ]);
-    const actions = identityStatements(s.json.Resources)
-      .filter((st) => holders.has(st.holder))
-      .flatMap((st) => [st.statement.Action].flat() as string[])
-      .sort();
+    const statements = identityStatements(s.json.Resources).filter((st) => holders.has(st.holder));
+    const actions = statements.flatMap((st) => [st.statement.Action].flat() as string[]).sort();
     expect(actions.length).toBeGreaterThan(5);
     expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual(
       [
@@ -71,8 +69,24 @@ describe('console in the stack', () => {
       ].sort(),
     );
     expect(actions.filter((a) => a.startsWith('states:'))).toEqual(
-      expect.arrayContaining(['states:SendTaskFailure', 'states:SendTaskSuccess']),
+      expect.arrayContaining([
+        'states:DescribeExecution',
+        'states:SendTaskFailure',
+        'states:SendTaskSuccess',
+      ]),
     );
+    // A close asks whether the incident's execution runs: executions of this state machine only.
+    const describe = statements.filter((st) =>
+      [st.statement.Action].flat().includes('states:DescribeExecution'),
+    );
+    expect(describe.map((st) => st.statement.Action)).toEqual(['states:DescribeExecution']);
+    const resource = JSON.stringify(describe[0].statement.Resource);
+    expect(resource).toContain(':execution:');
+    const [[machine]] = ofType(s.json, 'AWS::StepFunctions::StateMachine');
+    expect(resource).toContain(`":execution:",{"Fn::GetAtt":["${machine}","Name"]},":*"]`);
+    expect(fn.Properties.Environment.Variables.STATE_MACHINE_ARN).toEqual({
+      Ref: machine,
+    });
     expect(
       actions.some((a) =>
         /^(sns|lambda|ecs|wafv2|appconfig|dynamodb:Delete|dynamodb:BatchWrite|states:Start)/.test(a),

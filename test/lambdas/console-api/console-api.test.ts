@@ -1,10 +1,17 @@
 /**
  * The console Lambda: the token's subject is the approver, a request without one is refused, and a
  * decision answers the waiting Step Functions task (SFN mocked at the SDK client; DynamoDB in
- * dynalite). A task that can no longer be answered withdraws the decision.
+ * dynalite). A task that can no longer be answered withdraws the decision. A close is refused while
+ * the incident's execution runs (DescribeExecution), and names the subject once it is allowed.
  */
 import { randomBytes } from 'node:crypto';
-import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionDoesNotExist,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -22,6 +29,7 @@ const sfn = mockClient(SFNClient);
 let db: EmbeddedDynamoDB;
 let deps: ConsoleApiDeps;
 const clock = new ManualClock('2026-05-01T12:00:00Z');
+const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:firebreak-incident-response';
 const action: MitigationAction = { kind: 'rollback', target: 'checkout', params: {}, rationale: '' };
 
 const event = (
@@ -65,12 +73,15 @@ const formFields = (page: string, kind: string) => {
 beforeAll(async () => {
   db = await startEmbeddedDynamoDB();
   const store = new DynamoIncidentStore(db.doc, db.tableName);
+  const sfnClient = new SFNClient({ region: 'eu-west-1' });
   deps = {
     store,
     clock,
     config: defaultConfig(),
     keys: staticKey(randomBytes(32)),
-    answerer: new SfnTaskAnswerer(new SFNClient({ region: 'eu-west-1' })),
+    answerer: new SfnTaskAnswerer(sfnClient),
+    sfn: sfnClient,
+    stateMachineArn: STATE_MACHINE,
   };
   for (const id of ['inc-20260501-1150-aaaa', 'inc-20260501-1150-bbbb']) {
     await store.create(incident(id));
@@ -119,5 +130,62 @@ describe('console Lambda', () => {
     );
     expect(res.statusCode).toBe(410);
     expect((await deps.store.get(id))?.mitigation?.status).toBe('timed-out');
+  });
+
+  it('refuses to close while the execution runs, then closes as the subject once it stopped', async () => {
+    const id = 'inc-20260501-1150-cccc';
+    const executionArn = `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:${id}`;
+    await deps.store.create({ ...incident(id), mitigation: undefined, executionArn });
+    const page = (await handleConsoleEvent(event('GET', `/console/incidents/${id}`, { sub: 'u-7' }), deps))
+      .body;
+    expect(page).not.toContain('name="by"');
+    const body = new URLSearchParams({
+      ...formFields(page, 'close'),
+      reason: 'rolled back by hand',
+    }).toString();
+    const close = () =>
+      handleConsoleEvent(event('POST', `/console/incidents/${id}/close`, { sub: 'u-7', body }), deps);
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' });
+    const refused = await close();
+    expect(refused.statusCode).toBe(409);
+    expect(refused.body).toContain(
+      `its Step Functions execution ${id} (RUNNING) is still responding to ${id}`,
+    );
+    expect(sfn.commandCalls(DescribeExecutionCommand)[0].args[0].input).toEqual({ executionArn });
+    expect((await deps.store.get(id))?.status).toBe('ACTIVE');
+    expect(await deps.store.timeline(id)).toEqual([]);
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED' });
+    const closed = await close();
+    expect(closed.statusCode).toBe(303);
+    expect(closed.headers.location).toBe(`/console/incidents/${id}`);
+    expect((await deps.store.get(id))?.status).toBe('RESOLVED');
+    expect((await deps.store.timeline(id)).at(-1)).toMatchObject({
+      type: 'closed',
+      actor: 'console:u-7',
+      text: 'closed by hand as RESOLVED: rolled back by hand',
+    });
+  });
+
+  it('closes an incident whose execution never existed, found by its name', async () => {
+    const id = 'inc-20260501-1150-dddd';
+    await deps.store.create({ ...incident(id), mitigation: undefined });
+    sfn
+      .on(DescribeExecutionCommand)
+      .rejects(new ExecutionDoesNotExist({ message: 'no such execution', $metadata: {} }));
+    const page = (await handleConsoleEvent(event('GET', `/console/incidents/${id}`, { sub: 'u-8' }), deps))
+      .body;
+    const body = new URLSearchParams({
+      ...formFields(page, 'close'),
+      reason: 'handled by the payments team',
+    });
+    const res = await handleConsoleEvent(
+      event('POST', `/console/incidents/${id}/close`, { sub: 'u-8', body: body.toString() }),
+      deps,
+    );
+    expect(res.statusCode).toBe(303);
+    expect(sfn.commandCalls(DescribeExecutionCommand)[0].args[0].input.executionArn).toBe(
+      `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:${id}`,
+    );
+    expect((await deps.store.get(id))?.status).toBe('RESOLVED');
   });
 });
