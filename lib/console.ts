@@ -8,7 +8,9 @@
  * decision on the incident and its timeline), the link key it derives its form key from, and
  * SendTaskSuccess/SendTaskFailure on this state machine. Closing an incident by hand is one more
  * conditional update and a timeline entry, and DescribeExecution on this state machine's executions
- * (a close is refused while the incident's execution runs). It cannot delete items or batch-write.
+ * (a close is refused while the incident's execution runs). A review re-indexes the incident's
+ * memory in one BatchWriteItem, allowed only on memory partitions (`MEM#…`): it cannot delete or
+ * batch-write incident items.
  */
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { HttpMethod, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -27,6 +29,9 @@ import type { Endpoint } from './endpoint.js';
 import { FirebreakFunction } from './function.js';
 import { acknowledgeKmsGrant, acknowledgeWildcardResource } from './nag.js';
 import type { Storage } from './storage.js';
+
+/** The partition keys of the memory index (domain/memory/records.ts `memoryKeys`). */
+export const MEMORY_PARTITIONS = 'MEM#*';
 
 export interface ConsoleApiProps {
   readonly config: DeployConfig;
@@ -82,6 +87,16 @@ export class ConsoleApi extends Construct {
       'dynamodb:Query',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
+    );
+    // A review re-indexes the incident in memory (DynamoMemory.remember: puts, and deletes of its
+    // own stale entries, in one batch). The condition keeps batch writes to memory partitions.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'MemoryIndexOnly',
+        actions: ['dynamodb:BatchWriteItem'],
+        resources: [storage.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [MEMORY_PARTITIONS] } },
+      }),
     );
     storage.key.grantEncryptDecrypt(fn);
     if (fn.role) {

@@ -5,16 +5,38 @@
  *
  * Environment: TABLE_NAME, APPROVAL_SECRET_ARN, STATE_MACHINE_ARN, FIREBREAK_CONFIG (optional).
  */
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoMemory } from '../adapters/aws/memory.js';
 import { SfnTaskAnswerer } from '../adapters/aws/sfn-answerer.js';
 import { DynamoIncidentStore } from '../adapters/aws/store/dynamo-store.js';
 import { systemClock } from '../domain/clock.js';
 import { parseConfig } from '../domain/config.js';
+import { executionArnFor } from '../domain/ingest/engine.js';
+import type { Incident } from '../domain/model.js';
 import type { ConsoleApiDeps } from '../lambdas/console-api/index.js';
 import { type AwsClients, awsClients } from './aws-clients.js';
 import { ENV, required } from './env.js';
 import { secretKeySource } from './secrets.js';
+
+/**
+ * The incident's execution, named, while it runs (or waits to be redriven); undefined once it has
+ * stopped or never existed. The incident records its execution; one that recorded none is looked up
+ * by the name ingest gives it.
+ */
+export function runningExecution(sfn: SFNClient, stateMachineArn: string) {
+  return async (incident: Incident): Promise<string | undefined> => {
+    const executionArn = incident.executionArn ?? executionArnFor(stateMachineArn, incident.id);
+    try {
+      const out = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return out.status === 'RUNNING' || out.status === 'PENDING_REDRIVE'
+        ? `its Step Functions execution ${executionArn.split(':').pop()} (${out.status})`
+        : undefined;
+    } catch (err) {
+      if ((err as Error)?.name === 'ExecutionDoesNotExist') return undefined;
+      throw err;
+    }
+  };
+}
 
 export function awsConsoleDeps(
   clients: AwsClients = awsClients,
@@ -31,7 +53,6 @@ export function awsConsoleDeps(
     config: parseConfig(env[ENV.config] ? JSON.parse(env[ENV.config] as string) : {}),
     keys: secretKeySource(clients.secrets(), required(ENV.approvalSecretArn, env)),
     answerer: new SfnTaskAnswerer(sfn),
-    sfn,
-    stateMachineArn: required(ENV.stateMachineArn, env),
+    drivenBy: runningExecution(sfn, required(ENV.stateMachineArn, env)),
   };
 }

@@ -8,7 +8,6 @@
  * the workflow owns the incident until it stops.
  */
 import { createHmac } from 'node:crypto';
-import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { isLateAnswer, REJECTED_ERROR } from '../../adapters/aws/sfn-answerer.js';
 import { decideApproval, undoDecision } from '../../domain/approval/approval.js';
@@ -21,7 +20,6 @@ import {
   type HttpResponse,
   handleConsoleRequest,
 } from '../../domain/console/router.js';
-import { executionArnFor } from '../../domain/ingest/engine.js';
 import type { IncidentMemory } from '../../domain/memory/port.js';
 import type { Incident } from '../../domain/model.js';
 import { describeAction } from '../../domain/notify/messages.js';
@@ -37,29 +35,11 @@ export interface ConsoleApiDeps {
   /** The approval-link key; the console signs its forms with a key derived from it, never the same. */
   keys: SigningKeySource;
   answerer: TaskAnswerer;
-  /** Asks whether an incident's execution still runs before a close. */
-  sfn: SFNClient;
-  /** The incident-response state machine: names the execution of an incident that recorded none. */
-  stateMachineArn: string;
-}
-
-/**
- * The incident's execution, named, while it runs (or waits to be redriven); undefined once it has
- * stopped or never existed.
- */
-export function runningExecution(sfn: SFNClient, stateMachineArn: string) {
-  return async (incident: Incident): Promise<string | undefined> => {
-    const executionArn = incident.executionArn ?? executionArnFor(stateMachineArn, incident.id);
-    try {
-      const out = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-      return out.status === 'RUNNING' || out.status === 'PENDING_REDRIVE'
-        ? `its Step Functions execution ${executionArn.split(':').pop()} (${out.status})`
-        : undefined;
-    } catch (err) {
-      if ((err as Error)?.name === 'ExecutionDoesNotExist') return undefined;
-      throw err;
-    }
-  };
+  /**
+   * The incident's execution while it still runs (runtime/console-wiring.ts asks Step Functions):
+   * a close is refused then.
+   */
+  drivenBy: (incident: Incident) => Promise<string | undefined>;
 }
 
 /** Records the decision, then answers the waiting task; withdraws the record if the task cannot be told. */
@@ -133,7 +113,7 @@ export async function handleConsoleEvent(
       memory: deps.memory,
       formKey: formKeyFrom(deps.keys),
       decide: awsDecider(deps),
-      drivenBy: runningExecution(deps.sfn, deps.stateMachineArn),
+      drivenBy: deps.drivenBy,
       subject,
     },
   );

@@ -4,7 +4,9 @@
  * or JWTs from a configured OIDC issuer), least privilege, and a clean cdk-nag run.
  */
 import { describe, expect, it } from 'vitest';
+import { memoryKeys } from '../../domain/memory/records.js';
 import { parseDeployConfig } from '../../lib/config.js';
+import { MEMORY_PARTITIONS } from '../../lib/console.js';
 import { UNSCOPABLE } from '../../lib/permissions.js';
 import { iamViolations, identityStatements } from './iam.js';
 import { nagFindings, ofType, type Synthesized, synthesize } from './synth.js';
@@ -46,7 +48,7 @@ describe('console in the stack', () => {
     expect(iamViolations(s.json.Resources, UNSCOPABLE)).toEqual([]);
   });
 
-  it('reads the table, answers approvals and looks up its own executions, and nothing more', () => {
+  it('reads the table, answers approvals, indexes memory and looks up its own executions, and nothing more', () => {
     const s = synthesize({ console: {} });
     const [, fn] = consoleFn(s);
     const role = fn.Properties.Role['Fn::GetAtt'][0] as string;
@@ -62,6 +64,7 @@ describe('console in the stack', () => {
     expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual(
       [
         'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
@@ -88,10 +91,15 @@ describe('console in the stack', () => {
       Ref: machine,
     });
     expect(
-      actions.some((a) =>
-        /^(sns|lambda|ecs|wafv2|appconfig|dynamodb:Delete|dynamodb:BatchWrite|states:Start)/.test(a),
-      ),
+      actions.some((a) => /^(sns|lambda|ecs|wafv2|appconfig|dynamodb:Delete|states:Start)/.test(a)),
     ).toBe(false);
+    // Batch writes (a review re-indexing memory) reach memory partitions only, never an incident.
+    const batch = statements.filter((st) => [st.statement.Action].flat().includes('dynamodb:BatchWriteItem'));
+    expect(batch.map((st) => [st.statement.Action, st.statement.Condition])).toEqual([
+      ['dynamodb:BatchWriteItem', { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MEM#*'] } }],
+    ]);
+    for (const key of [memoryKeys.fingerprint('fp'), memoryKeys.service('svc'), memoryKeys.category('code')])
+      expect(key.startsWith(MEMORY_PARTITIONS.replace('*', ''))).toBe(true);
   });
 
   it('with an OIDC issuer: a JWT authorizer on that issuer and audience, no user pool', () => {

@@ -15,6 +15,7 @@ import {
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoMemory } from '../../../adapters/aws/memory.js';
 import { SfnTaskAnswerer } from '../../../adapters/aws/sfn-answerer.js';
 import { DynamoIncidentStore } from '../../../adapters/aws/store/dynamo-store.js';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../../adapters/embedded/dynamodb.js';
@@ -24,6 +25,7 @@ import { ManualClock } from '../../../domain/clock.js';
 import { defaultConfig } from '../../../domain/config.js';
 import type { Incident, MitigationAction } from '../../../domain/model.js';
 import { type ConsoleApiDeps, handleConsoleEvent } from '../../../lambdas/console-api/index.js';
+import { runningExecution } from '../../../runtime/console-wiring.js';
 
 const sfn = mockClient(SFNClient);
 let db: EmbeddedDynamoDB;
@@ -78,10 +80,10 @@ beforeAll(async () => {
     store,
     clock,
     config: defaultConfig(),
+    memory: new DynamoMemory(db.doc, db.tableName),
     keys: staticKey(randomBytes(32)),
     answerer: new SfnTaskAnswerer(sfnClient),
-    sfn: sfnClient,
-    stateMachineArn: STATE_MACHINE,
+    drivenBy: runningExecution(sfnClient, STATE_MACHINE),
   };
   for (const id of ['inc-20260501-1150-aaaa', 'inc-20260501-1150-bbbb']) {
     await store.create(incident(id));
@@ -187,5 +189,43 @@ describe('console Lambda', () => {
       `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:${id}`,
     );
     expect((await deps.store.get(id))?.status).toBe('RESOLVED');
+  });
+
+  it('records a review of a closed incident as the subject, and re-indexes its memory', async () => {
+    const id = 'inc-20260501-1150-eeee';
+    await deps.store.create({
+      ...incident(id),
+      mitigation: undefined,
+      status: 'RESOLVED',
+      resolvedAt: '2026-05-01T11:58:00Z',
+      rootCause: {
+        category: 'deployment',
+        culprit: 'checkout v2',
+        summary: 'the deploy broke it',
+        causalChain: [],
+        confidence: 0.9,
+        evidence: [],
+        ruledOut: [],
+        mitigation: null,
+        degraded: false,
+      },
+    });
+    const page = (await handleConsoleEvent(event('GET', `/console/incidents/${id}`, { sub: 'u-5' }), deps))
+      .body;
+    const body = new URLSearchParams({ ...formFields(page, 'review'), verdict: 'correct' }).toString();
+    const res = await handleConsoleEvent(
+      event('POST', `/console/incidents/${id}/review`, { sub: 'u-5', body }),
+      deps,
+    );
+    expect(res.statusCode).toBe(303);
+    const reviewed = await deps.store.get(id);
+    expect(reviewed?.review).toMatchObject({ verdict: 'correct', by: 'console:u-5', score: 100 });
+    const similar = await deps.memory?.similar(
+      { ...incident('inc-20260502-0900-ffff'), detectedAt: '2026-05-02T09:00:00Z', fingerprint: id },
+      defaultConfig().memory,
+    );
+    expect(similar?.matches.map((m) => [m.record.id, m.record.confirmed?.category])).toEqual([
+      [id, 'deployment'],
+    ]);
   });
 });
