@@ -11,7 +11,6 @@
  */
 import { cleanActor } from '../approval/approval.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
-import { IncidentId } from '../flow/phase-io.js';
 import { closeIncident } from '../incidents/close-by-hand.js';
 import { Verdict } from '../memory/records.js';
 import { reviewIncident } from '../memory/review.js';
@@ -20,6 +19,7 @@ import { type IncidentAction, signAction, verifyAction } from './form-token.js';
 import { type Html, html } from './html.js';
 import { HTML_HEADERS, type HttpResponse, messagePage, notFoundPage } from './layout.js';
 import type { ConsoleDeps } from './router.js';
+import { incidentIdFrom } from './view.js';
 
 /** How long a rendered close or review form stays usable (as the decision forms). */
 export const ACTION_FORM_TTL_SECONDS = 30 * 60;
@@ -129,9 +129,8 @@ export async function incidentAction(
   const { base } = deps;
   const refuse = (status: number, title: string, message: string) =>
     messagePage(base, status, title, [message, 'Nothing was changed.'], who);
-  const id = IncidentId.safeParse(decodeURIComponent(rawId));
-  if (!id.success) return notFoundPage(base, 'incident with this id', who);
-  const incidentId = id.data;
+  const incidentId = incidentIdFrom(rawId);
+  if (!incidentId) return notFoundPage(base, 'incident with this id', who);
   if (body.length > 8192) return refuse(400, 'Form refused', 'The form is too large.');
   const fields = Object.fromEntries(new URLSearchParams(body));
   const token = verifyAction(await deps.formKey(), incidentId, action, fields, deps.clock.now());

@@ -16,7 +16,6 @@ import { ApprovalRefused, cleanActor, pendingApproval, type RefusalCode } from '
 import type { Clock } from '../clock.js';
 import type { FirebreakConfig } from '../config.js';
 import { ValidationError } from '../errors.js';
-import { IncidentId } from '../flow/phase-io.js';
 import type { IncidentMemory } from '../memory/port.js';
 import type { Incident } from '../model.js';
 import { describeAction } from '../notify/messages.js';
@@ -27,7 +26,7 @@ import { requestRef, signForm, verifyForm } from './form-token.js';
 import { type DecisionForms, incidentMain, incidentPage } from './incident-page.js';
 import { type HttpResponse, messagePage, notFoundPage, respond } from './layout.js';
 import { listPage, rowsFragment } from './list-page.js';
-import { incidentView, ListQuery, listIncidents } from './view.js';
+import { incidentIdFrom, incidentView, ListQuery, listIncidents } from './view.js';
 
 export type { HttpResponse } from './layout.js';
 
@@ -145,14 +144,14 @@ export async function handleConsoleRequest(req: ConsoleRequest, deps: ConsoleDep
       : respond(200, listPage(base, q.data, page, who));
   }
   if (incidentRoute && !incidentRoute[2]) {
-    const id = IncidentId.safeParse(decodeURIComponent(incidentRoute[1]));
-    const waiting = id.success ? ((await deps.awaitingDecision?.(id.data)) ?? false) : false;
-    const view = id.success
-      ? await incidentView({ ...deps, memoryBounds: deps.config.memory }, id.data, now, { waiting })
+    const id = incidentIdFrom(incidentRoute[1]);
+    const waiting = id ? ((await deps.awaitingDecision?.(id)) ?? false) : false;
+    const view = id
+      ? await incidentView({ ...deps, memoryBounds: deps.config.memory }, id, now, { waiting })
       : undefined;
-    if (!view || !id.success) return notFoundPage(base, 'incident with this id', who);
+    if (!view || !id) return notFoundPage(base, 'incident with this id', who);
     const forms = view.pending?.open
-      ? await decisionForms(deps, id.data, view.pending.record.tokenHash, now)
+      ? await decisionForms(deps, id, view.pending.record.tokenHash, now)
       : undefined;
     const actions = await actionForms(deps, view.incident, now, who);
     return req.query.fragment === 'main'
@@ -192,9 +191,8 @@ async function decide(rawId: string, body: string, deps: ConsoleDeps, who?: stri
       [message, 'Nothing was approved, rejected or run.'],
       who,
     );
-  const id = IncidentId.safeParse(decodeURIComponent(rawId));
-  if (!id.success) return notFoundPage(base, 'incident with this id', who);
-  const incidentId = id.data;
+  const incidentId = incidentIdFrom(rawId);
+  if (!incidentId) return notFoundPage(base, 'incident with this id', who);
   if (body.length > 8192) return refuse('malformed', 'The form is too large.');
   const fields = Object.fromEntries(new URLSearchParams(body));
   const verdict = verifyForm(await deps.formKey(), incidentId, fields, deps.clock.now());

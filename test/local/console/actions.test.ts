@@ -171,7 +171,16 @@ describe('closing from the console', () => {
     const token = signAction(key, { incidentId: id, action: 'close', expiresAt: 1_900_000_000 });
     const res = await post(id, 'close', { ...token, by: 'alice', reason: 'x' });
     expect(res.statusCode).toBe(404);
-    expect((await post('..%2F..', 'close', { ...token, by: 'alice', reason: 'x' })).statusCode).toBe(404);
+    for (const bad of ['..%2F..', '%E0%A4%A'])
+      expect((await post(bad, 'close', { ...token, by: 'alice', reason: 'x' })).statusCode).toBe(404);
+    expect(
+      (
+        await handleConsoleRequest(
+          { method: 'GET', path: '/console/incidents/%E0%A4%A', query: {}, body: '' },
+          deps,
+        )
+      ).statusCode,
+    ).toBe(404);
   });
 });
 
