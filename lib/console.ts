@@ -6,13 +6,18 @@
  * The function may read the table (incidents, timelines, the status index, memory) and answer
  * approvals: the conditional writes decideApproval makes (consume the one-time token, record the
  * decision on the incident and its timeline), the link key it derives its form key from, and
- * SendTaskSuccess/SendTaskFailure on this state machine. It cannot delete items or batch-write.
+ * SendTaskSuccess/SendTaskFailure on this state machine. Closing an incident by hand is one more
+ * conditional update and a timeline entry, and DescribeExecution on this state machine's executions
+ * (a close is refused while the incident's execution runs). A review re-indexes the incident's
+ * memory in one BatchWriteItem, allowed only on memory partitions (`MEM#…`): it cannot delete or
+ * batch-write incident items.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { HttpMethod, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer, HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccountRecovery, Mfa, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFn } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -24,6 +29,9 @@ import type { Endpoint } from './endpoint.js';
 import { FirebreakFunction } from './function.js';
 import { acknowledgeKmsGrant, acknowledgeWildcardResource } from './nag.js';
 import type { Storage } from './storage.js';
+
+/** The partition keys of the memory index (domain/memory/records.ts `memoryKeys`). */
+export const MEMORY_PARTITIONS = 'MEM#*';
 
 export interface ConsoleApiProps {
   readonly config: DeployConfig;
@@ -67,6 +75,7 @@ export class ConsoleApi extends Construct {
       environment: {
         [ENV.tableName]: storage.table.tableName,
         [ENV.approvalSecretArn]: props.linkKey.secretArn,
+        [ENV.stateMachineArn]: props.stateMachine.stateMachineArn,
         [ENV.config]: JSON.stringify(config.runtime),
       },
     });
@@ -79,6 +88,16 @@ export class ConsoleApi extends Construct {
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
     );
+    // A review re-indexes the incident in memory (DynamoMemory.remember: puts, and deletes of its
+    // own stale entries, in one batch). The condition keeps batch writes to memory partitions.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'MemoryIndexOnly',
+        actions: ['dynamodb:BatchWriteItem'],
+        resources: [storage.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [MEMORY_PARTITIONS] } },
+      }),
+    );
     storage.key.grantEncryptDecrypt(fn);
     if (fn.role) {
       acknowledgeWildcardResource(
@@ -90,6 +109,25 @@ export class ConsoleApi extends Construct {
     }
     props.linkKey.grantRead(fn);
     props.stateMachine.grantTaskResponse(fn);
+    // A close is refused while the incident's execution runs; executions are named at run time.
+    const executions = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${props.stateMachine.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'OwnExecutions',
+        actions: ['states:DescribeExecution'],
+        resources: [executions],
+      }),
+    );
+    acknowledgeWildcardResource(
+      fn.role ?? fn,
+      executions,
+      'DescribeExecution only, on executions of this one state machine; each is named after its incident at run time.',
+    );
 
     const { authorizer, pool, client } = this.authorizer(props);
     this.userPool = pool;

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { withLocalStore } from '../../adapters/embedded/dynamodb.js';
+import { systemClock } from '../../domain/clock.js';
 import { defaultConfig } from '../../domain/config.js';
-import { ConflictError } from '../../domain/errors.js';
+import { NotFoundError } from '../../domain/errors.js';
+import { closeIncident } from '../../domain/incidents/close-by-hand.js';
 import { describeHistory, relatedLines } from '../../domain/memory/records.js';
-import { type Incident, IncidentStatus, OPEN_STATUSES } from '../../domain/model.js';
+import { type Incident, IncidentStatus } from '../../domain/model.js';
 import { clip } from '../../domain/text.js';
-import { record } from '../../domain/timeline.js';
-import { liveRun } from '../../local/recovery.js';
+import { liveRunDriver } from '../../local/console/route.js';
 import { CliError } from './common.js';
 import { dataDirOption } from './data-dir.js';
 import { choice } from './options.js';
@@ -148,45 +149,22 @@ export function registerIncidents(program: Command): void {
     )
     .addOption(dataDirOption())
     .action(async (id: string, opts: { reason: string; as: string; dataDir: string }) => {
-      const status = opts.as.toUpperCase() as 'RESOLVED' | 'CANCELLED';
-      const reason = opts.reason.trim();
-      if (!reason) throw new CliError('--reason must say why');
-      const run = liveRun(opts.dataDir, id);
-      if (run) throw new CliError(`a run (pid ${run.pid}) is still responding to ${id}: stop it first`);
       const closed = await withLocalStore(opts.dataDir, async (store) => {
-        const incident = await store.get(id);
-        if (!incident) throw new CliError(`no incident ${id} in ${opts.dataDir}`);
-        if (!OPEN_STATUSES.includes(incident.status)) {
-          throw new CliError(`${id} is already ${incident.status}`);
-        }
-        const now = new Date().toISOString();
         try {
-          await store.update(
-            id,
-            { status, updatedAt: now, ...(status === 'RESOLVED' ? { resolvedAt: now } : {}) },
-            { expectStatus: [...OPEN_STATUSES] },
+          return await closeIncident(
+            { store, clock: systemClock, drivenBy: liveRunDriver(opts.dataDir) },
+            {
+              incidentId: id,
+              status: opts.as.toUpperCase(),
+              reason: opts.reason,
+              by: `cli:${process.env.USER || 'local'}`,
+            },
           );
         } catch (err) {
-          if (err instanceof ConflictError) throw new CliError(`${id} was closed meanwhile`);
+          if (err instanceof NotFoundError) throw new CliError(`no incident ${id} in ${opts.dataDir}`);
           throw err;
         }
-        // Its alerts may open a new incident from now on.
-        const fingerprints = new Set([
-          incident.fingerprint,
-          ...(await store.alerts(id)).map((a) => a.fingerprint),
-        ]);
-        for (const fp of fingerprints) await store.releaseFingerprint(fp, id);
-        if (incident.service) await store.releaseServiceWindow(incident.service, id);
-        await record(
-          { store, clock: { now: () => new Date() } },
-          id,
-          'closed',
-          `closed by hand as ${status}: ${reason.slice(0, 500)}`,
-          { status, reason: reason.slice(0, 2000) },
-          `cli:${process.env.USER || 'local'}`,
-        );
-        return status;
       });
-      out(`${id} closed as ${closed}`);
+      out(`${id} closed as ${closed.status}`);
     });
 }

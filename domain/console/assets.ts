@@ -30,6 +30,8 @@ pre,code{font-family:ui-monospace,monospace;font-size:.85rem}pre{white-space:pre
 .decide{display:flex;gap:1rem;flex-wrap:wrap}.decide form{border:1px solid var(--line);padding:.7rem;border-radius:4px;flex:1 1 18rem}
 .approve button{background:#1b7f3b;color:#fff;border:0}.reject button{background:#8e1111;color:#fff;border:0}
 .postmortem{border-left:3px solid var(--line);padding-left:1rem}
+form.close,form.review{border:1px solid var(--line);padding:.7rem;border-radius:4px;max-width:40rem;display:flex;flex-direction:column;gap:.4rem}
+form.close button,form.review button{align-self:start}
 `;
 
 export const CONSOLE_JS = `(function(){
@@ -39,7 +41,7 @@ export const CONSOLE_JS = `(function(){
   function editing(){
     var a=document.activeElement;
     if(a&&live.contains(a)&&/^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(a.tagName))return true;
-    var fields=live.querySelectorAll('input:not([type=hidden]),textarea');
+    var fields=live.querySelectorAll('input:not([type=hidden]),textarea,select');
     for(var i=0;i<fields.length;i++)if(fields[i].value)return true;
     return false;
   }

@@ -4,6 +4,10 @@
  * an HMAC-SHA256 under a key only the server holds. A form someone else built (a forged request from
  * another site, an edited decision, another incident) fails the signature and changes nothing; one
  * rendered for an earlier request no longer matches the pending one.
+ *
+ * The close and review forms are signed the same way over the incident, the action and an expiry
+ * (under their own prefix, so neither kind of signature passes as the other): one rendered for
+ * another incident, or posted to the other action, fails the signature.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
@@ -66,4 +70,62 @@ export function verifyForm(key: Uint8Array, incidentId: string, fields: unknown,
       message: `This decision form expired at ${new Date(claims.expiresAt * 1000).toISOString()}.`,
     };
   return { ok: true, claims, form: f };
+}
+
+/** What a person may do to an incident from its page besides deciding an approval. */
+export const INCIDENT_ACTIONS = ['close', 'review'] as const;
+export type IncidentAction = (typeof INCIDENT_ACTIONS)[number];
+
+export interface ActionClaims {
+  incidentId: string;
+  action: IncidentAction;
+  /** Unix seconds. */
+  expiresAt: number;
+}
+
+/** The signed fields of a close or review form; the person's own fields are checked by the action. */
+export const ActionToken = z.object({
+  exp: z.string().regex(/^\d{10,11}$/),
+  sig: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+});
+
+const actionMac = (key: Uint8Array, c: ActionClaims) =>
+  createHmac('sha256', key)
+    .update(`firebreak-console-action-v1\n${c.incidentId}\n${c.action}\n${c.expiresAt}`)
+    .digest();
+
+export function signAction(key: Uint8Array, claims: ActionClaims): Record<string, string> {
+  return { exp: String(claims.expiresAt), sig: actionMac(key, claims).toString('base64url') };
+}
+
+export type ActionVerdict =
+  | { ok: true; claims: ActionClaims }
+  | { ok: false; code: 'malformed' | 'forged' | 'expired'; message: string };
+
+/** As verifyForm: signature first, then expiry; the incident and action come from the address. */
+export function verifyAction(
+  key: Uint8Array,
+  incidentId: string,
+  action: IncidentAction,
+  fields: unknown,
+  now: Date,
+): ActionVerdict {
+  const parsed = ActionToken.safeParse(fields);
+  if (!parsed.success) return { ok: false, code: 'malformed', message: `The ${action} form is incomplete.` };
+  const claims: ActionClaims = { incidentId, action, expiresAt: Number(parsed.data.exp) };
+  const expected = actionMac(key, claims);
+  const given = Buffer.from(parsed.data.sig, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return {
+      ok: false,
+      code: 'forged',
+      message: `This ${action} form was not issued by this console for ${incidentId}.`,
+    };
+  if (claims.expiresAt * 1000 <= now.getTime())
+    return {
+      ok: false,
+      code: 'expired',
+      message: `This ${action} form expired at ${new Date(claims.expiresAt * 1000).toISOString()}; reload the page.`,
+    };
+  return { ok: true, claims };
 }

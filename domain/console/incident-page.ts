@@ -6,6 +6,7 @@
 import { briefRows } from '../approval/brief.js';
 import type { Hypothesis, Incident } from '../model.js';
 import { describeAction } from '../notify/messages.js';
+import { type ActionForms, closeSection, reviewSection } from './actions.js';
 import { chartSvg, type Marker } from './chart.js';
 import type { EvidenceSnapshot } from './evidence.js';
 import { type Html, html } from './html.js';
@@ -212,8 +213,14 @@ function timeline(v: IncidentView): Html {
   )}</table>`;
 }
 
-export function incidentMain(base: string, v: IncidentView, now: Date, forms?: DecisionForms): Html {
-  return html`${header(v, now)}${decision(v, forms)}${rootCause(v)}${evidenceSection(v)}${mitigation(v)}${messages(v)}${similar(base, v)}${timeline(v)}
+export function incidentMain(
+  base: string,
+  v: IncidentView,
+  now: Date,
+  forms?: DecisionForms,
+  actions?: ActionForms,
+): Html {
+  return html`${header(v, now)}${decision(v, forms)}${closeSection(actions)}${rootCause(v)}${reviewSection(v.incident, actions)}${evidenceSection(v)}${mitigation(v)}${messages(v)}${similar(base, v)}${timeline(v)}
 <h2>Postmortem</h2>${v.incident.postmortem ? html`<div class="postmortem">${renderMarkdown(v.incident.postmortem)}</div>` : html`<p class="muted">Not written yet.</p>`}`;
 }
 
@@ -223,8 +230,9 @@ export function incidentPage(
   now: Date,
   forms?: DecisionForms,
   who?: string,
+  actions?: ActionForms,
 ): Html {
-  return layout(base, `${v.incident.id} ${v.incident.title}`, incidentMain(base, v, now, forms), {
+  return layout(base, `${v.incident.id} ${v.incident.title}`, incidentMain(base, v, now, forms, actions), {
     live: `${base}/incidents/${v.incident.id}?fragment=main`,
     who,
   });

@@ -1,28 +1,32 @@
 /**
  * The console over HTTP, the same in `firebreak serve` and in the console Lambda: a plain request in,
  * a page out. Reads go through the read model (view.ts); a decision goes through the approval path
- * every other channel uses (domain/approval/approval.ts, answered by the caller's `decide`).
+ * every other channel uses (domain/approval/approval.ts, answered by the caller's `decide`); closing
+ * and reviewing go through the CLI's own domain functions (actions.ts).
  *
  *   GET  <base>/                        incident list (filters, cursor; ?fragment=rows for live refresh)
  *   GET  <base>/api/incidents           the same page as JSON (only what the list shows)
  *   GET  <base>/incidents/<id>          incident page (?fragment=main for live refresh); 404 page if unknown
  *   POST <base>/incidents/<id>/decision approve or reject the pending mitigation (signed form)
+ *   POST <base>/incidents/<id>/close    close an open incident as resolved (signed form)
+ *   POST <base>/incidents/<id>/review   record the verdict on a closed incident's root cause (signed form)
  *   GET  <base>/assets/console.{css,js}
  */
 import { ApprovalRefused, cleanActor, pendingApproval, type RefusalCode } from '../approval/approval.js';
 import type { Clock } from '../clock.js';
 import type { FirebreakConfig } from '../config.js';
 import { ValidationError } from '../errors.js';
-import { IncidentId } from '../flow/phase-io.js';
 import type { IncidentMemory } from '../memory/port.js';
+import type { Incident } from '../model.js';
 import { describeAction } from '../notify/messages.js';
 import type { IncidentStore } from '../ports.js';
+import { actionForms, incidentAction } from './actions.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import { requestRef, signForm, verifyForm } from './form-token.js';
 import { type DecisionForms, incidentMain, incidentPage } from './incident-page.js';
 import { type HttpResponse, messagePage, notFoundPage, respond } from './layout.js';
 import { listPage, rowsFragment } from './list-page.js';
-import { incidentView, ListQuery, listIncidents } from './view.js';
+import { incidentIdFrom, incidentView, ListQuery, listIncidents } from './view.js';
 
 export type { HttpResponse } from './layout.js';
 
@@ -73,6 +77,11 @@ export interface ConsoleDeps {
    * run on a simulated clock); then the expiry check is the run's, as for `firebreak approve`.
    */
   awaitingDecision?: (incidentId: string) => Promise<boolean>;
+  /**
+   * What still drives an open incident (a live local run, a running execution), named; a close is
+   * refused while there is one (domain/incidents/close-by-hand.ts).
+   */
+  drivenBy?: (incident: Incident) => Promise<string | undefined>;
 }
 
 /** How long a rendered decision form stays usable: a page left open is reloaded, not trusted. */
@@ -98,7 +107,7 @@ const json = (statusCode: number, body: unknown): HttpResponse => ({
 });
 
 /** An OIDC subject as an actor name: the characters cleanActor refuses become `_`. */
-const subjectName = (subject: string) => subject.replace(/[^A-Za-z0-9 ._@:+/-]/g, '_').slice(0, 72);
+export const subjectName = (subject: string) => subject.replace(/[^A-Za-z0-9 ._@:+/-]/g, '_').slice(0, 72);
 
 export async function handleConsoleRequest(req: ConsoleRequest, deps: ConsoleDeps): Promise<HttpResponse> {
   const { base } = deps;
@@ -106,8 +115,12 @@ export async function handleConsoleRequest(req: ConsoleRequest, deps: ConsoleDep
   if (!req.path.startsWith(base)) return notFoundPage(base, 'page at this address', who);
   const path = req.path.slice(base.length) || '/';
   const method = req.method.toUpperCase();
-  const incidentRoute = /^\/incidents\/([^/]{1,200})(\/decision)?\/?$/.exec(path);
-  if (method === 'POST' && incidentRoute?.[2]) return decide(incidentRoute[1], req.body, deps, who);
+  const incidentRoute = /^\/incidents\/([^/]{1,200})(?:\/(decision|close|review))?\/?$/.exec(path);
+  if (method === 'POST' && incidentRoute) {
+    const [, rawId, act] = incidentRoute;
+    if (act === 'decision') return decide(rawId, req.body, deps, who);
+    if (act === 'close' || act === 'review') return incidentAction(act, rawId, req.body, deps, who);
+  }
   if (method !== 'GET' && method !== 'HEAD')
     return {
       ...messagePage(base, 405, 'Method not allowed', ['This address only reads.'], who),
@@ -131,18 +144,19 @@ export async function handleConsoleRequest(req: ConsoleRequest, deps: ConsoleDep
       : respond(200, listPage(base, q.data, page, who));
   }
   if (incidentRoute && !incidentRoute[2]) {
-    const id = IncidentId.safeParse(decodeURIComponent(incidentRoute[1]));
-    const waiting = id.success ? ((await deps.awaitingDecision?.(id.data)) ?? false) : false;
-    const view = id.success
-      ? await incidentView({ ...deps, memoryBounds: deps.config.memory }, id.data, now, { waiting })
+    const id = incidentIdFrom(incidentRoute[1]);
+    const waiting = id ? ((await deps.awaitingDecision?.(id)) ?? false) : false;
+    const view = id
+      ? await incidentView({ ...deps, memoryBounds: deps.config.memory }, id, now, { waiting })
       : undefined;
-    if (!view || !id.success) return notFoundPage(base, 'incident with this id', who);
+    if (!view || !id) return notFoundPage(base, 'incident with this id', who);
     const forms = view.pending?.open
-      ? await decisionForms(deps, id.data, view.pending.record.tokenHash, now)
+      ? await decisionForms(deps, id, view.pending.record.tokenHash, now)
       : undefined;
+    const actions = await actionForms(deps, view.incident, now, who);
     return req.query.fragment === 'main'
-      ? respond(200, incidentMain(base, view, now, forms))
-      : respond(200, incidentPage(base, view, now, forms, who));
+      ? respond(200, incidentMain(base, view, now, forms, actions))
+      : respond(200, incidentPage(base, view, now, forms, who, actions));
   }
   return notFoundPage(base, 'page at this address', who);
 }
@@ -177,9 +191,8 @@ async function decide(rawId: string, body: string, deps: ConsoleDeps, who?: stri
       [message, 'Nothing was approved, rejected or run.'],
       who,
     );
-  const id = IncidentId.safeParse(decodeURIComponent(rawId));
-  if (!id.success) return notFoundPage(base, 'incident with this id', who);
-  const incidentId = id.data;
+  const incidentId = incidentIdFrom(rawId);
+  if (!incidentId) return notFoundPage(base, 'incident with this id', who);
   if (body.length > 8192) return refuse('malformed', 'The form is too large.');
   const fields = Object.fromEntries(new URLSearchParams(body));
   const verdict = verifyForm(await deps.formKey(), incidentId, fields, deps.clock.now());

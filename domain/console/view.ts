@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { type ApprovalBrief, approvalBrief, blastRadiusOf } from '../approval/brief.js';
 import { type FirebreakConfig, policyFor } from '../config.js';
+import { IncidentId } from '../flow/phase-io.js';
 import type { IncidentMemory, MemoryBounds } from '../memory/port.js';
 import type { SimilarIncident } from '../memory/records.js';
 import {
@@ -18,6 +19,18 @@ import {
 } from '../model.js';
 import { type ApprovalTokenRecord, type IncidentStore, listPosition } from '../ports.js';
 import { EVIDENCE_EVENT, EvidenceSnapshot } from './evidence.js';
+
+/** The incident id an address names, or undefined (a malformed escape is no id, not an error). */
+export function incidentIdFrom(segment: string): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+  const id = IncidentId.safeParse(decoded);
+  return id.success ? id.data : undefined;
+}
 
 /** The list's filters and page, as parsed from the query string. Anything else is a 400. */
 export const ListQuery = z.strictObject({

@@ -4,6 +4,8 @@
  * is the token's subject. A decision goes the way the approval links and `firebreak approve --table`
  * send it: decideApproval records it once, then the waiting Step Functions task is answered; if that
  * fails the record is put back (undoDecision), so it never claims a decision that had no effect.
+ * Closing is refused while the incident's Step Functions execution still runs (DescribeExecution):
+ * the workflow owns the incident until it stops.
  */
 import { createHmac } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
@@ -19,6 +21,7 @@ import {
   handleConsoleRequest,
 } from '../../domain/console/router.js';
 import type { IncidentMemory } from '../../domain/memory/port.js';
+import type { Incident } from '../../domain/model.js';
 import { describeAction } from '../../domain/notify/messages.js';
 import type { IncidentStore, SigningKeySource, TaskAnswerer } from '../../domain/ports.js';
 
@@ -32,6 +35,11 @@ export interface ConsoleApiDeps {
   /** The approval-link key; the console signs its forms with a key derived from it, never the same. */
   keys: SigningKeySource;
   answerer: TaskAnswerer;
+  /**
+   * The incident's execution while it still runs (runtime/console-wiring.ts asks Step Functions):
+   * a close is refused then.
+   */
+  drivenBy: (incident: Incident) => Promise<string | undefined>;
 }
 
 /** Records the decision, then answers the waiting task; withdraws the record if the task cannot be told. */
@@ -105,6 +113,7 @@ export async function handleConsoleEvent(
       memory: deps.memory,
       formKey: formKeyFrom(deps.keys),
       decide: awsDecider(deps),
+      drivenBy: deps.drivenBy,
       subject,
     },
   );

@@ -2,7 +2,8 @@
  * The console mounted in `firebreak serve` (one route under /console/), over the store serve holds.
  * A decision goes where `firebreak approve|reject` sends it: to the run waiting in this data
  * directory through its inbox (local/approval-gate.ts, which records it with decideApproval), or,
- * when no run waits, straight into the store by the same decideApproval.
+ * when no run waits, straight into the store by the same decideApproval. Closing is refused while a
+ * live run (its heartbeat fresh, its process alive) still drives the incident, as the CLI refuses.
  */
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -15,9 +16,11 @@ import {
   handleConsoleRequest,
 } from '../../domain/console/router.js';
 import type { IncidentMemory } from '../../domain/memory/port.js';
+import type { Incident } from '../../domain/model.js';
 import { describeAction } from '../../domain/notify/messages.js';
 import type { IncidentStore } from '../../domain/ports.js';
 import { awaitInboxResult, dropDecision, runIsWaiting } from '../approval-gate.js';
+import { liveRun } from '../recovery.js';
 import type { LocalRoute } from '../serve/http.js';
 
 export const CONSOLE_BASE = '/console';
@@ -62,6 +65,14 @@ export function localDecider(opts: LocalConsoleOptions) {
   };
 }
 
+/** The live local run driving an incident, named for a refusal (`firebreak incidents close` uses it too). */
+export const liveRunDriver =
+  (dataDir: string) =>
+  async (incident: Pick<Incident, 'id'>): Promise<string | undefined> => {
+    const run = liveRun(dataDir, incident.id);
+    return run ? `a run (pid ${run.pid})` : undefined;
+  };
+
 export function consoleRoute(opts: LocalConsoleOptions): LocalRoute {
   const key = randomBytes(32);
   const deps = {
@@ -73,6 +84,7 @@ export function consoleRoute(opts: LocalConsoleOptions): LocalRoute {
     formKey: async () => key,
     decide: localDecider(opts),
     awaitingDecision: (incidentId: string) => runIsWaiting(opts.dataDir, incidentId),
+    drivenBy: liveRunDriver(opts.dataDir),
   };
   return {
     prefix: CONSOLE_BASE,

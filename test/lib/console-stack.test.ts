@@ -4,7 +4,9 @@
  * or JWTs from a configured OIDC issuer), least privilege, and a clean cdk-nag run.
  */
 import { describe, expect, it } from 'vitest';
+import { memoryKeys } from '../../domain/memory/records.js';
 import { parseDeployConfig } from '../../lib/config.js';
+import { MEMORY_PARTITIONS } from '../../lib/console.js';
 import { UNSCOPABLE } from '../../lib/permissions.js';
 import { iamViolations, identityStatements } from './iam.js';
 import { nagFindings, ofType, type Synthesized, synthesize } from './synth.js';
@@ -46,7 +48,7 @@ describe('console in the stack', () => {
     expect(iamViolations(s.json.Resources, UNSCOPABLE)).toEqual([]);
   });
 
-  it('reads the table and answers approvals, and nothing more', () => {
+  it('reads the table, answers approvals, indexes memory and looks up its own executions, and nothing more', () => {
     const s = synthesize({ console: {} });
     const [, fn] = consoleFn(s);
     const role = fn.Properties.Role['Fn::GetAtt'][0] as string;
@@ -56,14 +58,13 @@ describe('console in the stack', () => {
         .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(`"${role}"`))
         .map(([pid]) => pid),
     ]);
-    const actions = identityStatements(s.json.Resources)
-      .filter((st) => holders.has(st.holder))
-      .flatMap((st) => [st.statement.Action].flat() as string[])
-      .sort();
+    const statements = identityStatements(s.json.Resources).filter((st) => holders.has(st.holder));
+    const actions = statements.flatMap((st) => [st.statement.Action].flat() as string[]).sort();
     expect(actions.length).toBeGreaterThan(5);
     expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual(
       [
         'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
@@ -71,13 +72,34 @@ describe('console in the stack', () => {
       ].sort(),
     );
     expect(actions.filter((a) => a.startsWith('states:'))).toEqual(
-      expect.arrayContaining(['states:SendTaskFailure', 'states:SendTaskSuccess']),
+      expect.arrayContaining([
+        'states:DescribeExecution',
+        'states:SendTaskFailure',
+        'states:SendTaskSuccess',
+      ]),
     );
+    // A close asks whether the incident's execution runs: executions of this state machine only.
+    const describe = statements.filter((st) =>
+      [st.statement.Action].flat().includes('states:DescribeExecution'),
+    );
+    expect(describe.map((st) => st.statement.Action)).toEqual(['states:DescribeExecution']);
+    const resource = JSON.stringify(describe[0].statement.Resource);
+    expect(resource).toContain(':execution:');
+    const [[machine]] = ofType(s.json, 'AWS::StepFunctions::StateMachine');
+    expect(resource).toContain(`":execution:",{"Fn::GetAtt":["${machine}","Name"]},":*"]`);
+    expect(fn.Properties.Environment.Variables.STATE_MACHINE_ARN).toEqual({
+      Ref: machine,
+    });
     expect(
-      actions.some((a) =>
-        /^(sns|lambda|ecs|wafv2|appconfig|dynamodb:Delete|dynamodb:BatchWrite|states:Start)/.test(a),
-      ),
+      actions.some((a) => /^(sns|lambda|ecs|wafv2|appconfig|dynamodb:Delete|states:Start)/.test(a)),
     ).toBe(false);
+    // Batch writes (a review re-indexing memory) reach memory partitions only, never an incident.
+    const batch = statements.filter((st) => [st.statement.Action].flat().includes('dynamodb:BatchWriteItem'));
+    expect(batch.map((st) => [st.statement.Action, st.statement.Condition])).toEqual([
+      ['dynamodb:BatchWriteItem', { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MEM#*'] } }],
+    ]);
+    for (const key of [memoryKeys.fingerprint('fp'), memoryKeys.service('svc'), memoryKeys.category('code')])
+      expect(key.startsWith(MEMORY_PARTITIONS.replace('*', ''))).toBe(true);
   });
 
   it('with an OIDC issuer: a JWT authorizer on that issuer and audience, no user pool', () => {

@@ -1,13 +1,21 @@
 /**
  * The console Lambda: the token's subject is the approver, a request without one is refused, and a
  * decision answers the waiting Step Functions task (SFN mocked at the SDK client; DynamoDB in
- * dynalite). A task that can no longer be answered withdraws the decision.
+ * dynalite). A task that can no longer be answered withdraws the decision. A close is refused while
+ * the incident's execution runs (DescribeExecution), and names the subject once it is allowed.
  */
 import { randomBytes } from 'node:crypto';
-import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionDoesNotExist,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoMemory } from '../../../adapters/aws/memory.js';
 import { SfnTaskAnswerer } from '../../../adapters/aws/sfn-answerer.js';
 import { DynamoIncidentStore } from '../../../adapters/aws/store/dynamo-store.js';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../../adapters/embedded/dynamodb.js';
@@ -17,11 +25,13 @@ import { ManualClock } from '../../../domain/clock.js';
 import { defaultConfig } from '../../../domain/config.js';
 import type { Incident, MitigationAction } from '../../../domain/model.js';
 import { type ConsoleApiDeps, handleConsoleEvent } from '../../../lambdas/console-api/index.js';
+import { runningExecution } from '../../../runtime/console-wiring.js';
 
 const sfn = mockClient(SFNClient);
 let db: EmbeddedDynamoDB;
 let deps: ConsoleApiDeps;
 const clock = new ManualClock('2026-05-01T12:00:00Z');
+const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:firebreak-incident-response';
 const action: MitigationAction = { kind: 'rollback', target: 'checkout', params: {}, rationale: '' };
 
 const event = (
@@ -65,12 +75,15 @@ const formFields = (page: string, kind: string) => {
 beforeAll(async () => {
   db = await startEmbeddedDynamoDB();
   const store = new DynamoIncidentStore(db.doc, db.tableName);
+  const sfnClient = new SFNClient({ region: 'eu-west-1' });
   deps = {
     store,
     clock,
     config: defaultConfig(),
+    memory: new DynamoMemory(db.doc, db.tableName),
     keys: staticKey(randomBytes(32)),
-    answerer: new SfnTaskAnswerer(new SFNClient({ region: 'eu-west-1' })),
+    answerer: new SfnTaskAnswerer(sfnClient),
+    drivenBy: runningExecution(sfnClient, STATE_MACHINE),
   };
   for (const id of ['inc-20260501-1150-aaaa', 'inc-20260501-1150-bbbb']) {
     await store.create(incident(id));
@@ -119,5 +132,100 @@ describe('console Lambda', () => {
     );
     expect(res.statusCode).toBe(410);
     expect((await deps.store.get(id))?.mitigation?.status).toBe('timed-out');
+  });
+
+  it('refuses to close while the execution runs, then closes as the subject once it stopped', async () => {
+    const id = 'inc-20260501-1150-cccc';
+    const executionArn = `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:${id}`;
+    await deps.store.create({ ...incident(id), mitigation: undefined, executionArn });
+    const page = (await handleConsoleEvent(event('GET', `/console/incidents/${id}`, { sub: 'u-7' }), deps))
+      .body;
+    expect(page).not.toContain('name="by"');
+    const body = new URLSearchParams({
+      ...formFields(page, 'close'),
+      reason: 'rolled back by hand',
+    }).toString();
+    const close = () =>
+      handleConsoleEvent(event('POST', `/console/incidents/${id}/close`, { sub: 'u-7', body }), deps);
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' });
+    const refused = await close();
+    expect(refused.statusCode).toBe(409);
+    expect(refused.body).toContain(
+      `its Step Functions execution ${id} (RUNNING) is still responding to ${id}`,
+    );
+    expect(sfn.commandCalls(DescribeExecutionCommand)[0].args[0].input).toEqual({ executionArn });
+    expect((await deps.store.get(id))?.status).toBe('ACTIVE');
+    expect(await deps.store.timeline(id)).toEqual([]);
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED' });
+    const closed = await close();
+    expect(closed.statusCode).toBe(303);
+    expect(closed.headers.location).toBe(`/console/incidents/${id}`);
+    expect((await deps.store.get(id))?.status).toBe('RESOLVED');
+    expect((await deps.store.timeline(id)).at(-1)).toMatchObject({
+      type: 'closed',
+      actor: 'console:u-7',
+      text: 'closed by hand as RESOLVED: rolled back by hand',
+    });
+  });
+
+  it('closes an incident whose execution never existed, found by its name', async () => {
+    const id = 'inc-20260501-1150-dddd';
+    await deps.store.create({ ...incident(id), mitigation: undefined });
+    sfn
+      .on(DescribeExecutionCommand)
+      .rejects(new ExecutionDoesNotExist({ message: 'no such execution', $metadata: {} }));
+    const page = (await handleConsoleEvent(event('GET', `/console/incidents/${id}`, { sub: 'u-8' }), deps))
+      .body;
+    const body = new URLSearchParams({
+      ...formFields(page, 'close'),
+      reason: 'handled by the payments team',
+    });
+    const res = await handleConsoleEvent(
+      event('POST', `/console/incidents/${id}/close`, { sub: 'u-8', body: body.toString() }),
+      deps,
+    );
+    expect(res.statusCode).toBe(303);
+    expect(sfn.commandCalls(DescribeExecutionCommand)[0].args[0].input.executionArn).toBe(
+      `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:${id}`,
+    );
+    expect((await deps.store.get(id))?.status).toBe('RESOLVED');
+  });
+
+  it('records a review of a closed incident as the subject, and re-indexes its memory', async () => {
+    const id = 'inc-20260501-1150-eeee';
+    await deps.store.create({
+      ...incident(id),
+      mitigation: undefined,
+      status: 'RESOLVED',
+      resolvedAt: '2026-05-01T11:58:00Z',
+      rootCause: {
+        category: 'deployment',
+        culprit: 'checkout v2',
+        summary: 'the deploy broke it',
+        causalChain: [],
+        confidence: 0.9,
+        evidence: [],
+        ruledOut: [],
+        mitigation: null,
+        degraded: false,
+      },
+    });
+    const page = (await handleConsoleEvent(event('GET', `/console/incidents/${id}`, { sub: 'u-5' }), deps))
+      .body;
+    const body = new URLSearchParams({ ...formFields(page, 'review'), verdict: 'correct' }).toString();
+    const res = await handleConsoleEvent(
+      event('POST', `/console/incidents/${id}/review`, { sub: 'u-5', body }),
+      deps,
+    );
+    expect(res.statusCode).toBe(303);
+    const reviewed = await deps.store.get(id);
+    expect(reviewed?.review).toMatchObject({ verdict: 'correct', by: 'console:u-5', score: 100 });
+    const similar = await deps.memory?.similar(
+      { ...incident('inc-20260502-0900-ffff'), detectedAt: '2026-05-02T09:00:00Z', fingerprint: id },
+      defaultConfig().memory,
+    );
+    expect(similar?.matches.map((m) => [m.record.id, m.record.confirmed?.category])).toEqual([
+      [id, 'deployment'],
+    ]);
   });
 });

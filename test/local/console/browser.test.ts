@@ -2,7 +2,8 @@
  * The console in a real browser (headless Chromium through puppeteer-core) against `firebreak
  * serve`'s server function, over incidents run from examples/scenarios: the list, an incident page
  * with its chart and cited evidence, a decision that lets a waiting run continue, forged and expired
- * approvals refused, planted markup inert, unknown ids a 404 page, and live updates without reload.
+ * approvals refused, planted markup inert, unknown ids a 404 page, live updates without reload, and
+ * a review and a close made through the page with script off.
  * Screenshots go to test/artifacts/console/ (gitignored).
  *
  * Skipped, saying so, when no Chromium binary is found (CHROMIUM_PATH, or Debian's `chromium`);
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withLocalStore } from '../../../adapters/embedded/dynamodb.js';
 import { startServer } from '../../../bin/commands/serve.js';
 import { OfflineAnalyst } from '../../../domain/analyst/offline/index.js';
 import { approvalUrl } from '../../../domain/approval/links.js';
@@ -38,6 +40,7 @@ if (!CHROMIUM)
 
 const ARTIFACTS = join(PROJECT_ROOT, 'test', 'artifacts', 'console');
 const SCENARIO = join(PROJECT_ROOT, 'examples', 'scenarios', 'checkout-5xx-after-deploy.json');
+const OTHER = join(PROJECT_ROOT, 'examples', 'scenarios', 'billing-db-storage-full.json');
 const LINK_KEY = 'browser-test-link-key-0123456789abcdef';
 const scenario = () => JSON.parse(readFileSync(SCENARIO, 'utf8'));
 
@@ -79,6 +82,8 @@ describe.runIf(CHROMIUM)('the console in Chromium', () => {
   let page: Page;
   let resolved: RunSummary;
   let evil: RunSummary;
+  /** Its automation failed at Mitigate and its run ended: open, for a person to close. */
+  let stopped: RunSummary;
   let waiting: { id: string; run: Promise<RunSummary> };
   const console_ = () => `${server.url}/console`;
   const shot = (name: string) =>
@@ -91,6 +96,11 @@ describe.runIf(CHROMIUM)('the console in Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     resolved = await runIncident(prepare(scenario()), { dataDir, approve: 'auto' });
     evil = await runIncident(prepare(planted()), { dataDir, approve: 'auto', analyst: plantingAnalyst });
+    stopped = await runIncident(prepare(JSON.parse(readFileSync(OTHER, 'utf8'))), {
+      dataDir,
+      approve: 'auto',
+      faults: { Mitigate: 'drill: Mitigate fails' },
+    });
     process.env.FIREBREAK_APPROVAL_KEY = LINK_KEY;
     server = await startServer({
       port: 0,
@@ -247,4 +257,43 @@ describe.runIf(CHROMIUM)('the console in Chromium', () => {
     expect(await page.$eval('#mitigation', (e) => e.textContent)).toMatch(/decided by console:alice /);
     await list.close();
   }, 60_000);
+
+  it('reviews a resolved incident and closes an open one through the page, with script off', async () => {
+    expect(stopped.status).toBe('ACTIVE');
+    const plain = await browser.newPage();
+    await plain.setJavaScriptEnabled(false);
+    await plain.goto(`${console_()}/incidents/${resolved.incidentId}`);
+    expect(await plain.$('form.close')).toBeNull();
+    await plain.type('form.review input[name="by"]', 'carol');
+    await plain.select('form.review select[name="verdict"]', 'correct');
+    await plain.type('form.review input[name="culprit"]', 'checkout v2.14.0');
+    const [reviewed] = await Promise.all([plain.waitForNavigation(), plain.click('#review-incident')]);
+    expect(reviewed?.status()).toBe(200);
+    expect(plain.url()).toBe(`${console_()}/incidents/${resolved.incidentId}`);
+    expect(await plain.$eval('#review', (e) => e.textContent)).toMatch(
+      /^correct \(100\/100\) by console:carol /,
+    );
+
+    await plain.goto(`${console_()}/incidents/${stopped.incidentId}`);
+    await plain.type('form.close input[name="by"]', 'dave');
+    await plain.type('form.close textarea[name="reason"]', 'storage extended by hand');
+    const [closed] = await Promise.all([plain.waitForNavigation(), plain.click('#close-incident')]);
+    expect(closed?.status()).toBe(200);
+    expect(await plain.$eval('#status', (e) => e.textContent)).toBe('RESOLVED');
+    await plain.close();
+
+    const [incident, reviewedRecord, last] = await withLocalStore(dataDir, async (store) => [
+      await store.get(stopped.incidentId),
+      await store.get(resolved.incidentId),
+      (await store.timeline(stopped.incidentId)).at(-1),
+    ]);
+    expect(reviewedRecord?.review).toMatchObject({ verdict: 'correct', by: 'console:carol', score: 100 });
+    expect(reviewedRecord?.review?.confirmed?.culprit).toBe('checkout v2.14.0');
+    expect(incident?.status).toBe('RESOLVED');
+    expect(last).toMatchObject({
+      type: 'closed',
+      actor: 'console:dave',
+      text: 'closed by hand as RESOLVED: storage extended by hand',
+    });
+  });
 });
