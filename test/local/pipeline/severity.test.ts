@@ -15,6 +15,7 @@ import { prepare, runIncident } from '../../../local/runner.js';
 
 const read = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
 const scenario = (name: string) => read(`../../../examples/scenarios/${name}.json`);
+const fixture = (name: string) => read(`../../support/fixtures/${name}.json`);
 
 async function run(doc: unknown, opts: { analyst?: (e: Evidence) => Analyst } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'firebreak-sev-'));
@@ -91,6 +92,51 @@ describe('severity through the flow', () => {
     expect(summary.states).toContain('Declare');
     const triaged = timeline.find((e) => e.type === 'triaged');
     expect(triaged?.text).not.toMatch(/not user-facing/);
+  });
+
+  it('a database failover that completed on its own before anyone looked is a SEV4 ticket: nobody paged', async () => {
+    // orders-api (critical, user-facing) logged 1,220 connection errors during the failover; its
+    // alarm went back to OK at 10:06 and the alert reached the pipeline at 10:12.
+    const { summary, timeline } = await run(fixture('sev4-self-recovered-failover'));
+    expect(summary.severity).toBe('SEV4');
+    expect(summary.states).toContain('RecordTicket');
+    expect(summary.states).not.toContain('Declare');
+    expect(summary.notifications).toEqual([]);
+    expect(summary.status).toBe('RESOLVED');
+    const triaged = timeline.find((e) => e.type === 'triaged');
+    expect(triaged?.text).toMatch(
+      /^SEV4: already recovered when investigated \(orders-api-5xx returned to OK/,
+    );
+  });
+
+  it('the same failover still logging errors after its alarm went back to OK is not recovered: it pages', async () => {
+    const doc = fixture('sev4-self-recovered-failover');
+    // The second burst of connection errors now lands after the alarm's OK (10:06:10).
+    const late = doc.environment.logs.find(
+      (l: { timestamp: string }) => l.timestamp === '2026-06-18T10:04:10Z',
+    );
+    late.timestamp = '2026-06-18T10:09:00Z';
+    const { summary, timeline } = await run(doc);
+    expect(['SEV1', 'SEV2', 'SEV3']).toContain(summary.severity);
+    expect(summary.states).toContain('Declare');
+    expect(timeline.find((e) => e.type === 'triaged')?.text).not.toMatch(/already recovered/);
+  });
+
+  it('a recovered failover that refused writes put data at risk: SEV1-2 whatever the recovery', async () => {
+    const doc = fixture('sev4-self-recovered-failover');
+    doc.environment.logs.push({
+      service: 'orders-api',
+      timestamp: '2026-06-18T10:02:30Z',
+      level: 'ERROR',
+      message: 'org.postgresql.util.PSQLException: ERROR: cannot execute INSERT in a read-only transaction',
+      count: 240,
+    });
+    const { summary, timeline } = await run(doc);
+    expect(['SEV1', 'SEV2']).toContain(summary.severity);
+    expect(summary.states).toContain('Declare');
+    const triaged = timeline.find((e) => e.type === 'triaged');
+    expect(triaged?.text).not.toMatch(/already recovered/);
+    expect(JSON.stringify(triaged?.data)).toMatch(/orders-api: writes refused/);
   });
 
   it('a critical alert joining a lower incident raises it and re-declares to the new audience', async () => {

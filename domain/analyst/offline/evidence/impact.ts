@@ -6,6 +6,7 @@
  */
 import type { Analysis } from '../analysis.js';
 import { lower, median, uniq } from '../measure.js';
+import { loggedSince } from './noise.js';
 import { isAnomalous, type SeriesView } from './series.js';
 
 export type ImpactLevel = 'outage' | 'major' | 'minor' | 'none';
@@ -270,13 +271,22 @@ function compromised(a: Analysis): { reasons: string[]; evidence: string[] } {
   return { reasons: uniq(reasons), evidence: uniq(evidence) };
 }
 
-/** The service's own errors are up now (series not recovered, or errors logged since the onset). */
+/**
+ * The service's own errors are up now: its error series not recovered, or errors logged since the
+ * onset and still logged after the alarm recovered (errors that stopped before it are past impact).
+ */
 function showsErrors(a: Analysis, service: string): boolean {
   const own = (v: SeriesView) => lower(v.service) === lower(service);
   if (a.views.some((v) => own(v) && v.kind === 'errors' && v.bad && v.onset && !v.onset.recovered))
     return true;
   const logged = a.signatures
-    .filter((s) => s.isNew && s.isError && lower(s.sig.service) === lower(service))
+    .filter(
+      (s) =>
+        s.isNew &&
+        s.isError &&
+        lower(s.sig.service) === lower(service) &&
+        loggedSince(s, a.noise.recoveredAt),
+    )
     .reduce((n, s) => n + s.sig.count, 0);
   return logged >= 5;
 }
