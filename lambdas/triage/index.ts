@@ -59,7 +59,7 @@ export async function triage(input: z.infer<typeof TriageInput>, ports: Ports) {
   if (input.retriage && current === 'SEV4' && rank(severity) > rank('SEV3')) {
     // A ticket is not silence: an alarm that does not clear is not the noise a ticket assumed.
     const minutes = Math.round((now.getTime() - new Date(incident.detectedAt).getTime()) / 60_000);
-    const alarm = (await ports.store.alerts(incident.id))[0]?.labels.alarmName ?? incident.title;
+    const alarm = ctx.alerts[0]?.labels.alarmName ?? incident.title;
     const state = await ports.evidence.alarmState({ name: alarm, service: incident.service });
     if (state !== 'OK' && minutes >= ports.config.ticketWatchMinutes) {
       why.push(`${alarm} still firing ${minutes} min after detection`);
