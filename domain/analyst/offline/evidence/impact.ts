@@ -6,6 +6,7 @@
  */
 import type { Analysis } from '../analysis.js';
 import { lower, median, uniq } from '../measure.js';
+import { dependenciesDown } from './capacity.js';
 import { loggedSince } from './noise.js';
 import { isAnomalous, type SeriesView } from './series.js';
 
@@ -144,6 +145,15 @@ export function assessImpact(a: Analysis): Impact {
       rated = theirs.rated;
     } else if (theirs.level === level) rated ||= theirs.rated;
   }
+  // Impact over the graph, downward: a dependency that has lost most of its healthy capacity while
+  // the service fails is the service's path out, a measured outage even with no request count.
+  const dependencies = self ? catalog.dependencies(self) : [];
+  const evidence: string[] = [];
+  for (const dep of self && showsErrors(a, self) ? dependenciesDown(a.views, dependencies) : []) {
+    notes.push(`${dep.service}: ${Math.round(dep.lost * 100)}% of healthy capacity gone, ${self} failing`);
+    evidence.push(dep.evidence);
+    [level, rated] = ['outage', true];
+  }
   const firing = a.snap.alarms.filter((x) => x.state === 'ALARM');
   const services = uniq(
     [
@@ -154,7 +164,6 @@ export function assessImpact(a: Analysis): Impact {
     ].filter((x): x is string => !!x),
   );
   const watched = new Set([self, ...callers].map(lower));
-  const dependencies = self ? catalog.dependencies(self) : [];
   // Data deleted from a critical store is at risk whichever alarm led here: the job that deleted it
   // rarely runs on the alarming service's own path.
   const critical = catalog.names().filter((n) => catalog.get(n)?.tier === 'critical');
@@ -184,7 +193,7 @@ export function assessImpact(a: Analysis): Impact {
     erroring,
     rated,
     recovered: (a.noise.recovered || a.noise.resolved) && !a.noise.ongoing && erroring.length === 0,
-    evidence: uniq([...data.evidence, ...compromise.evidence]),
+    evidence: uniq([...evidence, ...data.evidence, ...compromise.evidence]),
   };
 }
 
@@ -271,10 +280,7 @@ function compromised(a: Analysis): { reasons: string[]; evidence: string[] } {
   return { reasons: uniq(reasons), evidence: uniq(evidence) };
 }
 
-/**
- * The service's own errors are up now: its error series not recovered, or errors logged since the
- * onset and still logged after the alarm recovered (errors that stopped before it are past impact).
- */
+/** Errors up now: the series not recovered, or new errors still logged after any recovery (not past impact). */
 function showsErrors(a: Analysis, service: string): boolean {
   const own = (v: SeriesView) => lower(v.service) === lower(service);
   if (a.views.some((v) => own(v) && v.kind === 'errors' && v.bad && v.onset && !v.onset.recovered))

@@ -55,6 +55,33 @@ describe('severity from a counted impact', () => {
   });
 });
 
+describe('impact through a dependency', () => {
+  const hosts = (after: number) => ({
+    namespace: 'AWS/ApplicationELB',
+    metricName: 'HealthyHostCount',
+    service: 'resolver',
+    points: stepPoints(12, after, -10, 0),
+  });
+  const env = (after: number): Partial<Env> => ({
+    services: [api('shop', ['resolver']), api('resolver', [], { userFacing: false })],
+    metrics: [fiveXx(10, 9000), hosts(after)],
+  });
+
+  it('is an outage when a dependency the failing service needs is down to a fifth of its hosts', async () => {
+    // 12 healthy hosts → 2: a constant count whose fall a Poisson band of 12 would not even see.
+    const { triage } = await runScenario(reported('shop', env(2)));
+    expect(triage.severity).toBe('SEV1');
+    expect(triage.impact?.level).toBe('outage');
+    expect(triage.rationale).toMatch(/resolver: 83% of healthy capacity gone, shop failing/);
+  });
+
+  it('is not, when the dependency kept most of its capacity', async () => {
+    const { triage } = await runScenario(reported('shop', env(9)));
+    expect(triage.severity).toBe('SEV2');
+    expect(triage.rationale).not.toMatch(/healthy capacity gone/);
+  });
+});
+
 describe('data at risk', () => {
   it('reads a deletion from the event name, on a critical store off the alarming path', async () => {
     const env: Partial<Env> = {
