@@ -1,6 +1,7 @@
 /**
  * Severity through the whole local flow (the ASL on aws-local-stepfunctions, the phases, dynalite,
- * the offline analyst): the mapping table, impact over the dependency graph, and re-triage.
+ * the offline analyst): the mapping table, impact over the dependency graph, recovery. Re-triage as
+ * alerts join a running incident is in retriage.test.ts.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,11 +10,6 @@ import { describe, expect, it } from 'vitest';
 import { withLocalStore } from '../../../adapters/embedded/dynamodb.js';
 import { normalize } from '../../../domain/alerts/normalize.js';
 import { readSeverity, severityFromWord } from '../../../domain/alerts/severity.js';
-import { OfflineAnalyst } from '../../../domain/analyst/offline/index.js';
-import { ManualClock } from '../../../domain/clock.js';
-import { RecordingEngine } from '../../../domain/ingest/engine.js';
-import { Ingestor } from '../../../domain/ingest/ingest.js';
-import { parseIngestOptions } from '../../../domain/ingest/options.js';
 import type { Analyst, Evidence } from '../../../domain/ports.js';
 import { prepare, runIncident } from '../../../local/runner.js';
 
@@ -141,122 +137,5 @@ describe('severity through the flow', () => {
     const triaged = timeline.find((e) => e.type === 'triaged');
     expect(triaged?.text).not.toMatch(/already recovered/);
     expect(JSON.stringify(triaged?.data)).toMatch(/orders-api: writes refused/);
-  });
-
-  it('a critical alert joining a lower incident raises it and re-declares to the new audience', async () => {
-    const doc = scenario('notification-sender-template-errors');
-    // Not recovering: a check that already sees recovery does not re-triage.
-    doc.environment.recovery = { resolvedBy: [] };
-    const first = prepare(doc).alerts[0];
-    const joining = {
-      ...first,
-      sourceEventId: 'joined-critical-1',
-      fingerprint: `${first.fingerprint}:joined`,
-      title: 'NotificationSenderBacklogCritical',
-      severityHint: 'SEV1' as const,
-    };
-    const dataDir = mkdtempSync(join(tmpdir(), 'firebreak-sev-'));
-    const summary = await withLocalStore(
-      dataDir,
-      (store) => {
-        // The alert arrives while the incident is being investigated, through the store's own link write.
-        const analyst = (evidence: Evidence): Analyst => {
-          const offline = new OfflineAnalyst(evidence);
-          return {
-            name: offline.name,
-            triage: (ctx) => offline.triage(ctx),
-            investigate: (sp, ctx) => offline.investigate(sp, ctx),
-            synthesize: async (findings, ctx) => {
-              await store.linkAlert(ctx.incident.id, joining);
-              return offline.synthesize(findings, ctx);
-            },
-          };
-        };
-        return runIncident(prepare(doc), { dataDir, approve: 'auto', store, analyst });
-      },
-      // A new folder: this test's store is the one the run will use.
-      { create: true },
-    );
-    expect(summary.states).toContain('Retriage');
-    expect(summary.states).toContain('Redeclare');
-    expect(summary.severity).toBe('SEV2');
-    const declared = summary.notifications.filter((n) => n.kind === 'declared');
-    expect(declared.map((n) => n.audience).sort()).toEqual(['oncall', 'oncall', 'stakeholders']);
-    expect(declared.at(-1)?.subject).toMatch(/^\[SEV2\]/);
-    const timeline = await withLocalStore(dataDir, (s) => s.timeline(summary.incidentId));
-    const raise = timeline.find((e) => e.type === 'severity-raised');
-    expect(raise?.text).toMatch(
-      /raised SEV3 → SEV2: 1 alert\(s\) joined .*NotificationSenderBacklogCritical/,
-    );
-  });
-
-  it('an Alertmanager "critical" alert ingested mid-run joins and raises one step, named in the reason', async () => {
-    const doc = scenario('notification-sender-template-errors');
-    doc.environment.recovery = { resolvedBy: [] };
-    const am = read('../../../examples/alerts/alertmanager-firing.json');
-    const labels = {
-      alertname: 'NotificationSenderErrorBudgetBurn',
-      service: 'notification-sender',
-      severity: 'critical',
-    };
-    am.alerts[0] = {
-      ...am.alerts[0],
-      labels,
-      fingerprint: 'a1b2c3d4e5f60718',
-      startsAt: '2026-05-14T08:44:00Z',
-    };
-    am.groupLabels = labels;
-    am.commonLabels = labels;
-    const dataDir = mkdtempSync(join(tmpdir(), 'firebreak-sev-'));
-    let ingested: unknown;
-    const summary = await withLocalStore(
-      dataDir,
-      (store) => {
-        // Delivered while the incident is being investigated, through ingestion as a webhook would be:
-        // routed by service into the open incident (a different source and fingerprint).
-        const analyst = (evidence: Evidence): Analyst => {
-          const offline = new OfflineAnalyst(evidence);
-          return {
-            name: offline.name,
-            triage: (ctx) => offline.triage(ctx),
-            investigate: (sp, ctx) => offline.investigate(sp, ctx),
-            synthesize: async (findings, ctx) => {
-              const receivedAt = '2026-05-14T08:44:05Z';
-              const ingestor = new Ingestor({
-                store,
-                clock: new ManualClock(receivedAt),
-                engine: new RecordingEngine(),
-                options: parseIngestOptions({}),
-                catalog: ctx.services,
-              });
-              ingested ??= await ingestor.ingest({
-                source: 'alertmanager',
-                alerts: normalize(am, { source: 'alertmanager', receivedAt }),
-                notes: [],
-              });
-              return offline.synthesize(findings, ctx);
-            },
-          };
-        };
-        return runIncident(prepare(doc), { dataDir, approve: 'auto', store, analyst });
-      },
-      { create: true },
-    );
-    expect(ingested).toMatchObject({ decision: 'join', incidentId: summary.incidentId });
-    expect(summary.states).toContain('Retriage');
-    expect(summary.states).toContain('Redeclare');
-    expect(summary.severity).toBe('SEV2');
-    expect(summary.notifications.filter((n) => n.kind === 'declared').at(-1)?.subject).toMatch(/^\[SEV2\]/);
-    const timeline = await withLocalStore(dataDir, (s) => s.timeline(summary.incidentId));
-    const raise = timeline.find((e) => e.type === 'severity-raised');
-    // The reason names the alert that joined, not the one that opened the incident.
-    expect(raise?.text).toMatch(
-      /raised SEV3 → SEV2: 1 alert\(s\) joined \(NotificationSenderErrorBudgetBurn SEV1\)/,
-    );
-    // One step for one joined alert: the Alertmanager alert (which the store lists first, by source)
-    // is not taken for the incident's own alert, so its word is not counted a second time.
-    expect(raise?.data).toMatchObject({ from: 'SEV3', to: 'SEV2' });
-    const triaged = timeline.filter((e) => e.type === 'triaged' || e.type === 'severity-raised');
-    for (const e of triaged) expect(e.text).not.toMatch(/alert says SEV1/);
   });
 });
