@@ -103,7 +103,37 @@ describe('data at risk', () => {
     };
     const { triage } = await runScenario(reported('router', env));
     expect(triage.impact?.summary).toMatch(/blobs: DeleteObjects \(4\.2M objects deleted/);
-    expect(['SEV1', 'SEV2']).toContain(triage.severity);
+    // Deleted is lost, not merely at risk: SEV1 with no severity word from anyone.
+    expect(triage.severity).toBe('SEV1');
+    expect(triage.rationale).toMatch(/data lost \(blobs: DeleteObjects/);
+  });
+
+  it('keeps storage exhausted and writes refused at SEV2: at risk, nothing gone yet', async () => {
+    const { triage } = await runScenario(
+      reported('web', {
+        services: [api('web', ['db']), { name: 'db', tier: 'critical', owner: 't', userFacing: false }],
+        changes: [
+          {
+            timestamp: at(-12),
+            eventName: 'RDS-EVENT-0007',
+            service: 'db',
+            summary: 'Allocated storage has been exhausted',
+          },
+        ],
+        logs: [
+          {
+            service: 'web',
+            timestamp: at(-6),
+            level: 'ERROR',
+            message: 'ERROR: could not extend file "base/16385/24576": No space left on device',
+            count: 120,
+          },
+        ],
+      }),
+    );
+    expect(triage.impact?.summary).toMatch(/db: RDS-EVENT-0007/);
+    expect(triage.severity).toBe('SEV2');
+    expect(triage.rationale).not.toMatch(/data lost/);
   });
 
   it('does not take a description that merely begins with a delete verb for a deletion', async () => {
@@ -150,6 +180,7 @@ describe('data at risk', () => {
     const { triage } = await runScenario(reported('web', env));
     expect(triage.impact?.summary).toMatch(/db: data files missing/);
     expect(triage.impact?.summary).toMatch(/web: writes refused/);
-    expect(['SEV1', 'SEV2']).toContain(triage.severity);
+    expect(triage.severity).toBe('SEV1');
+    expect(triage.rationale).toMatch(/data lost \(db: data files missing/);
   });
 });
