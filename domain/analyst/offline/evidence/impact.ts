@@ -201,10 +201,19 @@ export function assessImpact(a: Analysis): Impact {
   };
 }
 
-/** Credentials or sessions in someone else's hands, as security tooling reports it. */
+/** Security tooling's words for data anyone outside the account can read (Access Analyzer, S3 ACL grants). */
+const OPEN_TO_ANYONE =
+  /access granted to (all|any|every)|all authenticated (aws )?principals|AuthenticatedUsers|AllUsers|(readable|listable|accessible) (by|with|from) (any|an? unrelated|unrelated|another|external) (aws )?account|anonymous (read|access)|public(ly)? (readable|listable|read access)/i;
+
+/** Credentials or sessions in someone else's hands, or data open to anyone, as security tooling reports it. */
 function compromised(a: Analysis): { reasons: string[]; evidence: string[] } {
   const reasons: string[] = [];
   const evidence: string[] = [];
+  const open = a.snap.security.filter((s) => OPEN_TO_ANYONE.test(`${s.kind} ${s.detail ?? ''}`));
+  if (open.length) {
+    reasons.push(`data readable from outside the account (${open[0].kind})`);
+    evidence.push(...open.map((s) => s.id));
+  }
   for (const issue of a.security) {
     const hijack = issue.signals.filter((s) =>
       /session.?(hijack|theft|stolen|token.*(reuse|replay|anomal))|token.?(theft|stolen|replay)|credentialexfiltration|cookie.?(theft|stolen)|impossible.?travel/i.test(

@@ -184,3 +184,44 @@ describe('data at risk', () => {
     expect(triage.rationale).toMatch(/data lost \(db: data files missing/);
   });
 });
+
+describe('data open to anyone', () => {
+  const bucket = { name: 'backups', tier: 'standard' as const, owner: 't', userFacing: false };
+  it('is a security compromise when security tooling says any account can read it: at least SEV2', async () => {
+    const { triage } = await runScenario(
+      reported('backups', {
+        services: [bucket],
+        securityEvents: [
+          {
+            timestamp: at(-30),
+            kind: 'access-analyzer-finding',
+            source: 'IAM Access Analyzer',
+            count: 1,
+            detail: 'backups-partial: access granted to all authenticated AWS principals via ACL',
+          },
+        ],
+      }),
+    );
+    expect(triage.severity).toBe('SEV2');
+    expect(triage.rationale).toMatch(/data readable from outside the account \(access-analyzer-finding\)/);
+  });
+
+  it('is not read into routine security noise', async () => {
+    const { triage } = await runScenario(
+      reported('backups', {
+        services: [bucket],
+        securityEvents: [
+          {
+            timestamp: at(-30),
+            kind: 'failed-login',
+            source: 'sso',
+            count: 40,
+            detail: 'routine failed logins',
+          },
+        ],
+      }),
+    );
+    expect(triage.rationale).not.toMatch(/readable from outside/);
+    expect(triage.severity).toBe('SEV3');
+  });
+});
