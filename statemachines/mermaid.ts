@@ -25,7 +25,17 @@ function render(states: Record<string, AslState>, lines: string[], indent: strin
     lines.push(`${indent}${shape(name, state)}`);
     if (typeof state.Next === 'string') lines.push(`${indent}${id(name)} --> ${id(state.Next)}`);
     for (const choice of (state.Choices as Array<Record<string, unknown>> | undefined) ?? []) {
-      const value = choice.StringEquals ?? (choice.IsPresent !== undefined ? 'has incident' : '');
+      // A boolean test reads as its field ('raised'), so no edge is drawn with an empty label.
+      const field = String(choice.Variable ?? '')
+        .split('.')
+        .at(-1);
+      const value =
+        choice.StringEquals ??
+        (choice.IsPresent !== undefined
+          ? 'has incident'
+          : choice.BooleanEquals !== undefined
+            ? `${choice.BooleanEquals ? '' : 'not '}${field}`
+            : '');
       lines.push(`${indent}${id(name)} -->|${String(value)}| ${id(String(choice.Next))}`);
     }
     if (typeof state.Default === 'string')

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { policyFor } from '../../domain/config.js';
 import { IncidentId, Monitor } from '../../domain/flow/phase-io.js';
+import { inLinkOrder } from '../../domain/incidents/context.js';
 import { loadIncident } from '../../domain/incidents/open.js';
 import type { Ports } from '../../domain/ports.js';
 import { record } from '../../domain/timeline.js';
@@ -20,7 +21,7 @@ const minutesSince = (from: string, now: Date) => (now.getTime() - new Date(from
  */
 export async function checkRecovery(input: z.infer<typeof CheckRecoveryInput>, ports: Ports) {
   const incident = await loadIncident(ports.store, input.incidentId);
-  const alerts = await ports.store.alerts(incident.id);
+  const alerts = inLinkOrder(incident, await ports.store.alerts(incident.id));
   const alarmName = alerts[0]?.labels.alarmName ?? incident.title;
   const alarm = await ports.evidence.alarmState({ name: alarmName, service: incident.service });
   // PagerDuty, Alertmanager and Grafana incidents have no CloudWatch alarm to read: the source's own
@@ -49,6 +50,7 @@ export async function checkRecovery(input: z.infer<typeof CheckRecoveryInput>, p
   const firing = await firingAlarms(ports, incident, incident.services);
   const triggers: string[] = [];
   if (monitor.alertsSeen !== undefined && alertsNow > monitor.alertsSeen) {
+    // In link order the newest joiners come last: they are the ones the last triage did not count.
     const joined = alerts.filter((a) => a.status === 'firing').slice(monitor.alertsSeen);
     triggers.push(
       `${alertsNow - monitor.alertsSeen} alert(s) joined (${joined

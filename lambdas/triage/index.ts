@@ -13,6 +13,13 @@ export const TriageInput = z.object({
   executionArn: z.string().optional(),
   /** Set by the monitor loop: why severity is re-evaluated (alerts joined, impact grew, ticket still firing). */
   retriage: z.string().max(500).optional(),
+  /**
+   * Set after the investigation: re-evaluate only if alerts joined since the first triage counted
+   * `alertsSeen` firing ones; otherwise the decision stands as it was (no analyst call, no entry).
+   */
+  joinedSince: z
+    .object({ alertsSeen: z.number().int().nonnegative(), firingSeen: z.number().int().nonnegative() })
+    .optional(),
 });
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
@@ -27,9 +34,40 @@ const withoutSeverity = (rationale: string) => rationale.replace(/^\s*SEV[1-4]\s
  * falls by itself while alarms fire. A raise is recorded with its reason and evidence and returned
  * as `raised`, so the flow re-declares to the new level's audiences.
  */
-export async function triage(input: z.infer<typeof TriageInput>, ports: Ports) {
-  const incident = await loadIncident(ports.store, input.incidentId);
+export async function triage(given: z.infer<typeof TriageInput>, ports: Ports) {
+  const incident = await loadIncident(ports.store, given.incidentId);
   const ctx = await investigationContext(ports, incident);
+  let input = given;
+  if (given.joinedSince && incident.severity) {
+    const firingNow = ctx.alerts.filter((a) => a.status === 'firing');
+    const { alertsSeen, firingSeen } = given.joinedSince;
+    if (firingNow.length <= alertsSeen) {
+      const severity = incident.severity;
+      const { updateCadenceSeconds } = policyFor(ports.config, severity);
+      const { checkIntervalSeconds } = ports.config;
+      const services = incident.services;
+      return {
+        severity,
+        specialists: [],
+        services,
+        updateCadenceSeconds,
+        checkIntervalSeconds,
+        alertsSeen,
+        firingSeen,
+        raised: false,
+        from: severity,
+        reason: '',
+      };
+    }
+    // In link order the newest joiners come last: the ones the first triage did not count.
+    const joined = firingNow
+      .slice(alertsSeen)
+      .map((a) => `${a.title}${a.severityHint ? ` ${a.severityHint}` : ''}`);
+    input = {
+      ...given,
+      retriage: `${joined.length} alert(s) joined during the investigation (${joined.join(', ').slice(0, 200)})`,
+    };
+  }
   const { value: decision, degraded, usage } = await ports.analyst.triage(ctx);
   const why: string[] = [];
   let severity = decision.severity;
@@ -59,7 +97,7 @@ export async function triage(input: z.infer<typeof TriageInput>, ports: Ports) {
   if (input.retriage && current === 'SEV4' && rank(severity) > rank('SEV3')) {
     // A ticket is not silence: an alarm that does not clear is not the noise a ticket assumed.
     const minutes = Math.round((now.getTime() - new Date(incident.detectedAt).getTime()) / 60_000);
-    const alarm = (await ports.store.alerts(incident.id))[0]?.labels.alarmName ?? incident.title;
+    const alarm = ctx.alerts[0]?.labels.alarmName ?? incident.title;
     const state = await ports.evidence.alarmState({ name: alarm, service: incident.service });
     if (state !== 'OK' && minutes >= ports.config.ticketWatchMinutes) {
       why.push(`${alarm} still firing ${minutes} min after detection`);

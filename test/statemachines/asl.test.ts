@@ -112,6 +112,32 @@ describe('statemachines/incident-response.asl.json', () => {
     expect(raw.States.Escalate.Next).toBe('WaitForRecovery');
   });
 
+  it('re-triages alerts that joined during the investigation before planning, and re-declares a raise', () => {
+    expect(raw.States.Respond.Next).toBe('JoinedWhileInvestigating');
+    expect(raw.States.JoinedWhileInvestigating).toMatchObject({
+      Type: 'Task',
+      Resource: raw.States.Triage.Resource,
+      ResultPath: '$.triage',
+      Next: 'RaisedWhileInvestigating',
+    });
+    // Compared with what the first triage counted: without a joiner the decision stands untouched.
+    expect(raw.States.JoinedWhileInvestigating.Parameters.joinedSince).toEqual({
+      'alertsSeen.$': '$.triage.alertsSeen',
+      'firingSeen.$': '$.triage.firingSeen',
+    });
+    expect(raw.States.RaisedWhileInvestigating.Choices[0]).toMatchObject({
+      Variable: '$.triage.raised',
+      BooleanEquals: true,
+      Next: 'RedeclareWhileInvestigating',
+    });
+    expect(raw.States.RaisedWhileInvestigating.Default).toBe('TicketOrMitigate');
+    expect(raw.States.RedeclareWhileInvestigating).toMatchObject({
+      Resource: raw.States.Declare.Resource,
+      Next: 'TicketOrMitigate',
+    });
+    expect(raw.States.RedeclareWhileInvestigating.Parameters['reason.$']).toBe('$.triage.reason');
+  });
+
   it('re-triages with the triage function, re-declares a raise, and plans a mitigation for a former ticket', () => {
     expect(raw.States.Retriage).toMatchObject({
       Type: 'Task',

@@ -2,8 +2,8 @@
  * Triage: how bad, who to send, what is involved. Severity weighs the alert's own hint against the
  * service catalog (tier, user-facing), the measured user impact over the dependency graph and the
  * blast radius; anything without user impact (noise, already recovered, internal batch) is SEV4 —
- * a ticket, not a page — except that data at risk and security compromise are SEV1–2, and a
- * critical or user-facing service that shows errors is never SEV4.
+ * a ticket, not a page — except that data at risk and security compromise are SEV1–2 (data already
+ * lost SEV1), and a critical or user-facing service that shows errors is never SEV4.
  */
 import { SEVERITIES, type Severity, type Specialist } from '../../model.js';
 import type { TriageDecision } from '../../ports.js';
@@ -46,6 +46,8 @@ export function severityOf(
       severity = level;
     }
   };
+  // Data already gone is as grave as a breach: no recovery of the service brings it back.
+  if (impact.dataLost.length) floor('SEV1', `data lost (${impact.dataLost.join('; ')})`);
   if (impact.compromise.length) floor('SEV2', `security compromise (${impact.compromise.join('; ')})`);
   if (impact.dataAtRisk.length) floor('SEV2', `data at risk (${impact.dataAtRisk.join('; ')})`);
   if (impact.erroring.length) {

@@ -1,6 +1,7 @@
 /**
  * Severity through the whole local flow (the ASL on aws-local-stepfunctions, the phases, dynalite,
- * the offline analyst): the mapping table, impact over the dependency graph, and re-triage.
+ * the offline analyst): the mapping table, impact over the dependency graph, recovery. Re-triage as
+ * alerts join a running incident is in retriage.test.ts.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,12 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { withLocalStore } from '../../../adapters/embedded/dynamodb.js';
 import { normalize } from '../../../domain/alerts/normalize.js';
 import { readSeverity, severityFromWord } from '../../../domain/alerts/severity.js';
-import { OfflineAnalyst } from '../../../domain/analyst/offline/index.js';
 import type { Analyst, Evidence } from '../../../domain/ports.js';
 import { prepare, runIncident } from '../../../local/runner.js';
 
 const read = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
 const scenario = (name: string) => read(`../../../examples/scenarios/${name}.json`);
+const fixture = (name: string) => read(`../../support/fixtures/${name}.json`);
 
 async function run(doc: unknown, opts: { analyst?: (e: Evidence) => Analyst } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'firebreak-sev-'));
@@ -93,50 +94,48 @@ describe('severity through the flow', () => {
     expect(triaged?.text).not.toMatch(/not user-facing/);
   });
 
-  it('a critical alert joining a lower incident raises it and re-declares to the new audience', async () => {
-    const doc = scenario('notification-sender-template-errors');
-    // Not recovering: a check that already sees recovery does not re-triage.
-    doc.environment.recovery = { resolvedBy: [] };
-    const first = prepare(doc).alerts[0];
-    const joining = {
-      ...first,
-      sourceEventId: 'joined-critical-1',
-      fingerprint: `${first.fingerprint}:joined`,
-      title: 'NotificationSenderBacklogCritical',
-      severityHint: 'SEV1' as const,
-    };
-    const dataDir = mkdtempSync(join(tmpdir(), 'firebreak-sev-'));
-    const summary = await withLocalStore(
-      dataDir,
-      (store) => {
-        // The alert arrives while the incident is being investigated, through the store's own link write.
-        const analyst = (evidence: Evidence): Analyst => {
-          const offline = new OfflineAnalyst(evidence);
-          return {
-            name: offline.name,
-            triage: (ctx) => offline.triage(ctx),
-            investigate: (sp, ctx) => offline.investigate(sp, ctx),
-            synthesize: async (findings, ctx) => {
-              await store.linkAlert(ctx.incident.id, joining);
-              return offline.synthesize(findings, ctx);
-            },
-          };
-        };
-        return runIncident(prepare(doc), { dataDir, approve: 'auto', store, analyst });
-      },
-      // A new folder: this test's store is the one the run will use.
-      { create: true },
+  it('a database failover that completed on its own before anyone looked is a SEV4 ticket: nobody paged', async () => {
+    // orders-api (critical, user-facing) logged 1,220 connection errors during the failover; its
+    // alarm went back to OK at 10:06 and the alert reached the pipeline at 10:12.
+    const { summary, timeline } = await run(fixture('sev4-self-recovered-failover'));
+    expect(summary.severity).toBe('SEV4');
+    expect(summary.states).toContain('RecordTicket');
+    expect(summary.states).not.toContain('Declare');
+    expect(summary.notifications).toEqual([]);
+    expect(summary.status).toBe('RESOLVED');
+    const triaged = timeline.find((e) => e.type === 'triaged');
+    expect(triaged?.text).toMatch(
+      /^SEV4: already recovered when investigated \(orders-api-5xx returned to OK/,
     );
-    expect(summary.states).toContain('Retriage');
-    expect(summary.states).toContain('Redeclare');
-    expect(summary.severity).toBe('SEV2');
-    const declared = summary.notifications.filter((n) => n.kind === 'declared');
-    expect(declared.map((n) => n.audience).sort()).toEqual(['oncall', 'oncall', 'stakeholders']);
-    expect(declared.at(-1)?.subject).toMatch(/^\[SEV2\]/);
-    const timeline = await withLocalStore(dataDir, (s) => s.timeline(summary.incidentId));
-    const raise = timeline.find((e) => e.type === 'severity-raised');
-    expect(raise?.text).toMatch(
-      /raised SEV3 → SEV2: 1 alert\(s\) joined .*NotificationSenderBacklogCritical/,
+  });
+
+  it('the same failover still logging errors after its alarm went back to OK is not recovered: it pages', async () => {
+    const doc = fixture('sev4-self-recovered-failover');
+    // The second burst of connection errors now lands after the alarm's OK (10:06:10).
+    const late = doc.environment.logs.find(
+      (l: { timestamp: string }) => l.timestamp === '2026-06-18T10:04:10Z',
     );
+    late.timestamp = '2026-06-18T10:09:00Z';
+    const { summary, timeline } = await run(doc);
+    expect(['SEV1', 'SEV2', 'SEV3']).toContain(summary.severity);
+    expect(summary.states).toContain('Declare');
+    expect(timeline.find((e) => e.type === 'triaged')?.text).not.toMatch(/already recovered/);
+  });
+
+  it('a recovered failover that refused writes put data at risk: SEV1-2 whatever the recovery', async () => {
+    const doc = fixture('sev4-self-recovered-failover');
+    doc.environment.logs.push({
+      service: 'orders-api',
+      timestamp: '2026-06-18T10:02:30Z',
+      level: 'ERROR',
+      message: 'org.postgresql.util.PSQLException: ERROR: cannot execute INSERT in a read-only transaction',
+      count: 240,
+    });
+    const { summary, timeline } = await run(doc);
+    expect(['SEV1', 'SEV2']).toContain(summary.severity);
+    expect(summary.states).toContain('Declare');
+    const triaged = timeline.find((e) => e.type === 'triaged');
+    expect(triaged?.text).not.toMatch(/already recovered/);
+    expect(JSON.stringify(triaged?.data)).toMatch(/orders-api: writes refused/);
   });
 });

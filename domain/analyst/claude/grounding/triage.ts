@@ -46,6 +46,11 @@ export function groundTriage(
   } else if (Math.abs(p - b) > 1) {
     severity = SEVERITY_ORDER[p < b ? b - 1 : b + 1];
     notes.push(`model severity ${proposed.severity} held to ${severity} (measured ${baseline.severity})`);
+  } else if (p !== b) {
+    // Accepted, and said so: who is paged moved away from the measurement, on this evidence.
+    notes.push(
+      `model moved severity ${baseline.severity} → ${severity} one step from the measurement, citing ${cited.slice(0, 3).join(', ')}`,
+    );
   }
   const catalog = new Map(ctx.services.map((s) => [lower(s.name), s.name]));
   const own = [ctx.incident.service, ...ctx.incident.services, ...baseline.services]

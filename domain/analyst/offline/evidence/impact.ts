@@ -6,6 +6,9 @@
  */
 import type { Analysis } from '../analysis.js';
 import { lower, median, uniq } from '../measure.js';
+import { dependenciesDown } from './capacity.js';
+import { dataAtRisk } from './data-risk.js';
+import { loggedSince } from './noise.js';
 import { isAnomalous, type SeriesView } from './series.js';
 
 export type ImpactLevel = 'outage' | 'major' | 'minor' | 'none';
@@ -26,6 +29,8 @@ export interface Impact {
   describe: string;
   /** Why data is at risk (storage full, replication broken, writes refused, deletes), with evidence. */
   dataAtRisk: string[];
+  /** The part of it already lost: data deleted, or data files a database cannot find. */
+  dataLost: string[];
   /** Why credentials or sessions are in someone else's hands. */
   compromise: string[];
   /** Critical or user-facing services (the affected one or its callers) still showing errors. */
@@ -143,6 +148,15 @@ export function assessImpact(a: Analysis): Impact {
       rated = theirs.rated;
     } else if (theirs.level === level) rated ||= theirs.rated;
   }
+  // Impact over the graph, downward: a dependency that has lost most of its healthy capacity while
+  // the service fails is the service's path out, a measured outage even with no request count.
+  const dependencies = self ? catalog.dependencies(self) : [];
+  const evidence: string[] = [];
+  for (const dep of self && showsErrors(a, self) ? dependenciesDown(a.views, dependencies) : []) {
+    notes.push(`${dep.service}: ${Math.round(dep.lost * 100)}% of healthy capacity gone, ${self} failing`);
+    evidence.push(dep.evidence);
+    [level, rated] = ['outage', true];
+  }
   const firing = a.snap.alarms.filter((x) => x.state === 'ALARM');
   const services = uniq(
     [
@@ -153,7 +167,6 @@ export function assessImpact(a: Analysis): Impact {
     ].filter((x): x is string => !!x),
   );
   const watched = new Set([self, ...callers].map(lower));
-  const dependencies = self ? catalog.dependencies(self) : [];
   // Data deleted from a critical store is at risk whichever alarm led here: the job that deleted it
   // rarely runs on the alarming service's own path.
   const critical = catalog.names().filter((n) => catalog.get(n)?.tier === 'critical');
@@ -179,80 +192,28 @@ export function assessImpact(a: Analysis): Impact {
     firingAlarms: uniq(firing.map((x) => x.name)).length,
     describe: notes.join(', ') || 'no measurable user impact',
     dataAtRisk: data.reasons,
+    dataLost: data.lost,
     compromise: compromise.reasons,
     erroring,
     rated,
     recovered: (a.noise.recovered || a.noise.resolved) && !a.noise.ongoing && erroring.length === 0,
-    evidence: uniq([...data.evidence, ...compromise.evidence]),
+    evidence: uniq([...evidence, ...data.evidence, ...compromise.evidence]),
   };
 }
 
-const STORAGE_METRIC = /freestorage|freelocalstorage|diskspace|disk_free|free_?space|volumebytes|inode/i;
-const REPLICATION_METRIC =
-  /replica.?lag|replication.?(lag|latency|slot)|oldestreplicationslot|aurorareplicalag/i;
-/**
- * AWS's own event names and codes for data going away or no longer being written (not free text):
- * matched against the record's event name (`status`), not its description.
- */
-const DATA_CHANGE =
-  /^(Delete(DBInstance|DBCluster|Table|Bucket|Objects?|Volume|DBSnapshot|DBClusterSnapshot|Snapshot|Backup|BackupVault|FileSystem|GlobalTable)|PurgeQueue|StopReplicationTask|DeleteReplicationTask|RDS-EVENT-0007|RDS-EVENT-0221)\b/;
-/** Database and storage engines' own refusals: the write did not happen. */
-const REFUSED_WRITE =
-  /read-only transaction|read only transaction|ER_OPTION_PREVENTS_STATEMENT|super-read-only|READONLY You can't write against a read only replica|no space left on device|ENOSPC|could not extend file|disk full|database or disk is full|StorageFull|replication (slot|stream) .*(lost|broken|terminated)/i;
+/** Security tooling's words for data anyone outside the account can read (Access Analyzer, S3 ACL grants). */
+const OPEN_TO_ANYONE =
+  /access granted to (all|any|every)|all authenticated (aws )?principals|AuthenticatedUsers|AllUsers|(readable|listable|accessible) (by|with|from) (any|an? unrelated|unrelated|another|external) (aws )?account|anonymous (read|access)|public(ly)? (readable|listable|read access)/i;
 
-/** A database's own words that its data files are gone (removed or never restored), not unreadable. */
-const DATA_MISSING =
-  /could not open (file|relation mapping file) .{1,200}No such file or directory|could not read file .{1,200}No such file or directory|Tablespace .{1,100} is missing|doesn't exist in engine/i;
-
-/**
- * Storage full, replication broken, writes refused, data files missing, deletes: on the service or
- * what it depends on; deletions also on any critical service.
- */
-function dataAtRisk(
-  a: Analysis,
-  near: Set<string>,
-  critical: Set<string>,
-): { reasons: string[]; evidence: string[] } {
-  const reasons: string[] = [];
-  const evidence: string[] = [];
-  for (const v of a.views) {
-    if (!v.bad || !v.onset || v.onset.recovered || !near.has(lower(v.service))) continue;
-    const name = v.series.metricName;
-    if (v.kind === 'storage' && STORAGE_METRIC.test(name)) {
-      reasons.push(`${v.service}: ${name} running out`);
-      evidence.push(v.series.id);
-    } else if (REPLICATION_METRIC.test(name)) {
-      reasons.push(`${v.service}: ${name} growing (replication behind)`);
-      evidence.push(v.series.id);
-    }
-  }
-  for (const c of a.snap.changes) {
-    if (c.at < a.snap.window.from || !DATA_CHANGE.test(c.status ?? '')) continue;
-    if (c.service && !near.has(lower(c.service)) && !critical.has(lower(c.service))) continue;
-    reasons.push(
-      `${c.service ?? c.resource ?? 'a resource'}: ${c.status} (${c.summary.split(/[;:]|\.\s/)[0].slice(0, 80)})`,
-    );
-    evidence.push(c.id);
-  }
-  for (const s of a.signatures) {
-    const refused = REFUSED_WRITE.test(s.sig.signature);
-    if (!s.isNew || !s.isError || !(refused || DATA_MISSING.test(s.sig.signature))) continue;
-    if (s.sig.service && !near.has(lower(s.sig.service)) && !isCallerOf(a, s.sig.service, near)) continue;
-    reasons.push(
-      `${s.sig.service ?? '?'}: ${refused ? 'writes refused' : 'data files missing'} (${s.sig.count} logged)`,
-    );
-    evidence.push(s.sig.id);
-  }
-  return { reasons: uniq(reasons).slice(0, 4), evidence: uniq(evidence) };
-}
-
-const isCallerOf = (a: Analysis, service: string, near: Set<string>) =>
-  a.snap.catalog.dependencies(service).some((d) => near.has(lower(d)));
-
-/** Credentials or sessions in someone else's hands, as security tooling reports it. */
+/** Credentials or sessions in someone else's hands, or data open to anyone, as security tooling reports it. */
 function compromised(a: Analysis): { reasons: string[]; evidence: string[] } {
   const reasons: string[] = [];
   const evidence: string[] = [];
+  const open = a.snap.security.filter((s) => OPEN_TO_ANYONE.test(`${s.kind} ${s.detail ?? ''}`));
+  if (open.length) {
+    reasons.push(`data readable from outside the account (${open[0].kind})`);
+    evidence.push(...open.map((s) => s.id));
+  }
   for (const issue of a.security) {
     const hijack = issue.signals.filter((s) =>
       /session.?(hijack|theft|stolen|token.*(reuse|replay|anomal))|token.?(theft|stolen|replay)|credentialexfiltration|cookie.?(theft|stolen)|impossible.?travel/i.test(
@@ -270,13 +231,19 @@ function compromised(a: Analysis): { reasons: string[]; evidence: string[] } {
   return { reasons: uniq(reasons), evidence: uniq(evidence) };
 }
 
-/** The service's own errors are up now (series not recovered, or errors logged since the onset). */
+/** Errors up now: the series not recovered, or new errors still logged after any recovery (not past impact). */
 function showsErrors(a: Analysis, service: string): boolean {
   const own = (v: SeriesView) => lower(v.service) === lower(service);
   if (a.views.some((v) => own(v) && v.kind === 'errors' && v.bad && v.onset && !v.onset.recovered))
     return true;
   const logged = a.signatures
-    .filter((s) => s.isNew && s.isError && lower(s.sig.service) === lower(service))
+    .filter(
+      (s) =>
+        s.isNew &&
+        s.isError &&
+        lower(s.sig.service) === lower(service) &&
+        loggedSince(s, a.noise.recoveredAt),
+    )
     .reduce((n, s) => n + s.sig.count, 0);
   return logged >= 5;
 }

@@ -2,6 +2,11 @@
  * Is there still an incident? An alert that its source already resolved, an alarm metric back at
  * baseline, an alarm flapping around its threshold, or an alarm whose metric never left its
  * normal band are the pages a senior SRE closes as noise rather than investigates.
+ *
+ * Recovery is a moment, not a flag: errors logged before the alarm went back to OK (or its metric
+ * back to baseline) are the impact that was, not impact that is. A failover that threw a thousand
+ * connection errors and then completed on its own has recovered; the same errors still arriving
+ * after that moment mean it has not.
  */
 import type { AlarmEvent } from '../../../ports.js';
 import { lower } from '../measure.js';
@@ -18,7 +23,15 @@ export interface NoiseVerdict {
   flapping: boolean;
   /** The alarm's metric is present and never left its normal band. */
   flat: boolean;
-  /** Anything on the affected service still anomalous at the end of the window, or new errors. */
+  /**
+   * When it recovered: the latest of the alarm's return to OK and its metrics' return to their
+   * band. Set only when `recovered`.
+   */
+  recoveredAt?: string;
+  /**
+   * Anything on the affected service still anomalous at the end of the window, or new errors in
+   * volume that were still being logged after the recovery (or at all, when it has not recovered).
+   */
   ongoing: boolean;
   reasons: string[];
   evidence: string[];
@@ -48,9 +61,11 @@ export function assessNoise(opts: {
   }
   const lastOwn = own[own.length - 1];
   let recovered = lastOwn?.state === 'OK' && alarmEntries > 0;
+  const backAt: string[] = [];
   if (recovered) {
     reasons.push(`${opts.alarmName} returned to OK at ${lastOwn.at}`);
     evidence.push(lastOwn.id);
+    backAt.push(new Date(lastOwn.at).toISOString());
   }
 
   const alertMetrics = opts.views.filter((v) => v.isAlertMetric);
@@ -66,6 +81,7 @@ export function assessNoise(opts: {
       `${moved[0].series.metricName} is back at its baseline (${Math.round(moved[0].onset!.baseline * 100) / 100})`,
     );
     evidence.push(moved[0].series.id);
+    backAt.push(...moved.map(backInBand));
   }
   if (moved.some((v) => v.onset!.flaps >= 2 && v.onset!.sustainedRatio < 0.7)) {
     flapping = true;
@@ -74,16 +90,36 @@ export function assessNoise(opts: {
 
   const selfViews = opts.views.filter((v) => v.relation === 'self' || v.isAlertMetric);
   const stillBad = selfViews.some((v) => isAnomalous(v) && !v.onset!.recovered);
+  const recoveredAt = recovered ? backAt.sort().at(-1) : undefined;
   const newErrors = opts.signatures.some(
-    (s) => s.isNew && lower(s.sig.service) === lower(opts.service) && s.sig.count >= 20,
+    (s) =>
+      s.isNew &&
+      lower(s.sig.service) === lower(opts.service) &&
+      s.sig.count >= 20 &&
+      loggedSince(s, recoveredAt),
   );
   return {
     resolved,
     recovered,
+    ...(recoveredAt ? { recoveredAt } : {}),
     flapping,
     flat,
     ongoing: stillBad || newErrors,
     reasons,
     evidence,
   };
+}
+
+/** Still being logged after the recovery (any time, when there was none): current, not past, impact. */
+export const loggedSince = (s: RankedSignature, recoveredAt: string | undefined): boolean =>
+  !recoveredAt || Date.parse(s.sig.lastSeen) > Date.parse(recoveredAt);
+
+/** When a recovered series came back: the first point of its final run inside the band. */
+function backInBand(v: SeriesView): string {
+  const o = v.onset!;
+  const dir = o.direction === 'up' ? 1 : -1;
+  const pts = [...v.series.points].sort((a, b) => a[0].localeCompare(b[0]));
+  let i = pts.length;
+  while (i > 0 && (pts[i - 1][1] - o.baseline) * dir <= o.tolerance) i--;
+  return new Date(pts[Math.min(i, pts.length - 1)][0]).toISOString();
 }

@@ -55,6 +55,33 @@ describe('severity from a counted impact', () => {
   });
 });
 
+describe('impact through a dependency', () => {
+  const hosts = (after: number) => ({
+    namespace: 'AWS/ApplicationELB',
+    metricName: 'HealthyHostCount',
+    service: 'resolver',
+    points: stepPoints(12, after, -10, 0),
+  });
+  const env = (after: number): Partial<Env> => ({
+    services: [api('shop', ['resolver']), api('resolver', [], { userFacing: false })],
+    metrics: [fiveXx(10, 9000), hosts(after)],
+  });
+
+  it('is an outage when a dependency the failing service needs is down to a fifth of its hosts', async () => {
+    // 12 healthy hosts → 2: a constant count whose fall a Poisson band of 12 would not even see.
+    const { triage } = await runScenario(reported('shop', env(2)));
+    expect(triage.severity).toBe('SEV1');
+    expect(triage.impact?.level).toBe('outage');
+    expect(triage.rationale).toMatch(/resolver: 83% of healthy capacity gone, shop failing/);
+  });
+
+  it('is not, when the dependency kept most of its capacity', async () => {
+    const { triage } = await runScenario(reported('shop', env(9)));
+    expect(triage.severity).toBe('SEV2');
+    expect(triage.rationale).not.toMatch(/healthy capacity gone/);
+  });
+});
+
 describe('data at risk', () => {
   it('reads a deletion from the event name, on a critical store off the alarming path', async () => {
     const env: Partial<Env> = {
@@ -76,7 +103,37 @@ describe('data at risk', () => {
     };
     const { triage } = await runScenario(reported('router', env));
     expect(triage.impact?.summary).toMatch(/blobs: DeleteObjects \(4\.2M objects deleted/);
-    expect(['SEV1', 'SEV2']).toContain(triage.severity);
+    // Deleted is lost, not merely at risk: SEV1 with no severity word from anyone.
+    expect(triage.severity).toBe('SEV1');
+    expect(triage.rationale).toMatch(/data lost \(blobs: DeleteObjects/);
+  });
+
+  it('keeps storage exhausted and writes refused at SEV2: at risk, nothing gone yet', async () => {
+    const { triage } = await runScenario(
+      reported('web', {
+        services: [api('web', ['db']), { name: 'db', tier: 'critical', owner: 't', userFacing: false }],
+        changes: [
+          {
+            timestamp: at(-12),
+            eventName: 'RDS-EVENT-0007',
+            service: 'db',
+            summary: 'Allocated storage has been exhausted',
+          },
+        ],
+        logs: [
+          {
+            service: 'web',
+            timestamp: at(-6),
+            level: 'ERROR',
+            message: 'ERROR: could not extend file "base/16385/24576": No space left on device',
+            count: 120,
+          },
+        ],
+      }),
+    );
+    expect(triage.impact?.summary).toMatch(/db: RDS-EVENT-0007/);
+    expect(triage.severity).toBe('SEV2');
+    expect(triage.rationale).not.toMatch(/data lost/);
   });
 
   it('does not take a description that merely begins with a delete verb for a deletion', async () => {
@@ -123,6 +180,48 @@ describe('data at risk', () => {
     const { triage } = await runScenario(reported('web', env));
     expect(triage.impact?.summary).toMatch(/db: data files missing/);
     expect(triage.impact?.summary).toMatch(/web: writes refused/);
-    expect(['SEV1', 'SEV2']).toContain(triage.severity);
+    expect(triage.severity).toBe('SEV1');
+    expect(triage.rationale).toMatch(/data lost \(db: data files missing/);
+  });
+});
+
+describe('data open to anyone', () => {
+  const bucket = { name: 'backups', tier: 'standard' as const, owner: 't', userFacing: false };
+  it('is a security compromise when security tooling says any account can read it: at least SEV2', async () => {
+    const { triage } = await runScenario(
+      reported('backups', {
+        services: [bucket],
+        securityEvents: [
+          {
+            timestamp: at(-30),
+            kind: 'access-analyzer-finding',
+            source: 'IAM Access Analyzer',
+            count: 1,
+            detail: 'backups-partial: access granted to all authenticated AWS principals via ACL',
+          },
+        ],
+      }),
+    );
+    expect(triage.severity).toBe('SEV2');
+    expect(triage.rationale).toMatch(/data readable from outside the account \(access-analyzer-finding\)/);
+  });
+
+  it('is not read into routine security noise', async () => {
+    const { triage } = await runScenario(
+      reported('backups', {
+        services: [bucket],
+        securityEvents: [
+          {
+            timestamp: at(-30),
+            kind: 'failed-login',
+            source: 'sso',
+            count: 40,
+            detail: 'routine failed logins',
+          },
+        ],
+      }),
+    );
+    expect(triage.rationale).not.toMatch(/readable from outside/);
+    expect(triage.severity).toBe('SEV3');
   });
 });
