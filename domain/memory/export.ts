@@ -7,6 +7,7 @@
  * tests the pipeline on the alert alone unless someone adds them.
  */
 import { ValidationError } from '../errors.js';
+import { inLinkOrder } from '../incidents/context.js';
 import { type Incident, type NormalizedAlert, OPEN_STATUSES } from '../model.js';
 import { servicesOf } from './records.js';
 
@@ -28,9 +29,14 @@ export interface ExportedScenario {
   };
 }
 
-/** The alert to replay: the first firing one as delivered (masked), or a manual start when its payload was cut. */
-function alertOf(alerts: NormalizedAlert[], receivedAt: string): ExportedScenario['alert'] {
-  const alert = alerts.find((a) => a.status === 'firing') ?? alerts[0];
+/**
+ * The alert to replay: the incident's own first firing one as delivered (masked), or a manual start
+ * when its payload was cut. The store lists alerts by key, not by time, so a joined alert may come first.
+ */
+function alertOf(incident: Incident, alerts: NormalizedAlert[]): ExportedScenario['alert'] {
+  const ordered = inLinkOrder(incident, alerts);
+  const alert = ordered.find((a) => a.status === 'firing') ?? ordered[0];
+  const receivedAt = incident.detectedAt;
   if (!alert) throw new ValidationError('it has no alert to replay');
   const raw = alert.raw as { truncated?: unknown } | undefined;
   // A payload cut to fit the item (domain/alerts/bound.ts) no longer parses as its source's format.
@@ -76,7 +82,7 @@ export function scenarioOf(incident: Incident, alerts: NormalizedAlert[]): Expor
         .replace(/[^a-z0-9-]+/g, '-')
         .replace(/^-+/, '') || 'incident',
     title: `${incident.title} (exported from ${incident.id})`,
-    alert: alertOf(alerts, incident.detectedAt),
+    alert: alertOf(incident, alerts),
     environment: {
       services: servicesOf(incident).map((name) => ({ name })),
       recovery: {
