@@ -12,6 +12,7 @@
 import type { ActionKind, Category, MitigationAction } from '../../../model.js';
 import type { Analysis } from '../analysis.js';
 import type { Relation } from '../evidence/catalog.js';
+import { isAutomaticReaction } from '../evidence/changes.js';
 import { isExternal } from '../evidence/dependencies.js';
 import type { KnowledgeHit } from '../evidence/knowledge.js';
 import { conf, hhmm, lower, ms, uniq } from '../measure.js';
@@ -57,7 +58,9 @@ function changesOn(a: Analysis, culprit: string) {
         c.leadMinutes >= -6 &&
         c.leadMinutes <= 120 &&
         c.flavor !== 'benign' &&
-        c.flavor !== 'platform',
+        c.flavor !== 'platform' &&
+        // An autoscaler adding capacity reacted to the incident; undoing it is no remedy.
+        !isAutomaticReaction(c.change),
     )
     .sort((x, y) => ms(y.change.at) - ms(x.change.at));
 }
@@ -120,6 +123,19 @@ function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): MitigationAc
           m = action('feature-flag', flag.change.resource, a.knownNames, `turn ${flag.change.resource} off`, {
             enabled: false,
           });
+        // A defect in our own code that no recent change brought in (a pathological input, a date
+        // the code never met) is switched off where it runs, not rolled back.
+        else if (
+          g.category === 'code' &&
+          a.snap.catalog.get(g.culprit) &&
+          !isExternal(a.snap.catalog, g.culprit)
+        )
+          m = action(
+            'feature-flag',
+            g.culprit,
+            a.knownNames,
+            `switch off the code path in ${g.culprit}: ${g.hits[0].entry.title}`,
+          );
         break;
       }
       // Nobody here restarts or scales a vendor.
@@ -225,6 +241,18 @@ function candidateOf(a: Analysis, g: Group): Candidate {
   };
 }
 
+/** A regional AWS service endpoint (`dynamodb.us-east-1.amazonaws.com`): AWS operates its name. */
+const AWS_SERVICE_ENDPOINT = /\b[a-z0-9-]+\.(?:[a-z]{2}(?:-gov)?-[a-z]+-\d)\.amazonaws\.com\b/i;
+
+/**
+ * A name that fails to resolve while it is a provider's own public endpoint is the provider failing
+ * (its DNS records are not ours to break), not our network: the resolver answered, the name did not.
+ */
+const providerName = (h: KnowledgeHit): boolean =>
+  h.entry.category === 'network' &&
+  h.entry.technologies.includes('dns') &&
+  AWS_SERVICE_ENDPOINT.test(h.sample);
+
 /** Words or a change say what happened; a metric alone only when it is itself a known cause. */
 const standsAlone = (h: KnowledgeHit): boolean =>
   h.on !== 'metric' || (h.entry.role === 'cause' && h.entry.specificity !== 'low');
@@ -237,7 +265,9 @@ export function explainKnowledge(a: Analysis): Candidate[] {
     // Whatever went wrong inside a party we do not run (a vendor's certificate, its 503s) is, for
     // us, that dependency failing.
     const category: Category =
-      h.entry.blames === 'peer' && isExternal(a.snap.catalog, culprit) ? 'dependency' : h.entry.category;
+      (h.entry.blames === 'peer' && isExternal(a.snap.catalog, culprit)) || providerName(h)
+        ? 'dependency'
+        : h.entry.category;
     const key = `${category}|${lower(culprit)}`;
     const g = groups.get(key) ?? { category, culprit, hits: [] };
     g.hits.push(h);

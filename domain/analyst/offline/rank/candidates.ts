@@ -15,6 +15,7 @@ import { explainSecurity } from '../explain/security.js';
 import { explainShared } from '../explain/shared-pools.js';
 import { conf, lower, ms, uniq } from '../measure.js';
 import type { Candidate } from './candidate.js';
+import { offerFallbacks } from './fallbacks.js';
 
 /** Below this, the analyst says `unknown` rather than guess. */
 export const MIN_CONFIDENCE = 0.35;
@@ -277,6 +278,7 @@ export function candidates(a: Analysis): Candidate[] {
   corroborateChanges(a, all);
   subsume(a, all);
   cascade(all);
+  offerFallbacks(a, all);
   // Equally supported, the one that began first is the cause: causes precede their symptoms.
   const start = (c: Candidate) => c.changeAt ?? c.since ?? c.effect?.at ?? '9999';
   return all.sort(

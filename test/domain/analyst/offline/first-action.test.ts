@@ -1,0 +1,183 @@
+/**
+ * How the first action follows from the winning hypothesis: a way around a failure that the
+ * services name themselves, a defect no change brought in switched off rather than "rolled back",
+ * and an autoscaler's reaction never mistaken for a change to undo. Each scenario is synthetic and
+ * each test runs the same evidence with and without the one fact the rule reads.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Scenario } from '../../../../adapters/embedded/scenario/schema.js';
+import { namedFallbacks } from '../../../../domain/analyst/offline/evidence/fallbacks.js';
+import { api, at, scenario, stepPoints } from './fixtures.js';
+import { runScenario } from './harness.js';
+
+const conclude = async (s: Scenario) => (await runScenario(s)).rootCause;
+
+type Log = Scenario['environment']['logs'][number];
+
+/** An inventory service whose calls to its managed key-value store fail, with an optional extra line. */
+function storeDown(extra: Log[] = []): Scenario {
+  return scenario('inventory-api', {
+    services: [
+      api('inventory-api', ['stock-table']),
+      { name: 'stock-table', tier: 'critical', owner: 'team' },
+    ],
+    metrics: [
+      {
+        namespace: 'App',
+        metricName: 'Errors',
+        service: 'inventory-api',
+        points: stepPoints(2, 900, -12, 1),
+      },
+      // The table's own series say what it is (a DynamoDB table); it reports nothing wrong.
+      {
+        namespace: 'AWS/DynamoDB',
+        metricName: 'ConsumedReadCapacityUnits',
+        service: 'stock-table',
+        points: stepPoints(400, 400, -12, 10),
+      },
+    ],
+    logs: [
+      {
+        service: 'inventory-api',
+        timestamp: at(-12),
+        level: 'ERROR',
+        message:
+          "Error: getaddrinfo ENOTFOUND dynamodb.eu-west-1.amazonaws.com { code: 'ENOTFOUND', hostname: 'dynamodb.eu-west-1.amazonaws.com' } (GetItem stock)",
+        count: 52_000,
+      },
+      ...extra,
+    ],
+  });
+}
+
+const failoverFlag: Log = {
+  service: 'inventory-api',
+  timestamp: at(-50),
+  level: 'INFO',
+  message: 'started 12/12 tasks; flag inventory.store.failover-region=eu-central-1 available (off)',
+  count: 1,
+};
+
+describe('the first action follows the winning hypothesis', () => {
+  it('reads a flag a service logs as available, and whether it fails over', () => {
+    const logs = [
+      {
+        id: 'log:a:1',
+        service: 'a',
+        level: 'INFO',
+        signature: '',
+        sample: 'routing: flag routes.mode=mesh (fallback=static available)',
+        count: 1,
+        firstSeen: at(-30),
+        lastSeen: at(-30),
+      },
+      {
+        id: 'log:b:1',
+        service: 'b',
+        level: 'INFO',
+        signature: '',
+        sample: 'flag orders.db.failover-region=us-west-2 available',
+        count: 1,
+        firstSeen: at(-30),
+        lastSeen: at(-30),
+      },
+      {
+        id: 'log:c:1',
+        service: 'unknown-svc',
+        level: 'INFO',
+        signature: '',
+        sample: 'flag x.y=1',
+        count: 1,
+        firstSeen: at(-30),
+        lastSeen: at(-30),
+      },
+      {
+        id: 'log:a:2',
+        service: 'a',
+        level: 'WARN',
+        signature: '',
+        sample: 'the red flag is that nobody answered',
+        count: 1,
+        firstSeen: at(-30),
+        lastSeen: at(-30),
+      },
+    ];
+    const found = namedFallbacks(logs, ['a', 'b']);
+    expect(found.map((f) => [f.service, f.flag, f.failover, f.region ?? null])).toEqual([
+      ['a', 'routes.mode', false, null],
+      ['b', 'orders.db.failover-region', true, 'us-west-2'],
+    ]);
+  });
+
+  it("calls a provider's own endpoint failing to resolve a dependency failure, and fails over by the logged flag", async () => {
+    const without = await conclude(storeDown());
+    const withFlag = await conclude(storeDown([failoverFlag]));
+    for (const rc of [without, withFlag]) {
+      expect(rc.category).toBe('dependency');
+      expect(rc.culprit).toBe('stock-table');
+    }
+    // Nothing of ours restores a provider's endpoint: without a named way around it, no action.
+    expect(without.mitigation).toBeNull();
+    expect(withFlag.mitigation).toMatchObject({
+      kind: 'failover',
+      target: 'inventory-api',
+      params: { region: 'eu-central-1' },
+    });
+  });
+
+  it('turns a logged fallback flag on when the flag does not name another region', async () => {
+    const rc = await conclude(
+      storeDown([
+        {
+          ...failoverFlag,
+          message: 'store client: flag inventory.store.mode=direct (fallback=cache available)',
+        },
+      ]),
+    );
+    expect(rc.mitigation).toMatchObject({ kind: 'feature-flag', target: 'inventory-api' });
+  });
+
+  it('switches off a defect no change brought in, and never rolls back an autoscaler reacting to it', async () => {
+    const s = (withRescale: boolean) =>
+      scenario('forum-web', {
+        services: [api('forum-web')],
+        metrics: [
+          {
+            namespace: 'AWS/ECS',
+            metricName: 'CPUUtilization',
+            service: 'forum-web',
+            unit: 'Percent',
+            points: stepPoints(30, 99, -10, 2),
+          },
+        ],
+        logs: [
+          {
+            service: 'forum-web',
+            timestamp: at(-10),
+            level: 'ERROR',
+            message:
+              'System.Text.RegularExpressions.RegexMatchTimeoutException: The Regex engine has timed out while trying to match a pattern to an input string.',
+            count: 9_000,
+          },
+        ],
+        changes: withRescale
+          ? [
+              {
+                timestamp: at(-9),
+                source: 'kubernetes',
+                eventName: 'HorizontalPodAutoscalerRescale',
+                service: 'forum-web',
+                resource: 'web/forum-web',
+                actor: 'horizontal-pod-autoscaler',
+                summary: 'replicas 10 -> 20 (CPU above target)',
+              },
+            ]
+          : [],
+      });
+    for (const withRescale of [false, true]) {
+      const rc = await conclude(s(withRescale));
+      expect(rc.category).toBe('code');
+      expect(rc.mitigation).toMatchObject({ kind: 'feature-flag', target: 'forum-web' });
+    }
+  });
+});
