@@ -15,7 +15,7 @@ import { ACCUMULATING } from './metric-kinds.js';
 import type { SeriesView } from './series.js';
 import { isAnomalous } from './series.js';
 
-export { type ChangeFlavor, changeFlavor, isPlatformEvent } from './change-flavor.js';
+export { type ChangeFlavor, changeFlavor, isPlatformEvent, revertTarget } from './change-flavor.js';
 
 export interface ScoredChange {
   change: ChangeRecord;

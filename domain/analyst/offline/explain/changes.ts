@@ -3,7 +3,7 @@
  * flag turned off, a capacity cut scaled back up, or another config change reverted.
  */
 import type { Analysis } from '../analysis.js';
-import type { ScoredChange } from '../evidence/changes.js';
+import { revertTarget, type ScoredChange } from '../evidence/changes.js';
 import { CALL_FAILURES, LOG_CLASS_CATEGORY, mechanismOf, type RankedSignature } from '../evidence/logs.js';
 import { conf, hhmm, lower } from '../measure.js';
 import { action, type Candidate } from '../rank/candidate.js';
@@ -119,9 +119,15 @@ export function explainChanges(a: Analysis): Candidate[] {
               a.knownNames,
               `restore the capacity cut by: ${ch.summary.slice(0, 100)}`,
             )
-          : action('rollback', c.service, a.knownNames, `revert the ${KIND_WORD[c.flavor]} to ${culprit}`, {
-              change: ch.id,
-            });
+          : action(
+              'rollback',
+              revertTarget(ch, c.service, (n) => !!a.snap.catalog.get(n)),
+              a.knownNames,
+              `revert the ${KIND_WORD[c.flavor]} to ${culprit}`,
+              {
+                change: ch.id,
+              },
+            );
     out.push({
       category: c.category,
       culprit,

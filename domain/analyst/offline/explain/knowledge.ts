@@ -12,7 +12,7 @@
 import type { ActionKind, Category, MitigationAction } from '../../../model.js';
 import type { Analysis } from '../analysis.js';
 import type { Relation } from '../evidence/catalog.js';
-import { isAutomaticReaction } from '../evidence/changes.js';
+import { isAutomaticReaction, revertTarget } from '../evidence/changes.js';
 import { isExternal } from '../evidence/dependencies.js';
 import type { KnowledgeHit } from '../evidence/knowledge.js';
 import { conf, hhmm, lower, ms, uniq } from '../measure.js';
@@ -82,7 +82,10 @@ function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): MitigationAc
           : changesOn(a, g.culprit)[0];
         if (!recent) break;
         const ch = recent.change;
-        const target = ch.service ?? recent.service ?? affected;
+        const target =
+          ch.kind === 'deployment'
+            ? (ch.service ?? recent.service ?? affected)
+            : (revertTarget(ch, recent.service, (n) => !!a.snap.catalog.get(n)) ?? affected);
         m =
           ch.kind === 'deployment'
             ? action(
