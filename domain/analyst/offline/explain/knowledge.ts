@@ -18,6 +18,7 @@ import type { KnowledgeHit } from '../evidence/knowledge.js';
 import { conf, hhmm, lower, ms, uniq } from '../measure.js';
 import { action, type Candidate } from '../rank/candidate.js';
 import { culpritOf } from './knowledge-culprit.js';
+import { isDatabase } from './resources.js';
 
 export { culpritOf } from './knowledge-culprit.js';
 
@@ -79,7 +80,15 @@ function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): MitigationAc
         const changeHit = g.hits.find((h) => h.on === 'change');
         const recent = changeHit
           ? a.changes.find((c) => c.change.id === changeHit.evidenceId)
-          : changesOn(a, g.culprit)[0];
+          : // A defect in code came with code or its configuration: a capacity, network or IAM
+            // change near it did not bring it, and undoing that would not remove it.
+            changesOn(a, g.culprit).filter(
+              (c) =>
+                g.category !== 'code' ||
+                c.change.kind === 'deployment' ||
+                c.flavor === 'flag' ||
+                c.flavor === 'config',
+            )[0];
         if (!recent) break;
         const ch = recent.change;
         const target =
@@ -256,6 +265,19 @@ const providerName = (h: KnowledgeHit): boolean =>
   h.entry.technologies.includes('dns') &&
   AWS_SERVICE_ENDPOINT.test(h.sample);
 
+/**
+ * A datastore we run (a cache cluster, a database in our catalog) failing is a database cause, as
+ * the dependency explainer calls it: "a dependency is down" is for what someone else operates.
+ */
+const ownDatastore = (a: Analysis, culprit: string, h: KnowledgeHit): boolean =>
+  h.entry.category === 'dependency' &&
+  // Its own failure in its own words; a caller's timeouts towards it say nothing about what broke.
+  h.entry.role === 'cause' &&
+  !!a.snap.catalog.get(culprit) &&
+  !isExternal(a.snap.catalog, culprit) &&
+  (isDatabase(culprit) ||
+    a.views.some((v) => lower(v.service) === lower(culprit) && isDatabase(undefined, v.series.namespace)));
+
 /** Words or a change say what happened; a metric alone only when it is itself a known cause. */
 const standsAlone = (h: KnowledgeHit): boolean =>
   h.on !== 'metric' || (h.entry.role === 'cause' && h.entry.specificity !== 'low');
@@ -270,7 +292,9 @@ export function explainKnowledge(a: Analysis): Candidate[] {
     const category: Category =
       (h.entry.blames === 'peer' && isExternal(a.snap.catalog, culprit)) || providerName(h)
         ? 'dependency'
-        : h.entry.category;
+        : ownDatastore(a, culprit, h)
+          ? 'database'
+          : h.entry.category;
     const key = `${category}|${lower(culprit)}`;
     const g = groups.get(key) ?? { category, culprit, hits: [] };
     g.hits.push(h);

@@ -181,3 +181,79 @@ describe('the first action follows the winning hypothesis', () => {
     }
   });
 });
+
+describe('causes read in their own words', () => {
+  /** A wallet API writing to its cache cluster, which answers READONLY well before its CPU climbs. */
+  const readOnlyCache = scenario('wallet-api', {
+    services: [
+      api('wallet-api', ['wallet-cache']),
+      { name: 'wallet-cache', tier: 'critical', owner: 'payments' },
+    ],
+    metrics: [
+      {
+        namespace: 'AWS/ElastiCache',
+        metricName: 'EngineCPUUtilization',
+        service: 'wallet-cache',
+        unit: 'Percent',
+        points: stepPoints(20, 99, -6, 2),
+      },
+      {
+        namespace: 'App',
+        metricName: 'Errors',
+        service: 'wallet-api',
+        points: stepPoints(1, 400, -6, 0.5),
+      },
+    ],
+    logs: [
+      {
+        service: 'wallet-api',
+        timestamp: at(-25),
+        level: 'ERROR',
+        message: "ReplyError: READONLY You can't write against a read only replica.",
+        count: 30_000,
+      },
+    ],
+  });
+
+  it('takes an explicit error that began before the symptoms as their cause, and a cache we run as a database', async () => {
+    const rc = await conclude(readOnlyCache);
+    expect(rc.category).toBe('database');
+    expect(rc.culprit).toBe('wallet-cache');
+    expect(rc.signatures).toContain('redis-readonly-replica');
+    expect(rc.mitigation?.kind).not.toBe('scale');
+  });
+
+  it('never rolls back a capacity change to cure a defect in code', async () => {
+    const s = scenario('resolver', {
+      services: [api('resolver')],
+      metrics: [
+        { namespace: 'App', metricName: 'Errors', service: 'resolver', points: stepPoints(1, 700, -5, 0.5) },
+      ],
+      logs: [
+        {
+          service: 'resolver',
+          timestamp: at(-5),
+          level: 'ERROR',
+          message:
+            'http: panic serving 10.0.0.7:52814: runtime error: invalid memory address or nil pointer dereference',
+          count: 80_000,
+        },
+      ],
+      changes: [
+        {
+          timestamp: at(-40),
+          source: 'cloudtrail',
+          eventName: 'SetDesiredCapacity',
+          service: 'resolver',
+          resource: 'resolver-asg',
+          actor: 'ops',
+          summary: 'desired capacity 6 -> 8',
+        },
+      ],
+    });
+    const rc = await conclude(s);
+    expect(rc.category).toBe('code');
+    expect(rc.signatures).toContain('go-handler-panic');
+    expect(rc.mitigation).toMatchObject({ kind: 'restart', target: 'resolver' });
+  });
+});
