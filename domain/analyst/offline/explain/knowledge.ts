@@ -12,7 +12,7 @@
 import type { ActionKind, Category, MitigationAction } from '../../../model.js';
 import type { Analysis } from '../analysis.js';
 import type { Relation } from '../evidence/catalog.js';
-import { isAutomaticReaction, revertTarget } from '../evidence/changes.js';
+import { isAutomaticReaction, revertTarget, undoneAlready } from '../evidence/changes.js';
 import { isExternal } from '../evidence/dependencies.js';
 import type { KnowledgeHit } from '../evidence/knowledge.js';
 import { conf, hhmm, lower, ms, uniq } from '../measure.js';
@@ -60,8 +60,10 @@ function changesOn(a: Analysis, culprit: string) {
         c.leadMinutes <= 120 &&
         c.flavor !== 'benign' &&
         c.flavor !== 'platform' &&
-        // An autoscaler adding capacity reacted to the incident; undoing it is no remedy.
-        !isAutomaticReaction(c.change),
+        // An autoscaler adding capacity reacted to the incident; undoing it is no remedy, and a
+        // change its own record says was reverted has nothing left to undo.
+        !isAutomaticReaction(c.change) &&
+        !undoneAlready(c.change),
     )
     .sort((x, y) => ms(y.change.at) - ms(x.change.at));
 }

@@ -257,3 +257,50 @@ describe('causes read in their own words', () => {
     expect(rc.mitigation).toMatchObject({ kind: 'restart', target: 'resolver' });
   });
 });
+
+describe('changes nothing can undo', () => {
+  const wiped = (sessionAt: number) =>
+    scenario('notes-web', {
+      services: [api('notes-web', ['notes-db']), { name: 'notes-db', tier: 'critical', owner: 'dba' }],
+      metrics: [
+        { namespace: 'App', metricName: 'Errors', service: 'notes-web', points: stepPoints(1, 600, -6, 0.5) },
+      ],
+      logs: [
+        {
+          service: 'notes-db',
+          timestamp: at(-6),
+          level: 'ERROR',
+          message: 'ERROR:  could not open file "base/16400/1259": No such file or directory',
+          count: 20_000,
+        },
+      ],
+      changes: [
+        {
+          timestamp: at(sessionAt),
+          source: 'cloudtrail',
+          eventName: 'StartSession',
+          service: 'notes-db',
+          resource: 'i-0123456789abcdef0 (notes-db)',
+          actor: 'dba-1',
+          summary: 'SSM Session Manager session to notes-db',
+        },
+        {
+          timestamp: at(-30),
+          source: 'config-mgmt',
+          eventName: 'UpdateConfig',
+          service: 'notes-db',
+          resource: 'notes-db postgresql.conf',
+          actor: 'dba-1',
+          summary: 'max_connections 500 -> 100; restart failed, values reverted 5 min later',
+        },
+      ],
+    });
+
+  it('proposes nothing when the data files are gone, whatever session or reverted change came before', async () => {
+    const rc = await conclude(wiped(-7));
+    expect(rc.category).toBe('database');
+    expect(`${rc.culprit} ${rc.summary}`).toContain('notes-db');
+    expect(rc.signatures).toContain('pg-data-files-missing');
+    expect(rc.mitigation).toBeNull();
+  });
+});
