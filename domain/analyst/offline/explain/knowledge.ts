@@ -169,9 +169,15 @@ function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): MitigationAc
       case 'rotate-credentials': {
         // Only a credential or identity a structured field names (a change's resource or actor):
         // never one read out of free text.
-        const named = a.snap.changes.some(
-          (c) => lower(c.resource) === lower(g.culprit) || lower(c.actor) === lower(g.culprit),
-        );
+        // An expired or rejected certificate or secret of a service we run is replaced on that
+        // service, whichever record names it.
+        const named =
+          a.snap.changes.some(
+            (c) => lower(c.resource) === lower(g.culprit) || lower(c.actor) === lower(g.culprit),
+          ) ||
+          (g.category === 'configuration' &&
+            !!a.snap.catalog.get(g.culprit) &&
+            !isExternal(a.snap.catalog, g.culprit));
         if (named)
           m = action(
             'rotate-credentials',

@@ -304,3 +304,38 @@ describe('changes nothing can undo', () => {
     expect(rc.mitigation).toBeNull();
   });
 });
+
+describe('an expired certificate', () => {
+  it('is replaced on the service we run that presents it, not rolled back', async () => {
+    const rc = await conclude(
+      scenario('orders-api', {
+        services: [
+          api('orders-api', ['token-svc']),
+          { name: 'token-svc', tier: 'critical', owner: 'identity' },
+        ],
+        metrics: [
+          {
+            namespace: 'App',
+            metricName: 'Errors',
+            service: 'orders-api',
+            points: stepPoints(1, 500, -4, 0.5),
+          },
+        ],
+        logs: [
+          {
+            service: 'orders-api',
+            timestamp: at(-4),
+            level: 'ERROR',
+            message:
+              'call token-svc failed: x509: certificate has expired or is not yet valid: current time 2026-05-01T11:56:02Z is after 2026-05-01T11:56:00Z',
+            count: 40_000,
+          },
+        ],
+      }),
+    );
+    expect(rc.category).toBe('configuration');
+    expect(rc.signatures).toContain('tls-certificate-expired');
+    expect(rc.mitigation).toMatchObject({ kind: 'rotate-credentials', target: rc.culprit });
+    expect(['orders-api', 'token-svc']).toContain(rc.culprit);
+  });
+});
