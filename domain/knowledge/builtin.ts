@@ -8,6 +8,9 @@ import cacheRedisMemcached from '../../knowledge/entries/cache-redis-memcached.j
 import cdnWaf from '../../knowledge/entries/cdn-waf.json' with { type: 'json' };
 import clocksDatesTimezones from '../../knowledge/entries/clocks-dates-timezones.json' with { type: 'json' };
 import containersEcsEksK8s from '../../knowledge/entries/containers-ecs-eks-k8s.json' with { type: 'json' };
+import datastoresBrokersCoordination from '../../knowledge/entries/datastores-brokers-coordination.json' with {
+  type: 'json',
+};
 import deployConfigFlags from '../../knowledge/entries/deploy-config-flags.json' with { type: 'json' };
 import dynamodb from '../../knowledge/entries/dynamodb.json' with { type: 'json' };
 import iamStsKms from '../../knowledge/entries/iam-sts-kms.json' with { type: 'json' };
@@ -45,6 +48,7 @@ const FILES: ReadonlyArray<readonly [string, unknown]> = [
   ['knowledge/entries/deploy-config-flags.json', deployConfigFlags],
   ['knowledge/entries/security.json', security],
   ['knowledge/entries/storage-disk-s3.json', storageDiskS3],
+  ['knowledge/entries/datastores-brokers-coordination.json', datastoresBrokersCoordination],
 ];
 
 /** The built-in entries per file, validated (for tools that report per area). */

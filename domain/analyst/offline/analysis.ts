@@ -6,6 +6,7 @@
 import type { KnowledgeEntry } from '../../knowledge/schema.js';
 import { type ScoredChange, scoreChanges } from './evidence/changes.js';
 import { type DependencyIssue, dependencyHealth } from './evidence/dependencies.js';
+import { type NamedFallback, namedFallbacks } from './evidence/fallbacks.js';
 import type { Snapshot } from './evidence/gather.js';
 import { type KnowledgeHit, matchKnowledge } from './evidence/knowledge.js';
 import { type RankedSignature, rankSignatures } from './evidence/logs.js';
@@ -31,6 +32,8 @@ export interface Analysis {
   noise: NoiseVerdict;
   /** Evidence that matched a known failure signature. */
   knowledge: KnowledgeHit[];
+  /** Flags the services' own logs name as a way around a failure (a fallback, a failover region). */
+  fallbacks: NamedFallback[];
   /** Every name an action target may be drawn from: catalog, deployed services, change resources. */
   knownNames: string[];
 }
@@ -127,6 +130,7 @@ export function analyze(snap: Snapshot, knowledge: readonly KnowledgeEntry[] = [
       onset,
       knownNames: names,
     }),
+    fallbacks: namedFallbacks(snap.logs, snap.catalog.names()),
     knownNames: names,
   };
 }

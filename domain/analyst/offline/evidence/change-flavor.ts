@@ -22,7 +22,7 @@ export const FLAVORS: Array<[ChangeFlavor, RegExp]> = [
   ],
   [
     'network',
-    /security.?group|ingress|egress|nacl|network acl|route.?table|route ?53|\bdns\b|record.?sets?|cname|hosted.?zone|vpc|subnet|peering|transit gateway|nat gateway|endpoint|listener|target group|firewall|cidr|load balancer|cloudfront|waf rule/i,
+    /security.?group|ingress|egress|nacl|network acl|route.?table|\brouter\b|router-id|\bbgp\b|\bospf\b|loopback|\bmtu\b|route ?53|\bdns\b|record.?sets?|cname|hosted.?zone|vpc|subnet|peering|transit gateway|nat gateway|endpoint|listener|target group|firewall|cidr|load balancer|cloudfront|waf rule/i,
   ],
   [
     'capacity',
@@ -67,4 +67,19 @@ export function changeFlavor(c: ChangeRecord): ChangeFlavor {
   const text = `${c.status ?? ''} ${c.summary} ${c.resource ?? ''}`;
   for (const [flavor, re] of FLAVORS) if (re.test(text)) return flavor;
   return 'config';
+}
+
+/**
+ * What undoing a configuration change acts on: the service the record is tagged with, unless the
+ * resource that changed is itself a service we run (a quota service changed on behalf of its
+ * consumer), which is then what is reverted.
+ */
+export function revertTarget(
+  c: ChangeRecord,
+  service: string | undefined,
+  isService: (name: string) => boolean,
+): string | undefined {
+  const owner = c.service ?? service;
+  if (c.resource && isService(c.resource)) return c.resource;
+  return owner ?? c.resource;
 }

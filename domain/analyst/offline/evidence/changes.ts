@@ -15,7 +15,7 @@ import { ACCUMULATING } from './metric-kinds.js';
 import type { SeriesView } from './series.js';
 import { isAnomalous } from './series.js';
 
-export { type ChangeFlavor, changeFlavor, isPlatformEvent } from './change-flavor.js';
+export { type ChangeFlavor, changeFlavor, isPlatformEvent, revertTarget } from './change-flavor.js';
 
 export interface ScoredChange {
   change: ChangeRecord;
@@ -59,6 +59,11 @@ export function timingWeight(leadMinutes: number, kind: ChangeRecord['kind']): n
 
 /** Error classes that say a connection could not be made at all. */
 const CONNECTIVITY: ReadonlySet<string> = new Set(['network', 'dependency', 'timeout', 'tls']);
+
+/** The record itself says the change was undone: there is nothing left of it to roll back. */
+export const undoneAlready = (c: ChangeRecord): boolean =>
+  c.kind === 'change' &&
+  /\b(?:values? |changes? |it )?(?:reverted|rolled back|backed out)\b/i.test(c.summary);
 
 /** Changes made by an autoscaler are reactions to load, not causes. */
 export const isAutomaticReaction = (c: ChangeRecord): boolean =>
@@ -135,7 +140,8 @@ export function scoreChanges(
       // A change that was followed by nothing for a while before the incident began is a weaker
       // suspect than one whose effects showed as it landed.
       if (!corroboration.length && leadMinutes > 10) score *= 0.75;
-      if (change.status === 'rolled-back' || change.status === 'failed') score *= 0.5;
+      if (change.status === 'rolled-back' || change.status === 'failed' || undoneAlready(change))
+        score *= 0.5;
       if (isAutomaticReaction(change) || flavor === 'platform') score *= 0.3;
       if (flavor === 'benign') score *= 0.1;
       const scored: ScoredChange = {
@@ -270,7 +276,7 @@ function against(s: ScoredChange): string | undefined {
     return `${what}: on ${s.service ?? 'an unrelated resource'}, which the affected service does not depend on`;
   if (s.leadMinutes > 60)
     return `${what}: ${Math.round(s.leadMinutes)} min before onset, with nothing changing in between`;
-  if (s.change.status === 'rolled-back') return `${what}: already rolled back`;
+  if (s.change.status === 'rolled-back' || undoneAlready(s.change)) return `${what}: already rolled back`;
   if (isAutomaticReaction(s.change)) return `${what}: an autoscaler reacting to load, not a cause`;
   if (s.flavor === 'benign')
     return `${what}: bookkeeping (tags, retention, dashboards) cannot affect traffic`;

@@ -70,6 +70,7 @@ function mentions(text: string, names: string[]): string[] {
 
 /** Minutes before the onset a signal may begin and still count as part of the incident. */
 const SLACK_MIN = 5;
+const PRECURSOR_MIN = 30;
 
 export function matchKnowledge(
   entries: readonly KnowledgeEntry[],
@@ -99,7 +100,8 @@ export function matchKnowledge(
         count: log.count,
         sample: text,
         mentions: mentions(text, input.knownNames),
-        isNew: ms(log.firstSeen) >= since,
+        isNew:
+          ms(log.firstSeen) >= (c.entry.role === 'cause' ? ms(input.onset) - PRECURSOR_MIN * 60_000 : since),
       });
     }
   }

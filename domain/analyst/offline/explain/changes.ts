@@ -3,7 +3,7 @@
  * flag turned off, a capacity cut scaled back up, or another config change reverted.
  */
 import type { Analysis } from '../analysis.js';
-import type { ScoredChange } from '../evidence/changes.js';
+import { revertTarget, type ScoredChange, undoneAlready } from '../evidence/changes.js';
 import { CALL_FAILURES, LOG_CLASS_CATEGORY, mechanismOf, type RankedSignature } from '../evidence/logs.js';
 import { conf, hhmm, lower } from '../measure.js';
 import { action, type Candidate } from '../rank/candidate.js';
@@ -45,6 +45,9 @@ const KIND_WORD: Record<ScoredChange['flavor'], string> = {
   platform: 'platform event',
   benign: 'bookkeeping change',
 };
+
+/** Someone opening a session on a host: what was done in it is the change, and no record undoes it. */
+const INTERACTIVE = /^(?:StartSession|ResumeSession|SendSSHPublicKey|ConsoleLogin)$/i;
 
 export function explainChanges(a: Analysis): Candidate[] {
   const out: Candidate[] = [];
@@ -108,20 +111,28 @@ export function explainChanges(a: Analysis): Candidate[] {
     }
     const culprit = ch.resource ?? c.service ?? ch.summary.slice(0, 80);
     const mitigation =
-      c.flavor === 'flag'
-        ? action('feature-flag', ch.resource, a.knownNames, `turn ${ch.resource} off: it changed ${when}`, {
-            enabled: false,
-          })
-        : c.flavor === 'capacity'
-          ? action(
-              'scale',
-              c.service ?? ch.resource,
-              a.knownNames,
-              `restore the capacity cut by: ${ch.summary.slice(0, 100)}`,
-            )
-          : action('rollback', c.service, a.knownNames, `revert the ${KIND_WORD[c.flavor]} to ${culprit}`, {
-              change: ch.id,
-            });
+      undoneAlready(ch) || INTERACTIVE.test(ch.status ?? '')
+        ? null
+        : c.flavor === 'flag'
+          ? action('feature-flag', ch.resource, a.knownNames, `turn ${ch.resource} off: it changed ${when}`, {
+              enabled: false,
+            })
+          : c.flavor === 'capacity'
+            ? action(
+                'scale',
+                c.service ?? ch.resource,
+                a.knownNames,
+                `restore the capacity cut by: ${ch.summary.slice(0, 100)}`,
+              )
+            : action(
+                'rollback',
+                revertTarget(ch, c.service, (n) => !!a.snap.catalog.get(n)),
+                a.knownNames,
+                `revert the ${KIND_WORD[c.flavor]} to ${culprit}`,
+                {
+                  change: ch.id,
+                },
+              );
     out.push({
       category: c.category,
       culprit,

@@ -52,6 +52,16 @@ export function technologyDependency(a: Analysis, service: string | undefined, e
   return a.snap.catalog.dependencies(service).find((d) => fits(a, d, entry));
 }
 
+/** The service label of a regional AWS endpoint a line names (`dynamodb` in `dynamodb.us-east-1.amazonaws.com`). */
+const ENDPOINT_SERVICE = /\b([a-z0-9-]+)\.(?:[a-z]{2}(?:-gov)?-[a-z]+-\d)\.amazonaws\.com\b/i;
+
+/** The emitter's dependency that is the AWS service whose endpoint the line names (by its namespaces). */
+function endpointOwner(a: Analysis, emitter: string | undefined, h: KnowledgeHit): string | undefined {
+  const label = ENDPOINT_SERVICE.exec(h.sample)?.[1];
+  if (!label) return undefined;
+  return a.snap.catalog.dependencies(emitter).find((d) => technologiesOf(a, d).has(lower(label)));
+}
+
 /**
  * Who the evidence says is at fault. A change names its own resource; a line that blames a peer
  * names it (or the failing dependency it calls); a database's own error text logged by a caller is
@@ -85,7 +95,13 @@ export function culpritOf(a: Analysis, h: KnowledgeHit): string | undefined {
     )?.service;
     // A dependency that is the very kind of thing the signature is about (the mesh control plane
     // for an xDS error) is more specific than whichever dependency happens to be failing.
-    return others[0] ?? technologyDependency(a, emitter, h.entry) ?? failing ?? emitter;
+    return (
+      others[0] ??
+      technologyDependency(a, emitter, h.entry) ??
+      endpointOwner(a, emitter, h) ??
+      failing ??
+      emitter
+    );
   }
   // A caller quoting a resource's own error (a table's throttling, a database's refusal) is
   // talking about that resource, when the caller is not itself that kind of thing.

@@ -12,11 +12,13 @@
 import type { ActionKind, Category, MitigationAction } from '../../../model.js';
 import type { Analysis } from '../analysis.js';
 import type { Relation } from '../evidence/catalog.js';
+import { isAutomaticReaction, revertTarget, undoneAlready } from '../evidence/changes.js';
 import { isExternal } from '../evidence/dependencies.js';
 import type { KnowledgeHit } from '../evidence/knowledge.js';
 import { conf, hhmm, lower, ms, uniq } from '../measure.js';
 import { action, type Candidate } from '../rank/candidate.js';
 import { culpritOf } from './knowledge-culprit.js';
+import { isDatabase } from './resources.js';
 
 export { culpritOf } from './knowledge-culprit.js';
 
@@ -57,7 +59,11 @@ function changesOn(a: Analysis, culprit: string) {
         c.leadMinutes >= -6 &&
         c.leadMinutes <= 120 &&
         c.flavor !== 'benign' &&
-        c.flavor !== 'platform',
+        c.flavor !== 'platform' &&
+        // An autoscaler adding capacity reacted to the incident; undoing it is no remedy, and a
+        // change its own record says was reverted has nothing left to undo.
+        !isAutomaticReaction(c.change) &&
+        !undoneAlready(c.change),
     )
     .sort((x, y) => ms(y.change.at) - ms(x.change.at));
 }
@@ -76,10 +82,21 @@ function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): MitigationAc
         const changeHit = g.hits.find((h) => h.on === 'change');
         const recent = changeHit
           ? a.changes.find((c) => c.change.id === changeHit.evidenceId)
-          : changesOn(a, g.culprit)[0];
+          : // A defect in code came with code or its configuration: a capacity, network or IAM
+            // change near it did not bring it, and undoing that would not remove it.
+            changesOn(a, g.culprit).filter(
+              (c) =>
+                g.category !== 'code' ||
+                c.change.kind === 'deployment' ||
+                c.flavor === 'flag' ||
+                c.flavor === 'config',
+            )[0];
         if (!recent) break;
         const ch = recent.change;
-        const target = ch.service ?? recent.service ?? affected;
+        const target =
+          ch.kind === 'deployment'
+            ? (ch.service ?? recent.service ?? affected)
+            : (revertTarget(ch, recent.service, (n) => !!a.snap.catalog.get(n)) ?? affected);
         m =
           ch.kind === 'deployment'
             ? action(
@@ -120,6 +137,19 @@ function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): MitigationAc
           m = action('feature-flag', flag.change.resource, a.knownNames, `turn ${flag.change.resource} off`, {
             enabled: false,
           });
+        // A defect in our own code that no recent change brought in (a pathological input, a date
+        // the code never met) is switched off where it runs, not rolled back.
+        else if (
+          g.category === 'code' &&
+          a.snap.catalog.get(g.culprit) &&
+          !isExternal(a.snap.catalog, g.culprit)
+        )
+          m = action(
+            'feature-flag',
+            g.culprit,
+            a.knownNames,
+            `switch off the code path in ${g.culprit}: ${g.hits[0].entry.title}`,
+          );
         break;
       }
       // Nobody here restarts or scales a vendor.
@@ -139,9 +169,15 @@ function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): MitigationAc
       case 'rotate-credentials': {
         // Only a credential or identity a structured field names (a change's resource or actor):
         // never one read out of free text.
-        const named = a.snap.changes.some(
-          (c) => lower(c.resource) === lower(g.culprit) || lower(c.actor) === lower(g.culprit),
-        );
+        // An expired or rejected certificate or secret of a service we run is replaced on that
+        // service, whichever record names it.
+        const named =
+          a.snap.changes.some(
+            (c) => lower(c.resource) === lower(g.culprit) || lower(c.actor) === lower(g.culprit),
+          ) ||
+          (g.category === 'configuration' &&
+            !!a.snap.catalog.get(g.culprit) &&
+            !isExternal(a.snap.catalog, g.culprit));
         if (named)
           m = action(
             'rotate-credentials',
@@ -225,6 +261,31 @@ function candidateOf(a: Analysis, g: Group): Candidate {
   };
 }
 
+/** A regional AWS service endpoint (`dynamodb.us-east-1.amazonaws.com`): AWS operates its name. */
+const AWS_SERVICE_ENDPOINT = /\b[a-z0-9-]+\.(?:[a-z]{2}(?:-gov)?-[a-z]+-\d)\.amazonaws\.com\b/i;
+
+/**
+ * A name that fails to resolve while it is a provider's own public endpoint is the provider failing
+ * (its DNS records are not ours to break), not our network: the resolver answered, the name did not.
+ */
+const providerName = (h: KnowledgeHit): boolean =>
+  h.entry.category === 'network' &&
+  h.entry.technologies.includes('dns') &&
+  AWS_SERVICE_ENDPOINT.test(h.sample);
+
+/**
+ * A datastore we run (a cache cluster, a database in our catalog) failing is a database cause, as
+ * the dependency explainer calls it: "a dependency is down" is for what someone else operates.
+ */
+const ownDatastore = (a: Analysis, culprit: string, h: KnowledgeHit): boolean =>
+  h.entry.category === 'dependency' &&
+  // Its own failure in its own words; a caller's timeouts towards it say nothing about what broke.
+  h.entry.role === 'cause' &&
+  !!a.snap.catalog.get(culprit) &&
+  !isExternal(a.snap.catalog, culprit) &&
+  (isDatabase(culprit) ||
+    a.views.some((v) => lower(v.service) === lower(culprit) && isDatabase(undefined, v.series.namespace)));
+
 /** Words or a change say what happened; a metric alone only when it is itself a known cause. */
 const standsAlone = (h: KnowledgeHit): boolean =>
   h.on !== 'metric' || (h.entry.role === 'cause' && h.entry.specificity !== 'low');
@@ -237,7 +298,11 @@ export function explainKnowledge(a: Analysis): Candidate[] {
     // Whatever went wrong inside a party we do not run (a vendor's certificate, its 503s) is, for
     // us, that dependency failing.
     const category: Category =
-      h.entry.blames === 'peer' && isExternal(a.snap.catalog, culprit) ? 'dependency' : h.entry.category;
+      (h.entry.blames === 'peer' && isExternal(a.snap.catalog, culprit)) || providerName(h)
+        ? 'dependency'
+        : ownDatastore(a, culprit, h)
+          ? 'database'
+          : h.entry.category;
     const key = `${category}|${lower(culprit)}`;
     const g = groups.get(key) ?? { category, culprit, hits: [] };
     g.hits.push(h);

@@ -15,6 +15,7 @@ import { explainSecurity } from '../explain/security.js';
 import { explainShared } from '../explain/shared-pools.js';
 import { conf, lower, ms, uniq } from '../measure.js';
 import type { Candidate } from './candidate.js';
+import { offerFallbacks } from './fallbacks.js';
 
 /** Below this, the analyst says `unknown` rather than guess. */
 export const MIN_CONFIDENCE = 0.35;
@@ -208,6 +209,15 @@ function corroborateChanges(a: Analysis, list: Candidate[]): void {
     // The most telling effect leads the story (a container killed for memory, not the resets it caused).
     effects.sort((x, y) => hitStrength(y) - hitStrength(x));
     const entries = uniq(effects.map((h) => h.entry.id));
+    // What followed includes a loss nothing in the catalog undoes (data files gone): reverting
+    // the change would not bring it back.
+    if (
+      c.mitigation?.kind === 'rollback' &&
+      effects.some((h) => h.entry.role === 'cause' && !h.entry.mitigations.length)
+    ) {
+      c.mitigation = null;
+      c.noRemedy = true;
+    }
     c.confidence = conf(Math.min(0.9, c.confidence + Math.min(0.25, 0.1 * entries.length)));
     c.evidence = uniq([...c.evidence, ...effects.slice(0, 4).map((h) => h.evidenceId)]);
     c.signatures = uniq([...(c.signatures ?? []), ...entries]);
@@ -277,6 +287,7 @@ export function candidates(a: Analysis): Candidate[] {
   corroborateChanges(a, all);
   subsume(a, all);
   cascade(all);
+  offerFallbacks(a, all);
   // Equally supported, the one that began first is the cause: causes precede their symptoms.
   const start = (c: Candidate) => c.changeAt ?? c.since ?? c.effect?.at ?? '9999';
   return all.sort(

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../../../domain/analyst/offline/evidence/catalog.js';
 import {
   changeFlavor,
+  revertTarget,
   scoreChanges,
   timingWeight,
 } from '../../../../domain/analyst/offline/evidence/changes.js';
@@ -97,6 +98,26 @@ describe('change correlation', () => {
     expect(
       changeFlavor(change({ actor: 'rds.amazonaws.com', status: 'RDS-EVENT-0049', summary: 'failover' })),
     ).toBe('platform');
+  });
+
+  it('reads a change to a router or its routing protocol as a network change', () => {
+    expect(
+      changeFlavor(change({ summary: 'set loopback0 address on edge-rtr-3 and reset the router-id' })),
+    ).toBe('network');
+    expect(changeFlavor(change({ summary: 'BGP neighbor 10.0.0.1 hold timer 90 -> 9' }))).toBe('network');
+  });
+
+  it('reverts a change on the resource that changed only when that resource is a service we run', () => {
+    const isService = (n: string) => ['quota-api', 'billing'].includes(n);
+    // A limit set in a quota service on behalf of its consumer: the quota service is what changed.
+    expect(revertTarget(change({ service: 'billing', resource: 'quota-api' }), undefined, isService)).toBe(
+      'quota-api',
+    );
+    // A service's own sub-resource (its scaling group, a rule ARN) is reverted through the service.
+    expect(revertTarget(change({ service: 'billing', resource: 'billing-use1' }), undefined, isService)).toBe(
+      'billing',
+    );
+    expect(revertTarget(change({ resource: 'acl-0f3e9a' }), undefined, isService)).toBe('acl-0f3e9a');
   });
 
   it('ranks a corroborated deploy on the affected service above a change to an unrelated one', () => {
