@@ -11,6 +11,10 @@
  * object and exits 1 on any response >= 500, any request over 5 s, or an inconsistent store (a
  * claim pointing at a missing incident, an open incident with no execution, a stored alert over
  * the item limit).
+ *
+ * Every request has an index (its place in the seed's sequence); the report names the slowest.
+ * FUZZ_ONLY=<index>[,<index>…] builds the whole sequence as usual but sends only those requests,
+ * one at a time: the same bodies, to profile one outlier (`node --cpu-prof`) without the others.
  */
 import '../local/polyfills.js';
 import { spawn } from 'node:child_process';
@@ -34,7 +38,8 @@ import { prng } from './prng.js';
 
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 1);
-const IN_FLIGHT = 16;
+const ONLY = process.env.FUZZ_ONLY ? new Set(process.env.FUZZ_ONLY.split(',').map(Number)) : undefined;
+const IN_FLIGHT = ONLY ? 1 : 16;
 const HANG_MS = 5_000;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -261,6 +266,7 @@ async function send(url: string) {
   const statuses: Record<string, number> = {};
   const byRoute: Record<string, number> = {};
   const failures: Array<{
+    index: number;
     route: string;
     mutation: string;
     status: number | string;
@@ -268,6 +274,7 @@ async function send(url: string) {
     error?: string;
   }> = [];
   const latencies: number[] = [];
+  const slowest: Array<{ index: number; ms: number; route: string; mutation: string; bytes: number }> = [];
   let hangs = 0;
   let sent = 0;
   const started = performance.now();
@@ -291,6 +298,8 @@ async function send(url: string) {
       init = { method: 'POST', body: b.text, headers: { 'content-type': 'application/json' } };
       mutation = b.mutation;
     }
+    // Built all the same, so the generator stays in step: only the chosen ones are sent.
+    if (ONLY && !ONLY.has(i)) return;
     const label = route.split('?')[0].startsWith('/approvals/') ? '/approvals/' : route;
     byRoute[label] = (byRoute[label] ?? 0) + 1;
     const t0 = performance.now();
@@ -305,12 +314,16 @@ async function send(url: string) {
       status = (err as Error).name === 'TimeoutError' ? 'hang' : `error:${(err as Error).name}`;
       if (status === 'hang') hangs++;
     }
-    latencies.push(performance.now() - t0);
+    const ms = performance.now() - t0;
+    latencies.push(ms);
     statuses[String(status)] = (statuses[String(status)] ?? 0) + 1;
-    if (typeof status !== 'number' || status >= 500) {
-      const bytes =
-        typeof init.body === 'string' ? Buffer.byteLength(init.body) : ((init.body as Buffer)?.length ?? 0);
-      failures.push({ route: label, mutation, status, bytes, ...(error ? { error } : {}) });
+    const bytes =
+      typeof init.body === 'string' ? Buffer.byteLength(init.body) : ((init.body as Buffer)?.length ?? 0);
+    if (typeof status !== 'number' || status >= 500)
+      failures.push({ index: i, route: label, mutation, status, bytes, ...(error ? { error } : {}) });
+    if (slowest.length < 5 || ms > slowest[4].ms) {
+      slowest.push({ index: i, ms: Math.round(ms), route: label, mutation, bytes });
+      slowest.sort((a, b) => b.ms - a.ms).splice(5);
     }
   }
 
@@ -325,7 +338,7 @@ async function send(url: string) {
     Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]);
   const responses5xx = failures.filter((f) => typeof f.status === 'number').length;
   const report: SenderReport = {
-    requests: sent,
+    requests: latencies.length,
     seed: SEED,
     seeds: pool.length,
     seconds: Math.round(seconds * 10) / 10,
@@ -337,6 +350,7 @@ async function send(url: string) {
     latencyMs: { p50: q(0.5), p99: q(0.99), max: Math.round(latencies.at(-1) ?? 0) },
     failures: failures.length,
     firstFailures: failures.slice(0, 20),
+    slowest,
   };
   process.stdout.write(JSON.stringify(report));
 }
