@@ -187,6 +187,7 @@ export async function startServer(opts: ServeOptions) {
           counts: metrics.counts,
           runs: { running: runs.running, queued: runs.queued },
           ingesting: ingestor.busy,
+          inbox: ingestor.written,
         }),
     },
   ];
