@@ -30,6 +30,7 @@ import { localOutputs } from '../../local/outputs.js';
 import { recoverDeadRuns } from '../../local/recovery.js';
 import { type LocalRoute, serveRoutes } from '../../local/serve/http.js';
 import { InboxIngestor } from '../../local/serve/inbox.js';
+import { primeRequestPath } from '../../local/serve/prime.js';
 import { WorkQueue } from '../../local/serve/queue.js';
 import { parseWebhookSecrets, type WebhookSecrets } from '../../runtime/webhook-secrets.js';
 import { CliError, loadRunner } from './common.js';
@@ -102,6 +103,7 @@ export async function startServer(opts: ServeOptions) {
   // Loaded now, not by the first delivery: importing the runner takes a second or more, which
   // would otherwise sit in the request path of whichever alert opens the first incident.
   const { runIncident } = await loadRunner();
+  primeRequestPath();
   let inRequests = 0;
   const runs: WorkQueue = new WorkQueue({
     concurrency: RUN_CONCURRENCY,
