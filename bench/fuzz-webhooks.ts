@@ -18,6 +18,7 @@
  */
 import '../local/polyfills.js';
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -72,6 +73,7 @@ async function main() {
 
   // The sender runs in its own process: building and timing 10,000 mutated bodies must not share an
   // event loop with the server it measures.
+  const load = loadavg()[0];
   const sender = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
     env: { ...process.env, FUZZ_URL: url },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -114,6 +116,7 @@ async function main() {
   loop.disable();
   const report = {
     ...sent,
+    loadAverageAtStart: Math.round(load * 10) / 10,
     serverEventLoopDelayMs: {
       p99: Math.round(loop.percentile(99) / 1e6),
       max: Math.round(loop.max / 1e6),

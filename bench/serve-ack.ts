@@ -4,7 +4,7 @@
  * SERVE_GROUPS (20) groups of SERVE_ALERTS (20) alerts, all sent at once from this process to a
  * `firebreak serve` started as on-call would (its own process, a token, SIGTERM to stop). Prints one
  * JSON line: acknowledgement latencies (ms), status counts, how long until every delivery was
- * ingested, how many incidents that opened, and the load average it ran under.
+ * ingested, how many incidents that opened, and the load average and CPU pressure it ran under.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -13,6 +13,16 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DynamoIncidentStore } from '../adapters/aws/store/dynamo-store.js';
 import { openDataStore } from '../adapters/embedded/dynamodb.js';
+
+/** /proc/pressure/cpu's `some avg10`, where the kernel has it. */
+function cpuPressure(): number | undefined {
+  try {
+    const m = /some avg10=([\d.]+)/.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 const GROUPS = Number(process.env.SERVE_GROUPS ?? 20);
 const ALERTS = Number(process.env.SERVE_ALERTS ?? 20);
@@ -64,6 +74,7 @@ await (await fetch(`${url}/healthz`, { headers: { connection: 'close' } })).arra
 const latencies: number[] = [];
 const statuses: Record<string, number> = {};
 const load = loadavg()[0];
+const pressure = cpuPressure();
 const sent = performance.now();
 await Promise.all(
   bodies.map(async (body) => {
@@ -114,5 +125,7 @@ process.stdout.write(
     stopMs: Math.round(performance.now() - stopped),
     stopExit: code,
     loadAverage: Math.round(load * 10) / 10,
+    // Share of the last 10 s in which some runnable task waited for a CPU (Linux PSI), at the storm.
+    cpuPressurePct: pressure,
   })}\n`,
 );
