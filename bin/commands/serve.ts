@@ -174,8 +174,13 @@ export async function startServer(opts: ServeOptions) {
           return asAccepted(await ingest(event));
         } finally {
           inRequests--;
-          ingestor.pump();
-          runs.pump();
+          // After this turn of the event loop, not in it: the storm's other answers resumed in the
+          // same turn are written first. Pumped at once, ingestion began between them and delayed
+          // the last answers of a storm ≈35 ms (traced).
+          setImmediate(() => {
+            ingestor.pump();
+            runs.pump();
+          });
         }
       },
     },
