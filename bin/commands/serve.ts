@@ -30,6 +30,7 @@ import { localOutputs } from '../../local/outputs.js';
 import { recoverDeadRuns } from '../../local/recovery.js';
 import { type LocalRoute, serveRoutes } from '../../local/serve/http.js';
 import { InboxIngestor } from '../../local/serve/inbox.js';
+import { primeRequestPath } from '../../local/serve/prime.js';
 import { WorkQueue } from '../../local/serve/queue.js';
 import { parseWebhookSecrets, type WebhookSecrets } from '../../runtime/webhook-secrets.js';
 import { CliError, loadRunner } from './common.js';
@@ -102,6 +103,7 @@ export async function startServer(opts: ServeOptions) {
   // Loaded now, not by the first delivery: importing the runner takes a second or more, which
   // would otherwise sit in the request path of whichever alert opens the first incident.
   const { runIncident } = await loadRunner();
+  primeRequestPath();
   let inRequests = 0;
   const runs: WorkQueue = new WorkQueue({
     concurrency: RUN_CONCURRENCY,
@@ -172,8 +174,13 @@ export async function startServer(opts: ServeOptions) {
           return asAccepted(await ingest(event));
         } finally {
           inRequests--;
-          ingestor.pump();
-          runs.pump();
+          // After this turn of the event loop, not in it: the storm's other answers resumed in the
+          // same turn are written first. Pumped at once, ingestion began between them and delayed
+          // the last answers of a storm ≈35 ms (traced).
+          setImmediate(() => {
+            ingestor.pump();
+            runs.pump();
+          });
         }
       },
     },
@@ -187,6 +194,7 @@ export async function startServer(opts: ServeOptions) {
           counts: metrics.counts,
           runs: { running: runs.running, queued: runs.queued },
           ingesting: ingestor.busy,
+          inbox: ingestor.written,
         }),
     },
   ];

@@ -1,21 +1,20 @@
 /**
  * `serve`'s inbox: a delivery that passed authentication and parsing is written to
- * `inbox/<id>.json` in the data folder (fsync'd) before ingestion starts, and removed once ingestion
- * finished. The sender is answered with the outcome if ingestion finishes within `ackWithinMs`;
+ * `inbox/<id>.json` in the data folder (fsync'd, in group commits: inbox-files.ts) before ingestion
+ * starts, and removed once ingestion finished. The sender is answered with the outcome if ingestion finishes within `ackWithinMs`;
  * otherwise with 202 "queued" while ingestion goes on. Why: ingestion costs a few store round trips
  * per alert (≈80 for a group of 20), so a storm of groups kept Alertmanager waiting seconds — past
  * its 10 s timeout on a busy machine — for work that does not need the sender. The inbox file is
  * what makes the early answer safe: if the process dies before ingestion ends, the next `serve`
  * ingests what is left there, and ingestion's dedup makes a second pass over a delivery harmless.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NormalizedDelivery } from '../../domain/alerts/delivery.js';
 import { ValidationError } from '../../domain/errors.js';
 import { type IngestDeps, Ingestor } from '../../domain/ingest/ingest.js';
 import type { IngestResult } from '../../domain/ingest/outcome.js';
+import { type InboxEntry, InboxFiles } from './inbox-files.js';
 import { WorkQueue } from './queue.js';
 
 export interface InboxOptions {
@@ -50,19 +49,6 @@ const sleep = (ms: number, signal: AbortSignal) =>
     );
   });
 
-/** Writes a file so that it either exists whole after a crash, or not at all. */
-async function writeDurably(file: string, text: string): Promise<void> {
-  const tmp = `${file}.tmp`;
-  const handle = await open(tmp, 'w');
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(tmp, file);
-}
-
 /** The answer for a delivery whose ingestion goes on after the sender is answered. */
 export const queued = (delivery: NormalizedDelivery, id: string): IngestResult => ({
   decision: 'queued',
@@ -73,7 +59,7 @@ export const queued = (delivery: NormalizedDelivery, id: string): IngestResult =
 
 /** An Ingestor whose deliveries pass through the inbox: stored first, answered in time. */
 export class InboxIngestor extends Ingestor {
-  private readonly dir: string;
+  private readonly files: InboxFiles;
   private readonly working = new Set<Promise<unknown>>();
   private readonly stopping = new AbortController();
   private readonly later: WorkQueue;
@@ -83,8 +69,9 @@ export class InboxIngestor extends Ingestor {
     private readonly inbox: InboxOptions,
   ) {
     super(deps);
-    this.dir = join(inbox.dataDir, 'inbox');
-    mkdirSync(this.dir, { recursive: true });
+    const dir = join(inbox.dataDir, 'inbox');
+    mkdirSync(dir, { recursive: true });
+    this.files = new InboxFiles(dir);
     this.later = new WorkQueue({
       concurrency: INGEST_CONCURRENCY,
       busy: inbox.crowded,
@@ -103,14 +90,15 @@ export class InboxIngestor extends Ingestor {
   }
 
   override async ingest(delivery: NormalizedDelivery): Promise<IngestResult> {
-    const id = `${Date.now()}-${randomUUID()}`;
-    const file = join(this.dir, `${id}.json`);
-    await writeDurably(file, JSON.stringify(delivery));
-    if (this.inbox.ackWithinMs <= 0 || this.inbox.crowded()) {
-      this.background(undefined, delivery, file);
-      return queued(delivery, id);
+    const entry = await this.files.store(delivery);
+    // Deliveries still being ingested or waiting to be: this one would wait behind them, and its
+    // sender with it (the last delivery of a storm, answered alone, waited the whole ackWithinMs).
+    const backlog = this.working.size > 0;
+    if (this.inbox.ackWithinMs <= 0 || backlog || this.inbox.crowded()) {
+      this.background(undefined, entry);
+      return queued(delivery, entry.id);
     }
-    const work = this.process(delivery, file);
+    const work = this.process(entry);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), this.inbox.ackWithinMs);
@@ -120,31 +108,25 @@ export class InboxIngestor extends Ingestor {
       if (first !== 'late') return first;
     } catch (err) {
       // Answered now (4xx or 503): the sender owns the retry, so the inbox lets the delivery go.
-      await rm(file, { force: true });
+      await entry.done();
       throw err;
     } finally {
       clearTimeout(timer);
     }
-    this.background(work, delivery, file);
-    return queued(delivery, id);
+    this.background(work, entry);
+    return queued(delivery, entry.id);
   }
 
   /** Ingests what a process that died left in the inbox (called once, when `serve` starts). */
   async recover(): Promise<number> {
-    const names = readdirSync(this.dir).filter((n) => n.endsWith('.json'));
-    for (const name of names) {
-      const file = join(this.dir, name);
-      let delivery: NormalizedDelivery;
-      try {
-        delivery = JSON.parse(readFileSync(file, 'utf8')) as NormalizedDelivery;
-      } catch {
-        // Written through a temporary file and renamed: a torn file cannot be a delivery we answered.
-        await rm(file, { force: true });
-        continue;
-      }
-      this.background(undefined, delivery, file);
-    }
-    return names.length;
+    const left = await this.files.leftovers();
+    for (const entry of left) this.background(undefined, entry);
+    return left.length;
+  }
+
+  /** Inbox files written and deliveries in them since start (a storm shares files). */
+  get written(): { files: number; deliveries: number } {
+    return this.files.written;
   }
 
   /** Waits up to `ms` for ingestions in progress; what is left stays in the inbox for next time. */
@@ -157,9 +139,9 @@ export class InboxIngestor extends Ingestor {
     return this.working.size;
   }
 
-  private process(delivery: NormalizedDelivery, file: string): Promise<IngestResult> {
-    const work = super.ingest(delivery).then(async (result) => {
-      await rm(file, { force: true });
+  private process(entry: InboxEntry): Promise<IngestResult> {
+    const work = super.ingest(entry.delivery).then(async (result) => {
+      await entry.done();
       return result;
     });
     this.working.add(work);
@@ -171,29 +153,25 @@ export class InboxIngestor extends Ingestor {
    * Ingestion after the sender was answered: `work` when it has begun, else when the request path
    * is quiet. A failure is the inbox's to retry, with backoff, until `serve` stops.
    */
-  private background(
-    work: Promise<IngestResult> | undefined,
-    delivery: NormalizedDelivery,
-    file: string,
-  ): void {
+  private background(work: Promise<IngestResult> | undefined, entry: InboxEntry): void {
     const tracked = (async () => {
       let first = work;
       if (!first) {
         await this.later.submit(async (signal) => {
           if (signal.aborted) return; // stopping: left in the inbox for the next start
-          first = this.process(delivery, file);
+          first = this.process(entry);
           await first.catch(() => undefined);
         });
         if (!first) return;
       }
       for (let attempt = 0; ; attempt++) {
         try {
-          this.inbox.decided?.(await (attempt === 0 ? first : this.process(delivery, file)), delivery);
+          this.inbox.decided?.(await (attempt === 0 ? first : this.process(entry)), entry.delivery);
           return;
         } catch (err) {
           if (err instanceof ValidationError) {
             this.inbox.say(`inbox: dropped a delivery the store refuses: ${err.message}`);
-            await rm(file, { force: true });
+            await entry.done();
             return;
           }
           if (this.stopping.signal.aborted) return; // left in the inbox for the next start

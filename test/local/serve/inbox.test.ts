@@ -73,6 +73,31 @@ describe('serve inbox', () => {
     expect(readdirSync(join(dataDir, 'inbox'))).toEqual([]);
   }, 180_000);
 
+  it('answers at once while earlier deliveries are still being ingested, not after its own', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'firebreak-inbox-backlog-'));
+    mkdirSync(join(dataDir, 'inbox'), { recursive: true });
+    // A backlog: four groups a dead serve acknowledged, ingested by this one as it starts.
+    const left = [20, 21, 22, 23].map((g) => toDelivery(group(g), 'alertmanager', new Date().toISOString()));
+    writeFileSync(join(dataDir, 'inbox', '1-left.json'), JSON.stringify(left));
+    // The sender would wait up to a minute for the outcome of a delivery taken on its own.
+    const server = await start(dataDir, 60_000);
+    const res = await fetch(`${server.url}/webhooks/alertmanager`, {
+      method: 'POST',
+      body: JSON.stringify(group(24)),
+    });
+    expect(res.status).toBe(202);
+    expect(((await res.json()) as { decision: string }).decision).toBe('queued');
+    for (let i = 0; i < 600; i++) {
+      const health = (await (await fetch(`${server.url}/healthz`)).json()) as { ingesting: number };
+      if (!health.ingesting) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await server.close({ drain: true });
+    const incidents = await incidentsIn(dataDir);
+    expect(incidents.map((i) => i.service).sort()).toEqual([20, 21, 22, 23, 24].map((g) => `inbox-svc-${g}`));
+    expect(readdirSync(join(dataDir, 'inbox'))).toEqual([]);
+  }, 180_000);
+
   it('ingests what a serve that died left in its inbox, once', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'firebreak-inbox-left-'));
     mkdirSync(join(dataDir, 'inbox'), { recursive: true });
