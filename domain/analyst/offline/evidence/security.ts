@@ -38,6 +38,11 @@ export function principalsIn(text: string): { principals: string[]; keys: string
   return { principals: [...new Set(principals)], keys: [...new Set(keys)] };
 }
 
+/**
+ * Short tokens (`syn`, `tor`, `c2`, `root`, `mfa`) are whole words: a signal's detail carries
+ * principal and service names ("svc-backup-sync", "restore-test"), which must never choose its
+ * pattern.
+ */
 const PATTERNS: Array<[SecurityPattern, RegExp]> = [
   [
     'leaked-credentials',
@@ -48,14 +53,14 @@ const PATTERNS: Array<[SecurityPattern, RegExp]> = [
     /failed.?login|login.?fail|brute|credential.?stuffing|auth(entication)?.?fail|invalid.?password|consolelogin.*fail|password.?spray|account.?takeover|takeover/i,
   ],
   ['waf-blocks', /waf|blocked|block.?rule|rate.?based|managed.?rule|bot.?control/i],
-  ['flood', /ddos|flood|syn|volumetric|shield|request.?surge|scrap(er|ing)/i],
+  ['flood', /ddos|flood|\bsyn\b|volumetric|shield|request.?surge|scrap(er|ing)/i],
   [
     'iam-anomaly',
-    /iam|root|assumerole|createuser|createaccesskey|attach.*policy|putrolepolicy|privilege|escalat|unusual.?api|anomal|mfa/i,
+    /\biam|\broot\b|assumerole|createuser|createaccesskey|attach.*policy|putrolepolicy|privilege|escalat|unusual.?api|anomal|\bmfa\b/i,
   ],
   [
     'finding',
-    /guardduty|finding|unauthorizedaccess|recon|crypto.?min|trojan|backdoor|exfil|malicious|c2|tor/i,
+    /guardduty|finding|unauthorizedaccess|\brecon(naissance)?\b|crypto.?min|trojan|backdoor|exfil|malicious|\bc2\b|\btor\b/i,
   ],
 ];
 

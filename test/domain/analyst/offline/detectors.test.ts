@@ -230,4 +230,16 @@ describe('security patterns', () => {
     expect(issues.find((i) => i.pattern === 'failed-logins')?.sources).toEqual(['203.0.113.9']);
     expect(principalsIn('nothing to see').principals).toEqual([]);
   });
+
+  it('never lets a principal or service name choose the pattern (short tokens are whole words)', () => {
+    const finding = (detail: string) =>
+      detectSecurity([{ id: 'g', kind: 'guardduty-finding', at: at(-5), count: 1, detail }])[0].pattern;
+    // "sync" holds "syn", "restore" holds "tor", "diameter" holds "iam": none is a SYN flood, Tor or IAM.
+    expect(finding('anomalous GetObject volume on backups-prod by IAMUser svc-backup-sync')).toBe(
+      'iam-anomaly',
+    );
+    expect(finding('Recon:EC2/PortProbeUnprotectedPort on restore-test')).toBe('finding');
+    expect(finding('SYN flood against the edge')).toBe('flood');
+    expect(finding('API ListBuckets was invoked from a Tor exit node')).toBe('finding');
+  });
 });
