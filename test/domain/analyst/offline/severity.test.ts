@@ -225,3 +225,78 @@ describe('data open to anyone', () => {
     expect(triage.severity).toBe('SEV3');
   });
 });
+
+describe('counted errors against their own background', () => {
+  it('is an outage when the count is a thousand times its background and still there', async () => {
+    // 10 a minute → 20000 a minute, no request count: ×2000, nearly every request fails.
+    const { triage } = await runScenario(
+      reported('shop', { services: [api('shop')], metrics: [fiveXx(10, 20_000)] }),
+    );
+    expect(triage.impact?.level).toBe('outage');
+    expect(triage.severity).toBe('SEV1');
+    expect(triage.rationale).toMatch(/HTTPCode_Target_5XX_Count ×\d{4} its own background/);
+  });
+
+  it('stays major at a hundredfold', async () => {
+    const { triage } = await runScenario(
+      reported('shop', { services: [api('shop')], metrics: [fiveXx(10, 2000)] }),
+    );
+    expect(triage.impact?.level).toBe('major');
+    expect(triage.severity).toBe('SEV2');
+  });
+
+  it('gives way to a request count that rates the same errors', async () => {
+    // 20000 of 400000 requests: 5 %, measured, whatever the jump over the background.
+    const { triage } = await runScenario(
+      reported('shop', { services: [api('shop')], metrics: [fiveXx(10, 20_000), requests(400_000)] }),
+    );
+    expect(triage.severity).toBe('SEV2');
+    expect(triage.rationale).not.toMatch(/its own background/);
+  });
+
+  it('does not count a surge that is already over', async () => {
+    const over = {
+      ...fiveXx(10, 20_000),
+      points: stepPoints(10, 20_000, -10).map(
+        ([t, v], i, all) => [t, i >= all.length - 4 ? 10 : v] as [string, number],
+      ),
+    };
+    const { triage } = await runScenario(reported('shop', { services: [api('shop')], metrics: [over] }));
+    expect(triage.rationale).not.toMatch(/its own background/);
+    expect(triage.severity).not.toBe('SEV1');
+  });
+});
+
+describe('tier of the measured path', () => {
+  const half = { ...fiveXx(2, 60), service: 'invoices' };
+  const load = { ...requests(100), service: 'invoices' };
+  const invoices = { name: 'invoices', tier: 'standard' as const, owner: 't', userFacing: true };
+
+  it('keeps the outage of a standard-tier feature at SEV2', async () => {
+    const { triage } = await runScenario(
+      reported('invoices', { services: [invoices], metrics: [half, load] }),
+    );
+    expect(triage.impact?.level).toBe('outage');
+    expect(triage.severity).toBe('SEV2');
+    expect(triage.rationale).toMatch(/outage of a standard-tier path, not a critical one/);
+  });
+
+  it('is SEV1 when a critical caller of it fails too', async () => {
+    const portal = { ...fiveXx(3, 400), service: 'portal' };
+    const { triage } = await runScenario(
+      reported('invoices', {
+        services: [{ ...invoices, userFacing: false }, api('portal', ['invoices'])],
+        metrics: [half, load, portal],
+      }),
+    );
+    expect(triage.severity).toBe('SEV1');
+    expect(triage.rationale).not.toMatch(/standard-tier path/);
+  });
+
+  it('is SEV1 on a critical service', async () => {
+    const { triage } = await runScenario(
+      reported('invoices', { services: [{ ...invoices, tier: 'critical' }], metrics: [half, load] }),
+    );
+    expect(triage.severity).toBe('SEV1');
+  });
+});
