@@ -88,12 +88,22 @@ function countedSurge(views: SeriesView[]): { metric: string; factor: number } |
   return top;
 }
 
+/** A success series counted in requests or events, not a rate or percentage of them. */
+const isSuccessCount = (v: SeriesView): boolean =>
+  v.kind === 'availability' &&
+  /success/i.test(v.series.metricName) &&
+  !/percent|rate|ratio/i.test(`${v.series.unit ?? ''} ${v.series.metricName}`) &&
+  (/count/i.test(v.series.unit ?? '') || Math.max(...v.series.points.map((p) => p[1])) > 100);
+
 /** Impact measured on one service's own symptom series, errors and alarms. */
 function serviceImpact(a: Analysis, views: SeriesView[], service: string | undefined): ServiceImpact {
   const errors = views.find((v) => v.kind === 'errors' && v.bad && v.onset);
   const traffic = views.find((v) => v.kind === 'traffic');
   const latency = views.find((v) => v.kind === 'latency' && v.bad && v.onset && !v.onset.recovered);
-  const avail = views.find((v) => v.kind === 'availability' && isAnomalous(v));
+  // A count of successes (orders placed, logins, messages delivered) is traffic that went through:
+  // its fall is lost traffic, not a share to read as a percentage.
+  const successCount = views.find((v) => isSuccessCount(v) && isAnomalous(v));
+  const avail = views.find((v) => v.kind === 'availability' && isAnomalous(v) && v !== successCount);
   let errorRatio: number | undefined;
   if (errors && traffic) {
     const reqs = tail(traffic.series.points);
@@ -114,10 +124,11 @@ function serviceImpact(a: Analysis, views: SeriesView[], service: string | undef
   const latencyFactor = latency
     ? tail(latency.series.points) / Math.max(1e-9, latency.onset!.baseline)
     : undefined;
-  const trafficDrop =
-    traffic && isAnomalous(traffic) && traffic.onset!.direction === 'down'
-      ? 1 - tail(traffic.series.points) / Math.max(1e-9, traffic.onset!.baseline)
+  const dropOf = (v: SeriesView | undefined) =>
+    v && isAnomalous(v) && v.onset!.direction === 'down'
+      ? Math.max(0, 1 - tail(v.series.points) / Math.max(1e-9, v.onset!.baseline))
       : 0;
+  const trafficDrop = Math.max(dropOf(traffic), dropOf(successCount));
   const availDown =
     !!avail &&
     !/success/i.test(avail.series.metricName) &&

@@ -300,3 +300,32 @@ describe('tier of the measured path', () => {
     expect(triage.severity).toBe('SEV1');
   });
 });
+
+describe('a success count that fell', () => {
+  const logins = (after: number) => ({
+    namespace: 'Auth',
+    metricName: 'LoginSuccess',
+    unit: 'Count',
+    service: 'shop',
+    points: stepPoints(500, after, -10),
+  });
+  const shop = api('shop', [], { tier: 'high' });
+
+  it('is lost traffic measured against its own level before', async () => {
+    // 500 logins a minute → 150: 70 % of them gone (not "150 %" read as a percentage).
+    const { triage } = await runScenario(reported('shop', { services: [shop], metrics: [logins(150)] }));
+    expect(triage.rationale).toMatch(/shop: traffic down 70%/);
+    expect(triage.severity).toBe('SEV2');
+  });
+
+  it('is an outage when it is gone', async () => {
+    const { triage } = await runScenario(reported('shop', { services: [shop], metrics: [logins(3)] }));
+    expect(triage.rationale).toMatch(/shop: traffic down 99%/);
+    expect(triage.severity).toBe('SEV1');
+  });
+
+  it('is nothing when it held', async () => {
+    const { triage } = await runScenario(reported('shop', { services: [shop], metrics: [logins(495)] }));
+    expect(triage.rationale).not.toMatch(/traffic down/);
+  });
+});
