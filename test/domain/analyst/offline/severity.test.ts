@@ -75,6 +75,13 @@ describe('impact through a dependency', () => {
     expect(triage.rationale).toMatch(/resolver: 83% of healthy capacity gone, shop failing/);
   });
 
+  it('reads running tasks as capacity, though the name reads like a count of traffic', async () => {
+    const tasks = { ...hosts(2), namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount' };
+    const { triage } = await runScenario(reported('shop', { ...env(2), metrics: [fiveXx(10, 9000), tasks] }));
+    expect(triage.severity).toBe('SEV1');
+    expect(triage.rationale).toMatch(/resolver: 83% of healthy capacity gone, shop failing/);
+  });
+
   it('is not, when the dependency kept most of its capacity', async () => {
     const { triage } = await runScenario(reported('shop', env(9)));
     expect(triage.severity).toBe('SEV2');
