@@ -110,6 +110,12 @@ function measuredSeverity(
     measured -= 1;
     why.push(`${info.name} is critical${impact.userFacing ? ' and user-facing' : ''}`);
   }
+  // SEV1 is the business's core path down. A catalog that ranks the whole measured path below
+  // `high` says the broken feature is not that path: its outage is major (SEV2), not all hands.
+  if (measured <= 0 && (impact.pathTier === 'standard' || impact.pathTier === 'internal')) {
+    measured = 1;
+    why.push(`outage of a ${impact.pathTier}-tier path, not a critical one: major`);
+  }
   if (impact.services.length >= 4 || impact.firingAlarms >= 4) {
     measured -= 1;
     why.push(`blast radius: ${impact.services.length} services, ${impact.firingAlarms} alarms`);

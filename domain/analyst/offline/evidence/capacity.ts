@@ -15,7 +15,8 @@ export function capacityLost(
 ): { lost: number; evidence: string } | undefined {
   let worst: { lost: number; evidence: string } | undefined;
   for (const v of views) {
-    if (lower(v.service) !== lower(service) || v.kind !== 'availability') continue;
+    // By name, whatever kind the name reads as: RunningTaskCount is a count of tasks, not traffic.
+    if (lower(v.service) !== lower(service)) continue;
     if (!IN_SERVICE.test(v.series.metricName) || /unhealthy/i.test(v.series.metricName)) continue;
     const pts = [...v.series.points].sort((a, b) => a[0].localeCompare(b[0])).map((p) => p[1]);
     if (pts.length < 6) continue;

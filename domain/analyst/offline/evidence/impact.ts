@@ -4,6 +4,7 @@
  * service's impact is also read through the services that call it: a database nobody sees
  * directly still takes down the user-facing API in front of it.
  */
+import type { ServiceInfo } from '../../../ports.js';
 import type { Analysis } from '../analysis.js';
 import { lower, median, uniq } from '../measure.js';
 import { dependenciesDown } from './capacity.js';
@@ -12,6 +13,8 @@ import { loggedSince } from './noise.js';
 import { isAnomalous, type SeriesView } from './series.js';
 
 export type ImpactLevel = 'outage' | 'major' | 'minor' | 'none';
+type Tier = NonNullable<ServiceInfo['tier']>;
+const TIERS: readonly Tier[] = ['critical', 'high', 'standard', 'internal'];
 
 export interface Impact {
   level: ImpactLevel;
@@ -33,6 +36,11 @@ export interface Impact {
   dataLost: string[];
   /** Why credentials or sessions are in someone else's hands. */
   compromise: string[];
+  /**
+   * The most important catalog tier among the services the impact was measured on (the affected
+   * one and the callers that showed impact); undefined when none of them is in the catalog.
+   */
+  pathTier?: Tier;
   /** Critical or user-facing services (the affected one or its callers) still showing errors. */
   erroring: string[];
   /** The alarm had already recovered when the investigation looked, and nothing is still wrong. */
@@ -57,12 +65,45 @@ interface ServiceImpact {
   notes: string[];
 }
 
+/**
+ * Counted errors this many times their own background (or, when that was about zero, its noise
+ * band) now: unless the traffic grew a thousandfold as well — and a traffic series would then rate
+ * the errors instead — nearly every request fails. A service's background error rate is rarely
+ * under one request in a thousand, and a three-orders jump in errors is what a responder reads as
+ * "down" without needing the request count.
+ */
+const COUNTED_OUTAGE_FACTOR = 1000;
+
+/** The largest still-current error count at COUNTED_OUTAGE_FACTOR times its background, if any. */
+function countedSurge(views: SeriesView[]): { metric: string; factor: number } | undefined {
+  let top: { metric: string; factor: number } | undefined;
+  for (const v of views) {
+    if (v.kind !== 'errors' || !v.bad || !v.onset || v.onset.recovered || v.onset.direction !== 'up')
+      continue;
+    if (/percent|rate|ratio/i.test(`${v.series.unit ?? ''} ${v.series.metricName}`)) continue;
+    const factor = tail(v.series.points) / Math.max(Math.abs(v.onset.baseline), v.onset.tolerance, 1e-9);
+    if (factor >= COUNTED_OUTAGE_FACTOR && (!top || factor > top.factor))
+      top = { metric: v.series.metricName, factor };
+  }
+  return top;
+}
+
+/** A success series counted in requests or events, not a rate or percentage of them. */
+const isSuccessCount = (v: SeriesView): boolean =>
+  v.kind === 'availability' &&
+  /success/i.test(v.series.metricName) &&
+  !/percent|rate|ratio/i.test(`${v.series.unit ?? ''} ${v.series.metricName}`) &&
+  (/count/i.test(v.series.unit ?? '') || Math.max(...v.series.points.map((p) => p[1])) > 100);
+
 /** Impact measured on one service's own symptom series, errors and alarms. */
 function serviceImpact(a: Analysis, views: SeriesView[], service: string | undefined): ServiceImpact {
   const errors = views.find((v) => v.kind === 'errors' && v.bad && v.onset);
   const traffic = views.find((v) => v.kind === 'traffic');
   const latency = views.find((v) => v.kind === 'latency' && v.bad && v.onset && !v.onset.recovered);
-  const avail = views.find((v) => v.kind === 'availability' && isAnomalous(v));
+  // A count of successes (orders placed, logins, messages delivered) is traffic that went through:
+  // its fall is lost traffic, not a share to read as a percentage.
+  const successCount = views.find((v) => isSuccessCount(v) && isAnomalous(v));
+  const avail = views.find((v) => v.kind === 'availability' && isAnomalous(v) && v !== successCount);
   let errorRatio: number | undefined;
   if (errors && traffic) {
     const reqs = tail(traffic.series.points);
@@ -83,10 +124,11 @@ function serviceImpact(a: Analysis, views: SeriesView[], service: string | undef
   const latencyFactor = latency
     ? tail(latency.series.points) / Math.max(1e-9, latency.onset!.baseline)
     : undefined;
-  const trafficDrop =
-    traffic && isAnomalous(traffic) && traffic.onset!.direction === 'down'
-      ? 1 - tail(traffic.series.points) / Math.max(1e-9, traffic.onset!.baseline)
+  const dropOf = (v: SeriesView | undefined) =>
+    v && isAnomalous(v) && v.onset!.direction === 'down'
+      ? Math.max(0, 1 - tail(v.series.points) / Math.max(1e-9, v.onset!.baseline))
       : 0;
+  const trafficDrop = Math.max(dropOf(traffic), dropOf(successCount));
   const availDown =
     !!avail &&
     !/success/i.test(avail.series.metricName) &&
@@ -104,9 +146,15 @@ function serviceImpact(a: Analysis, views: SeriesView[], service: string | undef
   if ((errorRatio ?? 0) >= 0.5 || trafficDrop >= 0.8 || availDown) level = 'outage';
   else if ((errorRatio ?? 0) >= 0.05 || (latencyFactor ?? 1) >= 4 || trafficDrop >= 0.3) level = 'major';
   else if (errors || latency || avail || trafficDrop > 0 || newErrors >= 20) level = 'minor';
-  // Errors with no traffic series to compare against: a jump by orders of magnitude is major.
+  // Errors with no traffic series to compare against: a jump by orders of magnitude is major, and
+  // by three (still there now) an outage.
   if (level === 'minor' && errors && errorRatio === undefined && errors.onset!.magnitude >= 10)
     level = 'major';
+  const surge = errorRatio === undefined ? countedSurge(views) : undefined;
+  if (surge && RANK[level] < RANK.outage) {
+    level = 'outage';
+    notes.push(`${surge.metric} ×${Math.round(surge.factor)} its own background`);
+  }
   if (level === 'none' && alarm && newErrors >= 100) level = 'major';
   else if (level === 'none' && (alarm || newErrors >= 20)) level = 'minor';
   if (newErrors) notes.push(`${newErrors} new errors logged`);
@@ -134,6 +182,7 @@ export function assessImpact(a: Analysis): Impact {
   let rated = mine.rated && mine.level !== 'none';
   const notes = [...mine.notes];
   let userFacing = !!catalog.get(self)?.userFacing && level !== 'none';
+  const impacted: string[] = self ? [self] : [];
   for (const caller of callers) {
     const theirs = serviceImpact(
       a,
@@ -142,6 +191,7 @@ export function assessImpact(a: Analysis): Impact {
     );
     if (theirs.level === 'none') continue;
     notes.push(...theirs.notes);
+    impacted.push(caller);
     if (catalog.get(caller)?.userFacing) userFacing = true;
     if (RANK[theirs.level] > RANK[level]) {
       level = theirs.level;
@@ -182,9 +232,14 @@ export function assessImpact(a: Analysis): Impact {
     a.views.some((v) => v.isAlertMetric || watched.has(lower(v.service))) ||
     a.snap.logs.some((l) => watched.has(lower(l.service))) ||
     a.snap.alarms.some((x) => watched.has(lower(x.service)));
+  const tiers = uniq([...impacted, ...erroring])
+    .map((s) => catalog.get(s)?.tier)
+    .filter((t): t is Tier => !!t)
+    .sort((x, y) => TIERS.indexOf(x) - TIERS.indexOf(y));
   return {
     level,
     observed,
+    ...(tiers.length ? { pathTier: tiers[0] } : {}),
     errorRatio: mine.errorRatio,
     latencyFactor: mine.latencyFactor,
     services,

@@ -75,6 +75,13 @@ describe('impact through a dependency', () => {
     expect(triage.rationale).toMatch(/resolver: 83% of healthy capacity gone, shop failing/);
   });
 
+  it('reads running tasks as capacity, though the name reads like a count of traffic', async () => {
+    const tasks = { ...hosts(2), namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount' };
+    const { triage } = await runScenario(reported('shop', { ...env(2), metrics: [fiveXx(10, 9000), tasks] }));
+    expect(triage.severity).toBe('SEV1');
+    expect(triage.rationale).toMatch(/resolver: 83% of healthy capacity gone, shop failing/);
+  });
+
   it('is not, when the dependency kept most of its capacity', async () => {
     const { triage } = await runScenario(reported('shop', env(9)));
     expect(triage.severity).toBe('SEV2');
@@ -223,5 +230,109 @@ describe('data open to anyone', () => {
     );
     expect(triage.rationale).not.toMatch(/readable from outside/);
     expect(triage.severity).toBe('SEV3');
+  });
+});
+
+describe('counted errors against their own background', () => {
+  it('is an outage when the count is a thousand times its background and still there', async () => {
+    // 10 a minute → 20000 a minute, no request count: ×2000, nearly every request fails.
+    const { triage } = await runScenario(
+      reported('shop', { services: [api('shop')], metrics: [fiveXx(10, 20_000)] }),
+    );
+    expect(triage.impact?.level).toBe('outage');
+    expect(triage.severity).toBe('SEV1');
+    expect(triage.rationale).toMatch(/HTTPCode_Target_5XX_Count ×\d{4} its own background/);
+  });
+
+  it('stays major at a hundredfold', async () => {
+    const { triage } = await runScenario(
+      reported('shop', { services: [api('shop')], metrics: [fiveXx(10, 2000)] }),
+    );
+    expect(triage.impact?.level).toBe('major');
+    expect(triage.severity).toBe('SEV2');
+  });
+
+  it('gives way to a request count that rates the same errors', async () => {
+    // 20000 of 400000 requests: 5 %, measured, whatever the jump over the background.
+    const { triage } = await runScenario(
+      reported('shop', { services: [api('shop')], metrics: [fiveXx(10, 20_000), requests(400_000)] }),
+    );
+    expect(triage.severity).toBe('SEV2');
+    expect(triage.rationale).not.toMatch(/its own background/);
+  });
+
+  it('does not count a surge that is already over', async () => {
+    const over = {
+      ...fiveXx(10, 20_000),
+      points: stepPoints(10, 20_000, -10).map(
+        ([t, v], i, all) => [t, i >= all.length - 4 ? 10 : v] as [string, number],
+      ),
+    };
+    const { triage } = await runScenario(reported('shop', { services: [api('shop')], metrics: [over] }));
+    expect(triage.rationale).not.toMatch(/its own background/);
+    expect(triage.severity).not.toBe('SEV1');
+  });
+});
+
+describe('tier of the measured path', () => {
+  const half = { ...fiveXx(2, 60), service: 'invoices' };
+  const load = { ...requests(100), service: 'invoices' };
+  const invoices = { name: 'invoices', tier: 'standard' as const, owner: 't', userFacing: true };
+
+  it('keeps the outage of a standard-tier feature at SEV2', async () => {
+    const { triage } = await runScenario(
+      reported('invoices', { services: [invoices], metrics: [half, load] }),
+    );
+    expect(triage.impact?.level).toBe('outage');
+    expect(triage.severity).toBe('SEV2');
+    expect(triage.rationale).toMatch(/outage of a standard-tier path, not a critical one/);
+  });
+
+  it('is SEV1 when a critical caller of it fails too', async () => {
+    const portal = { ...fiveXx(3, 400), service: 'portal' };
+    const { triage } = await runScenario(
+      reported('invoices', {
+        services: [{ ...invoices, userFacing: false }, api('portal', ['invoices'])],
+        metrics: [half, load, portal],
+      }),
+    );
+    expect(triage.severity).toBe('SEV1');
+    expect(triage.rationale).not.toMatch(/standard-tier path/);
+  });
+
+  it('is SEV1 on a critical service', async () => {
+    const { triage } = await runScenario(
+      reported('invoices', { services: [{ ...invoices, tier: 'critical' }], metrics: [half, load] }),
+    );
+    expect(triage.severity).toBe('SEV1');
+  });
+});
+
+describe('a success count that fell', () => {
+  const logins = (after: number) => ({
+    namespace: 'Auth',
+    metricName: 'LoginSuccess',
+    unit: 'Count',
+    service: 'shop',
+    points: stepPoints(500, after, -10),
+  });
+  const shop = api('shop', [], { tier: 'high' });
+
+  it('is lost traffic measured against its own level before', async () => {
+    // 500 logins a minute → 150: 70 % of them gone (not "150 %" read as a percentage).
+    const { triage } = await runScenario(reported('shop', { services: [shop], metrics: [logins(150)] }));
+    expect(triage.rationale).toMatch(/shop: traffic down 70%/);
+    expect(triage.severity).toBe('SEV2');
+  });
+
+  it('is an outage when it is gone', async () => {
+    const { triage } = await runScenario(reported('shop', { services: [shop], metrics: [logins(3)] }));
+    expect(triage.rationale).toMatch(/shop: traffic down 99%/);
+    expect(triage.severity).toBe('SEV1');
+  });
+
+  it('is nothing when it held', async () => {
+    const { triage } = await runScenario(reported('shop', { services: [shop], metrics: [logins(495)] }));
+    expect(triage.rationale).not.toMatch(/traffic down/);
   });
 });
