@@ -44,8 +44,10 @@ export function harmShown(a: Analysis): string[] {
   const related = new Set([lower(service), ...a.snap.catalog.dependencies(service).map(lower)]);
   const impact = assessImpact(a);
   const harm: string[] = [];
-  // Past impact that has recovered is what a blip looks like; impact still measured is not.
-  if (!impact.recovered && (impact.level === 'major' || impact.level === 'outage' || impact.erroring.length))
+  // Past impact that has recovered is what a blip looks like; impact still measured is not. A few
+  // errors on a critical service (a dozen 404s) are not impact unless triage rates them as such.
+  const rated = impact.level === 'major' || impact.level === 'outage';
+  if (!impact.recovered && (rated || (impact.level === 'minor' && impact.erroring.length)))
     harm.push(
       `impact still measured (${impact.erroring.length ? `${impact.erroring.join(', ')} erroring; ` : ''}${impact.describe})`,
     );

@@ -96,6 +96,23 @@ describe('the healthy verdict', () => {
     expect(top?.category ?? 'unknown').not.toBe('healthy');
   });
 
+  it('holds through a handful of errors that triage does not rate as impact', async () => {
+    const s = quietAlarm({
+      logs: [
+        {
+          service: 'admin',
+          timestamp: at(-20),
+          level: 'ERROR',
+          message: 'GET /wp-login.php 404 not found',
+          count: 12,
+        },
+      ],
+    });
+    const { health, harm } = await weigh(s);
+    expect(harm).toEqual([]);
+    expect(health?.category).toBe('healthy');
+  });
+
   it('is withheld by a security finding other than WAF-blocked probes, not by blocked probes alone', async () => {
     const stuffing = await weigh(
       quietAlarm({
@@ -136,7 +153,7 @@ describe('the healthy verdict', () => {
           },
         ],
       },
-      [api('admin', ['admin-db']), { name: 'admin-db', tier: 'critical' }],
+      [api('admin', ['admin-db']), api('admin-db', [], { userFacing: false })],
     );
     const { health, harm } = await weigh(s);
     expect(harm.join(' ')).toMatch(/admin-db: writes refused/);
