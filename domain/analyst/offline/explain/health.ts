@@ -51,6 +51,17 @@ export function harmShown(a: Analysis): string[] {
     harm.push(
       `impact still measured (${impact.erroring.length ? `${impact.erroring.join(', ')} erroring; ` : ''}${impact.describe})`,
     );
+  // Another alarm on the path still in ALARM at the end of the window: the alert's own may flap,
+  // but a second one still firing is measured harm.
+  const alarmName = lower(
+    a.snap.alert?.labels.alarmName ?? a.snap.alert?.labels.alertname ?? a.snap.alert?.title,
+  );
+  const path = new Set([...related, ...(service ? a.snap.catalog.dependents(service) : []).map(lower)]);
+  const latest = new Map<string, string>();
+  for (const x of [...a.snap.alarms].sort((p, q) => p.at.localeCompare(q.at)))
+    if (path.has(lower(x.service)) && lower(x.name) !== alarmName) latest.set(x.name, x.state);
+  const firing = [...latest].filter(([, state]) => state === 'ALARM').map(([name]) => name);
+  if (firing.length) harm.push(`still in ALARM: ${firing.join(', ')}`);
   const hostile = a.security.filter((s) => s.pattern !== 'waf-blocks');
   const blockedOnly = a.security.length > 0 && !hostile.length;
   if (hostile.length) harm.push(`security findings: ${hostile.map((s) => s.pattern).join(', ')}`);

@@ -113,6 +113,24 @@ describe('the healthy verdict', () => {
     expect(health?.category).toBe('healthy');
   });
 
+  it('is withheld while another alarm on its path is still firing, not once it has cleared', async () => {
+    const other = (states: Array<'ALARM' | 'OK'>) =>
+      states.map((state, i) => ({
+        name: 'admin-db-cpu',
+        service: 'admin-db',
+        state,
+        timestamp: at(-30 + i * 10),
+      }));
+    const services = [api('admin', ['admin-db']), api('admin-db', [], { userFacing: false })];
+    const firing = await weigh(quietAlarm({ alarmStates: other(['ALARM']) }, services));
+    expect(firing.harm.join(' ')).toMatch(/still in ALARM: admin-db-cpu/);
+    expect(firing.health).toBeUndefined();
+
+    const cleared = await weigh(quietAlarm({ alarmStates: other(['ALARM', 'OK']) }, services));
+    expect(cleared.harm).toEqual([]);
+    expect(cleared.health?.category).toBe('healthy');
+  });
+
   it('is withheld by a security finding other than WAF-blocked probes, not by blocked probes alone', async () => {
     const stuffing = await weigh(
       quietAlarm({
