@@ -5,9 +5,10 @@
  * has an owner, and it proposes no action.
  *
  * Silence is evidence of health only when nothing that shows harm is speaking: no verdict is given
- * while `harmShown` finds measured impact, a security finding beyond WAF-blocked probes, data at
- * risk, a process killed or crash-looping, capacity reading zero, or a person's report that no
- * telemetry of the kind they describe was there to contradict. Then the answer is the best supported
+ * while `harmShown` finds measured impact or another alarm on the path still firing, a security
+ * finding beyond WAF-blocked probes, data at risk, a process killed or crash-looping, capacity
+ * reading zero, or a person's report that no telemetry of the kind they describe was there to
+ * contradict. Then the answer is the best supported
  * hypothesis, or `unknown` with its leads.
  */
 import type { Analysis } from '../analysis.js';
