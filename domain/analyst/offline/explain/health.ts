@@ -3,18 +3,88 @@
  * the alarm flaps around its threshold, the metric never moved, or the only activity is hostile
  * traffic the WAF already blocks. It names the service and alarm so the follow-up (tune the alarm)
  * has an owner, and it proposes no action.
+ *
+ * Silence is evidence of health only when nothing that shows harm is speaking: no verdict is given
+ * while `harmShown` finds measured impact or another alarm on the path still firing, a security
+ * finding beyond WAF-blocked probes, data at risk, a process killed or crash-looping, capacity
+ * reading zero, or a person's report that no telemetry of the kind they describe was there to
+ * contradict. Then the answer is the best supported
+ * hypothesis, or `unknown` with its leads.
  */
 import type { Analysis } from '../analysis.js';
-import { isAnomalous } from '../evidence/series.js';
+import { assessImpact } from '../evidence/impact.js';
+import { badDirection } from '../evidence/metric-kinds.js';
+import { isAnomalous, type SeriesView } from '../evidence/series.js';
 import { lower } from '../measure.js';
 import type { Candidate } from '../rank/candidate.js';
 
 /** New errors in a volume that means users notice. */
 const VOLUME = 20;
 
+/** A process the kernel or its supervisor killed, or one its supervisor keeps restarting. */
+const KILLED =
+  /killed process \d+|invoked oom-killer|\bOOMKilled\b|code=killed|status=9\/KILL|CrashLoopBackOff|back-?off restarting failed container|exited with (exit )?(code|status) 137\b/i;
+
+/** A series whose healthy reading is high (healthy hosts, success) reading nothing now: no capacity is serving. */
+const readsZero = (v: SeriesView): boolean => {
+  const tail = v.series.points.slice(-3);
+  return (
+    v.kind === 'availability' &&
+    badDirection(v.series) === 'down' &&
+    tail.length > 0 &&
+    tail.every(([, x]) => x <= 0)
+  );
+};
+
+/**
+ * What still shows harm, whatever the alarm's metric says: each a reason that rules out "nothing is
+ * wrong". Empty when silence may be read as health.
+ */
+export function harmShown(a: Analysis): string[] {
+  const service = a.snap.service;
+  const related = new Set([lower(service), ...a.snap.catalog.dependencies(service).map(lower)]);
+  const impact = assessImpact(a);
+  const harm: string[] = [];
+  // Past impact that has recovered is what a blip looks like; impact still measured is not. A few
+  // errors on a critical service (a dozen 404s) are not impact unless triage rates them as such.
+  const rated = impact.level === 'major' || impact.level === 'outage';
+  if (!impact.recovered && (rated || (impact.level === 'minor' && impact.erroring.length)))
+    harm.push(
+      `impact still measured (${impact.erroring.length ? `${impact.erroring.join(', ')} erroring; ` : ''}${impact.describe})`,
+    );
+  // Another alarm on the path still in ALARM at the end of the window: the alert's own may flap,
+  // but a second one still firing is measured harm.
+  const alarmName = lower(
+    a.snap.alert?.labels.alarmName ?? a.snap.alert?.labels.alertname ?? a.snap.alert?.title,
+  );
+  const path = new Set([...related, ...(service ? a.snap.catalog.dependents(service) : []).map(lower)]);
+  const latest = new Map<string, string>();
+  for (const x of [...a.snap.alarms].sort((p, q) => p.at.localeCompare(q.at)))
+    if (path.has(lower(x.service)) && lower(x.name) !== alarmName) latest.set(x.name, x.state);
+  const firing = [...latest].filter(([, state]) => state === 'ALARM').map(([name]) => name);
+  if (firing.length) harm.push(`still in ALARM: ${firing.join(', ')}`);
+  const hostile = a.security.filter((s) => s.pattern !== 'waf-blocks');
+  const blockedOnly = a.security.length > 0 && !hostile.length;
+  if (hostile.length) harm.push(`security findings: ${hostile.map((s) => s.pattern).join(', ')}`);
+  harm.push(...impact.compromise, ...impact.dataAtRisk, ...impact.dataLost);
+  const killed = a.snap.logs.find(
+    (l) => related.has(lower(l.service)) && KILLED.test(`${l.sample} ${l.signature}`),
+  );
+  if (killed) harm.push(`${killed.service}: a process killed or restarting in a loop`);
+  const down = a.views.find((v) => (v.relation === 'self' || v.relation === 'dependency') && readsZero(v));
+  if (down) harm.push(`${down.service}: ${down.series.metricName} reads zero`);
+  // A person's words are the only description of their harm: silence says nothing unless a series
+  // of the kind they describe (errors, latency, availability...) was there to stay quiet, or the
+  // WAF's own record accounts for what they saw.
+  if (a.snap.alert?.source === 'manual' && !a.views.some((v) => v.isAlertMetric) && !blockedOnly)
+    harm.push('the reported harm is not measured by any telemetry we hold');
+  return [...new Set(harm)];
+}
+
 export function explainHealth(a: Analysis): Candidate | undefined {
   const n = a.noise;
   const alert = a.snap.alert;
+  if (harmShown(a).length) return undefined;
   // A person's report has no alarm name; quoting their whole message back reads badly.
   const alarm =
     alert?.labels.alarmName ??
