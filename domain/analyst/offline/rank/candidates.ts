@@ -16,6 +16,7 @@ import { explainShared } from '../explain/shared-pools.js';
 import { conf, lower, ms, uniq } from '../measure.js';
 import type { Candidate } from './candidate.js';
 import { offerFallbacks } from './fallbacks.js';
+import { latentCauses } from './latent.js';
 
 /** Below this, the analyst says `unknown` rather than guess. */
 export const MIN_CONFIDENCE = 0.35;
@@ -267,7 +268,7 @@ function foldIntoDeployments(a: Analysis, list: Candidate[]): Candidate[] {
 
 export function candidates(a: Analysis): Candidate[] {
   const health = explainHealth(a);
-  const all = foldIntoDeployments(
+  let all = foldIntoDeployments(
     a,
     foldChangeSignatures(
       merge([
@@ -287,6 +288,7 @@ export function candidates(a: Analysis): Candidate[] {
   corroborateChanges(a, all);
   subsume(a, all);
   cascade(all);
+  all = latentCauses(a, all);
   offerFallbacks(a, all);
   // Equally supported, the one that began first is the cause: causes precede their symptoms.
   const start = (c: Candidate) => c.changeAt ?? c.since ?? c.effect?.at ?? '9999';
