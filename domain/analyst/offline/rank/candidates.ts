@@ -17,6 +17,7 @@ import { conf, lower, ms, uniq } from '../measure.js';
 import type { Candidate } from './candidate.js';
 import { offerFallbacks } from './fallbacks.js';
 import { latentCauses } from './latent.js';
+import { throughIntermediary } from './two-hop.js';
 
 /** Below this, the analyst says `unknown` rather than guess. */
 export const MIN_CONFIDENCE = 0.35;
@@ -288,6 +289,7 @@ export function candidates(a: Analysis): Candidate[] {
   corroborateChanges(a, all);
   subsume(a, all);
   cascade(all);
+  throughIntermediary(a, all);
   all = latentCauses(a, all);
   offerFallbacks(a, all);
   // Equally supported, the one that began first is the cause: causes precede their symptoms.
