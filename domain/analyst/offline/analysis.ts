@@ -24,6 +24,8 @@ export interface Analysis {
   onset: string;
   signatures: RankedSignature[];
   changes: ScoredChange[];
+  /** Changes from before the change lookback, scored the same way, for `rank/latent.ts` only. */
+  olderChanges: ScoredChange[];
   saturation: Saturation[];
   dependencies: DependencyIssue[];
   security: SecurityIssue[];
@@ -83,7 +85,7 @@ export function analyze(snap: Snapshot, knowledge: readonly KnowledgeEntry[] = [
     alertText,
     alertRaw,
   });
-  const changes = scoreChanges(snap.changes, {
+  const changeOpts = {
     trends,
     poolHogs: hogs.map((h) => h.service),
     catalog: snap.catalog,
@@ -92,7 +94,8 @@ export function analyze(snap: Snapshot, knowledge: readonly KnowledgeEntry[] = [
     alertAt: snap.alertAt,
     signatures,
     series: views,
-  });
+  };
+  const changes = scoreChanges(snap.changes, changeOpts);
   const alarmName = snap.alert?.labels.alarmName ?? snap.alert?.title;
   return {
     snap,
@@ -100,6 +103,7 @@ export function analyze(snap: Snapshot, knowledge: readonly KnowledgeEntry[] = [
     onset,
     signatures,
     changes,
+    olderChanges: scoreChanges(snap.olderChanges ?? [], changeOpts),
     saturation: detectSaturation(views),
     dependencies: dependencyHealth({
       failoverConfigs: snap.changes

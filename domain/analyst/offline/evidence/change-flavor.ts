@@ -60,11 +60,19 @@ export const isPlatformEvent = (c: ChangeRecord): boolean =>
   (/\.amazonaws\.com$/i.test(c.actor ?? '') ||
     /^(RDS-EVENT|AWS_[A-Z_]+|EC2 Instance|ECS Task State)/i.test(c.status ?? ''));
 
-export function changeFlavor(c: ChangeRecord): ChangeFlavor {
+/**
+ * `names`: the services we know. A summary that names one ("for traffic-router client agents")
+ * says whom the change is for, not what kind of change it is, so those names are read as blanks.
+ */
+export function changeFlavor(c: ChangeRecord, names: readonly string[] = []): ChangeFlavor {
   if (c.kind === 'deployment') return 'deployment';
   if (isPlatformEvent(c)) return 'platform';
   if (BENIGN.test(c.status ?? '') || BENIGN.test(c.summary)) return 'benign';
-  const text = `${c.status ?? ''} ${c.summary} ${c.resource ?? ''}`;
+  let summary = c.summary;
+  for (const n of names)
+    if (n.length >= 3 && /[-_.]/.test(n))
+      summary = summary.split(n).join(' ').split(n.toLowerCase()).join(' ');
+  const text = `${c.status ?? ''} ${summary} ${c.resource ?? ''}`;
   for (const [flavor, re] of FLAVORS) if (re.test(text)) return flavor;
   return 'config';
 }

@@ -95,7 +95,7 @@ export function scoreChanges(
   const hogs = new Set((opts.poolHogs ?? []).map(lower));
   const scored = changes
     .map((change) => {
-      const flavor = changeFlavor(change);
+      const flavor = changeFlavor(change, opts.catalog.names());
       const service = changedService(change, opts.catalog);
       let relation = opts.catalog.relation(service, opts.service);
       const resource = lower(change.resource);

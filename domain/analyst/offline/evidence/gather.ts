@@ -35,6 +35,11 @@ export interface Snapshot {
   trends: MetricSeries[];
   logs: LogSignature[];
   changes: ChangeRecord[];
+  /**
+   * Changes older than the change lookback, up to `LATENT_LOOKBACK_DAYS`: read only as latent
+   * causes of a saturation on what they changed, never as ordinary suspects or severity evidence.
+   */
+  olderChanges?: ChangeRecord[];
   alarms: AlarmEvent[];
   security: SecuritySignal[];
 }
@@ -72,6 +77,15 @@ export function affectedService(ctx: InvestigationContext, catalog: Catalog): st
  */
 export const CHANGE_LOOKBACK_HOURS = 24;
 
+/**
+ * Changes alone are read further still: a limit set days ago (a database downsized, a fleet
+ * expanded, a flag turned on for everyone) bites only at the next peak. Such a change is weighed
+ * by how long ago it landed and only against a saturation of what it touched (`rank/latent.ts`).
+ * Where the evidence source bounds its window (the AWS adapters read at most 24 h), it answers the
+ * most recent part.
+ */
+export const LATENT_LOOKBACK_DAYS = 7;
+
 export async function gather(evidence: Evidence, ctx: InvestigationContext): Promise<Snapshot> {
   const catalogServices = ctx.services.length ? ctx.services : await evidence.services();
   const catalog = new Catalog(catalogServices);
@@ -85,15 +99,24 @@ export async function gather(evidence: Evidence, ctx: InvestigationContext): Pro
     ).toISOString(),
     to: window.to,
   };
-  const [metrics, long, logs, changes, alarms, security] = await Promise.all([
+  const latent = {
+    from: new Date(
+      Math.min(Date.parse(longer.from), Date.parse(window.to) - LATENT_LOOKBACK_DAYS * 86_400_000),
+    ).toISOString(),
+    to: window.to,
+  };
+  const [metrics, long, logs, allChanges, alarms, security] = await Promise.all([
     evidence.metrics(window),
     evidence.metrics(longer),
     evidence.logs(window),
-    evidence.changes(longer),
+    evidence.changes(latent),
     evidence.alarms(window),
     evidence.security(longer),
   ]);
   const detected = ctx.incident.detectedAt ?? alert?.startedAt ?? window.to;
+  const recent = (c: ChangeRecord) => Date.parse(c.at) >= Date.parse(longer.from);
+  const changes = allChanges.filter(recent);
+  const olderChanges = allChanges.filter((c) => !recent(c));
   const alertAt = new Date(Math.min(Date.parse(detected), Date.parse(window.to))).toISOString();
   return {
     alert,
@@ -106,6 +129,7 @@ export async function gather(evidence: Evidence, ctx: InvestigationContext): Pro
     trends: long.filter((m) => ACCUMULATING.has(metricKind(m))),
     logs,
     changes,
+    olderChanges,
     alarms,
     security,
   };

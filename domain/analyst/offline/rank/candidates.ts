@@ -15,7 +15,10 @@ import { explainSecurity } from '../explain/security.js';
 import { explainShared } from '../explain/shared-pools.js';
 import { conf, lower, ms, uniq } from '../measure.js';
 import type { Candidate } from './candidate.js';
+import { cascade } from './cascade.js';
 import { offerFallbacks } from './fallbacks.js';
+import { latentCauses } from './latent.js';
+import { throughIntermediary } from './two-hop.js';
 
 /** Below this, the analyst says `unknown` rather than guess. */
 export const MIN_CONFIDENCE = 0.35;
@@ -56,37 +59,6 @@ function merge(list: Candidate[]): Candidate[] {
     });
   }
   return out;
-}
-
-/**
- * A change shortly before a saturated resource or failing dependency explains it: the change is
- * the root cause and the saturation its effect (a flag ramp overloading a dependency, a limit cut
- * throttling a function). Effects that already name their own trigger are left alone.
- */
-function cascade(list: Candidate[]): void {
-  for (const change of list) {
-    if (!change.changeAt || change.confidence < 0.3) continue;
-    let boost = 0;
-    const effects: string[] = [];
-    for (const effect of list) {
-      if (!effect.effect || effect.effect.explained || effect === change) continue;
-      const onItself =
-        !!change.changeService && lower(change.changeService) === lower(effect.effect.resource);
-      if (!onItself && !effect.effect.loadLinked) continue;
-      const gap = (ms(effect.effect.at) - ms(change.changeAt)) / 60_000;
-      // Deployments are stamped at completion and take effect while rolling out.
-      const grace = change.category === 'deployment' ? 6 : 2;
-      if (gap < -grace || gap > 30) continue;
-      boost += 0.15;
-      effect.confidence = conf(effect.confidence * 0.75);
-      effects.push(effect.effect.headline);
-      change.causalChain.splice(1, 0, effect.effect.headline);
-      change.evidence = uniq([...change.evidence, ...effect.evidence.slice(0, 3)]);
-    }
-    if (!effects.length) continue;
-    change.summary = `${change.summary.replace(/\.$/, '')}; it drove: ${effects.slice(0, 2).join('; ')}.`;
-    change.confidence = conf(Math.min(0.95, change.confidence + Math.min(0.3, boost)));
-  }
 }
 
 /**
@@ -267,7 +239,7 @@ function foldIntoDeployments(a: Analysis, list: Candidate[]): Candidate[] {
 
 export function candidates(a: Analysis): Candidate[] {
   const health = explainHealth(a);
-  const all = foldIntoDeployments(
+  let all = foldIntoDeployments(
     a,
     foldChangeSignatures(
       merge([
@@ -287,6 +259,8 @@ export function candidates(a: Analysis): Candidate[] {
   corroborateChanges(a, all);
   subsume(a, all);
   cascade(all);
+  throughIntermediary(a, all);
+  all = latentCauses(a, all);
   offerFallbacks(a, all);
   // Equally supported, the one that began first is the cause: causes precede their symptoms.
   const start = (c: Candidate) => c.changeAt ?? c.since ?? c.effect?.at ?? '9999';

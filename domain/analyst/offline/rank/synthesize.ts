@@ -17,6 +17,7 @@ function evidenceIds(a: Analysis): Set<string> {
     ...s.metrics.map((m) => m.id),
     ...s.logs.map((l) => l.id),
     ...s.changes.map((c) => c.id),
+    ...(s.olderChanges ?? []).map((c) => c.id),
     ...s.alarms.map((x) => x.id),
     ...s.security.map((x) => x.id),
   ]);

@@ -1,0 +1,44 @@
+/**
+ * Changes and the effects they drove: a saturated resource or failing dependency that began just
+ * after a change on its path is that change's effect, and ranks below it.
+ */
+import { conf, lower, ms, uniq } from '../measure.js';
+import type { Candidate } from './candidate.js';
+
+/**
+ * A change shortly before a saturated resource or failing dependency explains it: the change is
+ * the root cause and the saturation its effect (a flag ramp overloading a dependency, a limit cut
+ * throttling a function). Effects that already name their own trigger are left alone.
+ */
+export function cascade(list: Candidate[]): void {
+  for (const change of list) {
+    if (!change.changeAt || change.confidence < 0.3) continue;
+    let boost = 0;
+    const effects: string[] = [];
+    const driven: Candidate[] = [];
+    for (const effect of list) {
+      if (!effect.effect || effect.effect.explained || effect === change) continue;
+      const onItself =
+        !!change.changeService && lower(change.changeService) === lower(effect.effect.resource);
+      if (!onItself && !effect.effect.loadLinked) continue;
+      const gap = (ms(effect.effect.at) - ms(change.changeAt)) / 60_000;
+      // Deployments are stamped at completion and take effect while rolling out.
+      const grace = change.category === 'deployment' ? 6 : 2;
+      if (gap < -grace || gap > 30) continue;
+      boost += 0.15;
+      effect.confidence = conf(effect.confidence * 0.75);
+      driven.push(effect);
+      effects.push(effect.effect.headline);
+      change.causalChain.splice(1, 0, effect.effect.headline);
+      change.evidence = uniq([...change.evidence, ...effect.evidence.slice(0, 3)]);
+    }
+    if (!effects.length) continue;
+    change.summary = `${change.summary.replace(/\.$/, '')}; it drove: ${effects.slice(0, 2).join('; ')}.`;
+    change.confidence = conf(Math.min(0.95, change.confidence + Math.min(0.3, boost)));
+    // What a change drove is its effect: never ranked above it.
+    for (const e of driven) {
+      e.confidence = conf(Math.min(e.confidence, change.confidence - 0.05));
+      e.against ??= `${e.category} (${e.culprit}): ${e.effect?.headline} after ${change.culprit} at ${change.changeAt?.slice(11, 16)}`;
+    }
+  }
+}
