@@ -12,7 +12,7 @@
  * memory in one BatchWriteItem, allowed only on memory partitions (`MEM#…`): it cannot delete or
  * batch-write incident items.
  */
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { HttpMethod, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer, HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -28,6 +28,7 @@ import type { DeployConfig } from './config.js';
 import type { Endpoint } from './endpoint.js';
 import { FirebreakFunction } from './function.js';
 import { acknowledgeKmsGrant, acknowledgeWildcardResource } from './nag.js';
+import { grantDescribeOwnExecutions } from './permissions.js';
 import type { Storage } from './storage.js';
 
 /** The partition keys of the memory index (domain/memory/records.ts `memoryKeys`). */
@@ -109,24 +110,10 @@ export class ConsoleApi extends Construct {
     }
     props.linkKey.grantRead(fn);
     props.stateMachine.grantTaskResponse(fn);
-    // A close is refused while the incident's execution runs; executions are named at run time.
-    const executions = Stack.of(this).formatArn({
-      service: 'states',
-      resource: 'execution',
-      resourceName: `${props.stateMachine.stateMachineName}:*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'OwnExecutions',
-        actions: ['states:DescribeExecution'],
-        resources: [executions],
-      }),
-    );
-    acknowledgeWildcardResource(
-      fn.role ?? fn,
-      executions,
-      'DescribeExecution only, on executions of this one state machine; each is named after its incident at run time.',
+    grantDescribeOwnExecutions(
+      fn,
+      props.stateMachine,
+      'DescribeExecution only, to refuse a close while the run goes on.',
     );
 
     const { authorizer, pool, client } = this.authorizer(props);

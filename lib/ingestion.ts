@@ -4,7 +4,7 @@
  * deduplicates in the table and starts one execution per incident. A delivery it could not handle
  * ends in the dead-letter queue, from EventBridge and from Lambda's own async retries alike.
  */
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Rule } from 'aws-cdk-lib/aws-events';
@@ -23,6 +23,7 @@ import { Endpoint } from './endpoint.js';
 import { FirebreakFunction } from './function.js';
 import { acknowledgeWildcardResource } from './nag.js';
 import type { Notifications } from './notifications.js';
+import { grantDescribeOwnExecutions } from './permissions.js';
 import type { Storage } from './storage.js';
 
 /** The webhook routes, one per source: `/webhooks/<source>`. */
@@ -125,25 +126,7 @@ export class Ingestion extends Construct {
       );
     }
     stateMachine.grantStartExecution(fn);
-    // Whether an incident's execution still runs decides join versus restart (core/ingest/sfn-engine.ts).
-    const executions = Stack.of(this).formatArn({
-      service: 'states',
-      resource: 'execution',
-      resourceName: `${stateMachine.stateMachineName}:*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'OwnExecutions',
-        actions: ['states:DescribeExecution'],
-        resources: [executions],
-      }),
-    );
-    acknowledgeWildcardResource(
-      fn.role ?? fn,
-      executions,
-      'Executions of this one state machine; each is named after its incident at run time.',
-    );
+    grantDescribeOwnExecutions(fn, stateMachine, 'Whether a run still goes on decides join versus restart.');
     this.webhookSecrets.grantRead(fn);
     fn.configureAsyncInvoke({
       retryAttempts: 2,

@@ -8,10 +8,14 @@
  * Over 300 lines on purpose: every grant beyond a plain `grant*` is in this one file, so a security
  * review reads one list (and the stack test checks the `*` ones against it).
  */
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { AwsCatalog } from '../adapters/aws/evidence/catalog.js';
 import type { ResourceEntry } from '../domain/actions/resources.js';
 import type { FirebreakConfig } from '../domain/config.js';
+import { acknowledgeWildcardResource } from './nag.js';
 
 export const UNSCOPABLE: Record<string, string> = {
   // Evidence (read-only).
@@ -315,4 +319,29 @@ export function mitigationStatements(
     );
   }
   return out;
+}
+
+/**
+ * `states:DescribeExecution` on this state machine's executions only: each is named after its
+ * incident at run time, so the ARN ends in a wildcard, acknowledged with `why` the function asks.
+ */
+export function grantDescribeOwnExecutions(fn: IFunction, stateMachine: StateMachine, why: string): void {
+  const executions = Stack.of(fn).formatArn({
+    service: 'states',
+    resource: 'execution',
+    resourceName: `${stateMachine.stateMachineName}:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      sid: 'OwnExecutions',
+      actions: ['states:DescribeExecution'],
+      resources: [executions],
+    }),
+  );
+  acknowledgeWildcardResource(
+    fn.role ?? fn,
+    executions,
+    `${why} Executions of this one state machine; each is named after its incident at run time.`,
+  );
 }
