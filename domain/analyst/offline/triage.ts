@@ -99,7 +99,18 @@ function measuredSeverity(
   }
   why.push(`impact ${impact.level} (${impact.describe})`);
   if (word) why.push(`${said}; weighed by tier ${info?.tier ?? 'unknown'}`);
-  if (impact.level === 'none') return { severity: 'SEV4', why: [...why, 'no user impact: ticket, no page'] };
+  if (impact.level === 'none') {
+    // A person's report carries what telemetry may not hold (a customer's email, a tampered
+    // download): measuring nothing is not measuring "fine". Their word stands as an alert's does
+    // when there is nothing to measure; recovery and a healthy verdict were weighed above.
+    if (hint && a.snap.alert?.source === 'manual') {
+      return {
+        severity: hint,
+        why: [...why, `reported by hand as ${hint}; nothing measured contradicts it`],
+      };
+    }
+    return { severity: 'SEV4', why: [...why, 'no user impact: ticket, no page'] };
+  }
   let measured = idx(IMPACT_SEVERITY[impact.level]);
   if (!impact.userFacing && info?.tier !== 'critical') {
     measured += 1;

@@ -8,7 +8,7 @@ import { Scenario } from '../../../../adapters/embedded/scenario/schema.js';
 import { analyze } from '../../../../domain/analyst/offline/analysis.js';
 import { gather } from '../../../../domain/analyst/offline/evidence/gather.js';
 import { triage as triageOf } from '../../../../domain/analyst/offline/triage.js';
-import { api, at, scenario, stepPoints } from './fixtures.js';
+import { alertmanagerScenario, api, at, scenario, stepPoints } from './fixtures.js';
 import { contextFor, runScenario } from './harness.js';
 
 type Env = Scenario['environment'];
@@ -159,5 +159,41 @@ describe('a threat finding on the incident’s path', () => {
     );
     expect(triage.rationale).not.toMatch(/security compromise/);
     expect(triage.severity).toBe('SEV3');
+  });
+});
+
+describe('a person’s report with its own severity word', () => {
+  const quiet = {
+    namespace: 'CDN',
+    metricName: 'Requests',
+    service: 'downloads',
+    points: stepPoints(900, 900, -10),
+  };
+  const env: Partial<Env> = { services: [api('downloads')], metrics: [quiet] };
+
+  it('stands when the telemetry measures nothing: what they saw may not be in it', async () => {
+    const { triage } = await runScenario(reported('downloads', env, 'SEV2'));
+    expect(triage.severity).toBe('SEV2');
+    expect(triage.rationale).toMatch(/reported by hand as SEV2; nothing measured contradicts it/);
+  });
+
+  it('does not stand against a recovery or a healthy verdict the evidence shows', async () => {
+    // 5xx jumped a hundredfold for a quarter of an hour and has been back at its background since.
+    const spike = {
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'HTTPCode_Target_5XX_Count',
+      service: 'downloads',
+      points: stepPoints(10, 1000, -40).map(([t, v], i) => [t, i >= 35 ? 10 : v] as [string, number]),
+    };
+    const { triage } = await runScenario(reported('downloads', { ...env, metrics: [quiet, spike] }, 'SEV2'));
+    expect(triage.rationale).toMatch(/no user impact|already recovered/);
+    expect(triage.rationale).not.toMatch(/reported by hand/);
+    expect(triage.severity).toBe('SEV4');
+  });
+
+  it('is not taken from an alarm’s word when its metric measures nothing', async () => {
+    const s = alertmanagerScenario('downloads', 'DownloadsRequests', env);
+    const { triage } = await runScenario(s);
+    expect(triage.rationale).not.toMatch(/reported by hand/);
   });
 });
