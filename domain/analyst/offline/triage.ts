@@ -50,6 +50,7 @@ export function severityOf(
   if (impact.dataLost.length) floor('SEV1', `data lost (${impact.dataLost.join('; ')})`);
   if (impact.compromise.length) floor('SEV2', `security compromise (${impact.compromise.join('; ')})`);
   if (impact.dataAtRisk.length) floor('SEV2', `data at risk (${impact.dataAtRisk.join('; ')})`);
+  if (impact.killed.length) floor('SEV2', `front door lost its process (${impact.killed.join('; ')})`);
   if (impact.erroring.length) {
     floor('SEV3', `${impact.erroring.join(', ')} ${impact.erroring.length > 1 ? 'show' : 'shows'} errors`);
   }

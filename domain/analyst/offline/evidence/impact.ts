@@ -10,6 +10,7 @@ import { lower, median, uniq } from '../measure.js';
 import { dependenciesDown, noCapacity } from './capacity.js';
 import { compromised } from './compromise.js';
 import { dataAtRisk } from './data-risk.js';
+import { frontDoorKilled } from './killed.js';
 import { loggedSince } from './noise.js';
 import { isAnomalous, type SeriesView } from './series.js';
 
@@ -37,6 +38,8 @@ export interface Impact {
   dataLost: string[];
   /** Why credentials or sessions are in someone else's hands. */
   compromise: string[];
+  /** A critical, user-facing service (the affected one or a caller) whose process was killed. */
+  killed: string[];
   /**
    * The most important catalog tier among the services the impact was measured on (the affected
    * one and the callers that showed impact); undefined when none of them is in the catalog.
@@ -233,6 +236,10 @@ export function assessImpact(a: Analysis): Impact {
   // rarely runs on the alarming service's own path.
   const critical = catalog.names().filter((n) => catalog.get(n)?.tier === 'critical');
   const data = dataAtRisk(a, new Set([self, ...dependencies].map(lower)), new Set(critical.map(lower)));
+  const killed = frontDoorKilled(
+    a,
+    [self, ...callers].filter((x): x is string => !!x),
+  );
   const compromise = compromised(
     a,
     [self, ...dependencies, ...callers].filter((x): x is string => !!x),
@@ -264,10 +271,11 @@ export function assessImpact(a: Analysis): Impact {
     dataAtRisk: data.reasons,
     dataLost: data.lost,
     compromise: compromise.reasons,
+    killed: killed.reasons,
     erroring,
     rated,
     recovered: (a.noise.recovered || a.noise.resolved) && !a.noise.ongoing && erroring.length === 0,
-    evidence: uniq([...evidence, ...data.evidence, ...compromise.evidence]),
+    evidence: uniq([...evidence, ...data.evidence, ...compromise.evidence, ...killed.evidence]),
   };
 }
 

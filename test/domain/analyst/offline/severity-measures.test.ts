@@ -197,3 +197,44 @@ describe('a person’s report with its own severity word', () => {
     expect(triage.rationale).not.toMatch(/reported by hand/);
   });
 });
+
+describe('a process killed on a front door', () => {
+  const kill = (service: string) => ({
+    service,
+    timestamp: at(-5),
+    level: 'ERROR',
+    message: 'kernel: Out of memory: Killed process 2417 (vaultd) total-vm:15923412kB, anon-rss:14311208kB',
+    count: 3,
+  });
+  const quiet = (service: string) => ({
+    namespace: 'App',
+    metricName: 'Requests',
+    service,
+    points: stepPoints(900, 900, -10),
+  });
+
+  it('is at least SEV2 when the kernel killed the process of a critical, user-facing service', async () => {
+    const triage = await triageAlone(
+      reported('vault', { services: [api('vault')], metrics: [quiet('vault')], logs: [kill('vault')] }),
+    );
+    expect(triage.severity).toBe('SEV2');
+    expect(triage.rationale).toMatch(/front door lost its process \(vault: process killed/);
+  });
+
+  it('is not, on a worker that is no front door', async () => {
+    const worker = { name: 'thumbs', tier: 'standard' as const, owner: 't', userFacing: false };
+    const triage = await triageAlone(
+      reported('thumbs', { services: [worker], metrics: [quiet('thumbs')], logs: [kill('thumbs')] }),
+    );
+    expect(triage.rationale).not.toMatch(/lost its process/);
+    expect(triage.severity).toBe('SEV3');
+  });
+
+  it('is not, when an application only writes the words in its own message', async () => {
+    const said = { ...kill('vault'), message: 'job 77 failed: worker said "process killed" on retry' };
+    const triage = await triageAlone(
+      reported('vault', { services: [api('vault')], metrics: [quiet('vault')], logs: [said] }),
+    );
+    expect(triage.rationale).not.toMatch(/lost its process/);
+  });
+});
