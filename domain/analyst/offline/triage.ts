@@ -2,8 +2,9 @@
  * Triage: how bad, who to send, what is involved. Severity weighs the alert's own hint against the
  * service catalog (tier, user-facing), the measured user impact over the dependency graph and the
  * blast radius; anything without user impact (noise, already recovered, internal batch) is SEV4 —
- * a ticket, not a page — except that data at risk and security compromise are SEV1–2 (data already
- * lost SEV1), and a critical or user-facing service that shows errors is never SEV4.
+ * a ticket, not a page — except that data at risk, security compromise and a front door's process
+ * killed are SEV1–2 (data already lost SEV1), a critical or user-facing service that shows errors
+ * is never SEV4, and a person's own severity word stands where the telemetry measures nothing.
  */
 import { SEVERITIES, type Severity, type Specialist } from '../../model.js';
 import type { TriageDecision } from '../../ports.js';
