@@ -25,6 +25,8 @@ const sev = (s: string) => SEVERITIES.indexOf(s as (typeof SEVERITIES)[number]);
 let scored = 0;
 let passed = 0;
 let sev12to4 = 0;
+/** More severe than the tolerance allows: people paged who should not have been. */
+let overPaged = 0;
 for (const file of scenarioFiles(folders)) {
   const s = loadScenario(file);
   const { env, ctx } = contextFor(s);
@@ -37,6 +39,7 @@ for (const file of scenarioFiles(folders)) {
   scored++;
   if (ok) passed++;
   if (sev(want) <= 1 && triage.severity === 'SEV4') sev12to4++;
+  if (sev(triage.severity) < sev(want) - (s.expected.severityTolerance ?? 0)) overPaged++;
   if (!ok) {
     const hint = ctx.alerts[0]?.severityHint ?? '-';
     console.log(
@@ -46,5 +49,5 @@ for (const file of scenarioFiles(folders)) {
   }
 }
 console.log(
-  `${normal ? 'normal' : 'ablated'} ${folders.join(' + ')}: severity ${passed}/${scored}, expected SEV1–2 came out SEV4: ${sev12to4}`,
+  `${normal ? 'normal' : 'ablated'} ${folders.join(' + ')}: severity ${passed}/${scored}, expected SEV1–2 came out SEV4: ${sev12to4}, over-paged: ${overPaged}`,
 );

@@ -2,8 +2,9 @@
  * Triage: how bad, who to send, what is involved. Severity weighs the alert's own hint against the
  * service catalog (tier, user-facing), the measured user impact over the dependency graph and the
  * blast radius; anything without user impact (noise, already recovered, internal batch) is SEV4 —
- * a ticket, not a page — except that data at risk and security compromise are SEV1–2 (data already
- * lost SEV1), and a critical or user-facing service that shows errors is never SEV4.
+ * a ticket, not a page — except that data at risk, security compromise and a front door's process
+ * killed are SEV1–2 (data already lost SEV1), a critical or user-facing service that shows errors
+ * is never SEV4, and a person's own severity word stands where the telemetry measures nothing.
  */
 import { SEVERITIES, type Severity, type Specialist } from '../../model.js';
 import type { TriageDecision } from '../../ports.js';
@@ -50,6 +51,7 @@ export function severityOf(
   if (impact.dataLost.length) floor('SEV1', `data lost (${impact.dataLost.join('; ')})`);
   if (impact.compromise.length) floor('SEV2', `security compromise (${impact.compromise.join('; ')})`);
   if (impact.dataAtRisk.length) floor('SEV2', `data at risk (${impact.dataAtRisk.join('; ')})`);
+  if (impact.killed.length) floor('SEV2', `front door lost its process (${impact.killed.join('; ')})`);
   if (impact.erroring.length) {
     floor('SEV3', `${impact.erroring.join(', ')} ${impact.erroring.length > 1 ? 'show' : 'shows'} errors`);
   }
@@ -99,7 +101,18 @@ function measuredSeverity(
   }
   why.push(`impact ${impact.level} (${impact.describe})`);
   if (word) why.push(`${said}; weighed by tier ${info?.tier ?? 'unknown'}`);
-  if (impact.level === 'none') return { severity: 'SEV4', why: [...why, 'no user impact: ticket, no page'] };
+  if (impact.level === 'none') {
+    // A person's report carries what telemetry may not hold (a customer's email, a tampered
+    // download): measuring nothing is not measuring "fine". Their word stands as an alert's does
+    // when there is nothing to measure; recovery and a healthy verdict were weighed above.
+    if (hint && a.snap.alert?.source === 'manual') {
+      return {
+        severity: hint,
+        why: [...why, `reported by hand as ${hint}; nothing measured contradicts it`],
+      };
+    }
+    return { severity: 'SEV4', why: [...why, 'no user impact: ticket, no page'] };
+  }
   let measured = idx(IMPACT_SEVERITY[impact.level]);
   if (!impact.userFacing && info?.tier !== 'critical') {
     measured += 1;

@@ -29,6 +29,20 @@ export function capacityLost(
   return worst;
 }
 
+/**
+ * An in-service count at zero at the end of the window: no host, task or instance left to serve,
+ * however long ago it fell (an outage older than the window has no "before" to compare with).
+ */
+export function noCapacity(views: SeriesView[], service: string): string | undefined {
+  for (const v of views) {
+    if (lower(v.service) !== lower(service)) continue;
+    if (!IN_SERVICE.test(v.series.metricName) || /unhealthy/i.test(v.series.metricName)) continue;
+    const pts = [...v.series.points].sort((a, b) => a[0].localeCompare(b[0])).map((p) => p[1]);
+    if (pts.length >= 3 && pts.slice(-3).every((p) => p <= 0)) return v.series.id;
+  }
+  return undefined;
+}
+
 /** The dependencies down to a fifth or less of their healthy capacity. */
 export const dependenciesDown = (views: SeriesView[], dependencies: string[]) =>
   dependencies

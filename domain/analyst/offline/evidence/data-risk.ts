@@ -5,7 +5,7 @@
  * which no recovery of the service brings back; the rest is at risk.
  */
 import type { Analysis } from '../analysis.js';
-import { lower, uniq } from '../measure.js';
+import { lower, median, uniq } from '../measure.js';
 
 const STORAGE_METRIC = /freestorage|freelocalstorage|diskspace|disk_free|free_?space|volumebytes|inode/i;
 const REPLICATION_METRIC =
@@ -26,6 +26,18 @@ const REFUSED_WRITE =
 /** A database's own words that its data files are gone (removed or never restored), not unreadable. */
 const DATA_MISSING =
   /could not open (file|relation mapping file) .{1,200}No such file or directory|could not read file .{1,200}No such file or directory|Tablespace .{1,100} is missing|doesn't exist in engine/i;
+
+/**
+ * How much a durable store holds — rows, items, objects, bytes stored — by the names databases,
+ * DynamoDB and S3 report them. A cache's items (`CurrItems`, keys) are copies: a cache emptied is
+ * refilled, not lost.
+ */
+const STORED =
+  /n_live_tup|live_?tuples|row_?count|table_?rows|\brows\b|ItemCount|NumberOfObjects|BucketSizeBytes|TableSizeBytes|VolumeBytesUsed|database_?size|db_?size|record_?count|doc(ument)?s?_?count/i;
+const CACHE = /curr_?items|keyspace|\bkeys\b|cache/i;
+/** The share of a store's contents gone at which it is lost outright, and at which it is at risk. */
+const STORED_LOST = 0.9;
+const STORED_AT_RISK = 0.5;
 
 /**
  * Storage full, replication broken, writes refused, data files missing, deletes: on the service or
@@ -49,6 +61,22 @@ export function dataAtRisk(
       reasons.push(`${v.service}: ${name} growing (replication behind)`);
       evidence.push(v.series.id);
     }
+  }
+  // What a store holds falling is data deleted, whatever deleted it (a migration's TRUNCATE, a
+  // job's DELETE, a lifecycle rule): measured, not read from the statement that did it.
+  for (const v of a.views) {
+    const o = v.onset;
+    if (!o || o.recovered || o.direction !== 'down' || o.baseline <= 0 || !near.has(lower(v.service)))
+      continue;
+    const name = v.series.metricName;
+    if (!STORED.test(name) || CACHE.test(`${name} ${v.series.namespace}`)) continue;
+    const now = median(v.series.points.slice(-3).map((p) => p[1]));
+    const gone = 1 - now / o.baseline;
+    if (gone < STORED_AT_RISK) continue;
+    const reason = `${v.service}: ${name} down ${Math.round(gone * 100)}% (stored data deleted)`;
+    reasons.push(reason);
+    if (gone >= STORED_LOST) lost.push(reason);
+    evidence.push(v.series.id);
   }
   for (const c of a.snap.changes) {
     if (c.at < a.snap.window.from || !DATA_CHANGE.test(c.status ?? '')) continue;

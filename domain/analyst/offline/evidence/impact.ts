@@ -7,8 +7,10 @@
 import type { ServiceInfo } from '../../../ports.js';
 import type { Analysis } from '../analysis.js';
 import { lower, median, uniq } from '../measure.js';
-import { dependenciesDown } from './capacity.js';
+import { dependenciesDown, noCapacity } from './capacity.js';
+import { compromised } from './compromise.js';
 import { dataAtRisk } from './data-risk.js';
+import { frontDoorKilled } from './killed.js';
 import { loggedSince } from './noise.js';
 import { isAnomalous, type SeriesView } from './series.js';
 
@@ -36,6 +38,8 @@ export interface Impact {
   dataLost: string[];
   /** Why credentials or sessions are in someone else's hands. */
   compromise: string[];
+  /** A critical, user-facing service (the affected one or a caller) whose process was killed. */
+  killed: string[];
   /**
    * The most important catalog tier among the services the impact was measured on (the affected
    * one and the callers that showed impact); undefined when none of them is in the catalog.
@@ -63,6 +67,8 @@ interface ServiceImpact {
   errorRatio?: number;
   latencyFactor?: number;
   notes: string[];
+  /** Series that measured it, when it rests on one the ranking might not cite (capacity at zero). */
+  evidence: string[];
 }
 
 /**
@@ -129,10 +135,17 @@ function serviceImpact(a: Analysis, views: SeriesView[], service: string | undef
       ? Math.max(0, 1 - tail(v.series.points) / Math.max(1e-9, v.onset!.baseline))
       : 0;
   const trafficDrop = Math.max(dropOf(traffic), dropOf(successCount));
+  // No host or task left in service on a path people depend on is down, whether it fell in the
+  // window or hours before it (a flat zero has no onset to see). Internal capacity at zero may be
+  // a batch fleet between runs; it is not read as an outage.
+  const info = a.snap.catalog.get(service);
+  const empty =
+    service && (info?.tier === 'critical' || !!info?.userFacing) ? noCapacity(views, service) : undefined;
   const availDown =
-    !!avail &&
-    !/success/i.test(avail.series.metricName) &&
-    tail(avail.series.points) <= 0.05 * Math.max(1e-9, avail.onset!.baseline);
+    !!empty ||
+    (!!avail &&
+      !/success/i.test(avail.series.metricName) &&
+      tail(avail.series.points) <= 0.05 * Math.max(1e-9, avail.onset!.baseline));
   const newErrors = a.signatures
     .filter((s) => s.isNew && lower(s.sig.service) === lower(service))
     .reduce((n, s) => n + s.sig.count, 0);
@@ -164,6 +177,7 @@ function serviceImpact(a: Analysis, views: SeriesView[], service: string | undef
     errorRatio,
     latencyFactor,
     notes: notes.map((n) => `${service ?? '?'}: ${n}`),
+    evidence: empty ? [empty] : [],
   };
 }
 
@@ -179,6 +193,7 @@ export function assessImpact(a: Analysis): Impact {
     self,
   );
   let level = mine.level;
+  const evidence: string[] = [...mine.evidence];
   let rated = mine.rated && mine.level !== 'none';
   const notes = [...mine.notes];
   let userFacing = !!catalog.get(self)?.userFacing && level !== 'none';
@@ -192,6 +207,7 @@ export function assessImpact(a: Analysis): Impact {
     if (theirs.level === 'none') continue;
     notes.push(...theirs.notes);
     impacted.push(caller);
+    evidence.push(...theirs.evidence);
     if (catalog.get(caller)?.userFacing) userFacing = true;
     if (RANK[theirs.level] > RANK[level]) {
       level = theirs.level;
@@ -201,7 +217,6 @@ export function assessImpact(a: Analysis): Impact {
   // Impact over the graph, downward: a dependency that has lost most of its healthy capacity while
   // the service fails is the service's path out, a measured outage even with no request count.
   const dependencies = self ? catalog.dependencies(self) : [];
-  const evidence: string[] = [];
   for (const dep of self && showsErrors(a, self) ? dependenciesDown(a.views, dependencies) : []) {
     notes.push(`${dep.service}: ${Math.round(dep.lost * 100)}% of healthy capacity gone, ${self} failing`);
     evidence.push(dep.evidence);
@@ -221,7 +236,14 @@ export function assessImpact(a: Analysis): Impact {
   // rarely runs on the alarming service's own path.
   const critical = catalog.names().filter((n) => catalog.get(n)?.tier === 'critical');
   const data = dataAtRisk(a, new Set([self, ...dependencies].map(lower)), new Set(critical.map(lower)));
-  const compromise = compromised(a);
+  const killed = frontDoorKilled(
+    a,
+    [self, ...callers].filter((x): x is string => !!x),
+  );
+  const compromise = compromised(
+    a,
+    [self, ...dependencies, ...callers].filter((x): x is string => !!x),
+  );
   const erroring = [self, ...callers].filter(
     (s): s is string =>
       !!s && (catalog.get(s)?.tier === 'critical' || !!catalog.get(s)?.userFacing) && showsErrors(a, s),
@@ -249,41 +271,12 @@ export function assessImpact(a: Analysis): Impact {
     dataAtRisk: data.reasons,
     dataLost: data.lost,
     compromise: compromise.reasons,
+    killed: killed.reasons,
     erroring,
     rated,
     recovered: (a.noise.recovered || a.noise.resolved) && !a.noise.ongoing && erroring.length === 0,
-    evidence: uniq([...evidence, ...data.evidence, ...compromise.evidence]),
+    evidence: uniq([...evidence, ...data.evidence, ...compromise.evidence, ...killed.evidence]),
   };
-}
-
-/** Security tooling's words for data anyone outside the account can read (Access Analyzer, S3 ACL grants). */
-const OPEN_TO_ANYONE =
-  /access granted to (all|any|every)|all authenticated (aws )?principals|AuthenticatedUsers|AllUsers|(readable|listable|accessible) (by|with|from) (any|an? unrelated|unrelated|another|external) (aws )?account|anonymous (read|access)|public(ly)? (readable|listable|read access)/i;
-
-/** Credentials or sessions in someone else's hands, or data open to anyone, as security tooling reports it. */
-function compromised(a: Analysis): { reasons: string[]; evidence: string[] } {
-  const reasons: string[] = [];
-  const evidence: string[] = [];
-  const open = a.snap.security.filter((s) => OPEN_TO_ANYONE.test(`${s.kind} ${s.detail ?? ''}`));
-  if (open.length) {
-    reasons.push(`data readable from outside the account (${open[0].kind})`);
-    evidence.push(...open.map((s) => s.id));
-  }
-  for (const issue of a.security) {
-    const hijack = issue.signals.filter((s) =>
-      /session.?(hijack|theft|stolen|token.*(reuse|replay|anomal))|token.?(theft|stolen|replay)|credentialexfiltration|cookie.?(theft|stolen)|impossible.?travel/i.test(
-        `${s.kind} ${s.detail}`,
-      ),
-    );
-    if (issue.pattern === 'leaked-credentials' || hijack.length) {
-      const list = hijack.length ? hijack : issue.signals;
-      reasons.push(
-        `${hijack.length ? 'session or token in use by someone else' : 'credentials exposed'} (${list[0].kind})`,
-      );
-      evidence.push(...list.map((s) => s.id));
-    }
-  }
-  return { reasons: uniq(reasons), evidence: uniq(evidence) };
 }
 
 /** Errors up now: the series not recovered, or new errors still logged after any recovery (not past impact). */

@@ -1,0 +1,35 @@
+/**
+ * A process killed on a front door: the kernel, the init system or the orchestrator saying it
+ * killed the service's process (out of memory, SIGKILL, an essential container gone, a crash loop).
+ * Those are the operating system's own words, not an application's message, and on a critical,
+ * user-facing service they mean the door people come through lost the process that answers them.
+ */
+import type { Analysis } from '../analysis.js';
+import { lower, uniq } from '../measure.js';
+import { loggedSince } from './noise.js';
+
+const KILLED =
+  /Out of memory: Killed process|Memory cgroup out of memory|\bOOMKilled\b|Main process exited, code=killed|Essential container in task exited|CrashLoopBackOff|Back-off restarting failed container/i;
+
+/**
+ * Kill lines new in the incident and still logged after any recovery, on the given services that
+ * are both critical and user-facing (an internal worker's restart is not a front door going dark).
+ */
+export function frontDoorKilled(a: Analysis, services: string[]): { reasons: string[]; evidence: string[] } {
+  const doors = new Set(
+    services
+      .filter((s) => a.snap.catalog.get(s)?.tier === 'critical' && !!a.snap.catalog.get(s)?.userFacing)
+      .map(lower),
+  );
+  const hits = a.signatures.filter(
+    (s) =>
+      s.isNew &&
+      doors.has(lower(s.sig.service)) &&
+      KILLED.test(s.sig.signature) &&
+      loggedSince(s, a.noise.recoveredAt),
+  );
+  return {
+    reasons: uniq(hits.map((s) => `${s.sig.service}: process killed (${s.sig.count} logged)`)).slice(0, 3),
+    evidence: hits.map((s) => s.sig.id),
+  };
+}
