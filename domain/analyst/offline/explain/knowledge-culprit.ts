@@ -84,6 +84,8 @@ export function culpritOf(a: Analysis, h: KnowledgeHit): string | undefined {
     if (batch.length && catalog.get(h.service)) return emitter;
     return h.resource ?? emitter;
   }
+  const release = releaseAgainst(a, h, emitter);
+  if (release) return release;
   // The object a change record names (a certificate, a rule, a parameter group) is what the same
   // signature's log lines are about: the record names it structurally, the lines only describe it.
   const named = a.knowledge.find((o) => o.on === 'change' && o.entry === h.entry && o.resource);
@@ -115,4 +117,29 @@ export function culpritOf(a: Analysis, h: KnowledgeHit): string | undefined {
   }
   // A finding that names nothing known is about the service the incident is about.
   return emitter ?? others[0] ?? (h.on === 'security' ? a.snap.service : undefined);
+}
+
+/**
+ * A release's own act logged by the datastore it ran against (a migration's TRUNCATE, its DDL) is
+ * that release's: the service whose deployment began up to 30 minutes before the line and which
+ * uses the emitter, when the emitter itself deployed nothing. The latest such release is named.
+ */
+export function releaseAgainst(
+  a: Analysis,
+  h: KnowledgeHit,
+  emitter: string | undefined,
+): string | undefined {
+  if (h.on !== 'log' || h.entry.category !== 'deployment' || !emitter) return undefined;
+  const deployed = (c: (typeof a.snap.changes)[number]) => c.kind === 'deployment' && !!c.service;
+  if (a.snap.changes.some((c) => deployed(c) && lower(c.service) === lower(emitter))) return undefined;
+  const at = ms(h.at);
+  return a.snap.changes
+    .filter(
+      (c) =>
+        deployed(c) &&
+        ms(c.at) <= at &&
+        ms(c.at) >= at - 30 * 60_000 &&
+        a.snap.catalog.dependencies(c.service).some((d) => lower(d) === lower(emitter)),
+    )
+    .sort((x, y) => ms(y.at) - ms(x.at))[0]?.service;
 }

@@ -17,7 +17,8 @@ import { isExternal } from '../evidence/dependencies.js';
 import type { KnowledgeHit } from '../evidence/knowledge.js';
 import { conf, hhmm, lower, ms, uniq } from '../measure.js';
 import { action, type Candidate } from '../rank/candidate.js';
-import { culpritOf } from './knowledge-culprit.js';
+import { culpritOf, releaseAgainst } from './knowledge-culprit.js';
+import { providerOf, routeAround } from './provider.js';
 import { isDatabase } from './resources.js';
 
 export { culpritOf } from './knowledge-culprit.js';
@@ -223,8 +224,18 @@ function candidateOf(a: Analysis, g: Group): Candidate {
   const actor =
     hits.every((h) => h.on !== 'change' || lower(h.resource) !== lower(g.culprit)) &&
     hits.filter((h) => h.on === 'change').length >= 2;
-  const relation = actor ? undefined : relationOf(a, g.culprit);
-  score *= relation ? PATH_WEIGHT[relation] : 0.9;
+  // With no alarming service the catalog knows, a place relative to it says nothing either way.
+  const relation = actor || !a.snap.catalog.get(a.snap.service) ? undefined : relationOf(a, g.culprit);
+  // A release that acted on a datastore (a migration's TRUNCATE) reaches the alarming service
+  // through that datastore: placed where the datastore is, if that is nearer.
+  const via = hits.find(
+    (h) =>
+      h.on === 'log' &&
+      lower(h.service) !== lower(g.culprit) &&
+      releaseAgainst(a, h, h.service) === g.culprit,
+  )?.service;
+  const viaRelation = via && !actor && a.snap.catalog.get(a.snap.service) ? relationOf(a, via) : undefined;
+  score *= Math.max(relation ? PATH_WEIGHT[relation] : 0.9, viaRelation ? PATH_WEIGHT[viaRelation] : 0);
   const where =
     lead.service && lower(lead.service) !== lower(g.culprit) ? ` (logged by ${lead.service})` : '';
   const quoteText = lead.sample.split('\n')[0].slice(0, 140);
@@ -293,12 +304,14 @@ const standsAlone = (h: KnowledgeHit): boolean =>
 export function explainKnowledge(a: Analysis): Candidate[] {
   const groups = new Map<string, Group>();
   for (const h of a.knowledge) {
-    const culprit = culpritOf(a, h);
+    // Someone else's service failing is theirs, whatever the symptom looks like (provider.ts).
+    const provider = providerOf(a, h);
+    const culprit = provider ?? culpritOf(a, h);
     if (!culprit) continue;
     // Whatever went wrong inside a party we do not run (a vendor's certificate, its 503s) is, for
     // us, that dependency failing.
     const category: Category =
-      (h.entry.blames === 'peer' && isExternal(a.snap.catalog, culprit)) || providerName(h)
+      provider || (h.entry.blames === 'peer' && isExternal(a.snap.catalog, culprit)) || providerName(h)
         ? 'dependency'
         : ownDatastore(a, culprit, h)
           ? 'database'
@@ -314,7 +327,7 @@ export function explainKnowledge(a: Analysis): Candidate[] {
       // Symptoms of one's own (timeouts, probes failing, pools running dry) say something broke
       // here, not why: they support other hypotheses. Symptoms that name a peer point at it.
       .filter((g) => g.hits.some((h) => h.entry.role === 'cause' || lower(g.culprit) !== lower(h.service)))
-      .map((g) => candidateOf(a, g))
+      .map((g) => routeAround(a, candidateOf(a, g)))
       .filter((c) => c.confidence >= 0.12)
   );
 }
