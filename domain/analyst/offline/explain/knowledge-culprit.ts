@@ -4,6 +4,7 @@
  */
 import type { KnowledgeEntry } from '../../../knowledge/schema.js';
 import type { Analysis } from '../analysis.js';
+import { isExternal } from '../evidence/dependencies.js';
 import type { KnowledgeHit } from '../evidence/knowledge.js';
 import { lower, ms } from '../measure.js';
 import { isDatabase } from './resources.js';
@@ -142,4 +143,28 @@ export function releaseAgainst(
         a.snap.catalog.dependencies(c.service).some((d) => lower(d) === lower(emitter)),
     )
     .sort((x, y) => ms(y.at) - ms(x.at))[0]?.service;
+}
+
+/** A key or certificate identifier as a field of a line (`kid=svc-signing-2024`, `certificate: x`). */
+const KEY_FIELD =
+  /\b(?:kid|key_?id|signing_?key|cert(?:ificate)?(?:_?(?:name|id))?)\s*[=:]\s*["']?([a-z0-9][\w.-]{2,80}[a-z0-9])/i;
+
+/**
+ * A certificate or signing key rejected by a caller (expired, invalid signature) that the caller
+ * does not name is the one its issuer signs with: a service the caller depends on whose own lines
+ * carry a key identifier as a field. That identifier is the culprit; the issuer holds it.
+ */
+export function signingKeyOf(a: Analysis, h: KnowledgeHit): { key: string; service: string } | undefined {
+  if (h.on !== 'log' || h.entry.category !== 'configuration' || h.entry.blames !== 'peer') return undefined;
+  if (!h.entry.technologies.some((t) => ['tls', 'x509', 'jwt', 'certificate'].includes(lower(t))))
+    return undefined;
+  if (KEY_FIELD.test(h.sample)) return undefined;
+  const emitter = a.snap.catalog.get(h.service)?.name;
+  if (!emitter) return undefined;
+  for (const dep of a.snap.catalog.dependencies(emitter)) {
+    const line = a.snap.logs.find((l) => lower(l.service) === lower(dep) && KEY_FIELD.test(l.sample));
+    const key = line ? KEY_FIELD.exec(line.sample)?.[1] : undefined;
+    if (key && !isExternal(a.snap.catalog, dep)) return { key, service: dep };
+  }
+  return undefined;
 }

@@ -17,7 +17,7 @@ import { isExternal } from '../evidence/dependencies.js';
 import type { KnowledgeHit } from '../evidence/knowledge.js';
 import { conf, hhmm, lower, ms, uniq } from '../measure.js';
 import { action, type Candidate } from '../rank/candidate.js';
-import { culpritOf, releaseAgainst } from './knowledge-culprit.js';
+import { culpritOf, releaseAgainst, signingKeyOf } from './knowledge-culprit.js';
 import { providerOf, routeAround } from './provider.js';
 import { isDatabase } from './resources.js';
 
@@ -44,6 +44,8 @@ interface Group {
   category: Category;
   culprit: string;
   hits: KnowledgeHit[];
+  /** The service we run that holds the culprit credential (the issuer of a rejected key). */
+  holder?: string;
 }
 
 function relationOf(a: Analysis, culprit: string): Relation | undefined {
@@ -179,7 +181,15 @@ function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): MitigationAc
           (g.category === 'configuration' &&
             !!a.snap.catalog.get(g.culprit) &&
             !isExternal(a.snap.catalog, g.culprit));
-        if (named)
+        if (g.holder)
+          m = action(
+            'rotate-credentials',
+            g.holder,
+            a.knownNames,
+            `replace ${g.culprit} on ${g.holder}: ${g.hits[0].entry.title}`,
+            { principal: g.holder },
+          );
+        else if (named)
           m = action(
             'rotate-credentials',
             g.culprit,
@@ -227,13 +237,15 @@ function candidateOf(a: Analysis, g: Group): Candidate {
   // With no alarming service the catalog knows, a place relative to it says nothing either way.
   const relation = actor || !a.snap.catalog.get(a.snap.service) ? undefined : relationOf(a, g.culprit);
   // A release that acted on a datastore (a migration's TRUNCATE) reaches the alarming service
-  // through that datastore: placed where the datastore is, if that is nearer.
-  const via = hits.find(
-    (h) =>
-      h.on === 'log' &&
-      lower(h.service) !== lower(g.culprit) &&
-      releaseAgainst(a, h, h.service) === g.culprit,
-  )?.service;
+  // through that datastore, and a key through the service holding it: placed there, if nearer.
+  const via =
+    g.holder ??
+    hits.find(
+      (h) =>
+        h.on === 'log' &&
+        lower(h.service) !== lower(g.culprit) &&
+        releaseAgainst(a, h, h.service) === g.culprit,
+    )?.service;
   const viaRelation = via && !actor && a.snap.catalog.get(a.snap.service) ? relationOf(a, via) : undefined;
   score *= Math.max(relation ? PATH_WEIGHT[relation] : 0.9, viaRelation ? PATH_WEIGHT[viaRelation] : 0);
   const where =
@@ -306,7 +318,9 @@ export function explainKnowledge(a: Analysis): Candidate[] {
   for (const h of a.knowledge) {
     // Someone else's service failing is theirs, whatever the symptom looks like (provider.ts).
     const provider = providerOf(a, h);
-    const culprit = provider ?? culpritOf(a, h);
+    // A rejected certificate is the one the issuer signs with, when the issuer's lines name it.
+    const signer = provider ? undefined : signingKeyOf(a, h);
+    const culprit = provider ?? signer?.key ?? culpritOf(a, h);
     if (!culprit) continue;
     // Whatever went wrong inside a party we do not run (a vendor's certificate, its 503s) is, for
     // us, that dependency failing.
@@ -317,7 +331,7 @@ export function explainKnowledge(a: Analysis): Candidate[] {
           ? 'database'
           : h.entry.category;
     const key = `${category}|${lower(culprit)}`;
-    const g = groups.get(key) ?? { category, culprit, hits: [] };
+    const g = groups.get(key) ?? { category, culprit, hits: [], holder: signer?.service };
     g.hits.push(h);
     groups.set(key, g);
   }

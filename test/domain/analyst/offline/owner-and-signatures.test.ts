@@ -219,3 +219,48 @@ describe('a heap that fills until the JVM fails', () => {
     expect(unrelated.confidence).toBeLessThan(unknown.confidence);
   });
 });
+
+const tokenEnv = (issuerNamesKey: boolean): Env => ({
+  services: [api('orders-api', ['token-issuer']), api('token-issuer')],
+  metrics: [
+    {
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'HTTPCode_Target_5XX_Count',
+      service: 'orders-api',
+      points: stepPoints(2, 900, -7, 1),
+    },
+  ],
+  logs: [
+    {
+      service: 'orders-api',
+      timestamp: at(-7),
+      level: 'ERROR',
+      count: 20_000,
+      message: 'JWT validation failed: the signing certificate has expired',
+    },
+    {
+      service: 'token-issuer',
+      timestamp: at(-40),
+      level: 'INFO',
+      count: 900,
+      message: issuerNamesKey
+        ? 'issued access token kid=issuer-signing-2025 aud=orders-api'
+        : 'issued access token aud=orders-api',
+    },
+  ],
+});
+
+describe('a certificate rejected by a caller that does not name it', () => {
+  it("is the key its issuer's lines name, replaced on the issuer", async () => {
+    const rc = await conclude('orders-api', tokenEnv(true));
+    expect(rc.category).toBe('configuration');
+    expect(rc.culprit).toBe('issuer-signing-2025');
+    expect(rc.mitigation).toMatchObject({ kind: 'rotate-credentials', target: 'token-issuer' });
+  });
+
+  it('is not given a name when the issuer names no key', async () => {
+    const rc = await conclude('orders-api', tokenEnv(false));
+    expect(rc.culprit).not.toContain('signing');
+    expect(rc.mitigation?.target).not.toBe('token-issuer');
+  });
+});
