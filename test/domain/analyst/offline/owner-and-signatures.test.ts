@@ -264,3 +264,55 @@ describe('a certificate rejected by a caller that does not name it', () => {
     expect(rc.mitigation?.target).not.toBe('token-issuer');
   });
 });
+
+const overflowEnv = (onDeployPath: boolean): Env => ({
+  services: [
+    api('orders-api', ['orders-db']),
+    { name: 'orders-db', tier: 'critical' },
+    api('ledger-api', ['ledger-db']),
+    { name: 'ledger-db', tier: 'critical' },
+  ],
+  metrics: [
+    {
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'HTTPCode_Target_5XX_Count',
+      service: 'orders-api',
+      points: stepPoints(2, 700, -6, 1),
+    },
+  ],
+  deployments: [
+    {
+      service: 'orders-api',
+      version: 'orders-431',
+      previousVersion: 'orders-430',
+      startedAt: at(-12),
+      completedAt: at(-9),
+      status: 'succeeded',
+      description: 'copy change on the receipt page',
+    },
+  ],
+  logs: [
+    {
+      service: onDeployPath ? 'orders-api' : 'ledger-api',
+      timestamp: at(-6),
+      level: 'ERROR',
+      count: 8_000,
+      message: "Mysql2::Error: Out of range value for column 'order_line_id' at row 1",
+    },
+  ],
+});
+
+describe('a strong cause signature that rules out the release running beside it', () => {
+  it('weakens the release through the service it changed: the id space ran out, nothing to roll back', async () => {
+    const rc = await conclude('orders-api', overflowEnv(true));
+    expect(rc.category).toBe('database');
+    expect(rc.culprit).toBe('orders-db');
+    expect(rc.mitigation).toBeNull();
+    expect(JSON.stringify(rc.ruledOut ?? [])).toContain('the id space ran out');
+  });
+
+  it('leaves a release off the signature path alone', async () => {
+    const rc = await conclude('orders-api', overflowEnv(false));
+    expect(JSON.stringify(rc.ruledOut ?? [])).not.toContain('the id space ran out');
+  });
+});
