@@ -316,3 +316,30 @@ describe('a strong cause signature that rules out the release running beside it'
     expect(JSON.stringify(rc.ruledOut ?? [])).not.toContain('the id space ran out');
   });
 });
+
+const torEnv = (who: string): Env => ({
+  services: [api('exports-api', ['exports-bucket']), { name: 'exports-bucket', tier: 'critical' }],
+  securityEvents: [
+    {
+      timestamp: at(-8),
+      kind: 'guardduty-finding',
+      source: 'guardduty',
+      count: 3,
+      detail: `UnauthorizedAccess:IAMUser/TorIPCaller (severity 5.0): API GetObject was invoked from Tor exit node 198.51.100.7 by ${who}.`,
+    },
+  ],
+});
+
+describe('exposed credentials of an IAM user', () => {
+  it("are named as the user's long-term access keys", async () => {
+    const rc = await conclude('exports-api', torEnv('IAMUser svc-export-sync'));
+    expect(rc.category).toBe('security');
+    expect(rc.summary).toContain('long-term access keys');
+  });
+
+  it('are not called access keys when the caller is a role session', async () => {
+    const rc = await conclude('exports-api', torEnv('AssumedRole export-task-role'));
+    expect(rc.category).toBe('security');
+    expect(rc.summary).not.toContain('long-term access keys');
+  });
+});
