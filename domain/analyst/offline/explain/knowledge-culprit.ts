@@ -4,6 +4,7 @@
  */
 import type { KnowledgeEntry } from '../../../knowledge/schema.js';
 import type { Analysis } from '../analysis.js';
+import { isExternal } from '../evidence/dependencies.js';
 import type { KnowledgeHit } from '../evidence/knowledge.js';
 import { lower, ms } from '../measure.js';
 import { isDatabase } from './resources.js';
@@ -84,6 +85,8 @@ export function culpritOf(a: Analysis, h: KnowledgeHit): string | undefined {
     if (batch.length && catalog.get(h.service)) return emitter;
     return h.resource ?? emitter;
   }
+  const release = releaseAgainst(a, h, emitter);
+  if (release) return release;
   // The object a change record names (a certificate, a rule, a parameter group) is what the same
   // signature's log lines are about: the record names it structurally, the lines only describe it.
   const named = a.knowledge.find((o) => o.on === 'change' && o.entry === h.entry && o.resource);
@@ -115,4 +118,53 @@ export function culpritOf(a: Analysis, h: KnowledgeHit): string | undefined {
   }
   // A finding that names nothing known is about the service the incident is about.
   return emitter ?? others[0] ?? (h.on === 'security' ? a.snap.service : undefined);
+}
+
+/**
+ * A release's own act logged by the datastore it ran against (a migration's TRUNCATE, its DDL) is
+ * that release's: the service whose deployment began up to 30 minutes before the line and which
+ * uses the emitter, when the emitter itself deployed nothing. The latest such release is named.
+ */
+export function releaseAgainst(
+  a: Analysis,
+  h: KnowledgeHit,
+  emitter: string | undefined,
+): string | undefined {
+  if (h.on !== 'log' || h.entry.category !== 'deployment' || !emitter) return undefined;
+  const deployed = (c: (typeof a.snap.changes)[number]) => c.kind === 'deployment' && !!c.service;
+  if (a.snap.changes.some((c) => deployed(c) && lower(c.service) === lower(emitter))) return undefined;
+  const at = ms(h.at);
+  return a.snap.changes
+    .filter(
+      (c) =>
+        deployed(c) &&
+        ms(c.at) <= at &&
+        ms(c.at) >= at - 30 * 60_000 &&
+        a.snap.catalog.dependencies(c.service).some((d) => lower(d) === lower(emitter)),
+    )
+    .sort((x, y) => ms(y.at) - ms(x.at))[0]?.service;
+}
+
+/** A key or certificate identifier as a field of a line (`kid=svc-signing-2024`, `certificate: x`). */
+const KEY_FIELD =
+  /\b(?:kid|key_?id|signing_?key|cert(?:ificate)?(?:_?(?:name|id))?)\s*[=:]\s*["']?([a-z0-9][\w.-]{2,80}[a-z0-9])/i;
+
+/**
+ * A certificate or signing key rejected by a caller (expired, invalid signature) that the caller
+ * does not name is the one its issuer signs with: a service the caller depends on whose own lines
+ * carry a key identifier as a field. That identifier is the culprit; the issuer holds it.
+ */
+export function signingKeyOf(a: Analysis, h: KnowledgeHit): { key: string; service: string } | undefined {
+  if (h.on !== 'log' || h.entry.category !== 'configuration' || h.entry.blames !== 'peer') return undefined;
+  if (!h.entry.technologies.some((t) => ['tls', 'x509', 'jwt', 'certificate'].includes(lower(t))))
+    return undefined;
+  if (KEY_FIELD.test(h.sample)) return undefined;
+  const emitter = a.snap.catalog.get(h.service)?.name;
+  if (!emitter) return undefined;
+  for (const dep of a.snap.catalog.dependencies(emitter)) {
+    const line = a.snap.logs.find((l) => lower(l.service) === lower(dep) && KEY_FIELD.test(l.sample));
+    const key = line ? KEY_FIELD.exec(line.sample)?.[1] : undefined;
+    if (key && !isExternal(a.snap.catalog, dep)) return { key, service: dep };
+  }
+  return undefined;
 }

@@ -9,15 +9,16 @@
  * incident (a cause precedes its symptoms), where the culprit sits on the dependency path to the
  * alarming service, how much evidence agrees (volume, other signatures, other kinds of evidence).
  */
-import type { ActionKind, Category, MitigationAction } from '../../../model.js';
+import type { Category } from '../../../model.js';
 import type { Analysis } from '../analysis.js';
 import type { Relation } from '../evidence/catalog.js';
-import { isAutomaticReaction, revertTarget, undoneAlready } from '../evidence/changes.js';
 import { isExternal } from '../evidence/dependencies.js';
 import type { KnowledgeHit } from '../evidence/knowledge.js';
 import { conf, hhmm, lower, ms, uniq } from '../measure.js';
-import { action, type Candidate } from '../rank/candidate.js';
-import { culpritOf } from './knowledge-culprit.js';
+import type { Candidate } from '../rank/candidate.js';
+import { type Group, mitigationFor } from './knowledge-action.js';
+import { culpritOf, releaseAgainst, signingKeyOf } from './knowledge-culprit.js';
+import { providerOf, routeAround } from './provider.js';
 import { isDatabase } from './resources.js';
 
 export { culpritOf } from './knowledge-culprit.js';
@@ -39,163 +40,9 @@ export function hitStrength(h: KnowledgeHit): number {
   return SPECIFICITY[h.entry.specificity] * role * (h.isNew ? 1 : 0.3);
 }
 
-interface Group {
-  category: Category;
-  culprit: string;
-  hits: KnowledgeHit[];
-}
-
 function relationOf(a: Analysis, culprit: string): Relation | undefined {
   if (!a.snap.catalog.get(culprit)) return undefined;
   return a.snap.catalog.relation(culprit, a.snap.service);
-}
-
-/** The changes that touched the culprit shortly before the onset (newest first). */
-function changesOn(a: Analysis, culprit: string) {
-  return a.changes
-    .filter(
-      (c) =>
-        (lower(c.service) === lower(culprit) || lower(c.change.resource) === lower(culprit)) &&
-        c.leadMinutes >= -6 &&
-        c.leadMinutes <= 120 &&
-        c.flavor !== 'benign' &&
-        c.flavor !== 'platform' &&
-        // An autoscaler adding capacity reacted to the incident; undoing it is no remedy, and a
-        // change its own record says was reverted has nothing left to undo.
-        !isAutomaticReaction(c.change) &&
-        !undoneAlready(c.change),
-    )
-    .sort((x, y) => ms(y.change.at) - ms(x.change.at));
-}
-
-/**
- * The first of the entry's mitigations that can be aimed at something this incident's evidence
- * names. Kinds that need a target the knowledge cannot supply (credentials, traffic sources) are
- * left to the explainers that read that evidence.
- */
-function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): MitigationAction | null {
-  const affected = a.snap.service;
-  for (const kind of kinds) {
-    let m: MitigationAction | null = null;
-    switch (kind) {
-      case 'rollback': {
-        const changeHit = g.hits.find((h) => h.on === 'change');
-        const recent = changeHit
-          ? a.changes.find((c) => c.change.id === changeHit.evidenceId)
-          : // A defect in code came with code or its configuration: a capacity, network or IAM
-            // change near it did not bring it, and undoing that would not remove it.
-            changesOn(a, g.culprit).filter(
-              (c) =>
-                g.category !== 'code' ||
-                c.change.kind === 'deployment' ||
-                c.flavor === 'flag' ||
-                c.flavor === 'config',
-            )[0];
-        if (!recent) break;
-        const ch = recent.change;
-        const target =
-          ch.kind === 'deployment'
-            ? (ch.service ?? recent.service ?? affected)
-            : (revertTarget(ch, recent.service, (n) => !!a.snap.catalog.get(n)) ?? affected);
-        m =
-          ch.kind === 'deployment'
-            ? action(
-                'rollback',
-                target,
-                a.knownNames,
-                `roll ${target} back from ${ch.version ?? 'the new version'} to ${ch.previousVersion ?? 'the previous version'}`,
-                ch.previousVersion ? { toVersion: ch.previousVersion, fromVersion: ch.version ?? '' } : {},
-              )
-            : action('rollback', target, a.knownNames, `revert: ${ch.summary.slice(0, 100)}`, {
-                change: ch.id,
-              });
-        break;
-      }
-      case 'failover': {
-        const dep = a.dependencies.find((d) => lower(d.service) === lower(g.culprit) && d.standby);
-        if (dep)
-          m = action(
-            'failover',
-            affected,
-            a.knownNames,
-            `${dep.service} is failing; ${dep.standby} is its standby`,
-            {
-              from: dep.service,
-              to: dep.standby!,
-            },
-          );
-        break;
-      }
-      case 'feature-flag': {
-        const flag = a.changes.find(
-          (c) =>
-            c.flavor === 'flag' &&
-            c.leadMinutes >= -6 &&
-            (lower(c.service) === lower(g.culprit) || lower(c.change.resource) === lower(g.culprit)),
-        );
-        if (flag?.change.resource)
-          m = action('feature-flag', flag.change.resource, a.knownNames, `turn ${flag.change.resource} off`, {
-            enabled: false,
-          });
-        // A defect in our own code that no recent change brought in (a pathological input, a date
-        // the code never met) is switched off where it runs, not rolled back.
-        else if (
-          g.category === 'code' &&
-          a.snap.catalog.get(g.culprit) &&
-          !isExternal(a.snap.catalog, g.culprit)
-        )
-          m = action(
-            'feature-flag',
-            g.culprit,
-            a.knownNames,
-            `switch off the code path in ${g.culprit}: ${g.hits[0].entry.title}`,
-          );
-        break;
-      }
-      // Nobody here restarts or scales a vendor.
-      case 'scale':
-        if (!isExternal(a.snap.catalog, g.culprit))
-          m = action(
-            'scale',
-            g.culprit,
-            a.knownNames,
-            `add capacity to ${g.culprit}: ${g.hits[0].entry.title}`,
-          );
-        break;
-      case 'restart':
-        if (!isExternal(a.snap.catalog, g.culprit))
-          m = action('restart', g.culprit, a.knownNames, `restart ${g.culprit}: ${g.hits[0].entry.title}`);
-        break;
-      case 'rotate-credentials': {
-        // Only a credential or identity a structured field names (a change's resource or actor):
-        // never one read out of free text.
-        // An expired or rejected certificate or secret of a service we run is replaced on that
-        // service, whichever record names it.
-        const named =
-          a.snap.changes.some(
-            (c) => lower(c.resource) === lower(g.culprit) || lower(c.actor) === lower(g.culprit),
-          ) ||
-          (g.category === 'configuration' &&
-            !!a.snap.catalog.get(g.culprit) &&
-            !isExternal(a.snap.catalog, g.culprit));
-        if (named)
-          m = action(
-            'rotate-credentials',
-            g.culprit,
-            a.knownNames,
-            `replace ${g.culprit}: ${g.hits[0].entry.title}`,
-            {
-              principal: g.culprit,
-            },
-          );
-        break;
-      }
-      default:
-        break;
-    }
-    if (m) return m;
-  }
-  return null;
 }
 
 const SPECIALISTS_BY_HIT: Record<KnowledgeHit['on'], Candidate['specialists']> = {
@@ -223,8 +70,20 @@ function candidateOf(a: Analysis, g: Group): Candidate {
   const actor =
     hits.every((h) => h.on !== 'change' || lower(h.resource) !== lower(g.culprit)) &&
     hits.filter((h) => h.on === 'change').length >= 2;
-  const relation = actor ? undefined : relationOf(a, g.culprit);
-  score *= relation ? PATH_WEIGHT[relation] : 0.9;
+  // With no alarming service the catalog knows, a place relative to it says nothing either way.
+  const relation = actor || !a.snap.catalog.get(a.snap.service) ? undefined : relationOf(a, g.culprit);
+  // A release that acted on a datastore (a migration's TRUNCATE) reaches the alarming service
+  // through that datastore, and a key through the service holding it: placed there, if nearer.
+  const via =
+    g.holder ??
+    hits.find(
+      (h) =>
+        h.on === 'log' &&
+        lower(h.service) !== lower(g.culprit) &&
+        releaseAgainst(a, h, h.service) === g.culprit,
+    )?.service;
+  const viaRelation = via && !actor && a.snap.catalog.get(a.snap.service) ? relationOf(a, via) : undefined;
+  score *= Math.max(relation ? PATH_WEIGHT[relation] : 0.9, viaRelation ? PATH_WEIGHT[viaRelation] : 0);
   const where =
     lead.service && lower(lead.service) !== lower(g.culprit) ? ` (logged by ${lead.service})` : '';
   const quoteText = lead.sample.split('\n')[0].slice(0, 140);
@@ -293,18 +152,22 @@ const standsAlone = (h: KnowledgeHit): boolean =>
 export function explainKnowledge(a: Analysis): Candidate[] {
   const groups = new Map<string, Group>();
   for (const h of a.knowledge) {
-    const culprit = culpritOf(a, h);
+    // Someone else's service failing is theirs, whatever the symptom looks like (provider.ts).
+    const provider = providerOf(a, h);
+    // A rejected certificate is the one the issuer signs with, when the issuer's lines name it.
+    const signer = provider ? undefined : signingKeyOf(a, h);
+    const culprit = provider ?? signer?.key ?? culpritOf(a, h);
     if (!culprit) continue;
     // Whatever went wrong inside a party we do not run (a vendor's certificate, its 503s) is, for
     // us, that dependency failing.
     const category: Category =
-      (h.entry.blames === 'peer' && isExternal(a.snap.catalog, culprit)) || providerName(h)
+      provider || (h.entry.blames === 'peer' && isExternal(a.snap.catalog, culprit)) || providerName(h)
         ? 'dependency'
         : ownDatastore(a, culprit, h)
           ? 'database'
           : h.entry.category;
     const key = `${category}|${lower(culprit)}`;
-    const g = groups.get(key) ?? { category, culprit, hits: [] };
+    const g = groups.get(key) ?? { category, culprit, hits: [], holder: signer?.service };
     g.hits.push(h);
     groups.set(key, g);
   }
@@ -314,7 +177,7 @@ export function explainKnowledge(a: Analysis): Candidate[] {
       // Symptoms of one's own (timeouts, probes failing, pools running dry) say something broke
       // here, not why: they support other hypotheses. Symptoms that name a peer point at it.
       .filter((g) => g.hits.some((h) => h.entry.role === 'cause' || lower(g.culprit) !== lower(h.service)))
-      .map((g) => candidateOf(a, g))
+      .map((g) => routeAround(a, candidateOf(a, g)))
       .filter((c) => c.confidence >= 0.12)
   );
 }

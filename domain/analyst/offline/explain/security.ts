@@ -58,6 +58,8 @@ export function explainSecurity(a: Analysis): Candidate[] {
     // The service to act on: the affected one, or a catalog service a principal belongs to.
     const owner = self ?? mentionedNames(principals.join(' '), a.snap.catalog.names())[0];
     const principal = principals[0];
+    // An IAM user's programmatic credentials are long-term access keys (a role's are temporary).
+    const iamUser = issue.signals.some((sg) => /\bIAM ?User\b/i.test(sg.detail));
     const mitigation = credential
       ? action(
           'rotate-credentials',
@@ -88,7 +90,7 @@ export function explainSecurity(a: Analysis): Candidate[] {
       category: 'security',
       culprit,
       summary: credential
-        ? `Credentials of ${principal}${keys[0] ? ` (access key ${keys[0]})` : ''} are exposed and being used by an outsider against ${owner ?? 'the account'}: ${detail}.`
+        ? `Credentials of ${principal}${keys[0] ? ` (access key ${keys[0]})` : iamUser ? ' (an IAM user: its long-term access keys)' : ''} are exposed and being used by an outsider against ${owner ?? 'the account'}: ${detail}.`
         : `${PATTERN_PHRASE[issue.pattern]} ${self ? `against ${self} ` : ''}from ${hhmm(issue.at)}: ${issue.count} ${issue.signals[0].kind} events` +
           `${issue.sources.length ? ` (${issue.sources.slice(0, 3).join(', ')})` : ''}: ${detail}.`,
       causalChain: [

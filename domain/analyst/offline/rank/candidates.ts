@@ -18,6 +18,7 @@ import type { Candidate } from './candidate.js';
 import { cascade } from './cascade.js';
 import { offerFallbacks } from './fallbacks.js';
 import { latentCauses } from './latent.js';
+import { ownerAndSignatureRules } from './scoped.js';
 import { throughIntermediary } from './two-hop.js';
 
 /** Below this, the analyst says `unknown` rather than guess. */
@@ -258,6 +259,7 @@ export function candidates(a: Analysis): Candidate[] {
   preempt(all);
   corroborateChanges(a, all);
   subsume(a, all);
+  ownerAndSignatureRules(a, all);
   cascade(all);
   throughIntermediary(a, all);
   all = latentCauses(a, all);

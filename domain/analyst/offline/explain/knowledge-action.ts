@@ -1,0 +1,176 @@
+/**
+ * The action a knowledge hypothesis proposes: the first of its entries' mitigations that can be
+ * aimed at a name the evidence carries structurally (a change to revert, a standby to fail over
+ * to, the culprit to restart or scale, a credential a record names or a service we run holds).
+ */
+import type { ActionKind, Category, MitigationAction } from '../../../model.js';
+import type { Analysis } from '../analysis.js';
+import { isAutomaticReaction, revertTarget, undoneAlready } from '../evidence/changes.js';
+import { isExternal } from '../evidence/dependencies.js';
+import type { KnowledgeHit } from '../evidence/knowledge.js';
+import { lower, ms } from '../measure.js';
+import { action } from '../rank/candidate.js';
+
+export interface Group {
+  category: Category;
+  culprit: string;
+  hits: KnowledgeHit[];
+  /** The service we run that holds the culprit credential (the issuer of a rejected key). */
+  holder?: string;
+}
+
+/** The changes that touched the culprit shortly before the onset (newest first). */
+function changesOn(a: Analysis, culprit: string) {
+  return a.changes
+    .filter(
+      (c) =>
+        (lower(c.service) === lower(culprit) || lower(c.change.resource) === lower(culprit)) &&
+        c.leadMinutes >= -6 &&
+        c.leadMinutes <= 120 &&
+        c.flavor !== 'benign' &&
+        c.flavor !== 'platform' &&
+        // An autoscaler adding capacity reacted to the incident; undoing it is no remedy, and a
+        // change its own record says was reverted has nothing left to undo.
+        !isAutomaticReaction(c.change) &&
+        !undoneAlready(c.change),
+    )
+    .sort((x, y) => ms(y.change.at) - ms(x.change.at));
+}
+
+/**
+ * The first of the entry's mitigations that can be aimed at something this incident's evidence
+ * names. Kinds that need a target the knowledge cannot supply (credentials, traffic sources) are
+ * left to the explainers that read that evidence.
+ */
+export function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): MitigationAction | null {
+  const affected = a.snap.service;
+  for (const kind of kinds) {
+    let m: MitigationAction | null = null;
+    switch (kind) {
+      case 'rollback': {
+        const changeHit = g.hits.find((h) => h.on === 'change');
+        const recent = changeHit
+          ? a.changes.find((c) => c.change.id === changeHit.evidenceId)
+          : // A defect in code came with code or its configuration: a capacity, network or IAM
+            // change near it did not bring it, and undoing that would not remove it.
+            changesOn(a, g.culprit).filter(
+              (c) =>
+                g.category !== 'code' ||
+                c.change.kind === 'deployment' ||
+                c.flavor === 'flag' ||
+                c.flavor === 'config',
+            )[0];
+        if (!recent) break;
+        const ch = recent.change;
+        const target =
+          ch.kind === 'deployment'
+            ? (ch.service ?? recent.service ?? affected)
+            : (revertTarget(ch, recent.service, (n) => !!a.snap.catalog.get(n)) ?? affected);
+        m =
+          ch.kind === 'deployment'
+            ? action(
+                'rollback',
+                target,
+                a.knownNames,
+                `roll ${target} back from ${ch.version ?? 'the new version'} to ${ch.previousVersion ?? 'the previous version'}`,
+                ch.previousVersion ? { toVersion: ch.previousVersion, fromVersion: ch.version ?? '' } : {},
+              )
+            : action('rollback', target, a.knownNames, `revert: ${ch.summary.slice(0, 100)}`, {
+                change: ch.id,
+              });
+        break;
+      }
+      case 'failover': {
+        const dep = a.dependencies.find((d) => lower(d.service) === lower(g.culprit) && d.standby);
+        if (dep)
+          m = action(
+            'failover',
+            affected,
+            a.knownNames,
+            `${dep.service} is failing; ${dep.standby} is its standby`,
+            {
+              from: dep.service,
+              to: dep.standby!,
+            },
+          );
+        break;
+      }
+      case 'feature-flag': {
+        const flag = a.changes.find(
+          (c) =>
+            c.flavor === 'flag' &&
+            c.leadMinutes >= -6 &&
+            (lower(c.service) === lower(g.culprit) || lower(c.change.resource) === lower(g.culprit)),
+        );
+        if (flag?.change.resource)
+          m = action('feature-flag', flag.change.resource, a.knownNames, `turn ${flag.change.resource} off`, {
+            enabled: false,
+          });
+        // A defect in our own code that no recent change brought in (a pathological input, a date
+        // the code never met) is switched off where it runs, not rolled back.
+        else if (
+          g.category === 'code' &&
+          a.snap.catalog.get(g.culprit) &&
+          !isExternal(a.snap.catalog, g.culprit)
+        )
+          m = action(
+            'feature-flag',
+            g.culprit,
+            a.knownNames,
+            `switch off the code path in ${g.culprit}: ${g.hits[0].entry.title}`,
+          );
+        break;
+      }
+      // Nobody here restarts or scales a vendor.
+      case 'scale':
+        if (!isExternal(a.snap.catalog, g.culprit))
+          m = action(
+            'scale',
+            g.culprit,
+            a.knownNames,
+            `add capacity to ${g.culprit}: ${g.hits[0].entry.title}`,
+          );
+        break;
+      case 'restart':
+        if (!isExternal(a.snap.catalog, g.culprit))
+          m = action('restart', g.culprit, a.knownNames, `restart ${g.culprit}: ${g.hits[0].entry.title}`);
+        break;
+      case 'rotate-credentials': {
+        // Only a credential or identity a structured field names (a change's resource or actor):
+        // never one read out of free text.
+        // An expired or rejected certificate or secret of a service we run is replaced on that
+        // service, whichever record names it.
+        const named =
+          a.snap.changes.some(
+            (c) => lower(c.resource) === lower(g.culprit) || lower(c.actor) === lower(g.culprit),
+          ) ||
+          (g.category === 'configuration' &&
+            !!a.snap.catalog.get(g.culprit) &&
+            !isExternal(a.snap.catalog, g.culprit));
+        if (g.holder)
+          m = action(
+            'rotate-credentials',
+            g.holder,
+            a.knownNames,
+            `replace ${g.culprit} on ${g.holder}: ${g.hits[0].entry.title}`,
+            { principal: g.holder },
+          );
+        else if (named)
+          m = action(
+            'rotate-credentials',
+            g.culprit,
+            a.knownNames,
+            `replace ${g.culprit}: ${g.hits[0].entry.title}`,
+            {
+              principal: g.culprit,
+            },
+          );
+        break;
+      }
+      default:
+        break;
+    }
+    if (m) return m;
+  }
+  return null;
+}
