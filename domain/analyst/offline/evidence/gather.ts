@@ -57,7 +57,9 @@ export function resolvedAtSource(alerts: NormalizedAlert[], primary: NormalizedA
 
 /**
  * The affected service: the incident's, the alert's, the catalog owner of the alarm, or a catalog
- * service the alert title names (matched against known names only).
+ * service that the source's own service name or the alert title names (matched against known names
+ * only). Paging tools name their services for people ("deploy-console external checks",
+ * "checkout-api (prod)"): the catalog service inside that name is the one the incident is about.
  */
 export function affectedService(ctx: InvestigationContext, catalog: Catalog): string | undefined {
   const alert = primaryAlert(ctx.alerts);
@@ -66,7 +68,9 @@ export function affectedService(ctx: InvestigationContext, catalog: Catalog): st
   if (known) return known;
   const byAlarm = alert ? catalog.ownerOfAlarm(alert.labels.alarmName ?? alert.title) : undefined;
   if (byAlarm) return byAlarm;
-  const named = mentionedNames(`${ctx.incident.title} ${alert?.title ?? ''}`, catalog.names())[0];
+  const named =
+    mentionedNames(direct ?? '', catalog.names())[0] ??
+    mentionedNames(`${ctx.incident.title} ${alert?.title ?? ''}`, catalog.names())[0];
   return named ?? direct;
 }
 
