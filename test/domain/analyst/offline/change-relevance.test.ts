@@ -249,3 +249,50 @@ describe('a routine operation just before the onset', () => {
     expect(run.rootCause.mitigation).toMatchObject({ kind: 'rollback' });
   });
 });
+
+/** checkout calls payments-gw; its operator changes it 3 min before checkout's errors begin. */
+const vendorEnv = (owner: string): Partial<Env> => ({
+  services: [api('checkout', ['payments-gw']), { name: 'payments-gw', tier: 'critical' as const, owner }],
+  metrics: [
+    {
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'HTTPCode_Target_5XX_Count',
+      service: 'checkout',
+      points: stepPoints(2, 800, -6, 1),
+    },
+  ],
+  changes: [
+    {
+      timestamp: at(-9),
+      eventName: 'MaintenanceCompleted',
+      service: 'payments-gw',
+      resource: 'gw-edge-fra',
+      actor: 'gateway operations',
+      summary: 'TLS terminator upgrade on the Frankfurt edge completed',
+    },
+  ],
+  logs: [
+    {
+      service: 'checkout',
+      timestamp: at(-6),
+      level: 'ERROR',
+      count: 5_000,
+      message: 'authorize failed: payments-gw returned 503 Service Unavailable',
+    },
+  ],
+});
+
+describe('a change to a dependency', () => {
+  it('made by its vendor is that dependency failing: named as it, and not rolled back', async () => {
+    const run = await runScenario(scenario('checkout', vendorEnv('external (Gatewayco)')));
+    expect(run.rootCause.category).toBe('dependency');
+    expect(run.rootCause.culprit).toBe('payments-gw');
+    expect(run.rootCause.mitigation?.kind).not.toBe('rollback');
+  });
+
+  it('made by our own team is a change we revert', async () => {
+    const run = await runScenario(scenario('checkout', vendorEnv('payments-team')));
+    expect(run.rootCause.category).toBe('configuration');
+    expect(run.rootCause.mitigation).toMatchObject({ kind: 'rollback', target: 'payments-gw' });
+  });
+});
