@@ -163,7 +163,7 @@ export function scoreChanges(
       // explain, or that its untouched peers share, are not its own (`change-relevance.ts`).
       if (routine) score *= 0.35;
       else if (customerInput(change)) score *= 0.6;
-      if (disowned) score *= 0.5;
+      if (disowned) score *= 0.4;
       const scored: ScoredChange = {
         change,
         flavor,
