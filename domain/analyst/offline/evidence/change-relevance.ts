@@ -5,7 +5,7 @@
  * words have anything to do with what the errors after it say. Most incidents have a change a few
  * minutes before them that did nothing; these are the questions that tell it from the cause.
  */
-import type { ChangeRecord } from '../../../ports.js';
+import type { ChangeRecord, LogSignature } from '../../../ports.js';
 import { lower } from '../measure.js';
 import type { RankedSignature } from './logs.js';
 
@@ -183,3 +183,38 @@ const quoteShort = (s: string): string => {
   const line = s.split('\n')[0];
   return `"${line.length > 80 ? `${line.slice(0, 77)}...` : line}"`;
 };
+
+/**
+ * A line, on something the change's service and the affected service both depend on, that shows
+ * the change at work there as it landed: it names the change's version, or shares two words of
+ * its own (a migration clearing "history tables", then `TRUNCATE TABLE "issue_history_v2"` in the
+ * database's log). The change then reached the affected service through that dependency, whatever
+ * else the catalog draws.
+ */
+export function actedOn(
+  change: ChangeRecord,
+  shared: readonly string[],
+  logs: readonly LogSignature[],
+  names: readonly string[],
+  onset: string,
+): LogSignature | undefined {
+  if (!shared.length) return undefined;
+  const at = Date.parse(change.at);
+  const lead = (change.kind === 'deployment' ? 6 : 2) * 60_000;
+  // A release is recorded when it starts and runs its steps (a migration) while it rolls out; what
+  // it did counts until the onset, not after.
+  const until = Math.min(
+    at + (change.kind === 'deployment' ? 30 : 5) * 60_000,
+    Date.parse(onset) + 2 * 60_000,
+  );
+  const on = new Set(shared.map(lower));
+  const version = change.version && change.version.length >= 6 ? lower(change.version) : undefined;
+  const own = terms(`${change.summary} ${change.version ?? ''} ${change.resource ?? ''}`, names);
+  return logs.find((l) => {
+    const t = Date.parse(l.firstSeen);
+    if (!on.has(lower(l.service)) || t < at - lead || t > until) return false;
+    if (version && lower(l.sample).includes(version)) return true;
+    const theirs = terms(l.sample, names);
+    return [...own].filter((w) => theirs.has(w)).length >= 2;
+  });
+}

@@ -6,12 +6,12 @@
  * as ruled out), because most incidents have a recent change nearby that did nothing.
  */
 import type { Category } from '../../../model.js';
-import type { ChangeRecord } from '../../../ports.js';
+import type { ChangeRecord, LogSignature } from '../../../ports.js';
 import { lower, mentionedNames, minutesBetween, ms } from '../measure.js';
 import type { Catalog, Relation } from './catalog.js';
 import { corroborate, ownErrors, slowBurn } from './change-effects.js';
 import { type ChangeFlavor, changeFlavor, FLAVOR_CATEGORY } from './change-flavor.js';
-import { customerInput, type Disowned, errorsNotItsOwn, routineReason } from './change-relevance.js';
+import { actedOn, customerInput, type Disowned, errorsNotItsOwn, routineReason } from './change-relevance.js';
 import type { RankedSignature } from './logs.js';
 import type { SeriesView } from './series.js';
 import { isAnomalous } from './series.js';
@@ -34,6 +34,8 @@ export interface ScoredChange {
   score: number;
   /** Why it scored low, for `ruledOut`. */
   against?: string;
+  /** A line on a dependency it shares with the affected service that shows it at work there. */
+  actedOn?: LogSignature;
   /** It is a routine, recurring operation (a balancer round, a backup): why, in a clause. */
   routine?: string;
   /** Why the new errors that followed it are not its own. */
@@ -91,6 +93,8 @@ export function scoreChanges(
     alertAt: string;
     signatures: RankedSignature[];
     series: SeriesView[];
+    /** Every log line, errors or not, for the traces a change leaves where it acted. */
+    logs?: LogSignature[];
     /** Accumulating resources read over the change lookback (see gather's `trends`). */
     trends?: SeriesView[];
     /** Services hogging a pool the affected service also draws on: related despite the catalog. */
@@ -128,6 +132,18 @@ export function scoreChanges(
         if (connErrors) relation = 'dependency';
       }
       if (relation === 'unrelated' && sharedBlast(change, service, opts.series)) relation = 'dependency';
+      const affectedDeps = opts.catalog.dependencies(opts.service).map(lower);
+      const workedOn =
+        (relation === 'sibling' || relation === 'unrelated') && service
+          ? actedOn(
+              change,
+              opts.catalog.dependencies(service).filter((d) => affectedDeps.includes(lower(d))),
+              opts.logs ?? [],
+              opts.catalog.names(),
+              opts.onset,
+            )
+          : undefined;
+      if (workedOn) relation = 'dependency';
       const leadMinutes = minutesBetween(change.at, opts.onset);
       const routine = routineReason(change);
       const disowned = errorsNotItsOwn(change, service, ownErrors(change, service, opts.signatures, 30), {
@@ -138,6 +154,8 @@ export function scoreChanges(
       });
       const corroboration = corroborate(change, service, { ...opts, disowned: !!disowned });
       if (namedByErrors) corroboration.push(`new errors name ${change.resource}`);
+      if (workedOn)
+        corroboration.push(`it acted on ${workedOn.service} as it landed: "${workedOn.sample.slice(0, 90)}"`);
       // A slow-burning effect (memory or handles climbing from the release on, until something
       // gives) ties the change to the incident through an anomaly that never let go: timing is
       // then measured to where that anomaly began, not to when it finally paged.
@@ -173,6 +191,7 @@ export function scoreChanges(
         leadMinutes,
         corroboration,
         ...(burn ? { burnSince: burn.onset!.at } : {}),
+        ...(workedOn ? { actedOn: workedOn } : {}),
         ...(routine ? { routine } : {}),
         ...(disowned ? { disowned } : {}),
         score: Math.min(0.95, score),

@@ -61,11 +61,16 @@ export function explainChanges(a: Analysis): Candidate[] {
       lead > 0
         ? `${lead} min before the onset at ${hhmm(a.onset)}`
         : `just as the incident began at ${hhmm(a.onset)}`;
-    const effect = err
+    const caused = err
       ? `${mechanismOf(err)} on ${err.sig.service ?? a.snap.service}: ${quote(err.sig.sample)} (${err.sig.count}x)`
       : 'the failure that followed';
+    // What it did on the dependency it shares with the affected service comes first.
+    const effect = c.actedOn
+      ? `what it did on ${c.actedOn.service} (${quote(c.actedOn.sample)}), then ${caused}`
+      : caused;
     const evidence = [
       ch.id,
+      ...(c.actedOn ? [c.actedOn.id] : []),
       ...(err ? [err.sig.id] : []),
       ...a.views.filter((v) => v.isAlertMetric).map((v) => v.series.id),
     ];

@@ -296,3 +296,63 @@ describe('a change to a dependency', () => {
     expect(run.rootCause.mitigation).toMatchObject({ kind: 'rollback', target: 'payments-gw' });
   });
 });
+
+/** A migration job shares app-db with the alarming api; its release starts 20 min before the onset. */
+const migrationEnv = (dbLine: string): Partial<Env> => ({
+  services: [
+    api('orders-api', ['app-db']),
+    { name: 'migrator', tier: 'high' as const, dependsOn: ['app-db'] },
+    { name: 'app-db', tier: 'critical' as const },
+  ],
+  metrics: [
+    {
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'HTTPCode_Target_5XX_Count',
+      service: 'orders-api',
+      points: stepPoints(2, 600, -8, 1),
+    },
+  ],
+  deployments: [
+    {
+      service: 'migrator',
+      version: '20260501_reset_archive',
+      previousVersion: '20260430_add_archive',
+      startedAt: at(-28),
+      completedAt: at(-9),
+      status: 'succeeded',
+      description: 'Clear the archive tables before the backfill',
+    },
+  ],
+  logs: [
+    { service: 'app-db', timestamp: at(-10), level: 'INFO', count: 1, message: dbLine },
+    {
+      service: 'orders-api',
+      timestamp: at(-8),
+      level: 'ERROR',
+      count: 2_000,
+      message: "TypeError: Cannot read properties of null (reading 'customer') at renderOrder",
+    },
+  ],
+});
+
+describe('a change that acted on a dependency the affected service shares', () => {
+  it('is on the path when that dependency logs it at work as it landed', async () => {
+    const run = await runScenario(
+      scenario(
+        'orders-api',
+        migrationEnv('knex: migration 20260501_reset_archive: TRUNCATE TABLE "archive" CASCADE'),
+      ),
+    );
+    expect(run.rootCause.category).toBe('deployment');
+    expect(run.rootCause.culprit).toBe('20260501_reset_archive');
+    expect(run.rootCause.summary).toContain('TRUNCATE');
+    expect(run.rootCause.mitigation).toMatchObject({ kind: 'rollback', target: 'migrator' });
+  });
+
+  it('stays a sibling’s change when the dependency shows nothing of it', async () => {
+    const run = await runScenario(
+      scenario('orders-api', migrationEnv('checkpoint complete: wrote 311 buffers (0.4%)')),
+    );
+    expect(run.rootCause.category).not.toBe('deployment');
+  });
+});
