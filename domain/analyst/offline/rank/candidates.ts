@@ -18,7 +18,7 @@ import type { Candidate } from './candidate.js';
 import { cascade } from './cascade.js';
 import { offerFallbacks } from './fallbacks.js';
 import { latentCauses } from './latent.js';
-import { beside } from './relevance.js';
+import { beside, refusedRequests } from './relevance.js';
 import { explainSharedErrors } from './shared-errors.js';
 import { throughIntermediary } from './two-hop.js';
 
@@ -264,6 +264,7 @@ export function candidates(a: Analysis): Candidate[] {
   subsume(a, all);
   // A change already judged beside the point drives nothing.
   cascade(all.filter((c) => !c.changeAt || !c.against));
+  refusedRequests(a, all);
   throughIntermediary(a, all);
   all = latentCauses(a, all);
   offerFallbacks(a, all);

@@ -117,3 +117,52 @@ describe('a change that acted on a dependency the affected service shares', () =
     expect(run.rootCause.category).not.toBe('deployment');
   });
 });
+
+/** cdn calls router and bucket; the router is released 3 min before the bucket's 4xx/5xx begin. */
+const refusalEnv = (bucketMetric: string): Partial<Env> => ({
+  services: [
+    api('cdn', ['edge-router', 'blob-store']),
+    { name: 'edge-router', tier: 'critical' as const },
+    { name: 'blob-store', tier: 'critical' as const },
+  ],
+  metrics: [
+    {
+      namespace: 'Custom/CDN',
+      metricName: 'ErrorRate',
+      service: 'cdn',
+      points: stepPoints(0.5, 60, -9, 0.1),
+    },
+    {
+      namespace: 'AWS/S3',
+      metricName: bucketMetric,
+      service: 'blob-store',
+      points: stepPoints(3, 4_000, -9, 1),
+    },
+  ],
+  deployments: [
+    {
+      service: 'edge-router',
+      version: 'r42',
+      previousVersion: 'r41',
+      startedAt: at(-12),
+      completedAt: at(-10),
+      status: 'succeeded',
+      description: 'Simplify backend selection in the request handler',
+    },
+  ],
+  alarmStates: [{ name: 'blob-store-errors', service: 'blob-store', state: 'ALARM', timestamp: at(-6) }],
+});
+
+describe('a dependency refusing requests just after a release on the same path', () => {
+  it('answers what it is sent: the release is the cause and is rolled back', async () => {
+    const run = await runScenario(scenario('cdn', refusalEnv('4xxErrors')));
+    expect(run.rootCause.category).toBe('deployment');
+    expect(run.rootCause.mitigation).toMatchObject({ kind: 'rollback', target: 'edge-router' });
+    expect(run.rootCause.ruledOut.join(' ')).toContain('refuses what it is sent');
+  });
+
+  it('failing on its own side (5xx) is not explained away by the release', async () => {
+    const run = await runScenario(scenario('cdn', refusalEnv('5xxErrors')));
+    expect(run.rootCause.ruledOut.join(' ')).not.toContain('refuses what it is sent');
+  });
+});
