@@ -72,7 +72,7 @@ const STOP = new Set(
     'service services update updated change changed changes deploy deployed deployment release prod ' +
     'production version info warn warning debug true false null none count total time times ' +
     'create created delete deleted added adding bump bumped fix fixed support minor patch also some ' +
-    'rename renamed label labels label copy text page pages user users'
+    'user users'
   ).split(' '),
 );
 
