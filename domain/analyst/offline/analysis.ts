@@ -94,6 +94,7 @@ export function analyze(snap: Snapshot, knowledge: readonly KnowledgeEntry[] = [
     alertAt: snap.alertAt,
     signatures,
     series: views,
+    logs: snap.logs,
   };
   const changes = scoreChanges(snap.changes, changeOpts);
   const alarmName = snap.alert?.labels.alarmName ?? snap.alert?.title;

@@ -6,12 +6,13 @@
  * as ruled out), because most incidents have a recent change nearby that did nothing.
  */
 import type { Category } from '../../../model.js';
-import type { ChangeRecord } from '../../../ports.js';
+import type { ChangeRecord, LogSignature } from '../../../ports.js';
 import { lower, mentionedNames, minutesBetween, ms } from '../measure.js';
 import type { Catalog, Relation } from './catalog.js';
+import { corroborate, ownErrors, slowBurn } from './change-effects.js';
 import { type ChangeFlavor, changeFlavor, FLAVOR_CATEGORY } from './change-flavor.js';
-import { CALL_FAILURES, type RankedSignature } from './logs.js';
-import { ACCUMULATING } from './metric-kinds.js';
+import { actedOn, customerInput, type Disowned, errorsNotItsOwn, routineReason } from './change-relevance.js';
+import type { RankedSignature } from './logs.js';
 import type { SeriesView } from './series.js';
 import { isAnomalous } from './series.js';
 
@@ -33,6 +34,12 @@ export interface ScoredChange {
   score: number;
   /** Why it scored low, for `ruledOut`. */
   against?: string;
+  /** A line on a dependency it shares with the affected service that shows it at work there. */
+  actedOn?: LogSignature;
+  /** It is a routine, recurring operation (a balancer round, a backup): why, in a clause. */
+  routine?: string;
+  /** Why the new errors that followed it are not its own. */
+  disowned?: Disowned;
 }
 
 const RELATION_WEIGHT: Record<Relation, number> = {
@@ -86,6 +93,8 @@ export function scoreChanges(
     alertAt: string;
     signatures: RankedSignature[];
     series: SeriesView[];
+    /** Every log line, errors or not, for the traces a change leaves where it acted. */
+    logs?: LogSignature[];
     /** Accumulating resources read over the change lookback (see gather's `trends`). */
     trends?: SeriesView[];
     /** Services hogging a pool the affected service also draws on: related despite the catalog. */
@@ -93,6 +102,9 @@ export function scoreChanges(
   },
 ): ScoredChange[] {
   const hogs = new Set((opts.poolHogs ?? []).map(lower));
+  const touched = new Set(
+    changes.map((c) => lower(changedService(c, opts.catalog))).filter((n) => n.length > 0),
+  );
   const scored = changes
     .map((change) => {
       const flavor = changeFlavor(change, opts.catalog.names());
@@ -120,9 +132,30 @@ export function scoreChanges(
         if (connErrors) relation = 'dependency';
       }
       if (relation === 'unrelated' && sharedBlast(change, service, opts.series)) relation = 'dependency';
+      const affectedDeps = opts.catalog.dependencies(opts.service).map(lower);
+      const workedOn =
+        (relation === 'sibling' || relation === 'unrelated') && service
+          ? actedOn(
+              change,
+              opts.catalog.dependencies(service).filter((d) => affectedDeps.includes(lower(d))),
+              opts.logs ?? [],
+              opts.catalog.names(),
+              opts.onset,
+            )
+          : undefined;
+      if (workedOn) relation = 'dependency';
       const leadMinutes = minutesBetween(change.at, opts.onset);
-      const corroboration = corroborate(change, service, opts);
+      const routine = routineReason(change);
+      const disowned = errorsNotItsOwn(change, service, ownErrors(change, service, opts.signatures, 30), {
+        signatures: opts.signatures,
+        names: opts.catalog.names(),
+        touched,
+        calls: (caller) => opts.catalog.dependencies(caller).map(lower).includes(lower(service)),
+      });
+      const corroboration = corroborate(change, service, { ...opts, disowned: !!disowned });
       if (namedByErrors) corroboration.push(`new errors name ${change.resource}`);
+      if (workedOn)
+        corroboration.push(`it acted on ${workedOn.service} as it landed: "${workedOn.sample.slice(0, 90)}"`);
       // A slow-burning effect (memory or handles climbing from the release on, until something
       // gives) ties the change to the incident through an anomaly that never let go: timing is
       // then measured to where that anomaly began, not to when it finally paged.
@@ -144,6 +177,11 @@ export function scoreChanges(
         score *= 0.5;
       if (isAutomaticReaction(change) || flavor === 'platform') score *= 0.3;
       if (flavor === 'benign') score *= 0.1;
+      // A routine operation rarely breaks what it runs on; errors a change's content does not
+      // explain, or that its untouched peers share, are not its own (`change-relevance.ts`).
+      if (routine) score *= 0.35;
+      else if (customerInput(change)) score *= 0.6;
+      if (disowned) score *= 0.4;
       const scored: ScoredChange = {
         change,
         flavor,
@@ -153,6 +191,9 @@ export function scoreChanges(
         leadMinutes,
         corroboration,
         ...(burn ? { burnSince: burn.onset!.at } : {}),
+        ...(workedOn ? { actedOn: workedOn } : {}),
+        ...(routine ? { routine } : {}),
+        ...(disowned ? { disowned } : {}),
         score: Math.min(0.95, score),
       };
       scored.against = against(scored);
@@ -213,58 +254,6 @@ function sharedBlast(change: ChangeRecord, service: string | undefined, series: 
   return others.size >= 2;
 }
 
-/**
- * A sustained, never-recovered rise of an accumulating resource on the changed service that began
- * as the change landed (a deployment rolls out over a few minutes).
- */
-function slowBurn(
-  change: ChangeRecord,
-  service: string | undefined,
-  series: SeriesView[],
-): SeriesView | undefined {
-  if (!service) return undefined;
-  const at = ms(change.at);
-  const lead = (change.kind === 'deployment' ? 6 : 2) * 60_000;
-  return series.find(
-    (v) =>
-      ACCUMULATING.has(v.kind) &&
-      isAnomalous(v) &&
-      !v.onset!.recovered &&
-      lower(v.service) === lower(service) &&
-      ms(v.onset!.at) >= at - lead &&
-      ms(v.onset!.at) <= at + 30 * 60_000,
-  );
-}
-
-/**
- * Failure signals on the changed service (or, if it is the affected one, on it) shortly after the
- * change. Errors calling another known service and series about another service are left out:
- * they point at that service, not at this change.
- */
-function corroborate(
-  change: ChangeRecord,
-  service: string | undefined,
-  opts: { signatures: RankedSignature[]; series: SeriesView[] },
-): string[] {
-  const out: string[] = [];
-  const at = ms(change.at);
-  // A deployment takes effect while it rolls out (it is stamped at completion); a change at once.
-  const lead = (change.kind === 'deployment' ? 6 : 2) * 60_000;
-  const near = (t: string) => ms(t) >= at - lead && ms(t) <= at + 15 * 60_000;
-  const same = (s: string | undefined) => !!service && lower(s) === lower(service);
-  const aboutOther = (s: RankedSignature) =>
-    CALL_FAILURES.has(s.cls) && s.mentions.some((m) => !same(m) && lower(m) !== lower(change.resource));
-  const errs = opts.signatures.filter(
-    (s) => s.isNew && same(s.sig.service) && near(s.sig.firstSeen) && !aboutOther(s),
-  );
-  if (errs.length) out.push(`new ${errs[0].cls} errors on ${service} from ${errs[0].sig.firstSeen}`);
-  const moved = opts.series.filter(
-    (v) => isAnomalous(v) && same(v.service) && same(v.subject) && near(v.onset!.at),
-  );
-  if (moved.length) out.push(`${moved[0].series.metricName} on ${service} moved at ${moved[0].onset!.at}`);
-  return out;
-}
-
 function against(s: ScoredChange): string | undefined {
   const what =
     s.change.kind === 'deployment'
@@ -278,6 +267,8 @@ function against(s: ScoredChange): string | undefined {
     return `${what}: ${Math.round(s.leadMinutes)} min before onset, with nothing changing in between`;
   if (s.change.status === 'rolled-back' || undoneAlready(s.change)) return `${what}: already rolled back`;
   if (isAutomaticReaction(s.change)) return `${what}: an autoscaler reacting to load, not a cause`;
+  if (s.disowned) return `${what}: ${s.disowned.why}`;
+  if (s.routine) return `${what}: ${s.routine}, not a change to what fails`;
   if (s.flavor === 'benign')
     return `${what}: bookkeeping (tags, retention, dashboards) cannot affect traffic`;
   if (s.flavor === 'platform')

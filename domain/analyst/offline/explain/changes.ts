@@ -4,6 +4,7 @@
  */
 import type { Analysis } from '../analysis.js';
 import { revertTarget, type ScoredChange, undoneAlready } from '../evidence/changes.js';
+import { isExternal } from '../evidence/dependencies.js';
 import { CALL_FAILURES, LOG_CLASS_CATEGORY, mechanismOf, type RankedSignature } from '../evidence/logs.js';
 import { conf, hhmm, lower } from '../measure.js';
 import { action, type Candidate } from '../rank/candidate.js';
@@ -60,11 +61,16 @@ export function explainChanges(a: Analysis): Candidate[] {
       lead > 0
         ? `${lead} min before the onset at ${hhmm(a.onset)}`
         : `just as the incident began at ${hhmm(a.onset)}`;
-    const effect = err
+    const caused = err
       ? `${mechanismOf(err)} on ${err.sig.service ?? a.snap.service}: ${quote(err.sig.sample)} (${err.sig.count}x)`
       : 'the failure that followed';
+    // What it did on the dependency it shares with the affected service comes first.
+    const effect = c.actedOn
+      ? `what it did on ${c.actedOn.service} (${quote(c.actedOn.sample)}), then ${caused}`
+      : caused;
     const evidence = [
       ch.id,
+      ...(c.actedOn ? [c.actedOn.id] : []),
       ...(err ? [err.sig.id] : []),
       ...a.views.filter((v) => v.isAlertMetric).map((v) => v.series.id),
     ];
@@ -109,9 +115,12 @@ export function explainChanges(a: Analysis): Candidate[] {
       });
       continue;
     }
-    const culprit = ch.resource ?? c.service ?? ch.summary.slice(0, 80);
+    // A vendor changing the service they run for us (their maintenance, their rollout) is that
+    // dependency failing: nothing of ours reverts it, and it is named as the dependency.
+    const vendor = !!c.service && isExternal(a.snap.catalog, c.service);
+    const culprit = vendor ? c.service! : (ch.resource ?? c.service ?? ch.summary.slice(0, 80));
     const mitigation =
-      undoneAlready(ch) || INTERACTIVE.test(ch.status ?? '')
+      vendor || undoneAlready(ch) || INTERACTIVE.test(ch.status ?? '')
         ? null
         : c.flavor === 'flag'
           ? action('feature-flag', ch.resource, a.knownNames, `turn ${ch.resource} off: it changed ${when}`, {
@@ -134,10 +143,10 @@ export function explainChanges(a: Analysis): Candidate[] {
                 },
               );
     out.push({
-      category: c.category,
+      category: vendor ? 'dependency' : c.category,
       culprit,
       summary:
-        `The ${KIND_WORD[c.flavor]} to ${culprit}${c.service && !lower(culprit).includes(lower(c.service)) ? ` on ${c.service}` : ''} at ${hhmm(ch.at)} ` +
+        `The ${vendor ? 'change its vendor made' : KIND_WORD[c.flavor]} to ${culprit}${c.service && !lower(culprit).includes(lower(c.service)) ? ` on ${c.service}` : ''} at ${hhmm(ch.at)} ` +
         `(${quote(ch.summary)}), ${when}, caused ${effect}.`,
       causalChain: chain,
       confidence: conf(confidence),

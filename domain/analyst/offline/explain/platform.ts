@@ -6,6 +6,7 @@
  */
 import type { Analysis } from '../analysis.js';
 import { mechanismOf } from '../evidence/logs.js';
+import { isAnomalous } from '../evidence/series.js';
 import { conf, hhmm, lower, ms } from '../measure.js';
 import { action, type Candidate } from '../rank/candidate.js';
 import { isDatabase } from './resources.js';
@@ -65,8 +66,86 @@ export function explainPlatform(a: Analysis): Candidate[] {
       specialists: ['changes', 'dependencies'],
     });
   }
+  out.push(...providerDegradations(a));
   // One candidate per target: the strongest event wins.
   return out
     .sort((x, y) => y.confidence - x.confidence)
     .filter((c, i, all) => all.findIndex((o) => lower(o.culprit) === lower(c.culprit)) === i);
+}
+
+/** A provider saying one of its services is impaired, rather than that it acted on our resource. */
+const DEGRADED =
+  /degraded|operational issue|impair|elevated (?:error|latenc|fault)|increased (?:error|latenc|fault)|connectivity issue/i;
+/** An availability zone (`us-east-1d`, `use1-az4`) or region a notice is scoped to. */
+const SCOPE = /\b(?:[a-z]{2}(?:-gov)?-[a-z]+-\d[a-z]?|[a-z]{3}\d-az\d)\b/i;
+
+/**
+ * A provider's health notice that one of its services is degraded (storage in one zone, an API
+ * returning errors), followed on our path by that very service's metrics going bad or by errors
+ * that name the notice's zone: the provider is the cause, and the way out is to move the work
+ * out of what it scoped (a failover of the service that runs there). Changes made by people at
+ * the same time, which rank by timing, do not explain a provider's storage turning slow.
+ */
+function providerDegradations(a: Analysis): Candidate[] {
+  const out: Candidate[] = [];
+  const self = a.snap.service;
+  const path = new Set([lower(self), ...a.snap.catalog.dependencies(self).map(lower)]);
+  for (const c of a.changes) {
+    const ch = c.change;
+    if (c.flavor !== 'platform' || !DEGRADED.test(ch.summary) || c.leadMinutes < -10) continue;
+    const provider = ch.service ?? '';
+    if (provider.length < 2 || a.snap.catalog.get(provider)) continue;
+    const scope = SCOPE.exec(`${ch.resource ?? ''} ${ch.summary}`)?.[0];
+    const after = (t: string) => ms(t) >= ms(ch.at) - 10 * 60_000;
+    // The provider's own namespace (AWS/EBS for ebs) moving on a service of ours on the path.
+    const own = a.views.filter(
+      (v) =>
+        isAnomalous(v) &&
+        path.has(lower(v.service)) &&
+        lower(v.series.namespace).split('/').includes(lower(provider)) &&
+        after(v.onset!.at),
+    );
+    const scoped = scope
+      ? a.signatures.filter(
+          (s) => s.isNew && path.has(lower(s.sig.service)) && lower(s.sig.sample).includes(lower(scope)),
+        )
+      : [];
+    if (!own.length && !scoped.length) continue;
+    const where = own[0]?.service ?? scoped[0].sig.service ?? self;
+    const confidence = 0.5 + (own.length ? 0.15 : 0) + (scoped.length ? 0.15 : 0);
+    out.push({
+      category: 'dependency',
+      culprit: provider,
+      summary:
+        `${provider}${scope ? ` in ${scope}` : ''} is degraded on the provider's side (notice at ${hhmm(ch.at)}: "${ch.summary.slice(0, 110)}")` +
+        (own.length
+          ? `; ${own[0].series.metricName} on ${own[0].service} went bad from ${hhmm(own[0].onset!.at)}`
+          : '') +
+        (scoped.length
+          ? `; ${scoped[0].sig.service} logs failures in ${scope} (${scoped[0].sig.count}x)`
+          : '') +
+        '.',
+      causalChain: [
+        `${provider}${scope ? ` (${scope})` : ''}: ${ch.summary.slice(0, 100)}`,
+        ...(own.length ? [`${own[0].series.metricName} on ${own[0].service} degraded`] : []),
+        `${a.snap.alert?.title ?? 'the alert'} fired`,
+      ],
+      confidence: conf(confidence),
+      evidence: [
+        ch.id,
+        ...own.slice(0, 2).map((v) => v.series.id),
+        ...scoped.slice(0, 2).map((s) => s.sig.id),
+      ],
+      mitigation: action(
+        'failover',
+        where,
+        a.knownNames,
+        `move ${where} off ${provider}${scope ? ` in ${scope}` : ''}, which the provider reports degraded`,
+        scope ? { from: scope } : {},
+      ),
+      specialists: ['changes', 'dependencies'],
+      since: ch.at,
+    });
+  }
+  return out;
 }

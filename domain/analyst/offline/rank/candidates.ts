@@ -18,7 +18,9 @@ import type { Candidate } from './candidate.js';
 import { cascade } from './cascade.js';
 import { offerFallbacks } from './fallbacks.js';
 import { latentCauses } from './latent.js';
+import { beside, refusedRequests } from './relevance.js';
 import { ownerAndSignatureRules } from './scoped.js';
+import { explainSharedErrors } from './shared-errors.js';
 import { throughIntermediary } from './two-hop.js';
 
 /** Below this, the analyst says `unknown` rather than guess. */
@@ -252,15 +254,19 @@ export function candidates(a: Analysis): Candidate[] {
         ...explainSecurity(a),
         ...explainErrors(a),
         ...explainKnowledge(a),
+        ...explainSharedErrors(a),
         ...(health ? [health] : []),
       ]),
     ),
   );
+  beside(a, all);
   preempt(all);
   corroborateChanges(a, all);
   subsume(a, all);
   ownerAndSignatureRules(a, all);
-  cascade(all);
+  // A change already judged beside the point drives nothing.
+  cascade(all.filter((c) => !c.changeAt || !c.against));
+  refusedRequests(a, all);
   throughIntermediary(a, all);
   all = latentCauses(a, all);
   offerFallbacks(a, all);

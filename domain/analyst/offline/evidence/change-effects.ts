@@ -1,0 +1,75 @@
+/**
+ * What followed a change on the service it touched: new errors, a series that moved, an
+ * accumulating resource that began to climb with it. These tie a change to an incident beyond its
+ * timing (`changes.ts` weighs them).
+ */
+import type { ChangeRecord } from '../../../ports.js';
+import { lower, ms } from '../measure.js';
+import { CALL_FAILURES, type RankedSignature } from './logs.js';
+import { ACCUMULATING } from './metric-kinds.js';
+import { isAnomalous, type SeriesView } from './series.js';
+
+/**
+ * A sustained, never-recovered rise of an accumulating resource on the changed service that began
+ * as the change landed (a deployment rolls out over a few minutes).
+ */
+export function slowBurn(
+  change: ChangeRecord,
+  service: string | undefined,
+  series: SeriesView[],
+): SeriesView | undefined {
+  if (!service) return undefined;
+  const at = ms(change.at);
+  const lead = (change.kind === 'deployment' ? 6 : 2) * 60_000;
+  return series.find(
+    (v) =>
+      ACCUMULATING.has(v.kind) &&
+      isAnomalous(v) &&
+      !v.onset!.recovered &&
+      lower(v.service) === lower(service) &&
+      ms(v.onset!.at) >= at - lead &&
+      ms(v.onset!.at) <= at + 30 * 60_000,
+  );
+}
+
+/** New errors on the changed service shortly after the change, except those about calling others. */
+export function ownErrors(
+  change: ChangeRecord,
+  service: string | undefined,
+  signatures: RankedSignature[],
+  withinMinutes = 15,
+): RankedSignature[] {
+  const at = ms(change.at);
+  const lead = (change.kind === 'deployment' ? 6 : 2) * 60_000;
+  const near = (t: string) => ms(t) >= at - lead && ms(t) <= at + withinMinutes * 60_000;
+  const same = (s: string | undefined) => !!service && lower(s) === lower(service);
+  const aboutOther = (s: RankedSignature) =>
+    CALL_FAILURES.has(s.cls) && s.mentions.some((m) => !same(m) && lower(m) !== lower(change.resource));
+  return signatures.filter((s) => s.isNew && same(s.sig.service) && near(s.sig.firstSeen) && !aboutOther(s));
+}
+
+/**
+ * Failure signals on the changed service (or, if it is the affected one, on it) shortly after the
+ * change. Errors calling another known service and series about another service are left out:
+ * they point at that service, not at this change.
+ */
+export function corroborate(
+  change: ChangeRecord,
+  service: string | undefined,
+  opts: { signatures: RankedSignature[]; series: SeriesView[]; disowned?: boolean },
+): string[] {
+  const out: string[] = [];
+  const at = ms(change.at);
+  // A deployment takes effect while it rolls out (it is stamped at completion); a change at once.
+  const lead = (change.kind === 'deployment' ? 6 : 2) * 60_000;
+  const near = (t: string) => ms(t) >= at - lead && ms(t) <= at + 15 * 60_000;
+  const same = (s: string | undefined) => !!service && lower(s) === lower(service);
+  const errs = ownErrors(change, service, opts.signatures);
+  if (errs.length && !opts.disowned)
+    out.push(`new ${errs[0].cls} errors on ${service} from ${errs[0].sig.firstSeen}`);
+  const moved = opts.series.filter(
+    (v) => isAnomalous(v) && same(v.service) && same(v.subject) && near(v.onset!.at),
+  );
+  if (moved.length) out.push(`${moved[0].series.metricName} on ${service} moved at ${moved[0].onset!.at}`);
+  return out;
+}
