@@ -149,6 +149,19 @@ const ownDatastore = (a: Analysis, culprit: string, h: KnowledgeHit): boolean =>
 const standsAlone = (h: KnowledgeHit): boolean =>
   h.on !== 'metric' || (h.entry.role === 'cause' && h.entry.specificity !== 'low');
 
+/**
+ * A provider's notice that nothing of ours confirms (no series of ours moved where it says, no line
+ * of ours names it) is a lead, not a conclusion: providers post notices all the time, and most touch
+ * someone else. Its own signal (`explain/platform.ts`) or a confined scope (`routeAround`) confirms it.
+ */
+function theirWordOnly(c: Candidate): Candidate {
+  return {
+    ...c,
+    confidence: conf(Math.min(c.confidence, 0.3)), // under the bar (MIN_CONFIDENCE): a lead
+    summary: `${c.summary.replace(/\.$/, '')}; nothing of ours shows it yet.`,
+  };
+}
+
 export function explainKnowledge(a: Analysis): Candidate[] {
   const groups = new Map<string, Group>();
   for (const h of a.knowledge) {
@@ -177,7 +190,13 @@ export function explainKnowledge(a: Analysis): Candidate[] {
       // Symptoms of one's own (timeouts, probes failing, pools running dry) say something broke
       // here, not why: they support other hypotheses. Symptoms that name a peer point at it.
       .filter((g) => g.hits.some((h) => h.entry.role === 'cause' || lower(g.culprit) !== lower(h.service)))
-      .map((g) => routeAround(a, candidateOf(a, g)))
+      .map((g) => {
+        const c = candidateOf(a, g);
+        const routed = routeAround(a, c);
+        return routed === c && g.hits.every((h) => h.on === 'change') && providerOf(a, g.hits[0])
+          ? theirWordOnly(c)
+          : routed;
+      })
       .filter((c) => c.confidence >= 0.12)
   );
 }

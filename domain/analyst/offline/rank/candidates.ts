@@ -19,7 +19,7 @@ import { cascade } from './cascade.js';
 import { offerFallbacks } from './fallbacks.js';
 import { latentCauses } from './latent.js';
 import { beside, refusedRequests } from './relevance.js';
-import { ownerAndSignatureRules } from './scoped.js';
+import { confinedToScope } from './scoped.js';
 import { explainSharedErrors } from './shared-errors.js';
 import { throughIntermediary } from './two-hop.js';
 
@@ -263,7 +263,7 @@ export function candidates(a: Analysis): Candidate[] {
   preempt(all);
   corroborateChanges(a, all);
   subsume(a, all);
-  ownerAndSignatureRules(a, all);
+  confinedToScope(a, all);
   // A change already judged beside the point drives nothing.
   cascade(all.filter((c) => !c.changeAt || !c.against));
   refusedRequests(a, all);
