@@ -129,6 +129,7 @@ export function analyze(snap: Snapshot, knowledge: readonly KnowledgeEntry[] = [
     }),
     knowledge: matchKnowledge(knowledge, {
       logs: snap.logs,
+      earlierLogs: snap.earlierLogs,
       security: snap.security,
       changes: snap.changes,
       views,

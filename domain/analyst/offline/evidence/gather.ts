@@ -34,6 +34,11 @@ export interface Snapshot {
    */
   trends: MetricSeries[];
   logs: LogSignature[];
+  /**
+   * Lines from the day before the window: read only as precursors, a known cause logged hours
+   * before anyone was paged (a process OOM-killed at dawn, a renewal that failed overnight).
+   */
+  earlierLogs?: LogSignature[];
   changes: ChangeRecord[];
   /**
    * Changes older than the change lookback, up to `LATENT_LOOKBACK_DAYS`: read only as latent
@@ -90,6 +95,9 @@ export const CHANGE_LOOKBACK_HOURS = 24;
  */
 export const LATENT_LOOKBACK_DAYS = 7;
 
+/** How far into the earlier log read a line must begin to be a precursor rather than background. */
+const CHRONIC_MARGIN_MIN = 60;
+
 export async function gather(evidence: Evidence, ctx: InvestigationContext): Promise<Snapshot> {
   const catalogServices = ctx.services.length ? ctx.services : await evidence.services();
   const catalog = new Catalog(catalogServices);
@@ -109,15 +117,20 @@ export async function gather(evidence: Evidence, ctx: InvestigationContext): Pro
     ).toISOString(),
     to: window.to,
   };
-  const [metrics, long, logs, allChanges, alarms, security] = await Promise.all([
+  const before = { from: longer.from, to: window.from };
+  const [metrics, long, logs, earlierLogs, allChanges, alarms, security] = await Promise.all([
     evidence.metrics(window),
     evidence.metrics(longer),
     evidence.logs(window),
+    Date.parse(before.from) < Date.parse(before.to) ? evidence.logs(before) : [],
     evidence.changes(latent),
     evidence.alarms(window),
     evidence.security(longer),
   ]);
   const detected = ctx.incident.detectedAt ?? alert?.startedAt ?? window.to;
+  // A line already logged as the earlier read begins was there all along: background, not a precursor.
+  const began = (l: LogSignature) =>
+    Date.parse(l.firstSeen) >= Date.parse(before.from) + CHRONIC_MARGIN_MIN * 60_000;
   const recent = (c: ChangeRecord) => Date.parse(c.at) >= Date.parse(longer.from);
   const changes = allChanges.filter(recent);
   const olderChanges = allChanges.filter((c) => !recent(c));
@@ -132,6 +145,7 @@ export async function gather(evidence: Evidence, ctx: InvestigationContext): Pro
     metrics,
     trends: long.filter((m) => ACCUMULATING.has(metricKind(m))),
     logs,
+    earlierLogs: earlierLogs.filter(began),
     changes,
     olderChanges,
     alarms,

@@ -76,6 +76,8 @@ export function matchKnowledge(
   entries: readonly KnowledgeEntry[],
   input: {
     logs: LogSignature[];
+    /** Lines from before the window (`Snapshot.earlierLogs`): matched as precursors only. */
+    earlierLogs?: LogSignature[];
     security?: SecuritySignal[];
     changes: ChangeRecord[];
     views: SeriesView[];
@@ -106,6 +108,7 @@ export function matchKnowledge(
     }
   }
   // A finding (GuardDuty, Access Analyzer, impossible travel) is a line of text like a log's.
+  hits.push(...precursors(compiled, input.earlierLogs ?? [], input.knownNames));
   for (const signal of input.security ?? []) {
     const text = `${signal.kind}: ${signal.detail}`.slice(0, 2000);
     for (const c of compiled) {
@@ -170,6 +173,34 @@ export function matchKnowledge(
         sample: `${v.series.metricName} ${o.direction} from ${o.baseline} to ${o.peak}`,
         mentions: [],
         isNew: ms(o.at) >= since,
+      });
+    }
+  }
+  return hits;
+}
+
+/**
+ * A specific, known cause logged before the window — hours before anyone was paged: a precursor,
+ * counted as part of the incident. Symptoms and vague signatures from then are history, not
+ * evidence.
+ */
+function precursors(compiled: Compiled[], logs: LogSignature[], knownNames: string[]): KnowledgeHit[] {
+  const hits: KnowledgeHit[] = [];
+  for (const log of logs) {
+    const text = log.sample.length > 2000 ? log.sample.slice(0, 2000) : log.sample;
+    for (const c of compiled) {
+      if (c.entry.role !== 'cause' || c.entry.specificity !== 'high') continue;
+      if (!c.logs.some((re) => re.test(text))) continue;
+      hits.push({
+        entry: c.entry,
+        on: 'log',
+        evidenceId: log.id,
+        service: log.service,
+        at: log.firstSeen,
+        count: log.count,
+        sample: text,
+        mentions: mentions(text, knownNames),
+        isNew: true,
       });
     }
   }

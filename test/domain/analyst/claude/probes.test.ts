@@ -341,8 +341,8 @@ describe('the loop cannot run away', () => {
     expect(results).toHaveLength(60);
     expect(results.filter((r) => r.is_error)).toHaveLength(54);
     expect(results[59].content).toMatch(/^Not run: at most 6 tool calls run per turn \(60 asked\)/);
-    // Six calls run (plus the one read of the whole window for the baseline and grounding).
-    expect((counts.logs ?? 0) - before).toBe(6 + 1);
+    // Six calls run (plus the baseline's two reads: the window, and the day before it for precursors).
+    expect((counts.logs ?? 0) - before).toBe(6 + 2);
     const shown = results.filter((r) => !r.is_error).reduce((n, r) => n + r.content.length, 0);
     expect(shown).toBeLessThanOrEqual(24_000);
   });
@@ -362,8 +362,8 @@ describe('the loop cannot run away', () => {
     const result = await analyst.investigate('logs', ctx);
     expect(result.degraded).toBeFalsy();
     // Six identical calls over three turns: one query, five answered "already shown" (plus the
-    // baseline's one read of the window).
-    expect((counts.logs ?? 0) - before).toBe(1 + 1);
+    // baseline's two reads: the window, and the day before it).
+    expect((counts.logs ?? 0) - before).toBe(1 + 2);
     const answers = server.requests
       .slice(1)
       .flatMap((r) => r.body.messages.at(-1).content as Array<{ content: string }>)
