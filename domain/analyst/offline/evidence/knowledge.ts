@@ -88,27 +88,25 @@ export function matchKnowledge(
   const compiled = compile(entries);
   const since = ms(input.onset) - SLACK_MIN * 60_000;
   const hits: KnowledgeHit[] = [];
-  for (const log of input.logs) {
-    // Only the first line of a multi-line sample: a stack trace's frames are not the message.
-    const text = log.sample.length > 2000 ? log.sample.slice(0, 2000) : log.sample;
-    for (const c of compiled) {
-      if (!c.logs.some((re) => re.test(text))) continue;
-      hits.push({
-        entry: c.entry,
-        on: 'log',
-        evidenceId: log.id,
-        service: log.service,
-        at: log.firstSeen,
-        count: log.count,
-        sample: text,
-        mentions: mentions(text, input.knownNames),
-        isNew:
-          ms(log.firstSeen) >= (c.entry.role === 'cause' ? ms(input.onset) - PRECURSOR_MIN * 60_000 : since),
-      });
-    }
-  }
-  // A finding (GuardDuty, Access Analyzer, impossible travel) is a line of text like a log's.
-  hits.push(...precursors(compiled, input.earlierLogs ?? [], input.knownNames));
+  const causeSince = ms(input.onset) - PRECURSOR_MIN * 60_000;
+  hits.push(
+    ...logHits(
+      compiled,
+      input.logs,
+      input.knownNames,
+      (entry, log) => ms(log.firstSeen) >= (entry.role === 'cause' ? causeSince : since),
+    ),
+  );
+  // A specific, known cause logged before the window — hours before anyone was paged — is a
+  // precursor, part of the incident; symptoms and vague signatures from then are history.
+  hits.push(
+    ...logHits(
+      compiled.filter((c) => c.entry.role === 'cause' && c.entry.specificity === 'high'),
+      input.earlierLogs ?? [],
+      input.knownNames,
+      () => true,
+    ),
+  );
   for (const signal of input.security ?? []) {
     const text = `${signal.kind}: ${signal.detail}`.slice(0, 2000);
     for (const c of compiled) {
@@ -179,17 +177,18 @@ export function matchKnowledge(
   return hits;
 }
 
-/**
- * A specific, known cause logged before the window — hours before anyone was paged: a precursor,
- * counted as part of the incident. Symptoms and vague signatures from then are history, not
- * evidence.
- */
-function precursors(compiled: Compiled[], logs: LogSignature[], knownNames: string[]): KnowledgeHit[] {
+/** Every entry a log line matches, as hits; `isNew` says whether it is part of the incident. */
+function logHits(
+  compiled: Compiled[],
+  logs: LogSignature[],
+  knownNames: string[],
+  isNew: (entry: KnowledgeEntry, log: LogSignature) => boolean,
+): KnowledgeHit[] {
   const hits: KnowledgeHit[] = [];
   for (const log of logs) {
+    // Only the first line of a multi-line sample: a stack trace's frames are not the message.
     const text = log.sample.length > 2000 ? log.sample.slice(0, 2000) : log.sample;
     for (const c of compiled) {
-      if (c.entry.role !== 'cause' || c.entry.specificity !== 'high') continue;
       if (!c.logs.some((re) => re.test(text))) continue;
       hits.push({
         entry: c.entry,
@@ -200,7 +199,7 @@ function precursors(compiled: Compiled[], logs: LogSignature[], knownNames: stri
         count: log.count,
         sample: text,
         mentions: mentions(text, knownNames),
-        isNew: true,
+        isNew: isNew(c.entry, log),
       });
     }
   }
