@@ -124,6 +124,17 @@ export function sameError(x: RankedSignature, y: RankedSignature): boolean {
   return !!lx && lower(lx) === lower(LIMIT_REACHED.exec(y.sig.sample)?.[0]);
 }
 
+/** Classes of error that say a call could not be made, kept or answered. */
+const CUT_OFF: ReadonlySet<string> = new Set(['network', 'dependency', 'timeout', 'db-connections']);
+
+/**
+ * Two services cut off at once from something they both depend on: each client words it its own
+ * way (`connect ETIMEDOUT` in one, `Connection terminated due to connection timeout` in another),
+ * so the class of the failure and the shared dependency say it is the same error.
+ */
+const bothCutOff = (x: RankedSignature, y: RankedSignature, shares?: (peer: string) => boolean): boolean =>
+  CUT_OFF.has(x.cls) && CUT_OFF.has(y.cls) && !!shares?.(y.sig.service!);
+
 export interface Disowned {
   why: string;
   /** The new errors on the changed service after it. */
@@ -137,7 +148,8 @@ export interface Disowned {
  * - they say a bound was reached and the change's words have nothing to do with them (a label
  *   renamed does not push an id past its column's type);
  * - the same errors appear, new, on a peer the change did not touch and that does not call what it
- *   changed: something they share is failing, not the change.
+ *   changed (or the peer, sharing a dependency with it, is cut off from it at the same time):
+ *   something they share is failing, not the change.
  * A release whose own service throws right after it, with errors nobody else has, stays its own.
  */
 export function errorsNotItsOwn(
@@ -151,6 +163,8 @@ export function errorsNotItsOwn(
     touched: ReadonlySet<string>;
     /** Whether a service calls (depends on, at any depth) the changed one. */
     calls: (caller: string) => boolean;
+    /** Whether a service depends on something the changed service also depends on. */
+    shares?: (peer: string) => boolean;
   },
 ): Disowned | undefined {
   if (!errs.length || !service) return undefined;
@@ -161,7 +175,7 @@ export function errorsNotItsOwn(
       lower(s.sig.service) !== lower(service) &&
       !opts.touched.has(lower(s.sig.service)) &&
       !opts.calls(s.sig.service) &&
-      errs.some((e) => sameError(e, s)),
+      errs.some((e) => sameError(e, s) || bothCutOff(e, s, opts.shares)),
   );
   const text = errs.map((s) => s.sig.sample).join('\n');
   if (errs.every(saysLimitReached) && !affinity(change, text, opts.names).length)

@@ -151,6 +151,10 @@ export function scoreChanges(
         names: opts.catalog.names(),
         touched,
         calls: (caller) => opts.catalog.dependencies(caller).map(lower).includes(lower(service)),
+        shares: (peer) => {
+          const mine = new Set(opts.catalog.dependencies(service).map(lower));
+          return opts.catalog.dependencies(peer).some((d) => mine.has(lower(d)));
+        },
       });
       const corroboration = corroborate(change, service, { ...opts, disowned: !!disowned });
       if (namedByErrors) corroboration.push(`new errors name ${change.resource}`);

@@ -6,6 +6,7 @@
  * errors' own words.
  */
 import type { Analysis } from '../analysis.js';
+import { isExternal } from '../evidence/dependencies.js';
 import { quote } from '../explain/changes.js';
 import { isDatabase } from '../explain/resources.js';
 import { conf, lower, uniq } from '../measure.js';
@@ -24,7 +25,10 @@ export function explainSharedErrors(a: Analysis): Candidate[] {
     if (!shared.length) continue;
     const culprit =
       shared.find((x) => isDatabase(x, a.views.find((v) => v.service === x)?.series.namespace)) ?? shared[0];
-    const db = isDatabase(culprit, a.views.find((v) => v.service === culprit)?.series.namespace);
+    // A datastore someone else runs for us failing is that dependency failing (category by owner).
+    const db =
+      !isExternal(catalog, culprit) &&
+      isDatabase(culprit, a.views.find((v) => v.service === culprit)?.series.namespace);
     const own = d.errors[0];
     const count = own.sig.count + d.peers.reduce((n, p) => n + p.sig.count, 0);
     out.push({
