@@ -8,6 +8,7 @@ import type { Analysis } from '../analysis.js';
 import { isAutomaticReaction, revertTarget, undoneAlready } from '../evidence/changes.js';
 import { isExternal } from '../evidence/dependencies.js';
 import type { KnowledgeHit } from '../evidence/knowledge.js';
+import { isProviderNotice } from './provider.js';
 import { lower, ms } from '../measure.js';
 import { action } from '../rank/candidate.js';
 
@@ -17,6 +18,14 @@ export interface Group {
   hits: KnowledgeHit[];
   /** The service we run that holds the culprit credential (the issuer of a rejected key). */
   holder?: string;
+}
+
+/** Zone ids and names (`use1-az4`, `us-east-1d`) before any other token a provider's notice lists. */
+const ZONE = /\b(?:[a-z]{2,4}\d-az\d+|[a-z]{2}(?:-gov)?-[a-z]+-\d[a-z])\b/i;
+
+/** Where a provider's notice says its fault is, as one plain value: its zone, else its first named item. */
+function impairedScope(resource: string): string | undefined {
+  return ZONE.exec(resource)?.[0] ?? resource.split(/[\s,;()]+/).find((t) => /\d/.test(t) && /^[\w.:/-]{3,64}$/.test(t));
 }
 
 /** The changes that touched the culprit shortly before the onset (newest first). */
@@ -82,6 +91,24 @@ export function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): Mitig
       }
       case 'failover': {
         const dep = a.dependencies.find((d) => lower(d.service) === lower(g.culprit) && d.standby);
+        // A provider's notice that names where its fault is (a zone, a network device, hosts) is
+        // routed around: the affected service is moved away from what the notice names.
+        const notice = g.hits.find(
+          (h) =>
+            h.on === 'change' &&
+            h.entry.role === 'cause' &&
+            h.entry.blames === 'peer' &&
+            isProviderNotice(a.snap.changes.find((c) => c.id === h.evidenceId)),
+        );
+        const scope = notice?.resource && impairedScope(notice.resource);
+        if (!dep && scope && affected)
+          m = action(
+            'failover',
+            affected,
+            a.knownNames,
+            `route ${affected} away from ${scope}: the provider reports ${notice.resource!.slice(0, 80)} impaired`,
+            { from: scope },
+          );
         if (dep)
           m = action(
             'failover',

@@ -34,6 +34,13 @@ export function isProviderChange(a: Analysis, c: ChangeRecord | undefined): bool
 }
 
 /**
+ * The record is a provider's notice about something of ours (AWS Health on our instances): no
+ * principal of ours wrote it, and it is not a release.
+ */
+export const isProviderNotice = (c: ChangeRecord | undefined): boolean =>
+  !!c && c.kind !== 'deployment' && !!c.actor && !OUR_PRINCIPAL.test(c.actor) && /^(?:aws|amazon)\b|health/i.test(c.actor);
+
+/**
  * Words by which a log line names an external catalog service: its name's first part
  * (`shieldline` of `shieldline-ddos`) and the name its owner field gives in parentheses
  * (`external (Shieldline)`), when distinctive enough (5+ letters) to be read as a word.
