@@ -8,9 +8,9 @@ import type { Analysis } from '../analysis.js';
 import { isAutomaticReaction, revertTarget, undoneAlready } from '../evidence/changes.js';
 import { isExternal } from '../evidence/dependencies.js';
 import type { KnowledgeHit } from '../evidence/knowledge.js';
-import { isProviderNotice } from './provider.js';
 import { lower, ms } from '../measure.js';
 import { action } from '../rank/candidate.js';
+import { isProviderNotice } from './provider.js';
 
 export interface Group {
   category: Category;
@@ -25,7 +25,10 @@ const ZONE = /\b(?:[a-z]{2,4}\d-az\d+|[a-z]{2}(?:-gov)?-[a-z]+-\d[a-z])\b/i;
 
 /** Where a provider's notice says its fault is, as one plain value: its zone, else its first named item. */
 function impairedScope(resource: string): string | undefined {
-  return ZONE.exec(resource)?.[0] ?? resource.split(/[\s,;()]+/).find((t) => /\d/.test(t) && /^[\w.:/-]{3,64}$/.test(t));
+  return (
+    ZONE.exec(resource)?.[0] ??
+    resource.split(/[\s,;()]+/).find((t) => /\d/.test(t) && /^[\w.:/-]{3,64}$/.test(t))
+  );
 }
 
 /** The changes that touched the culprit shortly before the onset (newest first). */

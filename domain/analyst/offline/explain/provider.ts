@@ -38,7 +38,11 @@ export function isProviderChange(a: Analysis, c: ChangeRecord | undefined): bool
  * principal of ours wrote it, and it is not a release.
  */
 export const isProviderNotice = (c: ChangeRecord | undefined): boolean =>
-  !!c && c.kind !== 'deployment' && !!c.actor && !OUR_PRINCIPAL.test(c.actor) && /^(?:aws|amazon)\b|health/i.test(c.actor);
+  !!c &&
+  c.kind !== 'deployment' &&
+  !!c.actor &&
+  !OUR_PRINCIPAL.test(c.actor) &&
+  /^(?:aws|amazon)\b|health/i.test(c.actor);
 
 /**
  * Words by which a log line names an external catalog service: its name's first part

@@ -62,7 +62,10 @@ describe('a provider notice about network connectivity', () => {
 
   it('stays a dependency when the provider reports its service degraded, not the network', async () => {
     const run = await runScenario(
-      scenario('storefront', env('Degraded performance of the underlying hosts for some instances in use2-az1')),
+      scenario(
+        'storefront',
+        env('Degraded performance of the underlying hosts for some instances in use2-az1'),
+      ),
     );
     expect(run.rootCause.category).not.toBe('network');
   });
