@@ -39,6 +39,26 @@ function serviceHurt(a: Analysis): boolean {
   return moved || errors;
 }
 
+/**
+ * The catalog service a finding's text is about: named outright, or by every part of its name as a
+ * word of the text (`ci-jenkins` in "ci.example.org serves Jenkins 2.117"), one part distinctive
+ * (5+ letters) so that short parts alone never decide.
+ */
+export function assetNamed(a: Analysis, issue: SecurityIssue): string | undefined {
+  const text = issue.signals.map((s) => s.detail).join('\n');
+  const names = a.snap.catalog.names();
+  const exact = mentionedNames(text, names)[0];
+  if (exact) return exact;
+  const words = new Set(lower(text).split(/[^a-z0-9]+/));
+  const byParts = names.filter((n) => {
+    const parts = lower(n)
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean);
+    return parts.length > 1 && parts.some((p) => p.length >= 5) && parts.every((p) => words.has(p));
+  });
+  return byParts.length === 1 ? byParts[0] : undefined;
+}
+
 export function explainSecurity(a: Analysis): Candidate[] {
   const self = a.snap.service;
   const issues = a.security.filter((i) => timely(a, i));
@@ -84,7 +104,11 @@ export function explainSecurity(a: Analysis): Candidate[] {
     let confidence = issue.score;
     if (attack && !hurt) confidence = 0.3;
     if (credential) confidence = Math.max(confidence, 0.85);
-    const culprit = credential ? principal : (ips[0] ?? issue.sources[0] ?? issue.pattern);
+    // Who reported a finding (a scanner, a researcher's mail, a bug-bounty platform) is not what it
+    // is about: the culprit is the asset of ours it names, else the attacking address.
+    const culprit = credential
+      ? principal
+      : (ips[0] ?? (attack ? undefined : assetNamed(a, issue)) ?? issue.sources[0] ?? issue.pattern);
     const detail = issue.signals[0].detail.split('\n')[0].slice(0, 160);
     out.push({
       category: 'security',
