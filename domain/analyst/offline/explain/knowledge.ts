@@ -137,7 +137,10 @@ const providerName = (h: KnowledgeHit): boolean =>
  * the dependency explainer calls it: "a dependency is down" is for what someone else operates.
  */
 const ownDatastore = (a: Analysis, culprit: string, h: KnowledgeHit): boolean =>
-  h.entry.category === 'dependency' &&
+  // A datastore's own process failing (its heap exhausted, a crash) is the database failing too:
+  // its code is not ours to fix.
+  (h.entry.category === 'dependency' ||
+    (h.entry.category === 'code' && h.entry.blames === 'self' && lower(h.service) === lower(culprit))) &&
   // Its own failure in its own words; a caller's timeouts towards it say nothing about what broke.
   h.entry.role === 'cause' &&
   !!a.snap.catalog.get(culprit) &&

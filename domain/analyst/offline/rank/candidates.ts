@@ -14,6 +14,7 @@ import { explainResources } from '../explain/resources.js';
 import { explainSecurity } from '../explain/security.js';
 import { explainShared } from '../explain/shared-pools.js';
 import { conf, lower, ms, uniq } from '../measure.js';
+import { backpressure } from './backpressure.js';
 import type { Candidate } from './candidate.js';
 import { cascade } from './cascade.js';
 import { offerFallbacks } from './fallbacks.js';
@@ -268,6 +269,7 @@ export function candidates(a: Analysis): Candidate[] {
   cascade(all.filter((c) => !c.changeAt || !c.against));
   refusedRequests(a, all);
   throughIntermediary(a, all);
+  backpressure(a, all);
   all = latentCauses(a, all);
   offerFallbacks(a, all);
   // Equally supported, the one that began first is the cause: causes precede their symptoms.

@@ -1,0 +1,71 @@
+/**
+ * Backpressure: a queue or broker fills when the services that drain it stop draining. A broker's
+ * memory alarm or a queue's backlog that began after one of its clients started failing on another
+ * dependency (an indexer whose database refuses its writes, so it requeues everything it reads) is
+ * that dependency's effect. The failing dependency takes the place the saturation held; the
+ * saturation ranks just below it and becomes a step of its story.
+ */
+import type { Analysis } from '../analysis.js';
+import { conf, hhmm, lower, ms } from '../measure.js';
+import type { Candidate } from './candidate.js';
+
+/** What a failing dependency is, for this rule: its own failure, not a change or a capacity limit. */
+const FAILURES: ReadonlySet<Candidate['category']> = new Set(['database', 'dependency', 'code', 'network']);
+
+/** A client must have begun failing within this long after the dependency did, before the saturation. */
+const CLIENT_SLACK_MS = 5 * 60_000;
+
+/**
+ * A client of `resource` (it depends on it in the catalog) that also depends on `culprit` and
+ * logged errors or warnings from `since` (less a little) up to `until`: the one that stopped
+ * draining the resource because the culprit failed it.
+ */
+function stalledClient(a: Analysis, resource: string, culprit: string, since: string, until: string) {
+  const cat = a.snap.catalog;
+  return cat
+    .dependents(resource)
+    .find(
+      (x) =>
+        lower(x) !== lower(culprit) &&
+        cat.get(x)?.dependsOn?.some((d) => lower(d) === lower(culprit)) &&
+        a.signatures.some(
+          (s) =>
+            lower(s.sig.service) === lower(x) &&
+            (s.isError || /^WARN/i.test(s.sig.level)) &&
+            ms(s.sig.firstSeen) >= ms(since) - CLIENT_SLACK_MS &&
+            ms(s.sig.firstSeen) <= ms(until),
+        ),
+    );
+}
+
+export function backpressure(a: Analysis, list: Candidate[]): void {
+  for (const sat of list) {
+    if (sat.category !== 'capacity' || sat.changeAt) continue;
+    const resource = sat.effect?.resource ?? sat.culprit;
+    const began = sat.since ?? sat.effect?.at;
+    if (!began || !a.snap.catalog.get(resource)) continue;
+    const causes = list
+      .filter(
+        (f) =>
+          f !== sat &&
+          FAILURES.has(f.category) &&
+          !f.changeAt &&
+          !!f.since &&
+          lower(f.culprit) !== lower(resource) &&
+          ms(f.since) <= ms(began) - 2 * 60_000 &&
+          !!a.snap.catalog.get(f.culprit),
+      )
+      .map((f) => ({ f, via: stalledClient(a, resource, f.culprit, f.since!, began) }))
+      .filter((x) => !!x.via)
+      .sort((x, y) => y.f.confidence - x.f.confidence || x.f.since!.localeCompare(y.f.since!));
+    const best = causes[0];
+    if (!best) continue;
+    const { f, via } = best;
+    const step = `${via} stopped draining ${resource} as ${f.culprit} failed (from ${hhmm(f.since!)})`;
+    f.confidence = conf(Math.min(0.9, Math.max(f.confidence, sat.confidence + 0.05)));
+    f.causalChain.splice(1, 0, step, `${resource}: ${sat.summary.split('.')[0].slice(0, 120)}`);
+    f.summary = `${f.summary.replace(/\.$/, '')}; ${step}, and ${resource} filled up behind it.`;
+    sat.confidence = conf(Math.min(sat.confidence, f.confidence - 0.05));
+    sat.against ??= `${sat.category} (${sat.culprit}): ${resource} filled because ${via} stopped draining it after ${f.culprit} failed at ${hhmm(f.since!)}`;
+  }
+}
