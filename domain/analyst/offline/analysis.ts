@@ -78,6 +78,12 @@ export function analyze(snap: Snapshot, knowledge: readonly KnowledgeEntry[] = [
       signatures = rankSignatures(snap.logs, { onset, knownNames: names });
     }
   }
+  // A line that names a dependency of its service by a part of its name mentions that dependency.
+  for (const s of signatures) {
+    if (s.mentions.length) continue;
+    const dep = snap.catalog.dependencyNamedIn(s.sig.service, s.sig.sample);
+    if (dep) s.mentions = [dep];
+  }
   const hogs = poolHogs(views, snap.catalog, snap.service);
   const trends = readSeries(snap.trends ?? [], {
     catalog: snap.catalog,

@@ -5,6 +5,13 @@
  */
 import type { ServiceInfo } from '../../../ports.js';
 
+/** Name parts too common across catalogs to say which service a line means. */
+const GENERIC_PARTS = new Set(
+  'api app apps web www svc service services server srv db dbs database prod production staging primary secondary replica internal external vendor cluster main core gateway worker workers backend frontend proxy cache queue store data platform edge public private aws cloud region zone east west north south central site node nodes job jobs task tasks http https grpc rpc client clients'.split(
+    ' ',
+  ),
+);
+
 export type Relation = 'self' | 'dependency' | 'sibling' | 'dependent' | 'unrelated';
 
 export class Catalog {
@@ -34,6 +41,22 @@ export class Catalog {
     };
     walk(name);
     return [...out];
+  }
+
+  /**
+   * The one direct dependency of `service` a line names by a distinctive part of its name
+   * (`vendor-oms` in "OMS request timed out"): callers shorten what they call. Parts every
+   * catalog reuses (api, db, service, vendor, …) never decide; two candidates mean none.
+   */
+  dependencyNamedIn(service: string | undefined, text: string): string | undefined {
+    const words = new Set(text.toLowerCase().split(/[^a-z0-9]+/));
+    const named = (this.get(service)?.dependsOn ?? []).filter((d) =>
+      d
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .some((p) => p.length >= 3 && !GENERIC_PARTS.has(p) && !/^\d+$/.test(p) && words.has(p)),
+    );
+    return named.length === 1 ? (this.get(named[0])?.name ?? named[0]) : undefined;
   }
 
   /** Services that depend (directly) on the given one. */

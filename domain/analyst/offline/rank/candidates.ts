@@ -43,8 +43,15 @@ function merge(list: Candidate[]): Candidate[] {
       continue;
     }
     const [strong, weak] = twin.confidence >= c.confidence ? [twin, c] : [c, twin];
+    // The known signature behind the weaker story still says what the failure is.
+    const title =
+      weak.signatures?.length && weak.summary.startsWith(`${weak.culprit}: `)
+        ? weak.summary.slice(weak.culprit.length + 2).split('. ')[0]
+        : undefined;
+    const known = title && !strong.summary.includes(title) ? title : undefined;
     Object.assign(twin, {
       ...strong,
+      summary: known ? `${strong.summary.replace(/\.$/, '')}; it matches the known failure ${known}.` : strong.summary,
       // Independent support for the same conclusion raises confidence a little, never to certainty.
       confidence: conf(Math.min(0.95, strong.confidence + weak.confidence * 0.15)),
       evidence: uniq([...strong.evidence, ...weak.evidence]),
