@@ -14,6 +14,7 @@ import { explainResources } from '../explain/resources.js';
 import { explainSecurity } from '../explain/security.js';
 import { explainShared } from '../explain/shared-pools.js';
 import { conf, lower, ms, uniq } from '../measure.js';
+import { automationAfterChange } from './automation.js';
 import { backpressure } from './backpressure.js';
 import type { Candidate } from './candidate.js';
 import { cascade } from './cascade.js';
@@ -51,7 +52,9 @@ function merge(list: Candidate[]): Candidate[] {
     const known = title && !strong.summary.includes(title) ? title : undefined;
     Object.assign(twin, {
       ...strong,
-      summary: known ? `${strong.summary.replace(/\.$/, '')}; it matches the known failure ${known}.` : strong.summary,
+      summary: known
+        ? `${strong.summary.replace(/\.$/, '')}; it matches the known failure ${known}.`
+        : strong.summary,
       // Independent support for the same conclusion raises confidence a little, never to certainty.
       confidence: conf(Math.min(0.95, strong.confidence + weak.confidence * 0.15)),
       evidence: uniq([...strong.evidence, ...weak.evidence]),
@@ -277,6 +280,7 @@ export function candidates(a: Analysis): Candidate[] {
   refusedRequests(a, all);
   throughIntermediary(a, all);
   backpressure(a, all);
+  automationAfterChange(a, all);
   all = latentCauses(a, all);
   offerFallbacks(a, all);
   // Equally supported, the one that began first is the cause: causes precede their symptoms.

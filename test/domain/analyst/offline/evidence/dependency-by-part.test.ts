@@ -13,7 +13,7 @@ const catalog = new Catalog([
   { name: 'vendor-oms', tier: 'critical', owner: 'vendor: hosted OMS' },
   { name: 'orders-api', tier: 'high' },
   { name: 'orders-db', tier: 'high' },
-  { name: 'unrelated-oms', tier: 'low' },
+  { name: 'unrelated-oms', tier: 'standard' },
 ]);
 
 describe('a dependency named by a part of its name', () => {
