@@ -49,6 +49,41 @@ function changesOn(a: Analysis, culprit: string) {
     .sort((x, y) => ms(y.change.at) - ms(x.change.at));
 }
 
+/** Every part of a change's resource is a word of the line ("update batch 88231941" for `update-batch-88231941`). */
+function namesResource(line: string, resource: string): boolean {
+  const parts = lower(resource)
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  if (!parts.some((p) => p.length >= 5 || /^\d{4,}$/.test(p))) return false;
+  const words = new Set(lower(line).split(/[^a-z0-9]+/));
+  return parts.every((p) => words.has(p));
+}
+
+/**
+ * A change made elsewhere that the culprit's own lines say it took in (a data or configuration
+ * push it applied) shortly before it broke: the input its defect met, to be reverted.
+ */
+function takenIn(a: Analysis, g: Group) {
+  const first = Math.min(...g.hits.map((h) => ms(h.at)));
+  return a.changes
+    .filter(
+      (c) =>
+        c.change.kind !== 'deployment' &&
+        !!c.change.resource &&
+        ms(c.change.at) <= first &&
+        first - ms(c.change.at) <= 60 * 60_000 &&
+        !undoneAlready(c.change) &&
+        a.snap.logs.some(
+          (l) =>
+            lower(l.service) === lower(g.culprit) &&
+            ms(l.firstSeen) >= ms(c.change.at) &&
+            ms(l.firstSeen) <= first &&
+            namesResource(l.sample, c.change.resource!),
+        ),
+    )
+    .sort((x, y) => ms(y.change.at) - ms(x.change.at))[0];
+}
+
 /**
  * The first of the entry's mitigations that can be aimed at something this incident's evidence
  * names. Kinds that need a target the knowledge cannot supply (credentials, traffic sources) are
@@ -65,13 +100,13 @@ export function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): Mitig
           ? a.changes.find((c) => c.change.id === changeHit.evidenceId)
           : // A defect in code came with code or its configuration: a capacity, network or IAM
             // change near it did not bring it, and undoing that would not remove it.
-            changesOn(a, g.culprit).filter(
+            (changesOn(a, g.culprit).filter(
               (c) =>
                 g.category !== 'code' ||
                 c.change.kind === 'deployment' ||
                 c.flavor === 'flag' ||
                 c.flavor === 'config',
-            )[0];
+            )[0] ?? (g.category === 'code' ? takenIn(a, g) : undefined));
         if (!recent) break;
         const ch = recent.change;
         const target =
