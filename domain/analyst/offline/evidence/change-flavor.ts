@@ -91,3 +91,14 @@ export function revertTarget(
   if (c.resource && isService(c.resource)) return c.resource;
   return owner ?? c.resource;
 }
+
+/**
+ * API calls that read or authenticate and change nothing: CloudTrail marks them `readOnly`, and the
+ * AWS adapter never reads them as changes. A record of one (a sign-in, an AssumeRole refused, a
+ * listing) is activity — security's evidence when it is hostile — never a change to revert.
+ */
+const READ_ONLY_CALL =
+  /^(?:Get|List|Describe|Head|Lookup|Search|BatchGet|Select|AssumeRole\w*|GetCallerIdentity|GetSessionToken|ConsoleLogin|Decrypt|GenerateDataKey\w*|CheckMfa)(?:[A-Z0-9]|$)/;
+
+export const readOnlyCall = (c: ChangeRecord): boolean =>
+  c.kind === 'change' && !!c.status && READ_ONLY_CALL.test(c.status.trim());

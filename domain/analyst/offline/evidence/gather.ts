@@ -15,6 +15,7 @@ import type {
 } from '../../../ports.js';
 import { mentionedNames } from '../measure.js';
 import { Catalog } from './catalog.js';
+import { readOnlyCall } from './change-flavor.js';
 import { ACCUMULATING, metricKind } from './metric-kinds.js';
 
 export interface Snapshot {
@@ -132,8 +133,9 @@ export async function gather(evidence: Evidence, ctx: InvestigationContext): Pro
   const began = (l: LogSignature) =>
     Date.parse(l.firstSeen) >= Date.parse(before.from) + CHRONIC_MARGIN_MIN * 60_000;
   const recent = (c: ChangeRecord) => Date.parse(c.at) >= Date.parse(longer.from);
-  const changes = allChanges.filter(recent);
-  const olderChanges = allChanges.filter((c) => !recent(c));
+  const madeChanges = allChanges.filter((c) => !readOnlyCall(c));
+  const changes = madeChanges.filter(recent);
+  const olderChanges = madeChanges.filter((c) => !recent(c));
   const alertAt = new Date(Math.min(Date.parse(detected), Date.parse(window.to))).toISOString();
   return {
     alert,

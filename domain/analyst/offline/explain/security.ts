@@ -7,7 +7,7 @@
  * and only in the strict shapes the security tooling reports them in.
  */
 import type { Analysis } from '../analysis.js';
-import { networkSources, type SecurityIssue } from '../evidence/security.js';
+import { detectSecurity, networkSources, type SecurityIssue } from '../evidence/security.js';
 import { isAnomalous } from '../evidence/series.js';
 import { conf, hhmm, lower, mentionedNames, ms, uniq } from '../measure.js';
 import { action, type Candidate } from '../rank/candidate.js';
@@ -21,8 +21,12 @@ const PATTERN_PHRASE: Record<SecurityIssue['pattern'], string> = {
   'leaked-credentials': 'leaked credentials',
 };
 
-/** Whether the signals line up with the incident: during or shortly before it. */
-const timely = (a: Analysis, issue: SecurityIssue) => ms(issue.at) >= ms(a.onset) - 45 * 60_000;
+/**
+ * The signals that line up with the incident (during or shortly before it), grouped afresh: a
+ * routine sign-in at dawn must neither date a finding of the afternoon nor swell its count.
+ */
+const timelyIssues = (a: Analysis): SecurityIssue[] =>
+  detectSecurity(a.snap.security.filter((s) => ms(s.at) >= ms(a.onset) - 45 * 60_000));
 
 /** The service shows harm: a symptom metric moved or it logs new errors in volume. */
 function serviceHurt(a: Analysis): boolean {
@@ -61,7 +65,7 @@ export function assetNamed(a: Analysis, issue: SecurityIssue): string | undefine
 
 export function explainSecurity(a: Analysis): Candidate[] {
   const self = a.snap.service;
-  const issues = a.security.filter((i) => timely(a, i));
+  const issues = timelyIssues(a);
   if (!issues.length) return [];
   const hurt = serviceHurt(a);
   const principals = uniq(issues.flatMap((i) => i.principals));
