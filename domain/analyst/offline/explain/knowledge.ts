@@ -45,6 +45,23 @@ function relationOf(a: Analysis, culprit: string): Relation | undefined {
   return a.snap.catalog.relation(culprit, a.snap.service);
 }
 
+/** What users reach the alarming service through is on their path, though the catalog draws it as a caller. */
+const FRONT_DOOR_WEIGHT = 0.9;
+
+/**
+ * The alarming service's front door: a direct caller of it that nothing else calls (a CDN, an edge
+ * proxy, a load balancer in front): users' requests pass through it on their way in.
+ */
+function frontDoor(a: Analysis, culprit: string): boolean {
+  const cat = a.snap.catalog;
+  const svc = cat.get(culprit);
+  return (
+    !!svc &&
+    !!svc.dependsOn?.some((d) => lower(d) === lower(a.snap.service)) &&
+    cat.dependents(svc.name).length === 0
+  );
+}
+
 const SPECIALISTS_BY_HIT: Record<KnowledgeHit['on'], Candidate['specialists']> = {
   log: ['logs'],
   security: ['security'],
@@ -83,13 +100,16 @@ function candidateOf(a: Analysis, g: Group): Candidate {
         releaseAgainst(a, h, h.service) === g.culprit,
     )?.service;
   const viaRelation = via && !actor && a.snap.catalog.get(a.snap.service) ? relationOf(a, via) : undefined;
-  score *= Math.max(relation ? PATH_WEIGHT[relation] : 0.9, viaRelation ? PATH_WEIGHT[viaRelation] : 0);
+  score *= Math.max(
+    relation ? (frontDoor(a, g.culprit) ? FRONT_DOOR_WEIGHT : PATH_WEIGHT[relation]) : 0.9,
+    viaRelation ? PATH_WEIGHT[viaRelation] : 0,
+  );
   const where =
     lead.service && lower(lead.service) !== lower(g.culprit) ? ` (logged by ${lead.service})` : '';
   const quoteText = lead.sample.split('\n')[0].slice(0, 140);
   const evidenceLine =
     lead.on === 'change'
-      ? `change at ${hhmm(lead.at)}: "${quoteText}"`
+      ? `change${lead.service && lower(lead.service) !== lower(g.culprit) ? ` to ${lead.service}` : ''} at ${hhmm(lead.at)}: "${quoteText}"`
       : lead.on === 'metric'
         ? `${quoteText} at ${hhmm(lead.at)}`
         : `"${quoteText}" (${lead.count}x from ${hhmm(lead.at)})${where}`;

@@ -28,14 +28,18 @@ const PATTERN_PHRASE: Record<SecurityIssue['pattern'], string> = {
 const timelyIssues = (a: Analysis): SecurityIssue[] =>
   detectSecurity(a.snap.security.filter((s) => ms(s.at) >= ms(a.onset) - 45 * 60_000));
 
-/** The service shows harm: a symptom metric moved or it logs new errors in volume. */
-function serviceHurt(a: Analysis): boolean {
+/**
+ * The service shows harm: a symptom metric moved or it logs new errors in volume. Traffic the WAF
+ * already blocks never reaches the service: only failures users see count as its harm, not more
+ * requests or more CPU.
+ */
+function serviceHurt(a: Analysis, blocked = false): boolean {
   const self = lower(a.snap.service);
+  const kinds = blocked
+    ? ['errors', 'latency', 'availability']
+    : ['errors', 'latency', 'availability', 'traffic', 'cpu'];
   const moved = a.views.some(
-    (v) =>
-      (v.relation === 'self' || v.isAlertMetric) &&
-      isAnomalous(v) &&
-      ['errors', 'latency', 'availability', 'traffic', 'cpu'].includes(v.kind),
+    (v) => (v.relation === 'self' || v.isAlertMetric) && isAnomalous(v) && kinds.includes(v.kind),
   );
   const errors = a.signatures.some(
     (s) => s.isNew && lower(s.sig.service) === self && s.sig.count >= 50 && s.cls !== 'error',
@@ -106,7 +110,7 @@ export function explainSecurity(a: Analysis): Candidate[] {
           )
         : null;
     let confidence = issue.score;
-    if (attack && !hurt) confidence = 0.3;
+    if (attack && !(issue.pattern === 'waf-blocks' ? serviceHurt(a, true) : hurt)) confidence = 0.3;
     if (credential) confidence = Math.max(confidence, 0.85);
     // Who reported a finding (a scanner, a researcher's mail, a bug-bounty platform) is not what it
     // is about: the culprit is the asset of ours it names, else the attacking address.

@@ -22,7 +22,7 @@ for (const file of process.argv.slice(2)) {
     console.log(
       `  change ${c.change.id} ${c.relation} lead ${Math.round(c.leadMinutes)} score ${c.score.toFixed(2)}`,
     );
-  for (const c of candidates(a).slice(0, 6))
+  for (const c of candidates(a).slice(0, Number(process.env.TOP ?? 6)))
     console.log(
       `  ${c.confidence.toFixed(2)} ${c.category}/${c.culprit}${c.effect ? ` effect@${c.effect.at.slice(11, 16)} on ${c.effect.resource} explained=${c.effect.explained} loadLinked=${c.effect.loadLinked}` : ''} → ${c.mitigation ? `${c.mitigation.kind} ${c.mitigation.target} ${JSON.stringify(c.mitigation.params)}` : 'none'}${c.against ? `  [against: ${c.against}]` : ''}\n       ${c.summary.slice(0, 200)}  sigs=${(c.signatures ?? []).join(',')}`,
     );
