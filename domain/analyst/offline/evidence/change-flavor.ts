@@ -54,6 +54,14 @@ export const FLAVOR_CATEGORY: Record<ChangeFlavor, Category> = {
 export const BENIGN =
   /^(CreateTags|DeleteTags|TagResource|UntagResource|AddTagsToResource|RemoveTagsFromResource|PutRetentionPolicy|DeleteRetentionPolicy|PutDashboard|PutMetricAlarm|DeleteAlarms|PutBucketTagging|UpdateDescription)/i;
 
+/**
+ * Settings that only say what gets logged (`log_min_duration_statement 2000 -> 1000`, a log level):
+ * the system does the same work and writes a little more about it.
+ */
+const LOGGING_SETTING =
+  /^\s*(?:set\s+)?(?:log_[a-z_]+|log[ _-]?level|slow_query_log\w*|long_query_time|general_log)\b[^,;]*$/i;
+const loggingOnly = (summary: string): boolean => LOGGING_SETTING.test(summary);
+
 /** Done by AWS itself (its service principal, or a service event id) rather than by someone. */
 export const isPlatformEvent = (c: ChangeRecord): boolean =>
   c.kind === 'change' &&
@@ -67,7 +75,7 @@ export const isPlatformEvent = (c: ChangeRecord): boolean =>
 export function changeFlavor(c: ChangeRecord, names: readonly string[] = []): ChangeFlavor {
   if (c.kind === 'deployment') return 'deployment';
   if (isPlatformEvent(c)) return 'platform';
-  if (BENIGN.test(c.status ?? '') || BENIGN.test(c.summary)) return 'benign';
+  if (BENIGN.test(c.status ?? '') || BENIGN.test(c.summary) || loggingOnly(c.summary)) return 'benign';
   let summary = c.summary;
   for (const n of names)
     if (n.length >= 3 && /[-_.]/.test(n))

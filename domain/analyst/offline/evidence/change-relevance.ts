@@ -124,6 +124,12 @@ export function sameError(x: RankedSignature, y: RankedSignature): boolean {
   return !!lx && lower(lx) === lower(LIMIT_REACHED.exec(y.sig.sample)?.[0]);
 }
 
+/** A change to a web application firewall's rules: an ACL, a rule group, an IP set. */
+const WAF_CHANGE =
+  /^(?:UpdateWebACL|UpdateRuleGroup|UpdateIPSet|UpdateRegexPatternSet|PutManagedRuleSetVersions)\b|\bwaf\b|web ?acl/i;
+/** What a firewall rule does to a request when it goes wrong: refuses it (403, a block page, a challenge). */
+const REFUSED = /\b403\b|forbidden|blocked by|request blocked|\bwaf\b|captcha|challenge/i;
+
 /** Classes of error that say a call could not be made, kept or answered. */
 const CUT_OFF: ReadonlySet<string> = new Set(['network', 'dependency', 'timeout', 'db-connections']);
 
@@ -178,6 +184,15 @@ export function errorsNotItsOwn(
       errs.some((e) => sameError(e, s) || bothCutOff(e, s, opts.shares)),
   );
   const text = errs.map((s) => s.sig.sample).join('\n');
+  if (
+    WAF_CHANGE.test(`${change.status ?? ''} ${change.summary}`) &&
+    !errs.some((e) => REFUSED.test(e.sig.sample))
+  )
+    return {
+      why: `a web ACL change only refuses requests, and the errors after it are not refusals (${quoteShort(errs[0].sig.sample)})`,
+      errors: errs,
+      peers,
+    };
   if (errs.every(saysLimitReached) && !affinity(change, text, opts.names).length)
     return {
       why: `the errors after it say a limit was reached (${quoteShort(errs[0].sig.sample)}), and nothing in it is about that`,

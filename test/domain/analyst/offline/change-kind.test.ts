@@ -1,0 +1,82 @@
+/**
+ * A change's own effects are of its kind. A web ACL refreshed minutes before the onset refuses
+ * requests when it goes wrong; database timeouts after it are not its doing, and the database's own
+ * slow-statement log says where the time goes. A setting that only says what gets logged changes
+ * no work at all.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Scenario } from '../../../../adapters/embedded/scenario/schema.js';
+import { changeFlavor } from '../../../../domain/analyst/offline/evidence/change-flavor.js';
+import { api, at, scenario, stepPoints } from './fixtures.js';
+import { runScenario } from './harness.js';
+
+type Log = NonNullable<Scenario['environment']['logs']>[number];
+
+const env = (apiError: string): Partial<Scenario['environment']> => ({
+  services: [api('frontend-api', ['identity-db']), { name: 'identity-db', tier: 'critical' as const }],
+  metrics: [
+    {
+      namespace: 'Acme/FrontendApi',
+      metricName: 'LatencyP99',
+      service: 'frontend-api',
+      points: stepPoints(95, 12_000, -4, 3),
+    },
+  ],
+  changes: [
+    {
+      timestamp: at(-9),
+      source: 'aws.wafv2',
+      eventName: 'UpdateWebACL',
+      service: 'frontend-api',
+      resource: 'frontend-api-acl',
+      actor: 'assumed-role/waf-automation/bot-signals',
+      summary: 'bot signature list refreshed (managed rule group version 3.41)',
+    },
+  ],
+  logs: [
+    {
+      service: 'identity-db',
+      timestamp: at(-4),
+      level: 'LOG',
+      count: 50_000,
+      message: 'duration: 9412.553 ms  execute <unnamed>: SELECT s.id FROM sessions s WHERE s.client_id = $1',
+    },
+    {
+      service: 'frontend-api',
+      timestamp: at(-3),
+      level: 'ERROR',
+      count: 80_000,
+      message: apiError,
+    } satisfies Log,
+  ],
+});
+
+describe('a change’s own effects are of its kind', () => {
+  it('a web ACL change does not take the blame for database timeouts', async () => {
+    const run = await runScenario(
+      scenario('frontend-api', env('db query failed: timeout: context deadline exceeded (waited 10.0s)')),
+    );
+    expect(run.rootCause.category).toBe('database');
+    expect(run.rootCause.culprit).toBe('identity-db');
+  });
+
+  it('a web ACL change that starts refusing real users is still the cause', async () => {
+    const run = await runScenario(
+      scenario(
+        'frontend-api',
+        env('request blocked by WAF rule BotSignatures: 403 Forbidden for signed-in users'),
+      ),
+    );
+    expect(run.rootCause.category).toBe('configuration');
+    expect(run.rootCause.mitigation?.kind).toBe('rollback');
+  });
+
+  it('a setting that only says what gets logged is bookkeeping', () => {
+    const rec = (summary: string) => ({ id: 'c', kind: 'change' as const, at: at(0), summary });
+    expect(changeFlavor(rec('log_min_duration_statement 2000 -> 1000'))).toBe('benign');
+    expect(changeFlavor(rec('max_connections 500 -> 200'))).not.toBe('benign');
+    expect(changeFlavor(rec('log_min_duration_statement 2000 -> 1000, shared_buffers 8GB -> 2GB'))).not.toBe(
+      'benign',
+    );
+  });
+});
