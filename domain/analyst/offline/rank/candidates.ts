@@ -23,6 +23,7 @@ import { latentCauses } from './latent.js';
 import { beside, refusedRequests } from './relevance.js';
 import { confinedToScope } from './scoped.js';
 import { explainSharedErrors } from './shared-errors.js';
+import { slowRelease } from './slow-release.js';
 import { stuckClients } from './stuck-clients.js';
 import { throughIntermediary } from './two-hop.js';
 
@@ -283,6 +284,7 @@ export function candidates(a: Analysis): Candidate[] {
   backpressure(a, all);
   automationAfterChange(a, all);
   all = latentCauses(a, all);
+  all = slowRelease(a, all);
   all = stuckClients(a, all);
   offerFallbacks(a, all);
   // Equally supported, the one that began first is the cause: causes precede their symptoms.
