@@ -55,12 +55,16 @@ export const BENIGN =
   /^(CreateTags|DeleteTags|TagResource|UntagResource|AddTagsToResource|RemoveTagsFromResource|PutRetentionPolicy|DeleteRetentionPolicy|PutDashboard|PutMetricAlarm|DeleteAlarms|PutBucketTagging|UpdateDescription)/i;
 
 /**
- * Settings that only say what gets logged (`log_min_duration_statement 2000 -> 1000`, a log level):
- * the system does the same work and writes a little more about it.
+ * Settings that only say what gets logged (`log_min_duration_statement 2000 -> 1000`, a log level)
+ * or when future maintenance may run: the system does the same work now.
  */
 const LOGGING_SETTING =
   /^\s*(?:set\s+)?(?:log_[a-z_]+|log[ _-]?level|slow_query_log\w*|long_query_time|general_log)\b[^,;]*$/i;
-const loggingOnly = (summary: string): boolean => LOGGING_SETTING.test(summary);
+/** A maintenance or backup window moved, and nothing else in the record. */
+const SCHEDULE_ONLY =
+  /\b(?:preferred ?)?(?:maintenance|backup) ?window\b.{0,40}\b(?:changed|moved|set|->|to)\b[^,;]*$/i;
+const loggingOnly = (summary: string): boolean =>
+  LOGGING_SETTING.test(summary) || SCHEDULE_ONLY.test(summary);
 
 /** Done by AWS itself (its service principal, or a service event id) rather than by someone. */
 export const isPlatformEvent = (c: ChangeRecord): boolean =>

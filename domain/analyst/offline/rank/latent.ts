@@ -40,6 +40,12 @@ function sizeUnits(word: string): number | undefined {
   return m[1] && m[2].toLowerCase() === 'xlarge' ? Number(m[1]) * unit : unit;
 }
 
+/** The change moves between instance sizes (`db.r6g.xlarge -> db.r6g.4xlarge`). */
+const resized = (summary: string): boolean => {
+  const pair = /([\w.]+)\s*(?:->|→|=>|\bto\b)\s*([\w.]+)/.exec(summary);
+  return !!pair && sizeUnits(pair[1]) !== undefined && sizeUnits(pair[2]) !== undefined;
+};
+
 /**
  * Whether a capacity change added or took away: the first "a -> b" pair it records (counts or
  * instance sizes), else its words.
@@ -82,7 +88,9 @@ function asSymptom(c: Candidate): Symptom | undefined {
 /** What a latent change can be blamed for: the thing it changed, or (a fleet grown) what that fleet calls. */
 function touches(a: Analysis, change: ScoredChange, up: boolean, sym: Symptom): boolean {
   const own = [lower(change.service), lower(change.change.resource)].filter((n) => n.length >= 3);
-  if (own.includes(lower(sym.resource))) return true;
+  // A larger instance does not make that instance run out. (More of them can: a fleet grown past
+  // what each member's per-peer threads allow.)
+  if (own.includes(lower(sym.resource))) return !(up && resized(change.change.summary));
   // More members each holding connections to a dependency can exhaust the dependency's connection
   // limit; they do not set its CPU or memory.
   return (

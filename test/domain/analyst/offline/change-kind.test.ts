@@ -1,8 +1,8 @@
 /**
  * A change's own effects are of its kind. A web ACL refreshed minutes before the onset refuses
  * requests when it goes wrong; database timeouts after it are not its doing, and the database's own
- * slow-statement log says where the time goes. A setting that only says what gets logged changes
- * no work at all.
+ * slow-statement log says where the time goes. A setting that only says what gets logged, or when
+ * maintenance may run, changes no work now.
  */
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../../../adapters/embedded/scenario/schema.js';

@@ -81,6 +81,16 @@ describe('a limit set days before the peak that reached it', () => {
     expect(rc.summary).not.toContain('earlier set');
   });
 
+  it('does not blame an old upsizing of the same database: a larger instance does not run out sooner', async () => {
+    const upsized = {
+      ...downsized('catalog-db', 72 * HOUR),
+      summary: 'db.r6g.xlarge -> db.r6g.4xlarge after an overload',
+    };
+    const rc = await conclude({ services, metrics: peak, logs, changes: [upsized] });
+    expect(rc.category).toBe('database');
+    expect(rc.summary).not.toContain('earlier set');
+  });
+
   it('does not blame an old downsizing of something else', async () => {
     const rc = await conclude({ services, metrics: peak, logs, changes: [downsized('reports', 72 * HOUR)] });
     expect(rc.category).toBe('database');
