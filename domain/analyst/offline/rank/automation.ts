@@ -28,8 +28,8 @@ export function automationAfterChange(a: Analysis, list: Candidate[]): void {
     if (at === undefined) continue;
     const change = list
       .filter((c) => {
-        const record = c.changeAt && a.snap.changes.find((r) => r.id === c.evidence[0]);
-        if (!record || !record.resource || record.resource.length < 4) return false;
+        const record = c.changeAt ? a.snap.changes.find((r) => r.id === c.evidence[0]) : undefined;
+        if (!record?.resource || record.resource.length < 4) return false;
         const t = ms(record.at);
         if (t > at || at - t > FOLLOW_MS) return false;
         // A line of ours, between the change and the anomaly, that names what was changed.
