@@ -76,10 +76,19 @@ export function harmShown(a: Analysis): string[] {
   // A person's words are the only description of their harm: silence says nothing unless a series
   // of the kind they describe (errors, latency, availability...) was there to stay quiet, or the
   // WAF's own record accounts for what they saw.
-  if (a.snap.alert?.source === 'manual' && !a.views.some((v) => v.isAlertMetric) && !blockedOnly)
+  const report = `${a.snap.alert?.title ?? ''} ${a.snap.alert?.description ?? ''}`;
+  if (
+    a.snap.alert?.source === 'manual' &&
+    !a.views.some((v) => v.isAlertMetric) &&
+    !(blockedOnly && TRAFFIC_WORDS.test(report))
+  )
     harm.push('the reported harm is not measured by any telemetry we hold');
   return [...new Set(harm)];
 }
+
+/** A report about requests and their answers, the kind of thing a WAF's record can account for. */
+const TRAFFIC_WORDS =
+  /\b(?:[45]\d\ds?|[45]xxs?|errors?|error rate|requests?|traffic|scan\w*|probe\w*|bots?|crawl\w*|spikes?)\b/i;
 
 export function explainHealth(a: Analysis): Candidate | undefined {
   const n = a.noise;

@@ -158,6 +158,43 @@ describe('the healthy verdict', () => {
     expect(probes.health?.category).toBe('healthy');
   });
 
+  it('on a person’s report: WAF-blocked probes account for reported errors, not for reported wrong data', async () => {
+    const env = (summary: string) =>
+      scenario(
+        'tenant-db',
+        {
+          services: [api('tenant-db', [])],
+          logs: [
+            {
+              service: 'tenant-db',
+              timestamp: at(-30),
+              level: 'INFO',
+              count: 900,
+              message: 'backup generation uploaded',
+            },
+          ],
+          securityEvents: [
+            {
+              timestamp: at(-120),
+              kind: 'waf-block',
+              count: 4200,
+              detail: 'routine scanner traffic blocked',
+            },
+          ],
+        },
+        summary,
+      );
+    const errors = await weigh(
+      env('thousands of 404s on the dashboard in the last half hour, is something broken?'),
+    );
+    expect(errors.health?.category).toBe('healthy');
+    const data = await weigh(
+      env('two customers see tables and rows that are not theirs; their own rows are missing'),
+    );
+    expect(data.harm.join(' ')).toMatch(/not measured by any telemetry/);
+    expect(data.health).toBeUndefined();
+  });
+
   it('is withheld while a dependency refuses writes', async () => {
     const s = quietAlarm(
       {
