@@ -43,6 +43,21 @@ export function mentionedNames(text: string, names: Iterable<string>): string[] 
   );
 }
 
+/**
+ * Every part of a multi-part name is a word of the text, one of them distinctive (5+ letters or a
+ * 4+ digit id): `update-batch-88231941` in "applied object update batch 88231941", `ci-jenkins` in
+ * "ci.example.org serves Jenkins".
+ */
+export function namedByParts(text: string, name: string): boolean {
+  const parts = name
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  if (parts.length < 2 || !parts.some((p) => p.length >= 5 || /^\d{4,}$/.test(p))) return false;
+  const words = new Set(text.toLowerCase().split(/[^a-z0-9]+/));
+  return parts.every((p) => words.has(p));
+}
+
 export const fmtNumber = (v: number): string =>
   Math.abs(v) >= 100 ? String(Math.round(v)) : String(Math.round(v * 100) / 100);
 

@@ -8,7 +8,7 @@ import type { Analysis } from '../analysis.js';
 import { isAutomaticReaction, revertTarget, undoneAlready } from '../evidence/changes.js';
 import { isExternal } from '../evidence/dependencies.js';
 import type { KnowledgeHit } from '../evidence/knowledge.js';
-import { lower, ms } from '../measure.js';
+import { lower, ms, namedByParts } from '../measure.js';
 import { action } from '../rank/candidate.js';
 import { isProviderNotice } from './provider.js';
 
@@ -49,16 +49,6 @@ function changesOn(a: Analysis, culprit: string) {
     .sort((x, y) => ms(y.change.at) - ms(x.change.at));
 }
 
-/** Every part of a change's resource is a word of the line ("update batch 88231941" for `update-batch-88231941`). */
-function namesResource(line: string, resource: string): boolean {
-  const parts = lower(resource)
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-  if (!parts.some((p) => p.length >= 5 || /^\d{4,}$/.test(p))) return false;
-  const words = new Set(lower(line).split(/[^a-z0-9]+/));
-  return parts.every((p) => words.has(p));
-}
-
 /**
  * A change made elsewhere that the culprit's own lines say it took in (a data or configuration
  * push it applied) shortly before it broke: the input its defect met, to be reverted.
@@ -78,7 +68,7 @@ function takenIn(a: Analysis, g: Group) {
             lower(l.service) === lower(g.culprit) &&
             ms(l.firstSeen) >= ms(c.change.at) &&
             ms(l.firstSeen) <= first &&
-            namesResource(l.sample, c.change.resource!),
+            namedByParts(l.sample, c.change.resource!),
         ),
     )
     .sort((x, y) => ms(y.change.at) - ms(x.change.at))[0];

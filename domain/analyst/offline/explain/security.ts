@@ -9,7 +9,7 @@
 import type { Analysis } from '../analysis.js';
 import { detectSecurity, networkSources, type SecurityIssue } from '../evidence/security.js';
 import { isAnomalous } from '../evidence/series.js';
-import { conf, hhmm, lower, mentionedNames, ms, uniq } from '../measure.js';
+import { conf, hhmm, lower, mentionedNames, ms, namedByParts, uniq } from '../measure.js';
 import { action, type Candidate } from '../rank/candidate.js';
 
 const PATTERN_PHRASE: Record<SecurityIssue['pattern'], string> = {
@@ -57,13 +57,7 @@ export function assetNamed(a: Analysis, issue: SecurityIssue): string | undefine
   const names = a.snap.catalog.names();
   const exact = mentionedNames(text, names)[0];
   if (exact) return exact;
-  const words = new Set(lower(text).split(/[^a-z0-9]+/));
-  const byParts = names.filter((n) => {
-    const parts = lower(n)
-      .split(/[^a-z0-9]+/)
-      .filter(Boolean);
-    return parts.length > 1 && parts.some((p) => p.length >= 5) && parts.every((p) => words.has(p));
-  });
+  const byParts = names.filter((n) => namedByParts(text, n));
   return byParts.length === 1 ? byParts[0] : undefined;
 }
 
