@@ -58,6 +58,12 @@ export function namedByParts(text: string, name: string): boolean {
   return parts.every((p) => words.has(p));
 }
 
+/** An availability zone (`use1-az4`, `us-east-1d`) or region a provider's notice is scoped to. */
+const ZONE_OR_REGION = /\b(?:[a-z]{2,4}\d-az\d+|[a-z]{2}(?:-gov)?-[a-z]+-\d[a-z]?)\b/i;
+
+/** The first zone or region a text names. */
+export const zoneIn = (text: string): string | undefined => ZONE_OR_REGION.exec(text)?.[0];
+
 export const fmtNumber = (v: number): string =>
   Math.abs(v) >= 100 ? String(Math.round(v)) : String(Math.round(v * 100) / 100);
 

@@ -63,7 +63,7 @@ const LOGGING_SETTING =
 /** A maintenance or backup window moved, and nothing else in the record. */
 const SCHEDULE_ONLY =
   /\b(?:preferred ?)?(?:maintenance|backup) ?window\b.{0,40}\b(?:changed|moved|set|->|to)\b[^,;]*$/i;
-const loggingOnly = (summary: string): boolean =>
+const bookkeepingSetting = (summary: string): boolean =>
   LOGGING_SETTING.test(summary) || SCHEDULE_ONLY.test(summary);
 
 /** Done by AWS itself (its service principal, or a service event id) rather than by someone. */
@@ -79,7 +79,7 @@ export const isPlatformEvent = (c: ChangeRecord): boolean =>
 export function changeFlavor(c: ChangeRecord, names: readonly string[] = []): ChangeFlavor {
   if (c.kind === 'deployment') return 'deployment';
   if (isPlatformEvent(c)) return 'platform';
-  if (BENIGN.test(c.status ?? '') || BENIGN.test(c.summary) || loggingOnly(c.summary)) return 'benign';
+  if (BENIGN.test(c.status ?? '') || BENIGN.test(c.summary) || bookkeepingSetting(c.summary)) return 'benign';
   let summary = c.summary;
   for (const n of names)
     if (n.length >= 3 && /[-_.]/.test(n))

@@ -8,7 +8,7 @@ import type { Analysis } from '../analysis.js';
 import { isAutomaticReaction, revertTarget, undoneAlready } from '../evidence/changes.js';
 import { isExternal } from '../evidence/dependencies.js';
 import type { KnowledgeHit } from '../evidence/knowledge.js';
-import { lower, ms, namedByParts } from '../measure.js';
+import { lower, ms, namedByParts, zoneIn } from '../measure.js';
 import { action } from '../rank/candidate.js';
 import { isProviderNotice } from './provider.js';
 
@@ -20,14 +20,10 @@ export interface Group {
   holder?: string;
 }
 
-/** Zone ids and names (`use1-az4`, `us-east-1d`) before any other token a provider's notice lists. */
-const ZONE = /\b(?:[a-z]{2,4}\d-az\d+|[a-z]{2}(?:-gov)?-[a-z]+-\d[a-z])\b/i;
-
 /** Where a provider's notice says its fault is, as one plain value: its zone, else its first named item. */
 function impairedScope(resource: string): string | undefined {
   return (
-    ZONE.exec(resource)?.[0] ??
-    resource.split(/[\s,;()]+/).find((t) => /\d/.test(t) && /^[\w.:/-]{3,64}$/.test(t))
+    zoneIn(resource) ?? resource.split(/[\s,;()]+/).find((t) => /\d/.test(t) && /^[\w.:/-]{3,64}$/.test(t))
   );
 }
 

@@ -7,7 +7,7 @@
 import type { Analysis } from '../analysis.js';
 import { mechanismOf } from '../evidence/logs.js';
 import { isAnomalous } from '../evidence/series.js';
-import { conf, hhmm, lower, ms } from '../measure.js';
+import { conf, hhmm, lower, ms, zoneIn } from '../measure.js';
 import { action, type Candidate } from '../rank/candidate.js';
 import { isDatabase } from './resources.js';
 
@@ -76,9 +76,6 @@ export function explainPlatform(a: Analysis): Candidate[] {
 /** A provider saying one of its services is impaired, rather than that it acted on our resource. */
 const DEGRADED =
   /degraded|operational issue|impair|elevated (?:error|latenc|fault)|increased (?:error|latenc|fault)|connectivity issue/i;
-/** An availability zone (`us-east-1d`, `use1-az4`) or region a notice is scoped to. */
-const SCOPE = /\b(?:[a-z]{2}(?:-gov)?-[a-z]+-\d[a-z]?|[a-z]{3}\d-az\d)\b/i;
-
 /**
  * A provider's health notice that one of its services is degraded (storage in one zone, an API
  * returning errors), followed on our path by that very service's metrics going bad or by errors
@@ -95,7 +92,7 @@ function providerDegradations(a: Analysis): Candidate[] {
     if (c.flavor !== 'platform' || !DEGRADED.test(ch.summary) || c.leadMinutes < -10) continue;
     const provider = ch.service ?? '';
     if (provider.length < 2 || a.snap.catalog.get(provider)) continue;
-    const scope = SCOPE.exec(`${ch.resource ?? ''} ${ch.summary}`)?.[0];
+    const scope = zoneIn(`${ch.resource ?? ''} ${ch.summary}`);
     const after = (t: string) => ms(t) >= ms(ch.at) - 10 * 60_000;
     // The provider's own namespace (AWS/EBS for ebs) moving on a service of ours on the path.
     const own = a.views.filter(
