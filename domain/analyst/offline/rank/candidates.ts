@@ -18,6 +18,7 @@ import { automationAfterChange } from './automation.js';
 import { backpressure } from './backpressure.js';
 import type { Candidate } from './candidate.js';
 import { cascade } from './cascade.js';
+import { demand } from './demand.js';
 import { offerFallbacks } from './fallbacks.js';
 import { latentCauses } from './latent.js';
 import { beside, refusedRequests } from './relevance.js';
@@ -283,6 +284,7 @@ export function candidates(a: Analysis): Candidate[] {
   throughIntermediary(a, all);
   backpressure(a, all);
   automationAfterChange(a, all);
+  all = demand(a, all);
   all = latentCauses(a, all);
   all = slowRelease(a, all);
   all = stuckClients(a, all);

@@ -1,0 +1,158 @@
+/**
+ * Demand: a resource that ran out just as the requests reaching it multiplied ran out because of
+ * them. Who sent the requests decides the answer, as it does for a responder:
+ * - traffic the edge's own tooling calls automated or a flood (bot control, Shield, a DDoS
+ *   signal) is an attack, blocked in front of where it arrives (`security`);
+ * - traffic from one client (a series keyed by tenant, workspace or API key) is that client's
+ *   load, limited where it arrives (`capacity`, block-traffic);
+ * - growth from everyone is left to the capacity stories, which already say "under a traffic
+ *   surge" and scale.
+ * The saturation stays in the ranking just below, as a step of the story.
+ */
+import type { SecuritySignal } from '../../../ports.js';
+import type { Analysis } from '../analysis.js';
+import { isAnomalous, type SeriesView } from '../evidence/series.js';
+import { conf, fmtNumber, hhmm, lower, ms, uniq } from '../measure.js';
+import { action, type Candidate } from './candidate.js';
+
+/** Requests must have at least tripled to account for a resource running out. */
+const MIN_FACTOR = 3;
+
+/** The surge may begin a little after the saturation's first point (coarser series), never long after. */
+const LAG_MS = 2 * 60_000;
+const LOOKBACK_MS = 90 * 60_000;
+
+/**
+ * What security tooling says about traffic it judged hostile. A web ACL's everyday blocks of
+ * injection probes are not on the list: they say nothing about where a surge came from.
+ */
+const HOSTILE =
+  /\bbots?\b|bot.?control|automated|scripted|headless|scrap(er|ing)|crawler|ddos|\bflood|volumetric|volume anomaly|layer.?7|request.?surge/i;
+
+/** A dimension naming who sent the requests, not what served them. */
+const CLIENT_DIMENSION =
+  /^(workspace|tenant|customer|account|client|org|organization|project|consumer|api.?key|user)[-_ ]?(id|name|key)?$/i;
+
+const factorOf = (v: SeriesView) => v.onset!.peak / Math.max(v.onset!.baseline, 1e-9);
+
+const clientOf = (v: SeriesView): [string, string] | undefined =>
+  Object.entries(v.series.dimensions).find(([k]) => CLIENT_DIMENSION.test(k));
+
+/** Traffic on a catalog service that rose at least MIN_FACTOR times its baseline. */
+function surges(a: Analysis): SeriesView[] {
+  return a.views.filter(
+    (v) =>
+      v.kind === 'traffic' &&
+      isAnomalous(v) &&
+      v.onset!.direction === 'up' &&
+      factorOf(v) >= MIN_FACTOR &&
+      !!a.snap.catalog.get(v.service),
+  );
+}
+
+/** The surges that reach `resource` (it is the service or one of its dependencies) before it ran out. */
+function reaching(a: Analysis, all: SeriesView[], resource: string, at: string): SeriesView[] {
+  const r = lower(resource);
+  return all.filter((v) => {
+    const on = lower(v.service) === r || a.snap.catalog.dependencies(v.service).some((d) => lower(d) === r);
+    const t = ms(v.onset!.at);
+    return on && t <= ms(at) + LAG_MS && t >= ms(at) - LOOKBACK_MS;
+  });
+}
+
+/** Where the traffic arrives: the surging service furthest out (a CDN before its load balancer). */
+const entryOf = (a: Analysis, list: SeriesView[]) =>
+  [...list].sort(
+    (x, y) =>
+      a.snap.catalog.dependencies(y.service).length - a.snap.catalog.dependencies(x.service).length ||
+      factorOf(y) - factorOf(x),
+  )[0];
+
+function hostileSignals(a: Analysis, from: string, until: string): SecuritySignal[] {
+  return a.snap.security.filter(
+    (s) =>
+      s.count > 0 &&
+      HOSTILE.test(`${s.kind} ${s.detail}`) &&
+      ms(s.at) >= ms(from) - 30 * 60_000 &&
+      ms(s.at) <= ms(until) + 30 * 60_000,
+  );
+}
+
+export function demand(a: Analysis, list: Candidate[]): Candidate[] {
+  const all = surges(a);
+  if (!all.length) return list;
+  const effects = list
+    .filter(
+      (c) =>
+        (c.category === 'capacity' || c.category === 'database') &&
+        !c.changeAt &&
+        c.effect?.loadLinked &&
+        !c.effect.explained,
+    )
+    .sort((x, y) => y.confidence - x.confidence);
+  for (const sat of effects) {
+    const resource = sat.effect!.resource;
+    const found = reaching(a, all, resource, sat.effect!.at);
+    if (!found.length) continue;
+    const entry = entryOf(a, found);
+    const began = found.map((v) => v.onset!.at).sort()[0];
+    const hostile = hostileSignals(a, began, sat.effect!.at);
+    const keyed = found.find((v) => clientOf(v));
+    if (!hostile.length && !keyed) continue;
+    const surge = keyed && !hostile.length ? keyed : entry;
+    const where = surge.service!;
+    const rise = `${where}'s ${surge.series.metricName} rose ×${fmtNumber(factorOf(surge))} from ${hhmm(surge.onset!.at)} (${fmtNumber(surge.onset!.baseline)} to ${fmtNumber(surge.onset!.peak)})`;
+    const client = clientOf(surge);
+    // The more the requests multiplied, the less room is left for anything else to explain it.
+    const confidence = conf(
+      Math.min(0.92, Math.max(0.78 + 0.05 * Math.log10(factorOf(surge)), sat.confidence + 0.05)),
+    );
+    const why = hostile.length
+      ? `${hostile[0].source ?? hostile[0].kind} flags it: ${hostile[0].detail.split('\n')[0].slice(0, 140)}`
+      : `the series is ${client![0]} ${client![1]}'s alone`;
+    const cause: Candidate = hostile.length
+      ? {
+          category: 'security',
+          culprit: where,
+          summary: `Hostile traffic arriving at ${where}: ${rise}; ${why}. ${sat.effect!.headline} under it.`,
+          causalChain: [rise, why, sat.effect!.headline, `${a.snap.alert?.title ?? 'the alert'} fired`],
+          confidence,
+          evidence: uniq([surge.series.id, ...hostile.map((s) => s.id), ...sat.evidence]),
+          mitigation: action(
+            'block-traffic',
+            where,
+            a.knownNames,
+            `block the automated traffic in front of ${where} (a rate-based or bot rule)`,
+          ),
+          specialists: ['security', 'performance'],
+          since: began,
+        }
+      : {
+          category: 'capacity',
+          culprit: resource,
+          summary: `${resource} ran out under one client's load: ${rise}, ${why}. ${sat.effect!.headline}.`,
+          causalChain: [rise, sat.effect!.headline, `${a.snap.alert?.title ?? 'the alert'} fired`],
+          confidence,
+          evidence: uniq([surge.series.id, ...sat.evidence]),
+          mitigation: action(
+            'block-traffic',
+            where,
+            a.knownNames,
+            `limit ${client![0]} ${client![1]} at ${where}; more capacity would only feed it`,
+          ),
+          specialists: ['performance'],
+          since: began,
+        };
+    sat.confidence = conf(Math.min(sat.confidence, confidence - 0.1));
+    sat.against ??= `${sat.category} (${sat.culprit}): ${sat.effect!.headline} followed ${rise}`;
+    // The security story told from the same signals alone is this one, with less in it.
+    const told = new Set(hostile.map((s) => s.id));
+    return [
+      cause,
+      ...list.filter(
+        (c) => !(c.category === 'security' && c.evidence.length && c.evidence.every((id) => told.has(id))),
+      ),
+    ];
+  }
+  return list;
+}

@@ -1,0 +1,105 @@
+/**
+ * A database that ran out just as requests at the front multiplied ran out because of them: the
+ * edge calling the traffic automated makes it an attack to block where it arrives; a series keyed
+ * by one tenant makes it that tenant's load to limit. Growth from everyone, or a bot signal with
+ * no surge behind it, leaves the database's own story standing.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Scenario } from '../../../../adapters/embedded/scenario/schema.js';
+import { api, at, scenario, stepPoints } from './fixtures.js';
+import { runScenario } from './harness.js';
+
+type Env = Scenario['environment'];
+
+function env(opts: { surge: boolean; keyed?: boolean; bots?: boolean }): Partial<Env> {
+  const requests = opts.surge ? stepPoints(400, 9000, -20) : stepPoints(400, 410, -20);
+  return {
+    services: [
+      api('storefront', ['orders-db']),
+      { name: 'orders-db', tier: 'critical' as const, owner: 'data' },
+      { name: 'reports', tier: 'standard' as const, owner: 'data', dependsOn: ['orders-db'] },
+    ],
+    metrics: [
+      {
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'RequestCount',
+        service: 'storefront',
+        dimensions: opts.keyed ? { TenantId: 't-4471' } : { LoadBalancer: 'app/storefront/1f2e3d' },
+        points: requests,
+      },
+      {
+        namespace: 'AWS/RDS',
+        metricName: 'DatabaseConnections',
+        service: 'orders-db',
+        dimensions: { DBInstanceIdentifier: 'orders-db' },
+        points: stepPoints(40, 500, -18, 2),
+      },
+      {
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'HTTPCode_Target_5XX_Count',
+        service: 'storefront',
+        points: stepPoints(2, 2400, -16, 1),
+      },
+    ],
+    logs: [
+      {
+        service: 'storefront',
+        timestamp: at(-16),
+        level: 'ERROR',
+        count: 18_000,
+        message:
+          'sqlalchemy.exc.TimeoutError: QueuePool limit of size 20 overflow 10 reached, connection timed out',
+      },
+      {
+        service: 'orders-db',
+        timestamp: at(-17),
+        level: 'ERROR',
+        count: 900,
+        message: 'FATAL:  sorry, too many clients already',
+      },
+    ],
+    securityEvents: opts.bots
+      ? [
+          {
+            timestamp: at(-19),
+            kind: 'waf-count',
+            source: 'edge-acl',
+            count: 150_000,
+            detail:
+              'AWSManagedRulesBotControlRuleSet (COUNT mode): signal:automated_browser on 88% of POST /checkout',
+          },
+        ]
+      : [],
+  };
+}
+
+describe('demand', () => {
+  it('blames automated traffic arriving at the front door for the database running out', async () => {
+    const run = await runScenario(scenario('storefront', env({ surge: true, bots: true })));
+    expect(run.rootCause.category).toBe('security');
+    expect(run.rootCause.culprit).toBe('storefront');
+    expect(run.rootCause.mitigation?.kind).toBe('block-traffic');
+    expect(run.rootCause.summary).toContain('automated_browser');
+  });
+
+  it('limits one tenant whose requests multiplied, rather than scaling what they exhausted', async () => {
+    const run = await runScenario(scenario('storefront', env({ surge: true, keyed: true })));
+    expect(run.rootCause.category).toBe('capacity');
+    expect(run.rootCause.culprit).toBe('orders-db');
+    expect(run.rootCause.mitigation?.kind).toBe('block-traffic');
+    expect(run.rootCause.mitigation?.target).toBe('storefront');
+    expect(run.rootCause.summary).toContain('TenantId t-4471');
+  });
+
+  it('leaves growth from everyone to the database story', async () => {
+    const run = await runScenario(scenario('storefront', env({ surge: true })));
+    expect(run.rootCause.culprit).toBe('orders-db');
+    expect(run.rootCause.mitigation?.kind).not.toBe('block-traffic');
+  });
+
+  it('does not call a database outage an attack because bots were seen without a surge', async () => {
+    const run = await runScenario(scenario('storefront', env({ surge: false, bots: true })));
+    expect(run.rootCause.culprit).toBe('orders-db');
+    expect(run.rootCause.category).not.toBe('security');
+  });
+});
