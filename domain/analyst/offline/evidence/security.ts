@@ -115,3 +115,7 @@ export function detectSecurity(signals: SecuritySignal[]): SecurityIssue[] {
 
 /** Sources that are network addresses (blockable), as opposed to principals or keys. */
 export const networkSources = (issue: SecurityIssue): string[] => issue.sources.filter(isIp);
+
+/** The block-traffic parameter for the loudest source: one CIDR per action, an address as a /32. */
+export const blockParams = (ips: string[]): { cidr: string } | Record<string, never> =>
+  ips.length ? { cidr: ips[0].includes('/') ? ips[0] : `${ips[0]}/32` } : {};

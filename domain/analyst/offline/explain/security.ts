@@ -7,7 +7,7 @@
  * and only in the strict shapes the security tooling reports them in.
  */
 import type { Analysis } from '../analysis.js';
-import { detectSecurity, networkSources, type SecurityIssue } from '../evidence/security.js';
+import { blockParams, detectSecurity, networkSources, type SecurityIssue } from '../evidence/security.js';
 import { isAnomalous } from '../evidence/series.js';
 import { conf, hhmm, lower, mentionedNames, ms, namedByParts, uniq } from '../measure.js';
 import { action, type Candidate } from '../rank/candidate.js';
@@ -100,7 +100,7 @@ export function explainSecurity(a: Analysis): Candidate[] {
             a.knownNames,
             `block ${ips.length ? ips.join(', ') : 'the attacking sources'} in front of ${owner}`,
             // One CIDR per action: the WAF adapter blocks a single range, the loudest source first.
-            ips.length ? { cidr: ips[0].includes('/') ? ips[0] : `${ips[0]}/32` } : {},
+            blockParams(ips),
           )
         : null;
     let confidence = issue.score;

@@ -11,6 +11,7 @@
  */
 import type { SecuritySignal } from '../../../ports.js';
 import type { Analysis } from '../analysis.js';
+import { blockParams, detectSecurity, networkSources } from '../evidence/security.js';
 import { isAnomalous, type SeriesView } from '../evidence/series.js';
 import { conf, fmtNumber, hhmm, lower, ms, uniq } from '../measure.js';
 import { action, type Candidate } from './candidate.js';
@@ -123,6 +124,7 @@ export function demand(a: Analysis, list: Candidate[]): Candidate[] {
             where,
             a.knownNames,
             `block the automated traffic in front of ${where} (a rate-based or bot rule)`,
+            blockParams(detectSecurity(hostile).flatMap(networkSources)),
           ),
           specialists: ['security', 'performance'],
           since: began,
