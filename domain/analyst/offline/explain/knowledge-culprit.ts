@@ -39,6 +39,28 @@ export function technologiesOf(a: Analysis, service: string): Set<string> {
   return words;
 }
 
+/**
+ * Stores and brokers a caller talks to: their refusals (a cache out of memory, a throttled table, a
+ * full topic) quoted by the caller are about them, whatever the entry's category.
+ */
+const STORE_TECH: ReadonlySet<string> = new Set([
+  'redis',
+  'valkey',
+  'elasticache',
+  'memcached',
+  'dynamodb',
+  'kafka',
+  'msk',
+  'kinesis',
+  'sqs',
+  'rds',
+  'aurora',
+  'postgresql',
+  'mysql',
+  'opensearch',
+  'elasticsearch',
+]);
+
 /** The service is the kind of thing the entry is about (a Redis entry and a cache cluster). */
 export function fits(a: Analysis, service: string | undefined, entry: KnowledgeEntry): boolean {
   if (!service) return false;
@@ -111,7 +133,9 @@ export function culpritOf(a: Analysis, h: KnowledgeHit): string | undefined {
   if (!fits(a, emitter, h.entry)) {
     return (
       others.find((m) => fits(a, m, h.entry)) ??
-      (h.entry.category === 'database' ? technologyDependency(a, emitter, h.entry) : undefined) ??
+      (h.entry.category === 'database' || h.entry.technologies.some((t) => STORE_TECH.has(lower(t)))
+        ? technologyDependency(a, emitter, h.entry)
+        : undefined) ??
       emitter ??
       others[0]
     );

@@ -1,7 +1,8 @@
 /**
  * Candidates from saturated resources.
  * - A database out of connections, CPU or storage is a database cause; when another consumer of
- *   it started a burst of work just before, that consumer is what to restart.
+ *   it started a burst of work just before, that consumer is what to restart. A cache out of
+ *   memory is a capacity cause.
  * - Memory or file handles climbing steadily without more traffic is a leak in the code: restart
  *   buys time. CPU pinned by the garbage collector of a leaking process is its effect.
  * - Other saturation on the service (or a dependency it owns) is a capacity cause: scale it.
@@ -19,6 +20,11 @@ const DB_NAMESPACE = /AWS\/(RDS|DynamoDB|ElastiCache|DocDB|Neptune|Redshift|Memo
 
 export const isDatabase = (name: string | undefined, namespace?: string): boolean =>
   (!!name && DB_NAME.test(name)) || (!!namespace && DB_NAMESPACE.test(namespace));
+
+const CACHE_NAME = /(^|[^a-z])(redis|valkey|cache|elasticache|memcached?)([^a-z]|$)/i;
+const CACHE_NAMESPACE = /AWS\/(ElastiCache|MemoryDB)/i;
+const isCache = (name: string, namespace: string): boolean =>
+  CACHE_NAME.test(name) || CACHE_NAMESPACE.test(namespace);
 
 /** How a summary names what ran out. */
 export const RESOURCE_WORD: Record<string, string> = {
@@ -108,8 +114,12 @@ export function explainResources(a: Analysis): Candidate[] {
     if (rel === 'unrelated' || rel === 'dependent') continue;
     // Throttling against provisioned throughput is a capacity limit even on a database; running
     // out of connections, CPU or storage on one is a database problem.
-    const db = isDatabase(sat.resource, sat.view.series.namespace) && sat.kind !== 'throttles';
-    const leak = (sat.kind === 'memory' || sat.kind === 'handles') && (sat.creeping || sat.pinned);
+    // A cache that is full needs room, not a database fix: what it holds can be rebuilt.
+    const fullCache = sat.kind === 'memory' && isCache(sat.resource, sat.view.series.namespace);
+    const db = isDatabase(sat.resource, sat.view.series.namespace) && sat.kind !== 'throttles' && !fullCache;
+    // A cache's memory grows with what it holds: that is filling, not leaking.
+    const leak =
+      (sat.kind === 'memory' || sat.kind === 'handles') && (sat.creeping || sat.pinned) && !fullCache;
     if (db) out.push(databaseCandidate(a, sat));
     else if (leak && !trafficSurge(a, sat.view.service ?? self)) out.push(leakCandidate(a, sat));
     else if (rel === 'self' || rel === 'dependency' || rel === 'sibling')

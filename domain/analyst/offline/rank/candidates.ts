@@ -38,6 +38,20 @@ const withoutRevert = (m: Candidate['mitigation'], noRemedy: boolean | undefined
 const recordAction = (c: Candidate, other: Candidate) =>
   c.changeAt && !c.signatures?.length && other.noRemedy ? null : c.mitigation;
 
+/**
+ * A resource running out says how it looked; a known failure on it that says it is no shortage (a
+ * host with hardware faults) says what happened: merged, the signature's action wins over adding
+ * capacity. Signatures of the shortage itself (a container killed for memory) leave it standing.
+ */
+const knownRemedy = (strong: Candidate, weak: Candidate) =>
+  strong.effect &&
+  !strong.effect.explained &&
+  !strong.signatures?.length &&
+  weak.rulesOut?.some((r) => r.category === 'capacity') &&
+  weak.mitigation
+    ? weak.mitigation
+    : undefined;
+
 function merge(list: Candidate[]): Candidate[] {
   const out: Candidate[] = [];
   for (const c of list) {
@@ -66,7 +80,7 @@ function merge(list: Candidate[]): Candidate[] {
       // record suggests (a deletion job cannot be rolled back, hosts a command rebooted are not
       // scaled back); other actions (more storage for a full disk) still stand.
       mitigation: withoutRevert(
-        recordAction(strong, weak) ?? recordAction(weak, strong),
+        knownRemedy(strong, weak) ?? recordAction(strong, weak) ?? recordAction(weak, strong),
         strong.noRemedy || weak.noRemedy,
       ),
       noRemedy: strong.noRemedy || weak.noRemedy,
