@@ -21,6 +21,13 @@ const PATTERN_PHRASE: Record<SecurityIssue['pattern'], string> = {
   'leaked-credentials': 'leaked credentials',
 };
 
+/** Attack signals can lag the traffic they count (aggregation, delivery), but not by this much. */
+const LATE_MS = 10 * 60_000;
+
+/** The tooling's own word that what it counts is the everyday level. */
+const USUAL =
+  /\b(same|usual|normal|typical|baseline)\b[^.;]*\b(rate|level|volume|days?|weeks?)\b|\bas usual\b|\bwithin (the )?baseline\b/i;
+
 /**
  * The signals that line up with the incident (during or shortly before it), grouped afresh: a
  * routine sign-in at dawn must neither date a finding of the afternoon nor swell its count.
@@ -106,6 +113,10 @@ export function explainSecurity(a: Analysis): Candidate[] {
     let confidence = issue.score;
     if (attack && !(issue.pattern === 'waf-blocks' ? serviceHurt(a, true) : hurt)) confidence = 0.3;
     if (credential) confidence = Math.max(confidence, 0.85);
+    // An attack that began well after the users' trouble, or that its own tooling calls business as
+    // usual, did not start it.
+    if (attack && ms(issue.at) > ms(a.onset) + LATE_MS) confidence *= 0.4;
+    if (issue.signals.every((sg) => USUAL.test(sg.detail))) confidence = Math.min(confidence, 0.25);
     // Who reported a finding (a scanner, a researcher's mail, a bug-bounty platform) is not what it
     // is about: the culprit is the asset of ours it names, else the attacking address.
     const culprit = credential
