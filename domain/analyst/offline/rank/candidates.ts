@@ -243,8 +243,9 @@ function corroborateChanges(a: Analysis, list: Candidate[]): void {
 
 /**
  * A change made by the deployment itself (a tool the release names, acting within minutes of it:
- * kubeadm relabelling nodes during an upgrade, a migration runner altering a table) is part of that
- * release, not a second suspect: its evidence joins the deployment's.
+ * kubeadm relabelling nodes during an upgrade, a migration runner altering a table; or a record for
+ * the very service it deploys, made alongside it) is part of that release, not a second suspect:
+ * its evidence joins the deployment's.
  */
 function foldIntoDeployments(a: Analysis, list: Candidate[]): Candidate[] {
   const record = (c: Candidate) => a.changes.find((s) => s.change.id === c.evidence[0])?.change;
@@ -255,9 +256,13 @@ function foldIntoDeployments(a: Analysis, list: Candidate[]): Candidate[] {
     const by = lower(`${release.summary} ${release.actor ?? ''}`);
     for (const c of list) {
       const ch = c === d || drop.has(c) ? undefined : record(c);
-      if (!ch || ch.kind === 'deployment' || !ch.actor || ch.actor.length < 3) continue;
+      if (!ch || ch.kind === 'deployment') continue;
       const gap = ms(ch.at) - ms(release.at);
-      if (gap < 0 || gap > 10 * 60_000 || !by.includes(lower(ch.actor))) continue;
+      // Named by the release, or made for the very service it deploys within a minute or two of
+      // it (the chart's own access entry, created a second before its pods).
+      const named = !!ch.actor && ch.actor.length >= 3 && by.includes(lower(ch.actor)) && gap >= 0;
+      const sameService = !!ch.service && lower(ch.service) === lower(release.service) && gap >= -2 * 60_000;
+      if (gap > 10 * 60_000 || !(named || sameService)) continue;
       d.confidence = conf(Math.min(0.95, Math.max(d.confidence, c.confidence) + 0.05));
       d.evidence = uniq([...d.evidence, ...c.evidence]);
       d.signatures = uniq([...(d.signatures ?? []), ...(c.signatures ?? [])]);
