@@ -47,7 +47,9 @@ const CLASSES: Array<[LogClass, RegExp]> = [
   ],
   [
     'tls',
-    /certificate|x509|CERT_HAS_EXPIRED|ssl handshake|tls handshake|unable to verify the first certificate|self[- ]signed/i,
+    // "certificate" as a word: a table, field or route named after certificates (`client_certificates`,
+    // `account.clientCertificates`, `/client-certificates`) is data, not a TLS failure.
+    /(?<![\w.-])certificate(?![\w-])|x509|CERT_HAS_EXPIRED|ssl handshake|tls handshake|unable to verify the first certificate|self[- ]signed/i,
   ],
   [
     'auth',

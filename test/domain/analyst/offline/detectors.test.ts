@@ -53,6 +53,21 @@ describe('log signatures', () => {
     expect(classifyLog('Error: EMFILE: too many open files')).toBe('resource-leak');
   });
 
+  it('does not read a table or field named after certificates as a TLS failure', () => {
+    expect(
+      classifyLog(
+        'duration: 1322.7 ms  statement: SELECT "client_certificates".* FROM "client_certificates"',
+      ),
+    ).not.toBe('tls');
+    expect(
+      classifyLog(
+        'slow job build: buildCheckRunJob took 4212ms (includes: Check.account.clientCertificates)',
+      ),
+    ).not.toBe('tls');
+    expect(classifyLog('x509: certificate signed by unknown authority')).toBe('tls');
+    expect(classifyLog('SSL: CERTIFICATE_VERIFY_FAILED certificate verify failed')).toBe('tls');
+  });
+
   it('does not mistake a system error on the login path for an attack', () => {
     expect(classifyLog('login failed: SessionStoreError: putSession timed out after 1500ms')).not.toBe(
       'security',
