@@ -14,6 +14,15 @@ import { isDatabase } from './resources.js';
 const DISRUPTIVE =
   /fail(ing|ed)? ?over|reboot|restart|shut ?down|maintenance|replac(ed|ing) (host|instance)|host (degraded|retire)|instance (retire|stopp)|promot/i;
 
+/**
+ * A notice of what will happen (an upgrade pending for the next maintenance window) is not what
+ * happened: nothing failed over yet.
+ */
+const ANNOUNCED = /\b(pending|upcoming|to be applied|will be|next maintenance window|is available)\b/i;
+const HAPPENED =
+  /\b(started|completed|in progress|began|finished|failed over|rebooted|restarted|applied at)\b/i;
+const onlyAnnounced = (summary: string): boolean => ANNOUNCED.test(summary) && !HAPPENED.test(summary);
+
 /** Error classes that stale connections to a moved or restarted backend produce. */
 const STALE = new Set(['database', 'db-connections', 'dependency', 'timeout', 'network']);
 
@@ -22,7 +31,8 @@ export function explainPlatform(a: Analysis): Candidate[] {
   const related = new Set([lower(self), ...a.snap.catalog.dependencies(self).map(lower)]);
   const out: Candidate[] = [];
   for (const c of a.changes) {
-    if (c.flavor !== 'platform' || !DISRUPTIVE.test(c.change.summary)) continue;
+    if (c.flavor !== 'platform' || !DISRUPTIVE.test(c.change.summary) || onlyAnnounced(c.change.summary))
+      continue;
     if (!related.has(lower(c.service))) continue;
     if (c.leadMinutes < -10) continue;
     const target = c.service!;
