@@ -18,6 +18,7 @@ import { automationAfterChange } from './automation.js';
 import { backpressure } from './backpressure.js';
 import type { Candidate } from './candidate.js';
 import { cascade } from './cascade.js';
+import { commonPath } from './common-path.js';
 import { demand } from './demand.js';
 import { offerFallbacks } from './fallbacks.js';
 import { latentCauses } from './latent.js';
@@ -301,6 +302,7 @@ export function candidates(a: Analysis): Candidate[] {
   cascade(all.filter((c) => !c.changeAt || !c.against));
   refusedRequests(a, all);
   throughIntermediary(a, all);
+  commonPath(a, all);
   backpressure(a, all);
   automationAfterChange(a, all);
   all = demand(a, all);
