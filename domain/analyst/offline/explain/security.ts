@@ -26,7 +26,7 @@ const LATE_MS = 10 * 60_000;
 
 /** The tooling's own word that what it counts is the everyday level. */
 const USUAL =
-  /\b(same|usual|normal|typical|baseline)\b[^.;]*\b(rate|level|volume|days?|weeks?)\b|\bas usual\b|\bwithin (the )?baseline\b/i;
+  /\b(same|usual|normal|typical|baseline) (rate|level|volume)\b|\bas usual\b|\bwithin (the )?baseline\b/i;
 
 /**
  * The signals that line up with the incident (during or shortly before it), grouped afresh: a

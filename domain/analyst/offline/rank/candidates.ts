@@ -267,7 +267,7 @@ function foldIntoDeployments(a: Analysis, list: Candidate[]): Candidate[] {
       d.confidence = conf(Math.min(0.95, Math.max(d.confidence, c.confidence) + 0.05));
       d.evidence = uniq([...d.evidence, ...c.evidence]);
       d.signatures = uniq([...(d.signatures ?? []), ...(c.signatures ?? [])]);
-      d.summary = `${d.summary.replace(/\.$/, '')}; as part of it, ${ch.actor}: ${ch.summary.slice(0, 120)}.`;
+      d.summary = `${d.summary.replace(/\.$/, '')}; as part of it, ${ch.actor ?? ch.service}: ${ch.summary.slice(0, 120)}.`;
       drop.add(c);
     }
   }
