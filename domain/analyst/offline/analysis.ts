@@ -20,6 +20,8 @@ import { lower, ms, uniq } from './measure.js';
 export interface Analysis {
   snap: Snapshot;
   views: SeriesView[];
+  /** The longer look-back (`Snapshot.trends`): accumulating resources and traffic. */
+  trends: SeriesView[];
   /** When the incident began (earliest related anomaly or first new error; else the alert). */
   onset: string;
   signatures: RankedSignature[];
@@ -107,6 +109,7 @@ export function analyze(snap: Snapshot, knowledge: readonly KnowledgeEntry[] = [
   return {
     snap,
     views,
+    trends,
     onset,
     signatures,
     changes,

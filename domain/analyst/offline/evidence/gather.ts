@@ -31,7 +31,8 @@ export interface Snapshot {
   metrics: MetricSeries[];
   /**
    * Accumulating resources (memory, handles, connections, storage) over the change lookback: a leak
-   * that began with a release hours ago shows only on the longer view.
+   * that began with a release hours ago shows only on the longer view. Traffic too: a flood that
+   * began before the window opened is its baseline on the short view.
    */
   trends: MetricSeries[];
   logs: LogSignature[];
@@ -145,7 +146,7 @@ export async function gather(evidence: Evidence, ctx: InvestigationContext): Pro
     window,
     alertAt,
     metrics,
-    trends: long.filter((m) => ACCUMULATING.has(metricKind(m))),
+    trends: long.filter((m) => ACCUMULATING.has(metricKind(m)) || metricKind(m) === 'traffic'),
     logs,
     earlierLogs: earlierLogs.filter(began),
     changes,

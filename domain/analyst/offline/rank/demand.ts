@@ -32,23 +32,32 @@ const HOSTILE =
 
 /** A dimension naming who sent the requests, not what served them. */
 const CLIENT_DIMENSION =
-  /^(workspace|tenant|customer|account|client|org|organization|project|consumer|api.?key|user)[-_ ]?(id|name|key)?$/i;
+  /^(workspace|tenant|customer|account|client|org|organization|project|consumer|api.?key|user|site)[-_ ]?(id|name|key)?$/i;
 
-const factorOf = (v: SeriesView) => v.onset!.peak / Math.max(v.onset!.baseline, 1e-9);
+const factorOf = (v: SeriesView) => v.onset!.peak / Math.max(v.onset!.baseline, v.onset!.tolerance, 1);
+
+/** Requests turned away at the edge (blocked, rejected, dropped) put no load on anything behind it. */
+const TURNED_AWAY = /block|reject|drop|den(y|ied)|throttl/i;
 
 const clientOf = (v: SeriesView): [string, string] | undefined =>
   Object.entries(v.series.dimensions).find(([k]) => CLIENT_DIMENSION.test(k));
 
-/** Traffic on a catalog service that rose at least MIN_FACTOR times its baseline. */
+const surging = (a: Analysis) => (v: SeriesView) =>
+  v.kind === 'traffic' &&
+  !TURNED_AWAY.test(v.series.metricName) &&
+  isAnomalous(v) &&
+  v.onset!.direction === 'up' &&
+  factorOf(v) >= MIN_FACTOR &&
+  !!a.snap.catalog.get(v.service);
+
+/**
+ * Traffic on a catalog service that rose at least MIN_FACTOR times its baseline: in the window, or
+ * on the longer look-back when the window opened with the surge already under way.
+ */
 function surges(a: Analysis): SeriesView[] {
-  return a.views.filter(
-    (v) =>
-      v.kind === 'traffic' &&
-      isAnomalous(v) &&
-      v.onset!.direction === 'up' &&
-      factorOf(v) >= MIN_FACTOR &&
-      !!a.snap.catalog.get(v.service),
-  );
+  const inWindow = a.views.filter(surging(a));
+  const seen = new Set(inWindow.map((v) => v.series.id));
+  return [...inWindow, ...a.trends.filter((v) => !seen.has(v.series.id) && surging(a)(v))];
 }
 
 /** The surges that reach `resource` (it is the service or one of its dependencies) before it ran out. */
@@ -100,7 +109,8 @@ export function demand(a: Analysis, list: Candidate[]): Candidate[] {
     const hostile = hostileSignals(a, began, sat.effect!.at);
     const keyed = found.find((v) => clientOf(v));
     if (!hostile.length && !keyed) continue;
-    const surge = keyed && !hostile.length ? keyed : entry;
+    // The series keyed by one client says whom the traffic is aimed at or comes from.
+    const surge = keyed ?? entry;
     const where = surge.service!;
     const rise = `${where}'s ${surge.series.metricName} rose ×${fmtNumber(factorOf(surge))} from ${hhmm(surge.onset!.at)} (${fmtNumber(surge.onset!.baseline)} to ${fmtNumber(surge.onset!.peak)})`;
     const client = clientOf(surge);
@@ -115,7 +125,7 @@ export function demand(a: Analysis, list: Candidate[]): Candidate[] {
       ? {
           category: 'security',
           culprit: where,
-          summary: `Hostile traffic arriving at ${where}: ${rise}; ${why}. ${sat.effect!.headline} under it.`,
+          summary: `Hostile traffic arriving at ${where}${client ? ` for ${client[0]} ${client[1]}` : ''}: ${rise}; ${why}. ${sat.effect!.headline} under it.`,
           causalChain: [rise, why, sat.effect!.headline, `${a.snap.alert?.title ?? 'the alert'} fired`],
           confidence,
           evidence: uniq([surge.series.id, ...hostile.map((s) => s.id), ...sat.evidence]),

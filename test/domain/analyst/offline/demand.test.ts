@@ -11,7 +11,7 @@ import { runScenario } from './harness.js';
 
 type Env = Scenario['environment'];
 
-function env(opts: { surge: boolean; keyed?: boolean; bots?: boolean }): Partial<Env> {
+function env(opts: { surge: boolean; keyed?: boolean; bots?: boolean; blocked?: boolean }): Partial<Env> {
   const requests = opts.surge ? stepPoints(400, 9000, -20) : stepPoints(400, 410, -20);
   return {
     services: [
@@ -20,6 +20,17 @@ function env(opts: { surge: boolean; keyed?: boolean; bots?: boolean }): Partial
       { name: 'reports', tier: 'standard' as const, owner: 'data', dependsOn: ['orders-db'] },
     ],
     metrics: [
+      ...(opts.blocked
+        ? [
+            {
+              namespace: 'AWS/WAFV2',
+              metricName: 'BlockedRequests',
+              service: 'storefront',
+              dimensions: { WebACL: 'edge-acl', Rule: 'ALL' },
+              points: stepPoints(0, 9000, -20, 0),
+            },
+          ]
+        : []),
       {
         namespace: 'AWS/ApplicationELB',
         metricName: 'RequestCount',
@@ -97,9 +108,33 @@ describe('demand', () => {
     expect(run.rootCause.mitigation?.kind).not.toBe('block-traffic');
   });
 
-  it('does not call a database outage an attack because bots were seen without a surge', async () => {
-    const run = await runScenario(scenario('storefront', env({ surge: false, bots: true })));
+  it('does not call a database outage an attack because bots were seen and blocked without a surge', async () => {
+    // Requests the WAF turned away never reached the database.
+    const run = await runScenario(scenario('storefront', env({ surge: false, bots: true, blocked: true })));
     expect(run.rootCause.culprit).toBe('orders-db');
     expect(run.rootCause.category).not.toBe('security');
+  });
+
+  it('finds a flood that began before the window opened on the longer look-back', async () => {
+    // Requests at 400/min until 100 minutes before the alert, then 9000/min: inside the
+    // hour-long window the flood is the baseline; only the day's view shows it began.
+    const minutes = (from: number) => Array.from({ length: -from }, (_, i) => from + i);
+    const flood = (history: boolean): Partial<Env> => {
+      const base = env({ surge: true, bots: true });
+      const from = history ? -150 : -60;
+      const requests = minutes(from).map(
+        (m) => [at(m), m < -100 ? 400 + (m % 7) : 9000 + (m % 11) * 20] as [string, number],
+      );
+      return {
+        ...base,
+        metrics: [{ ...base.metrics![0], points: requests }, ...base.metrics!.slice(1)],
+        securityEvents: [{ ...base.securityEvents![0], timestamp: at(-99) }],
+      };
+    };
+    const seen = await runScenario(scenario('storefront', flood(true)));
+    expect(seen.rootCause.category).toBe('security');
+    expect(seen.rootCause.summary).toContain('rose');
+    const unseen = await runScenario(scenario('storefront', flood(false)));
+    expect(unseen.rootCause.category).not.toBe('security');
   });
 });
