@@ -5,6 +5,7 @@
  */
 import type { ChangeRecord } from '../../../ports.js';
 import { lower, ms } from '../measure.js';
+import { affinity } from './change-relevance.js';
 import { CALL_FAILURES, type RankedSignature } from './logs.js';
 import { ACCUMULATING } from './metric-kinds.js';
 import { isAnomalous, type SeriesView } from './series.js';
@@ -72,4 +73,35 @@ export function corroborate(
   );
   if (moved.length) out.push(`${moved[0].series.metricName} on ${service} moved at ${moved[0].onset!.at}`);
   return out;
+}
+
+/**
+ * The new error a release's own words are about: its description says what it changed ("routing
+ * overrides loaded from config/routing-overrides.<env>.json"), and its service now fails on that very
+ * thing (`ENOENT ... open '/srv/app/build/config/routing-overrides.production.json'`). A release rolls
+ * out for as long as it takes, so the error may begin well after it started; it must begin before
+ * the incident was well under way. Two shared stems, names of services left out.
+ *
+ * @example ownWords(release, 'notify-api', signatures, onset, names) // the ENOENT signature
+ */
+export function ownWords(
+  change: ChangeRecord,
+  service: string | undefined,
+  signatures: RankedSignature[],
+  onset: string,
+  names: readonly string[],
+): RankedSignature | undefined {
+  if (change.kind !== 'deployment' || !service || change.summary.length < 12) return undefined;
+  const from = ms(change.at) - 6 * 60_000;
+  const until = ms(onset) + 15 * 60_000;
+  return signatures
+    .filter(
+      (s) =>
+        s.isNew &&
+        lower(s.sig.service) === lower(service) &&
+        ms(s.sig.firstSeen) >= from &&
+        ms(s.sig.firstSeen) <= until &&
+        affinity(change, s.sig.sample, [...names, service]).length >= 2,
+    )
+    .sort((x, y) => y.sig.count - x.sig.count)[0];
 }

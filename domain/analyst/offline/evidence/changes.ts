@@ -9,7 +9,7 @@ import type { Category } from '../../../model.js';
 import type { ChangeRecord, LogSignature } from '../../../ports.js';
 import { lower, mentionedNames, minutesBetween, ms } from '../measure.js';
 import type { Catalog, Relation } from './catalog.js';
-import { corroborate, ownErrors, slowBurn } from './change-effects.js';
+import { corroborate, ownErrors, ownWords, slowBurn } from './change-effects.js';
 import { type ChangeFlavor, changeFlavor, FLAVOR_CATEGORY } from './change-flavor.js';
 import { actedOn, customerInput, type Disowned, errorsNotItsOwn, routineReason } from './change-relevance.js';
 import type { RankedSignature } from './logs.js';
@@ -40,6 +40,8 @@ export interface ScoredChange {
   routine?: string;
   /** Why the new errors that followed it are not its own. */
   disowned?: Disowned;
+  /** The new error on its service that its own words are about (`ownWords`). */
+  ownWords?: RankedSignature;
 }
 
 const RELATION_WEIGHT: Record<Relation, number> = {
@@ -63,6 +65,9 @@ export function timingWeight(leadMinutes: number, kind: ChangeRecord['kind']): n
   if (leadMinutes <= 60) return 0.6 - ((leadMinutes - 30) / 30) * 0.3;
   return 0.2;
 }
+
+/** The timing a release is credited with when its service fails on what it changed (`ownWords`). */
+const OWN_WORDS_TIMING = 0.8;
 
 /** Error classes that say a connection could not be made at all. */
 const CONNECTIVITY: ReadonlySet<string> = new Set(['network', 'dependency', 'timeout', 'tls']);
@@ -158,22 +163,36 @@ export function scoreChanges(
       });
       const corroboration = corroborate(change, service, { ...opts, disowned: !!disowned });
       if (namedByErrors) corroboration.push(`new errors name ${change.resource}`);
+      // A release whose own words are what its service now fails on is tied to the failure by its
+      // content, however long it took to roll out.
+      // Only on the alarming service's path: a caller's release breaking its own page is its own
+      // trouble, not what the alarm is about.
+      const words =
+        disowned || (relation !== 'self' && relation !== 'dependency')
+          ? undefined
+          : ownWords(change, service, opts.signatures, opts.onset, opts.catalog.names());
+      if (words)
+        corroboration.push(
+          `its service fails on what it changed: "${words.sig.sample.split('\n')[0].slice(0, 90)}"`,
+        );
       if (workedOn)
         corroboration.push(`it acted on ${workedOn.service} as it landed: "${workedOn.sample.slice(0, 90)}"`);
       // A slow-burning effect (memory or handles climbing from the release on, until something
       // gives) ties the change to the incident through an anomaly that never let go: timing is
       // then measured to where that anomaly began, not to when it finally paged.
       const burn = slowBurn(change, service, opts.trends ?? opts.series);
-      const timing = timingWeight(
-        burn ? minutesBetween(change.at, burn.onset!.at) : leadMinutes,
-        change.kind,
+      // A release's own words tie it by content, so a long rollout does not count against it.
+      const timing = Math.max(
+        timingWeight(burn ? minutesBetween(change.at, burn.onset!.at) : leadMinutes, change.kind),
+        words ? OWN_WORDS_TIMING : 0,
       );
       if (burn)
         corroboration.push(
           `${burn.series.metricName} on ${service} climbed from the change on and never recovered`,
         );
       let score = timing * RELATION_WEIGHT[relation] * 0.7;
-      score += Math.min(0.3, corroboration.length * 0.15);
+      // Errors about what it changed say more than errors that merely followed it: they count twice.
+      score += Math.min(0.3, (corroboration.length + (words ? 1 : 0)) * 0.15);
       // A change that was followed by nothing for a while before the incident began is a weaker
       // suspect than one whose effects showed as it landed.
       if (!corroboration.length && leadMinutes > 10) score *= 0.75;
@@ -198,6 +217,7 @@ export function scoreChanges(
         ...(workedOn ? { actedOn: workedOn } : {}),
         ...(routine ? { routine } : {}),
         ...(disowned ? { disowned } : {}),
+        ...(words ? { ownWords: words } : {}),
         score: Math.min(0.95, score),
       };
       scored.against = against(scored);

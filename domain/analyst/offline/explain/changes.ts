@@ -95,7 +95,7 @@ export function explainChanges(a: Analysis): Candidate[] {
         category: 'deployment',
         culprit: ch.version ?? target ?? ch.id,
         summary:
-          `Deployment of ${target} ${ch.version ?? ''}${GENERATED.test(ch.summary) ? '' : ` (${quote(ch.summary)})`} at ${hhmm(ch.at)}, ${when}, introduced ${effect}.`.replace(
+          `Deployment of ${target} ${ch.version ?? ''}${GENERATED.test(ch.summary) ? '' : ` (${quote(ch.summary)})`} at ${hhmm(ch.at)}, ${when}, introduced ${effect}${c.ownWords ? `; ${target} fails on what the release says it changed` : ''}.`.replace(
             /\s+/g,
             ' ',
           ),
