@@ -43,7 +43,7 @@ const RULES: Array<[RegExp, MetricKind]> = [
   [/openfds|fds$|file.?desc|openfiles|open_files|handles/i, 'handles'],
   [/cpu/i, 'cpu'],
   [/memory|mem_|heap|swap|oom/i, 'memory'],
-  [/connection|conn_|sessions|poolsize|activeconn|clientconn/i, 'connections'],
+  [/connection|conn_|conntrack|sessions|poolsize|activeconn|clientconn/i, 'connections'],
   [/freestorage|disk|storage|volume|burstbalance|inode|freeable/i, 'storage'],
   [/queue|backlog|approximatenumberofmessages|ageofoldest|pending|inflight|in_flight/i, 'queue'],
   [/healthyhost|unhealthy|availability|uptime|healthcheck|statuscheck/i, 'availability'],

@@ -236,6 +236,13 @@ function leakCandidate(a: Analysis, sat: Saturation): Candidate {
   };
 }
 
+/**
+ * A host's network tables (connection tracking, ephemeral ports): when they fill, the kernel drops
+ * or refuses connections while CPU and traffic look normal. The network failing on that host, not
+ * compute running short, though adding hosts spreads the load the same way.
+ */
+const NETWORK_TABLE = /conntrack|ephemeral.?ports?/i;
+
 function capacityCandidate(a: Analysis, sat: Saturation, deps: string[]): Candidate {
   const res = sat.resource;
   const word = RESOURCE_WORD[sat.kind] ?? sat.kind;
@@ -262,7 +269,7 @@ function capacityCandidate(a: Analysis, sat: Saturation, deps: string[]): Candid
   if (sat.view.relation === 'sibling') confidence *= 0.7;
   const factor = surge ? (surge.onset!.peak / Math.max(1, surge.onset!.baseline)).toFixed(1) : '';
   return {
-    category: 'capacity',
+    category: NETWORK_TABLE.test(sat.view.series.metricName) ? 'network' : 'capacity',
     culprit: res,
     summary: `${res} is out of ${word} capacity: ${sat.describe}${surge ? ` under a traffic surge (${surge.series.metricName} ×${factor})` : ''}.`,
     causalChain: chain,

@@ -68,6 +68,22 @@ export function assetNamed(a: Analysis, issue: SecurityIssue): string | undefine
   return byParts.length === 1 ? byParts[0] : undefined;
 }
 
+/**
+ * Logins tried and refused hurt availability only through the load they add: a few hundred tries
+ * in an hour against a service answering thousands of requests a minute load nothing. Compared with
+ * the service's own requests over the hour before the onset.
+ */
+function negligibleLoad(a: Analysis, issue: SecurityIssue): boolean {
+  if (issue.pattern !== 'failed-logins') return false;
+  const from = ms(a.onset) - 60 * 60_000;
+  const hourly = a.views
+    .filter((v) => v.relation === 'self' && v.kind === 'traffic')
+    .map((v) =>
+      v.series.points.filter(([t]) => ms(t) >= from && ms(t) < ms(a.onset)).reduce((n, [, x]) => n + x, 0),
+    );
+  return hourly.length > 0 && issue.count < 0.02 * Math.max(...hourly);
+}
+
 export function explainSecurity(a: Analysis): Candidate[] {
   const self = a.snap.service;
   const issues = timelyIssues(a);
@@ -117,6 +133,7 @@ export function explainSecurity(a: Analysis): Candidate[] {
     // usual, did not start it.
     if (attack && ms(issue.at) > ms(a.onset) + LATE_MS) confidence *= 0.4;
     if (issue.signals.every((sg) => USUAL.test(sg.detail))) confidence = Math.min(confidence, 0.25);
+    if (!credential && negligibleLoad(a, issue)) confidence = Math.min(confidence, 0.3);
     // Who reported a finding (a scanner, a researcher's mail, a bug-bounty platform) is not what it
     // is about: the culprit is the asset of ours it names, else the attacking address.
     const culprit = credential
