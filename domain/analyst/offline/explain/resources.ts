@@ -28,7 +28,7 @@ const isCache = (name: string, namespace: string): boolean =>
 
 /** How a summary names what ran out. */
 export const RESOURCE_WORD: Record<string, string> = {
-  connections: 'connection',
+  connections: 'connections',
   cpu: 'CPU',
   memory: 'memory',
   throttles: 'throughput (requests throttled)',

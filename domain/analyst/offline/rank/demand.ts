@@ -88,6 +88,28 @@ function hostileSignals(a: Analysis, from: string, until: string): SecuritySigna
   );
 }
 
+/** A datastore that ran out as everyone's requests multiplied: capacity on it, scaled. */
+function grown(a: Analysis, sat: Candidate, surge: SeriesView): Candidate {
+  const resource = sat.effect!.resource;
+  const rise = `${surge.service}'s ${surge.series.metricName} rose ×${fmtNumber(factorOf(surge))} from ${hhmm(surge.onset!.at)} (${fmtNumber(surge.onset!.baseline)} to ${fmtNumber(surge.onset!.peak)})`;
+  const confidence = conf(
+    Math.min(0.92, Math.max(0.78 + 0.05 * Math.log10(factorOf(surge)), sat.confidence + 0.05)),
+  );
+  sat.confidence = conf(Math.min(sat.confidence, confidence - 0.1));
+  sat.against ??= `${sat.category} (${sat.culprit}): ${sat.effect!.headline} under ${rise}, a load it was not sized for`;
+  return {
+    category: 'capacity',
+    culprit: resource,
+    summary: `${resource} is out of capacity under a surge of requests: ${rise}; ${sat.effect!.headline}.`,
+    causalChain: [rise, sat.effect!.headline, `${a.snap.alert?.title ?? 'the alert'} fired`],
+    confidence,
+    evidence: uniq([surge.series.id, ...sat.evidence]),
+    mitigation: action('scale', resource, a.knownNames, `${resource} cannot serve the surge: add capacity`),
+    specialists: ['performance', 'metrics'],
+    since: surge.onset!.at,
+  };
+}
+
 export function demand(a: Analysis, list: Candidate[]): Candidate[] {
   const all = surges(a);
   if (!all.length) return list;
@@ -108,7 +130,20 @@ export function demand(a: Analysis, list: Candidate[]): Candidate[] {
     const began = found.map((v) => v.onset!.at).sort()[0];
     const hostile = hostileSignals(a, began, sat.effect!.at);
     const keyed = found.find((v) => clientOf(v));
-    if (!hostile.length && !keyed) continue;
+    if (!hostile.length && !keyed) {
+      // Everyone's requests multiplied: a datastore that ran out under them is short of capacity,
+      // not failing on its own (its connections or CPU went where the requests sent them).
+      // Only requests arriving from outside, before it ran out: a datastore's own query rate
+      // rising, or callers retrying after it slowed, is what something else made of it.
+      const outside = found.filter(
+        (v) =>
+          lower(v.service) !== lower(resource) &&
+          (a.snap.catalog.get(v.service)?.userFacing || a.snap.catalog.dependents(v.service!).length === 0) &&
+          ms(v.onset!.at) <= ms(sat.effect!.at),
+      );
+      if (sat.category === 'database' && outside.length) return [grown(a, sat, entryOf(a, outside)), ...list];
+      continue;
+    }
     // The series keyed by one client says whom the traffic is aimed at or comes from.
     const surge = keyed ?? entry;
     const where = surge.service!;

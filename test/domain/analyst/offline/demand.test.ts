@@ -1,8 +1,9 @@
 /**
  * A database that ran out just as requests at the front multiplied ran out because of them: the
  * edge calling the traffic automated makes it an attack to block where it arrives; a series keyed
- * by one tenant makes it that tenant's load to limit. Growth from everyone, or a bot signal with
- * no surge behind it, leaves the database's own story standing.
+ * by one tenant makes it that tenant's load to limit; growth from everyone arriving at the front
+ * before it ran out leaves it short of capacity, scaled. Requests that multiplied only after it ran
+ * out (callers retrying), or a bot signal with no surge behind it, leave its own story standing.
  */
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../../../adapters/embedded/scenario/schema.js';
@@ -11,8 +12,15 @@ import { runScenario } from './harness.js';
 
 type Env = Scenario['environment'];
 
-function env(opts: { surge: boolean; keyed?: boolean; bots?: boolean; blocked?: boolean }): Partial<Env> {
-  const requests = opts.surge ? stepPoints(400, 9000, -20) : stepPoints(400, 410, -20);
+function env(opts: {
+  surge: boolean;
+  keyed?: boolean;
+  bots?: boolean;
+  blocked?: boolean;
+  /** Minute the requests multiply (default -20, before the database runs out at -18). */
+  surgeAt?: number;
+}): Partial<Env> {
+  const requests = opts.surge ? stepPoints(400, 9000, opts.surgeAt ?? -20) : stepPoints(400, 410, -20);
   return {
     services: [
       api('storefront', ['orders-db']),
@@ -102,10 +110,18 @@ describe('demand', () => {
     expect(run.rootCause.summary).toContain('TenantId t-4471');
   });
 
-  it('leaves growth from everyone to the database story', async () => {
+  it('calls a database that ran out as everyone’s requests multiplied short of capacity, and scales it', async () => {
     const run = await runScenario(scenario('storefront', env({ surge: true })));
+    expect(run.rootCause.category).toBe('capacity');
     expect(run.rootCause.culprit).toBe('orders-db');
-    expect(run.rootCause.mitigation?.kind).not.toBe('block-traffic');
+    expect(run.rootCause.mitigation?.kind).toBe('scale');
+    expect(run.rootCause.summary).toContain('surge of requests');
+  });
+
+  it('keeps the database story when the requests multiplied only after it ran out (callers retrying)', async () => {
+    const run = await runScenario(scenario('storefront', env({ surge: true, surgeAt: -17 })));
+    expect(run.rootCause.culprit).toBe('orders-db');
+    expect(run.rootCause.summary).not.toContain('surge of requests');
   });
 
   it('does not call a database outage an attack because bots were seen and blocked without a surge', async () => {
