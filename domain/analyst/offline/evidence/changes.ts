@@ -225,7 +225,37 @@ export function scoreChanges(
     })
     .sort((a, b) => b.score - a.score);
   for (const late of scored) overtaken(late, scored, opts.series);
+  for (const window of scored) madeWithin(window, scored, opts.onset);
   return scored.sort((a, b) => b.score - a.score);
+}
+
+/** A record that a maintenance window or change ticket opened: it announces work, it does none. */
+const WINDOW_OPENED =
+  /^(?:MaintenanceWindow\w*|ChangeWindow\w*|ChangeRequest\w*|ChangeTicket\w*)$|^\s*(?:planned|scheduled) maintenance\b/i;
+
+/**
+ * A maintenance window's opening, when the changes made in it are on record, is not a suspect of
+ * its own: what was done in it is (a route propagated, an attachment created). Weakened, with the
+ * change named; alone, it stands for the work nobody recorded.
+ */
+function madeWithin(window: ScoredChange, all: ScoredChange[], onset: string): void {
+  const ch = window.change;
+  if (ch.kind !== 'change' || !(WINDOW_OPENED.test(ch.status ?? '') || WINDOW_OPENED.test(ch.summary)))
+    return;
+  const at = ms(ch.at);
+  const inside = all
+    .filter(
+      (o) =>
+        o !== window &&
+        o.flavor !== 'benign' &&
+        o.flavor !== 'platform' &&
+        ms(o.change.at) >= at &&
+        ms(o.change.at) <= Math.min(at + 4 * 60 * 60_000, ms(onset) + 5 * 60_000),
+    )
+    .sort((x, y) => y.score - x.score)[0];
+  if (!inside) return;
+  window.score *= 0.5;
+  window.against = `${ch.summary.slice(0, 80)}: a maintenance window opening; the change made in it was ${inside.change.resource ?? inside.change.summary.slice(0, 60)}`;
 }
 
 /**
