@@ -8,6 +8,7 @@ import { mechanismOf } from '../evidence/logs.js';
 import { isAnomalous } from '../evidence/series.js';
 import { conf, hhmm, lower } from '../measure.js';
 import { action, type Candidate } from '../rank/candidate.js';
+import { runsDatastore } from './knowledge-culprit.js';
 import { isDatabase } from './resources.js';
 
 /** The dependency received more work than before: its traffic (or calls to it) jumped. */
@@ -39,7 +40,10 @@ export function explainDependencies(a: Analysis): Candidate[] {
         : null;
       const how = d.calls ? ` with ${mechanismOf(d.calls)}` : '';
       return {
-        category: isDatabase(d.service) ? ('database' as const) : ('dependency' as const),
+        category:
+          isDatabase(d.service) || (!d.external && runsDatastore(a, d.service))
+            ? ('database' as const)
+            : ('dependency' as const),
         culprit: d.service,
         summary:
           `${self} is failing because its dependency ${d.service}${d.external ? ' (a third party)' : ''} is failing${how}: ` +

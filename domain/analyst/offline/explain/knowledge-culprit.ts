@@ -28,16 +28,54 @@ export const NAMESPACE_TECH: Array<[RegExp, string[]]> = [
   [/^AWS\/(ES|OpenSearch)/i, ['opensearch', 'elasticsearch']],
 ];
 
-/** Words for what a service is: its name and the namespaces of the series that belong to it. */
+/** An exporter's metric prefix names the engine it scrapes (`mongodb_rs_primary_count`, `pg_stat_*`). */
+const METRIC_PREFIX_TECH: Array<[RegExp, string[]]> = [
+  [/^mongodb_/i, ['mongodb']],
+  [/^(?:pg|postgres(?:ql)?)_/i, ['postgresql']],
+  [/^mysql_/i, ['mysql']],
+  [/^redis_/i, ['redis']],
+  [/^memcached_/i, ['memcached']],
+  [/^kafka_/i, ['kafka']],
+  [/^(?:elasticsearch|opensearch)_/i, ['elasticsearch', 'opensearch']],
+  [/^cassandra_/i, ['cassandra']],
+  [/^rabbitmq_/i, ['rabbitmq']],
+];
+
+/** Engines whose failure is a database failure when we run them. */
+const DATASTORE_TECH: ReadonlySet<string> = new Set([
+  'mongodb',
+  'postgresql',
+  'mysql',
+  'redis',
+  'memcached',
+  'elasticsearch',
+  'opensearch',
+  'cassandra',
+  'rds',
+  'aurora',
+  'dynamodb',
+  'elasticache',
+]);
+
+/**
+ * Words for what a service is: its name, the namespaces of the series that belong to it, and the
+ * engine its exporter's metric names say it runs.
+ */
 export function technologiesOf(a: Analysis, service: string): Set<string> {
   const words = new Set(lower(service).split(/[^a-z0-9]+/));
   for (const v of a.views) {
     if (lower(v.service) !== lower(service)) continue;
     for (const [re, tech] of NAMESPACE_TECH)
       if (re.test(v.series.namespace)) for (const t of tech) words.add(t);
+    for (const [re, tech] of METRIC_PREFIX_TECH)
+      if (re.test(v.series.metricName)) for (const t of tech) words.add(t);
   }
   return words;
 }
+
+/** The service is a datastore by what its telemetry says it runs, whatever it is called (`site-kv`). */
+export const runsDatastore = (a: Analysis, service: string): boolean =>
+  [...technologiesOf(a, service)].some((t) => DATASTORE_TECH.has(t));
 
 /**
  * Stores and brokers a caller talks to: their refusals (a cache out of memory, a throttled table, a

@@ -5,6 +5,7 @@
 
 import { analyze } from '../../../../domain/analyst/offline/analysis.js';
 import { gather } from '../../../../domain/analyst/offline/evidence/gather.js';
+import { harmShown } from '../../../../domain/analyst/offline/explain/health.js';
 import { candidates } from '../../../../domain/analyst/offline/rank/candidates.js';
 import { BUILTIN_KNOWLEDGE } from '../../../../domain/knowledge/builtin.js';
 import { contextFor, loadScenario } from './harness.js';
@@ -14,6 +15,9 @@ for (const file of process.argv.slice(2)) {
   const { env, ctx } = contextFor(s);
   const a = analyze(await gather(env, ctx), BUILTIN_KNOWLEDGE);
   console.log(`\n=== ${s.id}  onset ${a.onset}  expected ${JSON.stringify(s.expected)}`);
+  console.log(
+    `  noise ${JSON.stringify(a.noise.reasons)} resolved=${a.noise.resolved} recovered=${a.noise.recovered} ongoing=${a.noise.ongoing}; harm ${JSON.stringify(harmShown(a))}`,
+  );
   for (const h of a.knowledge)
     console.log(
       `  hit ${h.entry.id} [${h.entry.category}/${h.entry.role}/${h.entry.specificity}] ${h.service} ${h.at.slice(11, 16)} ${h.evidenceId}`,
