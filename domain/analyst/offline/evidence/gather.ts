@@ -100,6 +100,26 @@ export const LATENT_LOOKBACK_DAYS = 7;
 /** How far into the earlier log read a line must begin to be a precursor rather than background. */
 const CHRONIC_MARGIN_MIN = 60;
 
+/** Points a series needs for its onset to be told from its baseline. */
+const ENOUGH_POINTS = 13;
+
+/**
+ * Coarse series (five-minute points) give an hour's window a dozen points: an onset twenty minutes
+ * in leaves four to learn the baseline from, too few to find it. Those series are read back, from
+ * the longer read already made, just far enough to have enough points — no further, so the window
+ * still decides what the baseline is.
+ */
+function withBaseline(metrics: MetricSeries[], long: MetricSeries[], window: TimeWindow): MetricSeries[] {
+  return metrics.map((m) => {
+    if (m.points.length >= ENOUGH_POINTS) return m;
+    const points = long
+      .find((l) => l.id === m.id)
+      ?.points.filter(([t]) => Date.parse(t) <= Date.parse(window.to))
+      .slice(-ENOUGH_POINTS);
+    return points && points.length > m.points.length ? { ...m, points } : m;
+  });
+}
+
 export async function gather(evidence: Evidence, ctx: InvestigationContext): Promise<Snapshot> {
   const catalogServices = ctx.services.length ? ctx.services : await evidence.services();
   const catalog = new Catalog(catalogServices);
@@ -145,7 +165,7 @@ export async function gather(evidence: Evidence, ctx: InvestigationContext): Pro
     catalog,
     window,
     alertAt,
-    metrics,
+    metrics: withBaseline(metrics, long, window),
     trends: long.filter((m) => ACCUMULATING.has(metricKind(m)) || metricKind(m) === 'traffic'),
     logs,
     earlierLogs: earlierLogs.filter(began),

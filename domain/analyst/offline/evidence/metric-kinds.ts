@@ -35,7 +35,7 @@ const RULES: Array<[RegExp, MetricKind]> = [
   [/throttl|ratelimit|rate_limit|toomanyrequests|429|provisionedthroughputexceeded/i, 'throttles'],
   [/success|availability|uptime|apdex/i, 'availability'],
   [
-    /5xx|4xx|error|fault|fail|exception|reject|notfound|not_found|deadletter|dlq|fallback|timeouts?(count|_total)?$/i,
+    /5xx|4xx|error|fault|fail|exception|reject|mismatch|violation|notfound|not_found|deadletter|dlq|fallback|timeouts?(count|_total)?$/i,
     'errors',
   ],
   [/latency|duration|responsetime|response_time|p9\d|elapsed|iteratorage|lag/i, 'latency'],

@@ -79,6 +79,19 @@ function candidateOf(a: Analysis, g: Group): Candidate {
   let score = hitStrength(lead);
   score += Math.min(0.12, Math.log10(volume + 1) * 0.04);
   score += Math.min(0.15, 0.07 * (entries.length - 1) + 0.07 * (kinds.length - 1));
+  // A change hours old that matches a known failure only by being that kind of change (a secret
+  // rotated) yields to a change on the path that landed as the incident began: like any latent
+  // suspect, it never outranks a fresh change that explains the onset.
+  if (hits.every((h) => h.on === 'change' && ms(h.at) < ms(a.onset) - 60 * 60_000)) {
+    const fresh = a.changes.find(
+      (c) =>
+        c.score >= 0.4 &&
+        (c.relation === 'self' || c.relation === 'dependency') &&
+        c.leadMinutes >= -6 &&
+        c.leadMinutes <= 10,
+    );
+    if (fresh) score = Math.min(score, fresh.score - 0.05);
+  }
   // A cause precedes its symptoms: evidence that only began well after detection is an effect.
   if (ms(first) <= ms(a.onset) + 5 * 60_000) score += 0.05;
   else if (ms(first) > ms(a.snap.alertAt) + 15 * 60_000) score *= 0.6;

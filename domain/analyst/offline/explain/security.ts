@@ -7,6 +7,7 @@
  * and only in the strict shapes the security tooling reports them in.
  */
 import type { Analysis } from '../analysis.js';
+import type { ScoredChange } from '../evidence/changes.js';
 import { blockParams, detectSecurity, networkSources, type SecurityIssue } from '../evidence/security.js';
 import { isAnomalous } from '../evidence/series.js';
 import { conf, hhmm, lower, mentionedNames, ms, namedByParts, uniq } from '../measure.js';
@@ -117,6 +118,26 @@ function providerHold(a: Analysis, issue: SecurityIssue): Candidate | undefined 
   };
 }
 
+/**
+ * Odd behaviour our own detectors flag (sessions used from two devices, a role doing new things)
+ * with no outsider behind it (no attacking address, no stolen principal or key), beginning as a
+ * change on the affected path landed, is most often that change misbehaving: a cache that now
+ * serves one user's session to another looks exactly like hijacking. The change, if any.
+ */
+function changeBehind(a: Analysis, issue: SecurityIssue): ScoredChange | undefined {
+  if (issue.pattern !== 'iam-anomaly' && issue.pattern !== 'finding') return undefined;
+  if (networkSources(issue).length || issue.principals.length || issue.keys.length) return undefined;
+  return a.changes.find(
+    (c) =>
+      c.score >= 0.4 &&
+      (c.relation === 'self' || c.relation === 'dependency') &&
+      c.flavor !== 'benign' &&
+      c.flavor !== 'platform' &&
+      c.leadMinutes >= -2 &&
+      c.leadMinutes <= 10,
+  );
+}
+
 export function explainSecurity(a: Analysis): Candidate[] {
   const self = a.snap.service;
   const issues = timelyIssues(a);
@@ -172,6 +193,8 @@ export function explainSecurity(a: Analysis): Candidate[] {
     if (attack && ms(issue.at) > ms(a.onset) + LATE_MS) confidence *= 0.4;
     if (issue.signals.every((sg) => USUAL.test(sg.detail))) confidence = Math.min(confidence, 0.25);
     if (!credential && negligibleLoad(a, issue)) confidence = Math.min(confidence, 0.3);
+    const behind = credential ? undefined : changeBehind(a, issue);
+    if (behind) confidence *= 0.5;
     // Who reported a finding (a scanner, a researcher's mail, a bug-bounty platform) is not what it
     // is about: the culprit is the asset of ours it names, else the attacking address.
     const culprit = credential
@@ -193,6 +216,11 @@ export function explainSecurity(a: Analysis): Candidate[] {
         `${a.snap.alert?.title ?? 'the alert'} fired`,
       ],
       confidence: conf(confidence),
+      ...(behind
+        ? {
+            against: `security (${culprit}): it began as ${behind.change.resource ?? behind.service ?? 'a change'} changed (${behind.change.summary.slice(0, 80)}), with no outsider behind it`,
+          }
+        : {}),
       evidence: uniq((credential ? issues.flatMap((i) => i.signals) : issue.signals).map((s) => s.id)),
       mitigation,
       specialists: ['security'],

@@ -109,6 +109,9 @@ function preempt(list: Candidate[]): void {
   }
 }
 
+/** Categories a change gets from a mentioned word rather than from what it does. */
+const GUESSED: ReadonlySet<Candidate['category']> = new Set(['database', 'configuration']);
+
 /**
  * A change's own signature (a record deleted, a rule replaced, a parameter changed) is more
  * evidence for that change, not a second hypothesis about it: folded into the change candidate.
@@ -125,6 +128,10 @@ function foldChangeSignatures(list: Candidate[]): Candidate[] {
     change.rulesOut = [...(change.rulesOut ?? []), ...(k.rulesOut ?? [])];
     change.evidence = uniq([...change.evidence, ...k.evidence]);
     change.confidence = conf(Math.max(change.confidence, k.confidence) + 0.05);
+    // The signature of the event itself (UpdateDistribution is a CDN's configuration) says what
+    // kind of change it was better than a word its summary happens to mention ("db", "policy").
+    // What a change does to routes, sizes or flags is read from its words and stays.
+    if (GUESSED.has(change.category) && k.category !== 'dependency') change.category = k.category;
     // The change's own signature says what undoes it; where it says nothing in the catalog does
     // (a deletion, a permanent job), reverting the record or scaling back what it took away would
     // only pretend to.

@@ -79,4 +79,41 @@ describe('a change’s own effects are of its kind', () => {
       'benign',
     );
   });
+
+  it('a cache, scaling or retention policy is a setting of that thing, not a permission', () => {
+    const rec = (summary: string) => ({ id: 'c', kind: 'change' as const, at: at(0), summary });
+    expect(changeFlavor(rec('Cache behaviors /static/*: cache policy changed to static-short'))).not.toBe(
+      'iam',
+    );
+    expect(changeFlavor(rec('lifecycle policy: expire noncurrent versions after 7 days'))).not.toBe('iam');
+    expect(changeFlavor(rec('Attach policy AdministratorAccess to role ci-deployer'))).toBe('iam');
+  });
+
+  it('a CDN change that mentions a database is classed by the signature of its own event', async () => {
+    const run = await runScenario(
+      scenario('web', {
+        services: [api('web', ['web-cdn']), { name: 'web-cdn', tier: 'critical' as const, owner: 'edge' }],
+        changes: [
+          {
+            timestamp: at(-3),
+            eventName: 'UpdateDistribution',
+            service: 'web-cdn',
+            resource: 'E2CDNX',
+            actor: 'terraform',
+            summary: 'Cache behaviors /api/*: forward the session cookie so the db-backed pages vary by user',
+          },
+        ],
+        metrics: [
+          {
+            namespace: 'AWS/CloudFront',
+            metricName: '5xxErrorRate',
+            service: 'web-cdn',
+            points: stepPoints(0.2, 12, -2, 0.05),
+          },
+        ],
+      }),
+    );
+    expect(run.rootCause.culprit).toBe('E2CDNX');
+    expect(run.rootCause.category).toBe('configuration');
+  });
 });
