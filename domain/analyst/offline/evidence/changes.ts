@@ -11,7 +11,14 @@ import { lower, mentionedNames, minutesBetween, ms } from '../measure.js';
 import type { Catalog, Relation } from './catalog.js';
 import { corroborate, ownErrors, ownWords, slowBurn } from './change-effects.js';
 import { type ChangeFlavor, changeFlavor, FLAVOR_CATEGORY } from './change-flavor.js';
-import { actedOn, customerInput, type Disowned, errorsNotItsOwn, routineReason } from './change-relevance.js';
+import {
+  actedOn,
+  affinity,
+  customerInput,
+  type Disowned,
+  errorsNotItsOwn,
+  routineReason,
+} from './change-relevance.js';
 import type { RankedSignature } from './logs.js';
 import type { SeriesView } from './series.js';
 import { isAnomalous } from './series.js';
@@ -42,6 +49,8 @@ export interface ScoredChange {
   disowned?: Disowned;
   /** The new error on its service that its own words are about (`ownWords`). */
   ownWords?: RankedSignature;
+  /** A line of the affected service showing it loaded what the change wrote (`takenIn`). */
+  takenIn?: LogSignature;
 }
 
 const RELATION_WEIGHT: Record<Relation, number> = {
@@ -122,6 +131,10 @@ export function scoreChanges(
         resource.length >= 3 &&
         opts.signatures.some((s) => s.isNew && lower(s.sig.sample).includes(resource));
       if (relation === 'unrelated' && namedByErrors) relation = 'dependency';
+      // The affected service's own lines name what the change wrote, right after it and before
+      // the failure (`downloaded smartedge/optimization.bin ... loading`): it took the change in.
+      const taken = takenIn(change, opts.service, opts.logs ?? [], opts.onset);
+      if (taken && (relation === 'unrelated' || relation === 'sibling')) relation = 'dependency';
       if (!service && !resource && relation === 'unrelated') relation = 'sibling';
       if (relation === 'unrelated' && hogs.has(lower(service))) relation = 'dependency';
       // Network changes hit shared infrastructure: related when connections start failing after them.
@@ -163,6 +176,8 @@ export function scoreChanges(
       });
       const corroboration = corroborate(change, service, { ...opts, disowned: !!disowned });
       if (namedByErrors) corroboration.push(`new errors name ${change.resource}`);
+      if (taken && !namedByErrors)
+        corroboration.push(`${taken.service} took it in just before failing: "${taken.sample.slice(0, 90)}"`);
       // A release whose own words are what its service now fails on is tied to the failure by its
       // content, however long it took to roll out.
       // Only on the alarming service's path: a caller's release breaking its own page is its own
@@ -218,6 +233,7 @@ export function scoreChanges(
         ...(routine ? { routine } : {}),
         ...(disowned ? { disowned } : {}),
         ...(words ? { ownWords: words } : {}),
+        ...(taken ? { takenIn: taken } : {}),
         score: Math.min(0.95, score),
       };
       scored.against = against(scored);
@@ -226,7 +242,52 @@ export function scoreChanges(
     .sort((a, b) => b.score - a.score);
   for (const late of scored) overtaken(late, scored, opts.series);
   for (const window of scored) madeWithin(window, scored, opts.onset);
+  for (const early of scored) supersededBy(early, scored, opts.signatures, opts.catalog.names());
   return scored.sort((a, b) => b.score - a.score);
+}
+
+/**
+ * A line of the affected service, from the change until just after the onset, naming the object
+ * the change wrote by the last two parts of its path (`smartedge/optimization.bin` for
+ * `hop-edge-storage/smartedge/optimization.bin`): the service loaded what the change delivered.
+ */
+function takenIn(
+  change: ChangeRecord,
+  service: string | undefined,
+  logs: LogSignature[],
+  onset: string,
+): LogSignature | undefined {
+  const parts = (change.resource ?? '').split('/').filter(Boolean);
+  if (change.kind !== 'change' || parts.length < 2 || !service) return undefined;
+  const tail = lower(parts.slice(-2).join('/'));
+  if (tail.length < 8) return undefined;
+  return logs.find(
+    (l) =>
+      lower(l.service) === lower(service) &&
+      ms(l.firstSeen) >= ms(change.at) &&
+      ms(l.firstSeen) <= ms(onset) + 5 * 60_000 &&
+      lower(l.sample).includes(tail),
+  );
+}
+
+/**
+ * A change to the affected service whose words have nothing to do with its new errors, followed
+ * before the failure by a change the service is seen taking in (it loaded the file that change
+ * wrote), is not what broke it: weakened, the later change named.
+ */
+function supersededBy(
+  early: ScoredChange,
+  all: ScoredChange[],
+  signatures: RankedSignature[],
+  names: readonly string[],
+): void {
+  if (early.takenIn || early.relation !== 'self' || early.change.kind === 'deployment') return;
+  const later = all.find((o) => o.takenIn && ms(o.change.at) > ms(early.change.at) && o.leadMinutes >= -2);
+  if (!later) return;
+  const errors = ownErrors(early.change, early.service, signatures, 30);
+  if (errors.some((e) => affinity(early.change, e.sig.sample, names).length)) return;
+  early.score *= 0.6;
+  early.against = `${early.change.summary.slice(0, 80)}: ${early.service} failed after taking in ${later.change.resource}, which came later`;
 }
 
 /** A record that a maintenance window or change ticket opened: it announces work, it does none. */

@@ -9,8 +9,9 @@ import { explainDependencies } from '../explain/dependency.js';
 import { explainErrors } from '../explain/errors.js';
 import { explainHealth } from '../explain/health.js';
 import { culpritOf, explainKnowledge, hitStrength } from '../explain/knowledge.js';
+import { runsDatastore } from '../explain/knowledge-culprit.js';
 import { explainPlatform } from '../explain/platform.js';
-import { explainResources } from '../explain/resources.js';
+import { explainResources, isDatabase } from '../explain/resources.js';
 import { explainSecurity } from '../explain/security.js';
 import { explainShared } from '../explain/shared-pools.js';
 import { conf, lower, ms, uniq } from '../measure.js';
@@ -109,14 +110,11 @@ function preempt(list: Candidate[]): void {
   }
 }
 
-/** Categories a change gets from a mentioned word rather than from what it does. */
-const GUESSED: ReadonlySet<Candidate['category']> = new Set(['database', 'configuration']);
-
 /**
  * A change's own signature (a record deleted, a rule replaced, a parameter changed) is more
  * evidence for that change, not a second hypothesis about it: folded into the change candidate.
  */
-function foldChangeSignatures(list: Candidate[]): Candidate[] {
+function foldChangeSignatures(a: Analysis, list: Candidate[]): Candidate[] {
   const drop = new Set<Candidate>();
   for (const k of list) {
     if (!k.signatures?.length || !k.changeAt) continue;
@@ -131,7 +129,13 @@ function foldChangeSignatures(list: Candidate[]): Candidate[] {
     // The signature of the event itself (UpdateDistribution is a CDN's configuration) says what
     // kind of change it was better than a word its summary happens to mention ("db", "policy").
     // What a change does to routes, sizes or flags is read from its words and stays.
-    if (GUESSED.has(change.category) && k.category !== 'dependency') change.category = k.category;
+    // A database change is one made to a database.
+    const guessed =
+      change.category === 'configuration' ||
+      (change.category === 'database' &&
+        !isDatabase(change.changeService) &&
+        !(change.changeService && runsDatastore(a, change.changeService)));
+    if (guessed && k.category !== 'dependency') change.category = k.category;
     // The change's own signature says what undoes it; where it says nothing in the catalog does
     // (a deletion, a permanent job), reverting the record or scaling back what it took away would
     // only pretend to.
@@ -251,9 +255,10 @@ function corroborateChanges(a: Analysis, list: Candidate[]): void {
 
 /**
  * A change made by the deployment itself (a tool the release names, acting within minutes of it:
- * kubeadm relabelling nodes during an upgrade, a migration runner altering a table; or a record for
- * the very service it deploys, made alongside it) is part of that release, not a second suspect:
- * its evidence joins the deployment's.
+ * kubeadm relabelling nodes during an upgrade, a migration runner altering a table; a record for
+ * the very service it deploys, made alongside it; or one the released service made itself, its
+ * task role publishing the data it builds) is part of that release, not a second suspect: its
+ * evidence joins the deployment's.
  */
 function foldIntoDeployments(a: Analysis, list: Candidate[]): Candidate[] {
   const record = (c: Candidate) => a.changes.find((s) => s.change.id === c.evidence[0])?.change;
@@ -269,8 +274,11 @@ function foldIntoDeployments(a: Analysis, list: Candidate[]): Candidate[] {
       // Named by the release, or made for the very service it deploys within a minute or two of
       // it (the chart's own access entry, created a second before its pods).
       const named = !!ch.actor && ch.actor.length >= 3 && by.includes(lower(ch.actor)) && gap >= 0;
+      // Made by the released service itself (its task role writing the data it publishes).
+      const byItself =
+        !!ch.actor && !!release.service && lower(ch.actor).includes(lower(release.service)) && gap >= 0;
       const sameService = !!ch.service && lower(ch.service) === lower(release.service) && gap >= -2 * 60_000;
-      if (gap > 10 * 60_000 || !(named || sameService)) continue;
+      if (gap > 10 * 60_000 || !(named || sameService || byItself)) continue;
       d.confidence = conf(Math.min(0.95, Math.max(d.confidence, c.confidence) + 0.05));
       d.evidence = uniq([...d.evidence, ...c.evidence]);
       d.signatures = uniq([...(d.signatures ?? []), ...(c.signatures ?? [])]);
@@ -286,6 +294,7 @@ export function candidates(a: Analysis): Candidate[] {
   let all = foldIntoDeployments(
     a,
     foldChangeSignatures(
+      a,
       merge([
         ...explainChanges(a),
         ...explainPlatform(a),
