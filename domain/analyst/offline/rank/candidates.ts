@@ -23,6 +23,7 @@ import { commonPath } from './common-path.js';
 import { demand } from './demand.js';
 import { offerFallbacks } from './fallbacks.js';
 import { latentCauses } from './latent.js';
+import { newTask } from './new-task.js';
 import { beside, refusedRequests } from './relevance.js';
 import { confinedToScope } from './scoped.js';
 import { explainSharedErrors } from './shared-errors.js';
@@ -324,6 +325,7 @@ export function candidates(a: Analysis): Candidate[] {
   all = demand(a, all);
   all = latentCauses(a, all);
   all = slowRelease(a, all);
+  all = newTask(a, all);
   all = stuckClients(a, all);
   offerFallbacks(a, all);
   // Equally supported, the one that began first is the cause: causes precede their symptoms.
