@@ -69,3 +69,35 @@ export function backpressure(a: Analysis, list: Candidate[]): void {
     sat.against ??= `${sat.category} (${sat.culprit}): ${resource} filled because ${via} stopped draining it after ${f.culprit} failed at ${hhmm(f.since!)}`;
   }
 }
+
+/**
+ * A backlog is a shortage of draining, and the drainer says where: a queue that filled while one of
+ * the services on it ran out of its own capacity (its CPU pinned) fills because that service cannot
+ * keep up. The service is named; the queue ranks just below, as a step of its story.
+ */
+export function slowDrainer(a: Analysis, list: Candidate[]): void {
+  for (const q of list) {
+    if (q.category !== 'capacity' || q.changeAt || !q.effect) continue;
+    const queue = q.effect.resource;
+    if (!a.views.some((v) => lower(v.service) === lower(queue) && v.kind === 'queue')) continue;
+    const on = new Set(a.snap.catalog.dependents(queue).map(lower));
+    const drainer = list
+      .filter(
+        (c) =>
+          c !== q &&
+          c.category === 'capacity' &&
+          !c.changeAt &&
+          !!c.effect &&
+          on.has(lower(c.effect.resource)) &&
+          Math.abs(ms(c.effect.at) - ms(q.effect!.at)) <= 10 * 60_000,
+      )
+      .sort((x, y) => y.confidence - x.confidence)[0];
+    if (!drainer) continue;
+    const step = `${queue} backs up behind it`;
+    drainer.confidence = conf(Math.min(0.9, Math.max(drainer.confidence, q.confidence + 0.05)));
+    if (!drainer.causalChain.includes(step)) drainer.causalChain.splice(1, 0, step);
+    drainer.summary = `${drainer.summary.replace(/\.$/, '')}; ${step}.`;
+    q.confidence = conf(Math.min(q.confidence, drainer.confidence - 0.05));
+    q.against ??= `${q.category} (${q.culprit}): the backlog grows because ${drainer.culprit}, on it, ran out of capacity`;
+  }
+}

@@ -16,7 +16,7 @@ import { explainSecurity } from '../explain/security.js';
 import { explainShared } from '../explain/shared-pools.js';
 import { conf, lower, ms, uniq } from '../measure.js';
 import { automationAfterChange } from './automation.js';
-import { backpressure } from './backpressure.js';
+import { backpressure, slowDrainer } from './backpressure.js';
 import type { Candidate } from './candidate.js';
 import { cascade } from './cascade.js';
 import { commonPath } from './common-path.js';
@@ -321,6 +321,7 @@ export function candidates(a: Analysis): Candidate[] {
   throughIntermediary(a, all);
   commonPath(a, all);
   backpressure(a, all);
+  slowDrainer(a, all);
   automationAfterChange(a, all);
   all = demand(a, all);
   all = latentCauses(a, all);
