@@ -78,6 +78,18 @@ export function timingWeight(leadMinutes: number, kind: ChangeRecord['kind']): n
 /** The timing a release is credited with when its service fails on what it changed (`ownWords`). */
 const OWN_WORDS_TIMING = 0.8;
 
+/**
+ * A change on the affected service or what it depends on, scored as a suspect, that landed as the
+ * incident began (up to ten minutes before, or within a rollout's grace after).
+ */
+export const linedUpWithOnset = (c: ScoredChange): boolean =>
+  c.score >= 0.4 &&
+  (c.relation === 'self' || c.relation === 'dependency') &&
+  c.flavor !== 'benign' &&
+  c.flavor !== 'platform' &&
+  c.leadMinutes >= -6 &&
+  c.leadMinutes <= 10;
+
 /** Error classes that say a connection could not be made at all. */
 const CONNECTIVITY: ReadonlySet<string> = new Set(['network', 'dependency', 'timeout', 'tls']);
 

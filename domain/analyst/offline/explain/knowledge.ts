@@ -12,6 +12,7 @@
 import type { Category } from '../../../model.js';
 import type { Analysis } from '../analysis.js';
 import type { Relation } from '../evidence/catalog.js';
+import { linedUpWithOnset } from '../evidence/changes.js';
 import { isExternal } from '../evidence/dependencies.js';
 import type { KnowledgeHit } from '../evidence/knowledge.js';
 import { conf, hhmm, lower, ms, uniq } from '../measure.js';
@@ -83,13 +84,7 @@ function candidateOf(a: Analysis, g: Group): Candidate {
   // rotated) yields to a change on the path that landed as the incident began: like any latent
   // suspect, it never outranks a fresh change that explains the onset.
   if (hits.every((h) => h.on === 'change' && ms(h.at) < ms(a.onset) - 60 * 60_000)) {
-    const fresh = a.changes.find(
-      (c) =>
-        c.score >= 0.4 &&
-        (c.relation === 'self' || c.relation === 'dependency') &&
-        c.leadMinutes >= -6 &&
-        c.leadMinutes <= 10,
-    );
+    const fresh = a.changes.find(linedUpWithOnset);
     if (fresh) score = Math.min(score, fresh.score - 0.05);
   }
   // A cause precedes its symptoms: evidence that only began well after detection is an effect.

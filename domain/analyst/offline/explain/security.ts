@@ -7,7 +7,7 @@
  * and only in the strict shapes the security tooling reports them in.
  */
 import type { Analysis } from '../analysis.js';
-import type { ScoredChange } from '../evidence/changes.js';
+import { linedUpWithOnset, type ScoredChange } from '../evidence/changes.js';
 import { blockParams, detectSecurity, networkSources, type SecurityIssue } from '../evidence/security.js';
 import { isAnomalous } from '../evidence/series.js';
 import { conf, hhmm, lower, mentionedNames, ms, namedByParts, uniq } from '../measure.js';
@@ -127,15 +127,7 @@ function providerHold(a: Analysis, issue: SecurityIssue): Candidate | undefined 
 function changeBehind(a: Analysis, issue: SecurityIssue): ScoredChange | undefined {
   if (issue.pattern !== 'iam-anomaly' && issue.pattern !== 'finding') return undefined;
   if (networkSources(issue).length || issue.principals.length || issue.keys.length) return undefined;
-  return a.changes.find(
-    (c) =>
-      c.score >= 0.4 &&
-      (c.relation === 'self' || c.relation === 'dependency') &&
-      c.flavor !== 'benign' &&
-      c.flavor !== 'platform' &&
-      c.leadMinutes >= -2 &&
-      c.leadMinutes <= 10,
-  );
+  return a.changes.find(linedUpWithOnset);
 }
 
 export function explainSecurity(a: Analysis): Candidate[] {
