@@ -165,7 +165,14 @@ const MECHANISM: Record<LogClass, string> = {
   error: 'errors',
 };
 
-export const mechanismOf = (s: Pick<RankedSignature, 'cls'>): string => MECHANISM[s.cls] ?? 'errors';
+/** A code error that took its process down, in the runtime's or the supervisor's words. */
+const CRASHED =
+  /stack overflow|\bpanic:|segmentation fault|\bSIGSEGV\b|core dumped|code=killed|status=\d+\/(?:ABRT|SEGV|KILL)|fatal error:|process exited with (?:code|status) [1-9]/i;
+
+export const mechanismOf = (s: Pick<RankedSignature, 'cls'> & { sig?: { sample: string } }): string =>
+  s.cls === 'code' && s.sig && CRASHED.test(s.sig.sample)
+    ? 'a crash (the process died)'
+    : (MECHANISM[s.cls] ?? 'errors');
 
 /** Classes that describe a failing call to something else. */
 export const CALL_FAILURES: ReadonlySet<LogClass> = new Set([

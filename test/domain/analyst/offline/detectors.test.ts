@@ -6,7 +6,11 @@ import {
   scoreChanges,
   timingWeight,
 } from '../../../../domain/analyst/offline/evidence/changes.js';
-import { classifyLog, rankSignatures } from '../../../../domain/analyst/offline/evidence/logs.js';
+import {
+  classifyLog,
+  mechanismOf,
+  rankSignatures,
+} from '../../../../domain/analyst/offline/evidence/logs.js';
 import { detectSaturation } from '../../../../domain/analyst/offline/evidence/saturation.js';
 import { detectSecurity, principalsIn } from '../../../../domain/analyst/offline/evidence/security.js';
 import { readSeries } from '../../../../domain/analyst/offline/evidence/series.js';
@@ -51,6 +55,15 @@ describe('log signatures', () => {
     expect(classifyLog('getaddrinfo ENOTFOUND api.vendor.example')).toBe('network');
     expect(classifyLog('retrying PutItem after ProvisionedThroughputExceededException')).toBe('throttling');
     expect(classifyLog('Error: EMFILE: too many open files')).toBe('resource-leak');
+  });
+
+  it('calls a code error that took its process down a crash', () => {
+    const said = (sample: string) => mechanismOf({ cls: classifyLog(sample), sig: { sample } });
+    expect(said('Stack overflow.')).toContain('crash');
+    expect(said('panic: runtime error: index out of range [3] with length 3')).toContain('crash');
+    expect(said("TypeError: Cannot read properties of undefined (reading 'currency')")).not.toContain(
+      'crash',
+    );
   });
 
   it('does not read a table or field named after certificates as a TLS failure', () => {
