@@ -3,7 +3,7 @@
  * accumulating resource that began to climb with it. These tie a change to an incident beyond its
  * timing (`changes.ts` weighs them).
  */
-import type { ChangeRecord } from '../../../ports.js';
+import type { ChangeRecord, LogSignature } from '../../../ports.js';
 import { lower, ms } from '../measure.js';
 import { affinity } from './change-relevance.js';
 import { CALL_FAILURES, type RankedSignature } from './logs.js';
@@ -104,4 +104,28 @@ export function ownWords(
         affinity(change, s.sig.sample, [...names, service]).length >= 2,
     )
     .sort((x, y) => y.sig.count - x.sig.count)[0];
+}
+
+/**
+ * A line of the affected service, from the change until just after the onset, naming the object
+ * the change wrote by the last two parts of its path (`smartedge/optimization.bin` for
+ * `hop-edge-storage/smartedge/optimization.bin`): the service loaded what the change delivered.
+ */
+export function takenIn(
+  change: ChangeRecord,
+  service: string | undefined,
+  logs: LogSignature[],
+  onset: string,
+): LogSignature | undefined {
+  const parts = (change.resource ?? '').split('/').filter(Boolean);
+  if (change.kind !== 'change' || parts.length < 2 || !service) return undefined;
+  const tail = lower(parts.slice(-2).join('/'));
+  if (tail.length < 8) return undefined;
+  return logs.find(
+    (l) =>
+      lower(l.service) === lower(service) &&
+      ms(l.firstSeen) >= ms(change.at) &&
+      ms(l.firstSeen) <= ms(onset) + 5 * 60_000 &&
+      lower(l.sample).includes(tail),
+  );
 }

@@ -9,16 +9,10 @@ import type { Category } from '../../../model.js';
 import type { ChangeRecord, LogSignature } from '../../../ports.js';
 import { lower, mentionedNames, minutesBetween, ms } from '../measure.js';
 import type { Catalog, Relation } from './catalog.js';
-import { corroborate, ownErrors, ownWords, slowBurn } from './change-effects.js';
+import { corroborate, ownErrors, ownWords, slowBurn, takenIn } from './change-effects.js';
 import { type ChangeFlavor, changeFlavor, FLAVOR_CATEGORY } from './change-flavor.js';
-import {
-  actedOn,
-  affinity,
-  customerInput,
-  type Disowned,
-  errorsNotItsOwn,
-  routineReason,
-} from './change-relevance.js';
+import { madeWithin, overtaken, supersededBy } from './change-precedence.js';
+import { actedOn, customerInput, type Disowned, errorsNotItsOwn, routineReason } from './change-relevance.js';
 import type { RankedSignature } from './logs.js';
 import type { SeriesView } from './series.js';
 import { isAnomalous } from './series.js';
@@ -256,107 +250,6 @@ export function scoreChanges(
   for (const window of scored) madeWithin(window, scored, opts.onset);
   for (const early of scored) supersededBy(early, scored, opts.signatures, opts.catalog.names());
   return scored.sort((a, b) => b.score - a.score);
-}
-
-/**
- * A line of the affected service, from the change until just after the onset, naming the object
- * the change wrote by the last two parts of its path (`smartedge/optimization.bin` for
- * `hop-edge-storage/smartedge/optimization.bin`): the service loaded what the change delivered.
- */
-function takenIn(
-  change: ChangeRecord,
-  service: string | undefined,
-  logs: LogSignature[],
-  onset: string,
-): LogSignature | undefined {
-  const parts = (change.resource ?? '').split('/').filter(Boolean);
-  if (change.kind !== 'change' || parts.length < 2 || !service) return undefined;
-  const tail = lower(parts.slice(-2).join('/'));
-  if (tail.length < 8) return undefined;
-  return logs.find(
-    (l) =>
-      lower(l.service) === lower(service) &&
-      ms(l.firstSeen) >= ms(change.at) &&
-      ms(l.firstSeen) <= ms(onset) + 5 * 60_000 &&
-      lower(l.sample).includes(tail),
-  );
-}
-
-/**
- * A change to the affected service whose words have nothing to do with its new errors, followed
- * before the failure by a change the service is seen taking in (it loaded the file that change
- * wrote), is not what broke it: weakened, the later change named.
- */
-function supersededBy(
-  early: ScoredChange,
-  all: ScoredChange[],
-  signatures: RankedSignature[],
-  names: readonly string[],
-): void {
-  if (early.takenIn || early.relation !== 'self' || early.change.kind === 'deployment') return;
-  const later = all.find((o) => o.takenIn && ms(o.change.at) > ms(early.change.at) && o.leadMinutes >= -2);
-  if (!later) return;
-  const errors = ownErrors(early.change, early.service, signatures, 30);
-  if (errors.some((e) => affinity(early.change, e.sig.sample, names).length)) return;
-  early.score *= 0.6;
-  early.against = `${early.change.summary.slice(0, 80)}: ${early.service} failed after taking in ${later.change.resource}, which came later`;
-}
-
-/** A record that a maintenance window or change ticket opened: it announces work, it does none. */
-const WINDOW_OPENED =
-  /^(?:MaintenanceWindow\w*|ChangeWindow\w*|ChangeRequest\w*|ChangeTicket\w*)$|^\s*(?:planned|scheduled) maintenance\b/i;
-
-/**
- * A maintenance window's opening, when the changes made in it are on record, is not a suspect of
- * its own: what was done in it is (a route propagated, an attachment created). Weakened, with the
- * change named; alone, it stands for the work nobody recorded.
- */
-function madeWithin(window: ScoredChange, all: ScoredChange[], onset: string): void {
-  const ch = window.change;
-  if (ch.kind !== 'change' || !(WINDOW_OPENED.test(ch.status ?? '') || WINDOW_OPENED.test(ch.summary)))
-    return;
-  const at = ms(ch.at);
-  const inside = all
-    .filter(
-      (o) =>
-        o !== window &&
-        o.flavor !== 'benign' &&
-        o.flavor !== 'platform' &&
-        ms(o.change.at) >= at &&
-        ms(o.change.at) <= Math.min(at + 4 * 60 * 60_000, ms(onset) + 5 * 60_000),
-    )
-    .sort((x, y) => y.score - x.score)[0];
-  if (!inside) return;
-  window.score *= 0.5;
-  window.against = `${ch.summary.slice(0, 80)}: a maintenance window opening; the change made in it was ${inside.change.resource ?? inside.change.summary.slice(0, 60)}`;
-}
-
-/**
- * A change that landed after its service had already started to go wrong, right after an earlier
- * change to it (rules pushed, and the host's load rose with them), came too late to start the
- * incident: weakened, with the earlier change named.
- */
-function overtaken(late: ScoredChange, all: ScoredChange[], series: SeriesView[]): void {
-  const service = lower(late.service);
-  if (!service) return;
-  const lateAt = ms(late.change.at) - (late.change.kind === 'deployment' ? 6 : 2) * 60_000;
-  for (const early of all) {
-    const at = ms(early.change.at);
-    if (early === late || lower(early.service) !== service || at >= lateAt) continue;
-    if (early.flavor === 'benign' || early.flavor === 'platform' || isAutomaticReaction(early.change))
-      continue;
-    const moved = series.find(
-      (v) =>
-        isAnomalous(v) &&
-        lower(v.service) === service &&
-        ms(v.onset!.at) >= at - 60_000 &&
-        ms(v.onset!.at) <= Math.min(at + 5 * 60_000, lateAt),
-    );
-    if (!moved) continue;
-    late.score *= 0.7;
-    late.against = `${late.change.summary.slice(0, 80)}: ${moved.series.metricName} on ${late.service} had already moved after ${early.change.summary.slice(0, 60)}`;
-    return;
-  }
 }
 
 /**

@@ -12,6 +12,7 @@ import { blockParams, detectSecurity, networkSources, type SecurityIssue } from 
 import { isAnomalous } from '../evidence/series.js';
 import { conf, hhmm, lower, mentionedNames, ms, namedByParts, uniq } from '../measure.js';
 import { action, type Candidate } from '../rank/candidate.js';
+import { providerHold } from './provider-hold.js';
 
 const PATTERN_PHRASE: Record<SecurityIssue['pattern'], string> = {
   'failed-logins': 'a credential-stuffing / brute-force login attack',
@@ -83,39 +84,6 @@ function negligibleLoad(a: Analysis, issue: SecurityIssue): boolean {
       v.series.points.filter(([t]) => ms(t) >= from && ms(t) < ms(a.onset)).reduce((n, [, x]) => n + x, 0),
     );
   return hourly.length > 0 && issue.count < 0.02 * Math.max(...hourly);
-}
-
-/** A provider's own word that it stopped serving us: an account suspended, delivery held for review. */
-const STOPPED_SERVING =
-  /\b(?:has been|was|is|have been|were)\s+(?:stopped|suspended|paused|held|halted|disabled|blocked|restricted)\b/i;
-
-/**
- * A notice from a provider we depend on, in its own name, that it stopped serving us (a trust and
- * safety review holding our mail): whatever prompted it, for us that dependency has stopped
- * working, and what helps is another route to it or the provider lifting the hold.
- */
-function providerHold(a: Analysis, issue: SecurityIssue): Candidate | undefined {
-  if (issue.pattern !== 'finding' || !a.snap.service) return undefined;
-  const deps = a.snap.catalog.dependencies(a.snap.service);
-  const provider = mentionedNames(issue.signals.map((s) => s.source ?? '').join(' '), deps)[0];
-  const said = issue.signals.find((s) => STOPPED_SERVING.test(s.detail));
-  if (!provider || !said) return undefined;
-  const detail = said.detail.split('\n')[0].slice(0, 200);
-  return {
-    category: 'dependency',
-    culprit: provider,
-    summary: `${provider} stopped serving us on its own decision (${said.source}, ${hhmm(said.at)}): "${detail}". Nothing of ours undoes a provider's hold: route around it if a second provider is set up, and answer its review.`,
-    causalChain: [
-      `${provider} holds our traffic from ${hhmm(said.at)}: ${detail.slice(0, 100)}`,
-      `${a.snap.service}'s requests to ${provider} go nowhere`,
-      `${a.snap.alert?.title ?? 'the alert'} fired`,
-    ],
-    confidence: conf(Math.max(0.7, issue.score)),
-    evidence: issue.signals.map((s) => s.id),
-    mitigation: null,
-    specialists: ['dependencies', 'security'],
-    since: said.at,
-  };
 }
 
 /**
