@@ -1,8 +1,9 @@
 /**
  * Candidates from saturated resources.
  * - A database out of connections, CPU or storage is a database cause; when another consumer of
- *   it started a burst of work just before, that consumer is what to restart. A cache out of
- *   memory is a capacity cause.
+ *   it started a burst of work just before, that consumer is what to restart. When that
+ *   consumer's own connections took most of what the database gained, its pool setting is the
+ *   cause (configuration), not the database. A cache out of memory is a capacity cause.
  * - Memory or file handles climbing steadily without more traffic is a leak in the code: restart
  *   buys time. CPU pinned by the garbage collector of a leaking process is its effect.
  * - Other saturation on the service (or a dependency it owns) is a capacity cause: scale it.
@@ -42,6 +43,31 @@ interface Consumer {
   service: string;
   why: string;
   evidence: string[];
+  /**
+   * The consumer's own connection count rose by most of what the database gained: its pool,
+   * not demand, took the slots.
+   */
+  pool?: SeriesView;
+}
+
+/**
+ * A consumer's connection series that rose by at least half of the database's rise in the same
+ * window: one client's pool (its size times its workers) is what filled the database.
+ */
+function poolOf(a: Analysis, consumer: string, sat: Saturation): SeriesView | undefined {
+  if (sat.kind !== 'connections' || !sat.view.onset) return undefined;
+  const gained = sat.view.onset.peak - sat.view.onset.baseline;
+  return a.views.find(
+    (v) =>
+      v.kind === 'connections' &&
+      lower(v.service) === lower(consumer) &&
+      v !== sat.view &&
+      isAnomalous(v) &&
+      v.onset!.direction === 'up' &&
+      gained > 0 &&
+      v.onset!.peak - v.onset!.baseline >= gained / 2 &&
+      Math.abs(ms(v.onset!.at) - ms(sat.at)) <= 30 * 60_000,
+  );
 }
 
 /**
@@ -159,6 +185,7 @@ function databaseCandidate(a: Analysis, sat: Saturation): Candidate {
   const errs = supportingErrors(a, ['db-connections', 'database', 'timeout', 'dependency'], [self ?? '', db]);
   const consumer =
     sat.kind === 'connections' || sat.kind === 'cpu' ? hoggingConsumer(a, db, sat.at) : undefined;
+  const pool = consumer && poolOf(a, consumer.service, sat);
   const chain = [
     ...(consumer ? [consumer.why] : []),
     `${db} runs out of ${word}: ${sat.describe} from ${hhmm(sat.at)}`,
@@ -182,6 +209,33 @@ function databaseCandidate(a: Analysis, sat: Saturation): Candidate {
   const effect = errs.length
     ? `, so ${errs[0].sig.service} fails with ${mechanismOf(errs[0])}: "${firstLine(errs[0].sig.sample, 90)}"`
     : '';
+  // The database is sound; a client's pool setting asks more of it than it can give.
+  if (pool && consumer)
+    return {
+      category: 'configuration',
+      culprit: consumer.service,
+      summary:
+        `${consumer.service}'s connection pool took ${db}'s connections: its ${pool.series.metricName} rose from ` +
+        `${fmtNumber(pool.onset!.baseline)} to ${fmtNumber(pool.onset!.peak)} while ${db} ran out (${sat.describe})${effect}. ` +
+        `The pool is sized beyond ${db}'s share for it.`,
+      causalChain: [`${consumer.service} opens more connections than ${db} can spare`, ...chain],
+      confidence: conf(confidence),
+      evidence: [
+        pool.series.id,
+        sat.view.series.id,
+        ...(consumer.evidence ?? []),
+        ...errs.map((s) => s.sig.id),
+      ],
+      mitigation,
+      specialists: ['performance', 'dependencies', 'metrics'],
+      effect: {
+        at: sat.at,
+        resource: db,
+        explained: true,
+        headline: `${db} ran out of ${word}`,
+        loadLinked: true,
+      },
+    };
   return {
     category: 'database',
     culprit: db,
