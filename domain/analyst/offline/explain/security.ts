@@ -98,6 +98,31 @@ function changeBehind(a: Analysis, issue: SecurityIssue): ScoredChange | undefin
   return a.changes.find(linedUpWithOnset);
 }
 
+/** The identity in a change's actor: `maintainer:jdoe`, `arn:aws:iam::1:user/jdoe`, `jdoe@corp`. */
+const identityOf = (actor: string): string => lower(actor.split(/[:/]/).at(-1)!.split('@')[0]);
+
+/**
+ * Changes made by an identity the security tooling flagged (a sign-in from a new country, a
+ * breached password) after it flagged it, up to the onset: what the intruder did with the
+ * account. A deploy or a publish that looks like an ordinary change is then the attack's work.
+ * Identities of four characters or more only, and only as a whole word of the signals' text.
+ */
+function actedAfterFlag(a: Analysis, issue: SecurityIssue): ScoredChange[] {
+  if (issue.pattern === 'flood' || issue.pattern === 'waf-blocks') return [];
+  const text = lower(issue.signals.map((s) => s.detail).join('\n'));
+  return a.changes
+    .filter((c) => {
+      const id = c.change.actor ? identityOf(c.change.actor) : '';
+      return (
+        id.length >= 4 &&
+        ms(c.change.at) >= ms(issue.at) &&
+        ms(c.change.at) <= ms(a.onset) + LATE_MS &&
+        new RegExp(`(^|[^a-z0-9._-])${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^a-z0-9_-]|$)`).test(text)
+      );
+    })
+    .sort((x, y) => ms(x.change.at) - ms(y.change.at));
+}
+
 export function explainSecurity(a: Analysis): Candidate[] {
   const self = a.snap.service;
   const issues = timelyIssues(a);
@@ -118,10 +143,11 @@ export function explainSecurity(a: Analysis): Candidate[] {
     const ips = networkSources(issue);
     const attack =
       issue.pattern === 'failed-logins' || issue.pattern === 'waf-blocks' || issue.pattern === 'flood';
-    const credential = breach && principals.length > 0 && !attack;
+    const acted = actedAfterFlag(a, issue);
+    const credential = (breach && principals.length > 0 && !attack) || acted.length > 0;
     // The service to act on: the affected one, or a catalog service a principal belongs to.
     const owner = self ?? mentionedNames(principals.join(' '), a.snap.catalog.names())[0];
-    const principal = principals[0];
+    const principal = acted.length ? identityOf(acted[0].change.actor!) : principals[0];
     // An IAM user's programmatic credentials are long-term access keys (a role's are temporary).
     const iamUser = issue.signals.some((sg) => /\bIAM ?User\b/i.test(sg.detail));
     const mitigation = credential
@@ -165,7 +191,16 @@ export function explainSecurity(a: Analysis): Candidate[] {
       category: 'security',
       culprit,
       summary: credential
-        ? `Credentials of ${principal}${keys[0] ? ` (access key ${keys[0]})` : iamUser ? ' (an IAM user: its long-term access keys)' : ''} are exposed and being used by an outsider against ${owner ?? 'the account'}: ${detail}.`
+        ? `Credentials of ${principal}${keys[0] ? ` (access key ${keys[0]})` : iamUser ? ' (an IAM user: its long-term access keys)' : ''} are exposed and being used by an outsider against ${owner ?? 'the account'}: ${detail}.` +
+          (acted.length
+            ? ` After that, the account made ${acted.length === 1 ? 'a change' : `${acted.length} changes`}: ${acted
+                .slice(0, 3)
+                .map(
+                  (c) =>
+                    `${c.change.resource ?? c.service ?? c.change.summary.slice(0, 40)} at ${hhmm(c.change.at)}`,
+                )
+                .join(', ')} — the intruder's work, not a release of ours.`
+            : '')
         : `${PATTERN_PHRASE[issue.pattern]} ${self ? `against ${self} ` : ''}from ${hhmm(issue.at)}: ${issue.count} ${issue.signals[0].kind} events` +
           `${issue.sources.length ? ` (${issue.sources.slice(0, 3).join(', ')})` : ''}: ${detail}.`,
       causalChain: [
