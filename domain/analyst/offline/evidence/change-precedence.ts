@@ -4,6 +4,8 @@
  * a later change the failing service is seen taking in. Each weakens the one that is not the cause
  * and says why, for the ruled-out list.
  */
+
+import type { LogSignature } from '../../../ports.js';
 import { lower, ms } from '../measure.js';
 import { ownErrors } from './change-effects.js';
 import { affinity } from './change-relevance.js';
@@ -86,4 +88,38 @@ export function overtaken(late: ScoredChange, all: ScoredChange[], series: Serie
     late.against = `${late.change.summary.slice(0, 80)}: ${moved.series.metricName} on ${late.service} had already moved after ${early.change.summary.slice(0, 60)}`;
     return;
   }
+}
+
+/** Who applies what people merge: a GitOps controller, a pipeline, a bot account. */
+const AUTOMATION_ACTOR =
+  /automation|(^|[^a-z])bot([^a-z]|$)|-bot$|argo|flux|terraform|atlantis|spinnaker|pipeline|jenkins|github-actions|(^|[^a-z])ci([^a-z]|$)/i;
+/** A commit or revision id: seven or more hex digits with both a digit and a letter. */
+const REVISION = /\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,40}\b/gi;
+
+/**
+ * An automated apply (a sync, a pipeline run) is the delivery of what a person merged just before
+ * it when the two share a revision id — in the person's change or in what its service logged as it
+ * took the merge. The merge is what to revert and what the responder names; the sync only carried
+ * it. Sets `deliveredFrom` on the apply.
+ */
+export function deliveredFrom(apply: ScoredChange, all: ScoredChange[], logs: readonly LogSignature[]): void {
+  if (!AUTOMATION_ACTOR.test(apply.change.actor ?? '') || apply.change.kind === 'deployment') return;
+  const revisions = [...apply.change.summary.matchAll(REVISION)].map((m) => lower(m[0]));
+  if (!revisions.length) return;
+  const at = ms(apply.change.at);
+  const origin = all.find((o) => {
+    const t = ms(o.change.at);
+    if (o === apply || !o.change.resource || AUTOMATION_ACTOR.test(o.change.actor ?? '')) return false;
+    if (t > at || at - t > 15 * 60_000) return false;
+    const own = lower(`${o.change.summary} ${o.change.resource}`);
+    const logged = logs.some(
+      (l) =>
+        lower(l.service) === lower(o.service ?? o.change.service) &&
+        ms(l.firstSeen) >= t &&
+        ms(l.firstSeen) <= at + 60_000 &&
+        revisions.some((r) => lower(l.sample).includes(r)),
+    );
+    return revisions.some((r) => own.includes(r)) || logged;
+  });
+  if (origin) apply.deliveredFrom = origin;
 }

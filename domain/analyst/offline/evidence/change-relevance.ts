@@ -6,7 +6,7 @@
  * minutes before them that did nothing; these are the questions that tell it from the cause.
  */
 import type { ChangeRecord, LogSignature } from '../../../ports.js';
-import { lower } from '../measure.js';
+import { lower, mentionedNames } from '../measure.js';
 import type { RankedSignature } from './logs.js';
 
 /**
@@ -246,4 +246,35 @@ export function actedOn(
     const theirs = terms(l.sample, names);
     return [...own].filter((w) => theirs.has(w)).length >= 2;
   });
+}
+
+/** A platform removing or stopping what runs: the words its own lines use when it takes a workload away. */
+const TAKE_DOWN =
+  /\b(delet(?:e|ed|ing)|prun(?:e|ed|ing)|terminat(?:e|ed|ing)|kill(?:ed|ing)?|stopp(?:ed|ing)|evict(?:ed|ing)|destroy(?:ed|ing)|deregister(?:ed|ing)|scal(?:ed|ing) (?:down )?to (?:0|zero))\b/i;
+
+/**
+ * A line of the changed component itself, as the change lands and before the failure, saying it
+ * took away one of `targets` (the affected service or what it calls): the catalog need not connect
+ * a deploy controller or a cluster to the workloads it runs for its change to have removed them.
+ */
+export function tookDown(
+  change: ChangeRecord,
+  service: string | undefined,
+  targets: readonly string[],
+  logs: readonly LogSignature[],
+  names: readonly string[],
+  onset: string,
+): LogSignature | undefined {
+  if (!service || !targets.length) return undefined;
+  const at = Date.parse(change.at);
+  const until = Math.min(at + 10 * 60_000, Date.parse(onset) + 2 * 60_000);
+  const on = new Set(targets.map(lower));
+  return logs.find(
+    (l) =>
+      lower(l.service) === lower(service) &&
+      Date.parse(l.firstSeen) >= at &&
+      Date.parse(l.firstSeen) <= until &&
+      TAKE_DOWN.test(l.sample) &&
+      mentionedNames(l.sample, names).some((n) => on.has(lower(n))),
+  );
 }

@@ -11,8 +11,15 @@ import { lower, mentionedNames, minutesBetween, ms } from '../measure.js';
 import type { Catalog, Relation } from './catalog.js';
 import { corroborate, ownErrors, ownWords, slowBurn, takenIn } from './change-effects.js';
 import { type ChangeFlavor, changeFlavor, FLAVOR_CATEGORY } from './change-flavor.js';
-import { madeWithin, overtaken, supersededBy } from './change-precedence.js';
-import { actedOn, customerInput, type Disowned, errorsNotItsOwn, routineReason } from './change-relevance.js';
+import { deliveredFrom, madeWithin, overtaken, supersededBy } from './change-precedence.js';
+import {
+  actedOn,
+  customerInput,
+  type Disowned,
+  errorsNotItsOwn,
+  routineReason,
+  tookDown,
+} from './change-relevance.js';
 import type { RankedSignature } from './logs.js';
 import type { SeriesView } from './series.js';
 import { isAnomalous } from './series.js';
@@ -28,6 +35,8 @@ export interface ScoredChange {
   relation: Relation;
   /** Minutes from the change to onset; negative when the change came after. */
   leadMinutes: number;
+  /** The person's change (a merge) this automated apply delivered: what to name and revert. */
+  deliveredFrom?: ScoredChange;
   /** Signals that appeared on the changed service after the change. */
   corroboration: string[];
   /** An accumulating resource that climbed from the change on and never recovered: when it began. */
@@ -168,6 +177,15 @@ export function scoreChanges(
             )
           : undefined;
       if (workedOn) relation = 'dependency';
+      // A change whose component says it took away the affected service acted on it as directly as
+      // a release of it; one that took away what it calls is on its path.
+      const removes = (targets: string[]) =>
+        relation === 'sibling' || relation === 'unrelated'
+          ? tookDown(change, service, targets, opts.logs ?? [], opts.catalog.names(), opts.onset)
+          : undefined;
+      const removedSelf = removes([opts.service ?? '']);
+      const removed = removedSelf ?? removes(opts.catalog.dependencies(opts.service));
+      if (removed) relation = removedSelf ? 'self' : 'dependency';
       const leadMinutes = minutesBetween(change.at, opts.onset);
       const routine = routineReason(change);
       const disowned = errorsNotItsOwn(change, service, ownErrors(change, service, opts.signatures, 30), {
@@ -198,6 +216,8 @@ export function scoreChanges(
         );
       if (workedOn)
         corroboration.push(`it acted on ${workedOn.service} as it landed: "${workedOn.sample.slice(0, 90)}"`);
+      if (removed)
+        corroboration.push(`it took down what fails as it landed: "${removed.sample.slice(0, 90)}"`);
       // A slow-burning effect (memory or handles climbing from the release on, until something
       // gives) ties the change to the incident through an anomaly that never let go: timing is
       // then measured to where that anomaly began, not to when it finally paged.
@@ -249,6 +269,7 @@ export function scoreChanges(
   for (const late of scored) overtaken(late, scored, opts.series);
   for (const window of scored) madeWithin(window, scored, opts.onset);
   for (const early of scored) supersededBy(early, scored, opts.signatures, opts.catalog.names());
+  for (const apply of scored) deliveredFrom(apply, scored, opts.logs ?? []);
   return scored.sort((a, b) => b.score - a.score);
 }
 

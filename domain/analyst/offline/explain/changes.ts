@@ -69,6 +69,7 @@ export function explainChanges(a: Analysis): Candidate[] {
       ? `what it did on ${c.actedOn.service} (${quote(c.actedOn.sample)}), then ${caused}`
       : caused;
     const evidence = [
+      ...(c.deliveredFrom ? [c.deliveredFrom.change.id] : []),
       ch.id,
       ...(c.actedOn ? [c.actedOn.id] : []),
       ...(err ? [err.sig.id] : []),
@@ -118,7 +119,11 @@ export function explainChanges(a: Analysis): Candidate[] {
     // A vendor changing the service they run for us (their maintenance, their rollout) is that
     // dependency failing: nothing of ours reverts it, and it is named as the dependency.
     const vendor = !!c.service && isExternal(a.snap.catalog, c.service);
-    const culprit = vendor ? c.service! : (ch.resource ?? c.service ?? ch.summary.slice(0, 80));
+    // An automated apply carried a person's merge: the merge is named and reverted.
+    const origin = vendor ? undefined : c.deliveredFrom;
+    const culprit = vendor
+      ? c.service!
+      : (origin?.change.resource ?? ch.resource ?? c.service ?? ch.summary.slice(0, 80));
     const mitigation =
       vendor || undoneAlready(ch) || INTERACTIVE.test(ch.status ?? '')
         ? null
@@ -135,19 +140,23 @@ export function explainChanges(a: Analysis): Candidate[] {
               )
             : action(
                 'rollback',
-                revertTarget(ch, c.service, (n) => !!a.snap.catalog.get(n)),
+                origin
+                  ? revertTarget(origin.change, origin.service, (n) => !!a.snap.catalog.get(n))
+                  : revertTarget(ch, c.service, (n) => !!a.snap.catalog.get(n)),
                 a.knownNames,
                 `revert the ${KIND_WORD[c.flavor]} to ${culprit}`,
                 {
-                  change: ch.id,
+                  change: (origin?.change ?? ch).id,
                 },
               );
     out.push({
       category: vendor ? 'dependency' : c.category,
       culprit,
-      summary:
-        `The ${vendor ? 'change its vendor made' : KIND_WORD[c.flavor]} to ${culprit}${c.service && !lower(culprit).includes(lower(c.service)) ? ` on ${c.service}` : ''} at ${hhmm(ch.at)} ` +
-        `(${quote(ch.summary)}), ${when}, caused ${effect}.`,
+      summary: origin
+        ? `The ${KIND_WORD[c.flavor]} to ${culprit}${origin.service && !lower(culprit).includes(lower(origin.service)) ? ` on ${origin.service}` : ''} at ${hhmm(origin.change.at)} ` +
+          `(${quote(origin.change.summary)}), applied by ${ch.actor} to ${ch.resource ?? c.service} at ${hhmm(ch.at)} (${quote(ch.summary)}), ${when}, caused ${effect}.`
+        : `The ${vendor ? 'change its vendor made' : KIND_WORD[c.flavor]} to ${culprit}${c.service && !lower(culprit).includes(lower(c.service)) ? ` on ${c.service}` : ''} at ${hhmm(ch.at)} ` +
+          `(${quote(ch.summary)}), ${when}, caused ${effect}.`,
       causalChain: chain,
       confidence: conf(confidence),
       evidence,
