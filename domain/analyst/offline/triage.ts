@@ -74,7 +74,8 @@ function measuredSeverity(
   const word = a.snap.alert?.severityWord;
   const stakes = impact.dataAtRisk.length > 0 || impact.compromise.length > 0;
   if (isBreach(leading)) return { severity: 'SEV1', why: ['security breach: credentials or data exposed'] };
-  if (leading?.category === 'healthy' && leading.confidence >= 0.6 && !stakes && !impact.erroring.length) {
+  // Errors a healthy verdict accounts for (an announced maintenance's) still floor it at SEV3 below.
+  if (leading?.category === 'healthy' && leading.confidence >= 0.6 && !stakes) {
     return {
       severity: 'SEV4',
       why: [`no user impact: ${leading.causalChain.join('; ') || 'nothing abnormal'}`],

@@ -92,10 +92,13 @@ export const CHANGE_LOOKBACK_HOURS = 24;
  * Changes alone are read further still: a limit set days ago (a database downsized, a fleet
  * expanded, a flag turned on for everyone) bites only at the next peak. Such a change is weighed
  * by how long ago it landed and only against a saturation of what it touched (`rank/latent.ts`).
+ * Two weeks, because notices of planned maintenance go out a week or more ahead (`rank/announced.ts`)
+ * and limits set that long ago still bite; measured to move no scenario's conclusion but the
+ * announced maintenance it was widened for.
  * Where the evidence source bounds its window (the AWS adapters read at most 24 h), it answers the
  * most recent part.
  */
-export const LATENT_LOOKBACK_DAYS = 7;
+export const LATENT_LOOKBACK_DAYS = 14;
 
 /** How far into the earlier log read a line must begin to be a precursor rather than background. */
 const CHRONIC_MARGIN_MIN = 60;

@@ -15,6 +15,7 @@ import { explainResources, isDatabase } from '../explain/resources.js';
 import { explainSecurity } from '../explain/security.js';
 import { explainShared } from '../explain/shared-pools.js';
 import { conf, lower, ms, uniq } from '../measure.js';
+import { announcedMaintenance } from './announced.js';
 import { automationAfterChange } from './automation.js';
 import { backpressure, slowDrainer } from './backpressure.js';
 import type { Candidate } from './candidate.js';
@@ -328,6 +329,7 @@ export function candidates(a: Analysis): Candidate[] {
   all = slowRelease(a, all);
   all = newTask(a, all);
   all = stuckClients(a, all);
+  announcedMaintenance(a, all);
   offerFallbacks(a, all);
   // Equally supported, the one that began first is the cause: causes precede their symptoms.
   const start = (c: Candidate) => c.changeAt ?? c.since ?? c.effect?.at ?? '9999';
