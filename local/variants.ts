@@ -127,6 +127,25 @@ function shiftIso(text: string, minutes: number): string {
   });
 }
 
+/**
+ * A window people write out ("2026-01-11 08:00-09:00 UTC", a maintenance notice) names times too:
+ * shifted with the clock, or the variant would contradict itself. The date is taken as UTC, as the
+ * notices in the corpus give it; the end time keeps its offset from the start.
+ */
+const SPAN =
+  /\b(\d{4}-\d{2}-\d{2})([ ,]{1,3}(?:[A-Za-z]{0,9},? )?)(\d{2}:\d{2})(\s*(?:-|–|to)\s*)(\d{2}:\d{2})\b/g;
+
+function shiftSpans(text: string, minutes: number): string {
+  return text.replace(SPAN, (whole, date: string, gap: string, from: string, dash: string, to: string) => {
+    const start = Date.parse(`${date}T${from}:00Z`);
+    const end = Date.parse(`${date}T${to}:00Z`);
+    if (Number.isNaN(start) || Number.isNaN(end)) return whole;
+    const s = new Date(start + minutes * 60_000).toISOString();
+    const e = new Date(end + minutes * 60_000).toISOString();
+    return `${s.slice(0, 10)}${gap}${s.slice(11, 16)}${dash}${e.slice(11, 16)}`;
+  });
+}
+
 function mapStrings(value: unknown, f: (s: string, key?: string) => string, key?: string): unknown {
   if (typeof value === 'string') return f(value, key);
   if (Array.isArray(value)) return value.map((v) => mapStrings(v, f, key));
@@ -185,7 +204,7 @@ export function variantOf(original: Scenario, opts: VariantOptions = {}): Varian
     '$schema',
   ]);
   const transformed = mapStrings(original, (s, key) =>
-    key && ENUM_KEYS.has(key) ? s : shiftIso(rename(s), shift),
+    key && ENUM_KEYS.has(key) ? s : shiftSpans(shiftIso(rename(s), shift), shift),
   ) as Scenario;
   // Recovery entries are `kind:target`: the kind is not a name.
   if (transformed.environment.recovery?.resolvedBy) {

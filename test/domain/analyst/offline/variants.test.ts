@@ -26,6 +26,19 @@ describe('variant check', () => {
     expect(names).toHaveLength((original.environment.services?.length ?? 0) + 1);
   });
 
+  it('shifts a window written out in text with the clock', () => {
+    const original = loadScenario('examples/scenarios/checkout-5xx-after-deploy.json');
+    original.environment.changes = [
+      {
+        timestamp: '2026-01-03T17:10:00Z',
+        service: 'checkout',
+        summary: 'Scheduled maintenance Sun 2026-01-11 23:00-23:45 UTC: checkout degraded',
+      },
+    ];
+    const { scenario } = variantOf(original, { seed: 3, shiftMinutes: 90 });
+    expect(scenario.environment.changes?.[0].summary).toContain('2026-01-12 00:30-01:15 UTC');
+  });
+
   it.each(FILES)('%s reaches the same conclusion as its variant', async (file) => {
     const original = loadScenario(file);
     const { scenario, rename } = variantOf(original, { seed: 5 });
