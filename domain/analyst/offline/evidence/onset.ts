@@ -30,6 +30,9 @@ export interface Onset {
 
 const MIN_BASELINE = 5;
 
+/** Metrics that report a state rather than count events: a status check, a health or cluster status. */
+const STATE_FLAG = /status|health/i;
+
 /**
  * Band half-width: noise-scaled (robust sigma), never narrower than a tenth of the level, than
  * half again the widest excursion the baseline already made, or — for small counts, where 0, 1
@@ -53,10 +56,13 @@ export function detectOnset(series: MetricSeries): Onset | undefined {
   const pts = [...series.points].sort((a, b) => a[0].localeCompare(b[0]));
   const v = pts.map((p) => p[1]);
   if (v.length < MIN_BASELINE + 1) return undefined;
+  // A flag (a status check, cluster red/green) reads only 0 or 1: leaving a steady value is the
+  // whole signal, not Poisson noise around a small count.
+  const flag = STATE_FLAG.test(series.metricName) && v.every((x) => x === 0 || x === 1);
   for (let i = MIN_BASELINE; i < v.length; i++) {
     const base = v.slice(0, i);
     const m = median(base);
-    const tol = tolerance(base, floorFor(base));
+    const tol = flag && base.every((x) => x === base[0]) ? 0.5 : tolerance(base, floorFor(base));
     const dev = v[i] - m;
     if (Math.abs(dev) <= tol) continue;
     const dir = dev > 0 ? 1 : -1;

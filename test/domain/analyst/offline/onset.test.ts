@@ -24,6 +24,12 @@ describe('detectOnset', () => {
     expect(detectOnset(series('5xx', pts))).toBeUndefined();
   });
 
+  it('reads a status flag turning from 0 to 1 as an onset, but not one event a minute on a count', () => {
+    const flag = stepPoints(0, 1, -3, 0);
+    expect(detectOnset(series('StatusCheckFailed_System', flag))?.at).toBe(at(-3));
+    expect(detectOnset(series('5xx', flag))).toBeUndefined();
+  });
+
   it('does not call a single spike an onset', () => {
     const pts = stepPoints(40, 40, 0, 1);
     pts[30] = [pts[30][0], 400];
