@@ -115,7 +115,7 @@ export const loggedSince = (s: RankedSignature, recoveredAt: string | undefined)
   !recoveredAt || Date.parse(s.sig.lastSeen) > Date.parse(recoveredAt);
 
 /** When a recovered series came back: the first point of its final run inside the band. */
-function backInBand(v: SeriesView): string {
+export function backInBand(v: SeriesView): string {
   const o = v.onset!;
   const dir = o.direction === 'up' ? 1 : -1;
   const pts = [...v.series.points].sort((a, b) => a[0].localeCompare(b[0]));

@@ -25,6 +25,7 @@ import { demand } from './demand.js';
 import { offerFallbacks } from './fallbacks.js';
 import { latentCauses } from './latent.js';
 import { newTask } from './new-task.js';
+import { recoveredBefore } from './recovered-before.js';
 import { beside, refusedRequests } from './relevance.js';
 import { confinedToScope } from './scoped.js';
 import { explainSharedErrors } from './shared-errors.js';
@@ -329,6 +330,7 @@ export function candidates(a: Analysis): Candidate[] {
   all = slowRelease(a, all);
   all = newTask(a, all);
   all = stuckClients(a, all);
+  recoveredBefore(a, all);
   announcedMaintenance(a, all);
   offerFallbacks(a, all);
   // Equally supported, the one that began first is the cause: causes precede their symptoms.
