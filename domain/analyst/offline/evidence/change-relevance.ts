@@ -12,11 +12,11 @@ import type { RankedSignature } from './logs.js';
 /**
  * Operations that recur on their own and leave the system as it was: data moved between shards,
  * files compacted, copies taken, a monitoring scrape added, a cache invalidated after a publish,
- * patches installed by the maintenance window. A maintenance a *provider* announces is not here:
+ * patches installed by the maintenance window, a compliance scan that only reads. A maintenance a *provider* announces is not here:
  * that takes things away and is a classic cause.
  */
 const ROUTINE_OPERATION =
-  /\b(?:balancer (?:round|run)|rebalanc\w*|movechunk|chunk migration|compaction|auto-?vacuum|snapshot|backup|log rotation|node.?exporter|scrap(?:e|ing)\b|invalidation|patch baseline|runpatchbaseline)/i;
+  /\b(?:balancer (?:round|run)|rebalanc\w*|movechunk|chunk migration|compaction|auto-?vacuum|snapshot|backup|log rotation|node.?exporter|scrap(?:e|ing)\b|invalidation|patch baseline|runpatchbaseline|(?:compliance|inventory) scan|operation=scan)/i;
 
 /**
  * A customer acting on their own data through our API: the actor is their key or account. An

@@ -40,7 +40,9 @@ function changesOn(a: Analysis, culprit: string) {
         // An autoscaler adding capacity reacted to the incident; undoing it is no remedy, and a
         // change its own record says was reverted has nothing left to undo.
         !isAutomaticReaction(c.change) &&
-        !undoneAlready(c.change),
+        !undoneAlready(c.change) &&
+        // A recurring operation (a scan, a backup, a compaction) leaves nothing to undo.
+        !c.routine,
     )
     .sort((x, y) => ms(y.change.at) - ms(x.change.at));
 }
