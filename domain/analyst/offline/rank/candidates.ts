@@ -19,7 +19,7 @@ import { announcedMaintenance } from './announced.js';
 import { automationAfterChange } from './automation.js';
 import { backpressure, slowDrainer } from './backpressure.js';
 import type { Candidate } from './candidate.js';
-import { cascade } from './cascade.js';
+import { cascade, silentRelease } from './cascade.js';
 import { commonPath } from './common-path.js';
 import { demand } from './demand.js';
 import { offerFallbacks } from './fallbacks.js';
@@ -318,7 +318,10 @@ export function candidates(a: Analysis): Candidate[] {
   subsume(a, all);
   confinedToScope(a, all);
   // A change already judged beside the point drives nothing.
-  cascade(all.filter((c) => !c.changeAt || !c.against));
+  cascade(
+    all.filter((c) => !c.changeAt || !c.against),
+    (c) => silentRelease(a, c),
+  );
   refusedRequests(a, all);
   throughIntermediary(a, all);
   commonPath(a, all);

@@ -2,17 +2,38 @@
  * Changes and the effects they drove: a saturated resource or failing dependency that began just
  * after a change on its path is that change's effect, and ranks below it.
  */
+import type { Analysis } from '../analysis.js';
+import { isAnomalous } from '../evidence/series.js';
 import { conf, lower, ms, uniq } from '../measure.js';
 import type { Candidate } from './candidate.js';
 
 /**
+ * A release whose own service shows nothing after it — its series all within their band, no new
+ * error in its logs — while it is watched: nothing says its new code behaves differently, so what
+ * goes wrong elsewhere is not credited to it for timing alone.
+ */
+export function silentRelease(a: Analysis, c: Candidate): boolean {
+  if (c.category !== 'deployment' || !c.changeAt || !c.changeService) return false;
+  const svc = lower(c.changeService);
+  const since = ms(c.changeAt) - 5 * 60_000;
+  const own = a.views.filter((v) => lower(v.service) === svc);
+  if (!own.length) return false;
+  const moved = own.some((v) => isAnomalous(v) && v.bad && ms(v.onset!.at) >= since);
+  const errors = a.signatures.some(
+    (s) => s.isNew && lower(s.sig.service) === svc && ms(s.sig.firstSeen) >= since,
+  );
+  return !moved && !errors;
+}
+
+/**
  * A change shortly before a saturated resource or failing dependency explains it: the change is
  * the root cause and the saturation its effect (a flag ramp overloading a dependency, a limit cut
- * throttling a function). Effects that already name their own trigger are left alone.
+ * throttling a function). Effects that already name their own trigger are left alone, and so are
+ * the changes `silent` says showed nothing of their own.
  */
-export function cascade(list: Candidate[]): void {
+export function cascade(list: Candidate[], silent: (c: Candidate) => boolean = () => false): void {
   for (const change of list) {
-    if (!change.changeAt || change.confidence < 0.3) continue;
+    if (!change.changeAt || change.confidence < 0.3 || silent(change)) continue;
     let boost = 0;
     const effects: string[] = [];
     const driven: Candidate[] = [];
