@@ -75,35 +75,9 @@ function ruledOut(a: Analysis, best: Candidate | undefined, rest: Candidate[]): 
   return uniq(lines);
 }
 
-/** Below the bar, a leading hypothesis is still named when it is this strong. */
-const PROBABLE = 0.27;
-
-/** The leader stands clear of the next hypothesis of another kind. */
-const leadsClearly = (ranked: Candidate[]): boolean => {
-  const [best, ...rest] = ranked;
-  const next = rest.find((c) => c.category !== best.category);
-  return !next || best.confidence - next.confidence >= 0.05;
-};
-
 export function synthesize(a: Analysis, ranked: Candidate[], findings: Finding[]): RootCause {
   const weighed = weigh(a, ranked, findings);
   const best = weighed[0];
-  // Under the bar but clearly leading: named as the probable cause, with no action proposed —
-  // nothing runs on a hypothesis this weak; a person decides.
-  if (best && best.confidence >= PROBABLE && best.confidence < MIN_CONFIDENCE && leadsClearly(weighed)) {
-    return {
-      category: best.category,
-      culprit: best.culprit,
-      summary: `Probable cause, not established enough to act on: ${best.summary}`,
-      causalChain: best.causalChain,
-      confidence: best.confidence,
-      evidence: best.evidence,
-      ruledOut: ruledOut(a, best, weighed.slice(1)),
-      mitigation: null,
-      degraded: false,
-      signatures: best.signatures ?? [],
-    };
-  }
   if (!best || best.confidence < MIN_CONFIDENCE) {
     const service = a.snap.service ?? 'the service';
     return {
