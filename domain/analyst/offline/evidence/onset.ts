@@ -42,7 +42,8 @@ export function tolerance(base: number[], floor = 0.5): number {
   const m = median(base);
   const excursion = Math.max(...base.map((x) => Math.abs(x - m)));
   const counts = base.every((x) => Number.isInteger(x) && x >= 0);
-  const poisson = counts ? 3 * Math.sqrt(Math.max(m, 1)) : 0;
+  // A count that never once happened in the baseline: two or more at a time is already news.
+  const poisson = counts ? (m === 0 && excursion === 0 ? 1.5 : 3 * Math.sqrt(Math.max(m, 1))) : 0;
   return Math.max(4 * robustSigma(base), 0.1 * Math.abs(m), 1.5 * excursion, poisson, floor);
 }
 
@@ -58,7 +59,8 @@ export function detectOnset(series: MetricSeries): Onset | undefined {
   if (v.length < MIN_BASELINE + 1) return undefined;
   // A flag (a status check, cluster red/green) reads only 0 or 1: leaving a steady value is the
   // whole signal, not Poisson noise around a small count.
-  const flag = STATE_FLAG.test(series.metricName) && v.every((x) => x === 0 || x === 1);
+  // Two values, one of them 0 (a flag, however scaled).
+  const flag = STATE_FLAG.test(series.metricName) && v.includes(0) && new Set(v).size === 2;
   for (let i = MIN_BASELINE; i < v.length; i++) {
     const base = v.slice(0, i);
     const m = median(base);

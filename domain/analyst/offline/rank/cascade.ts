@@ -17,8 +17,10 @@ export function silentRelease(a: Analysis, c: Candidate): boolean {
   const svc = lower(c.changeService);
   const since = ms(c.changeAt) - 5 * 60_000;
   const own = a.views.filter((v) => lower(v.service) === svc);
-  if (!own.length) return false;
-  const moved = own.some((v) => isAnomalous(v) && v.bad && ms(v.onset!.at) >= since);
+  // Watched: what its callers would see of it (its errors or its latency) is measured.
+  if (!own.some((v) => v.kind === 'errors' || v.kind === 'latency')) return false;
+  // Any move in the bad direction counts, however faint: silence has to be plain to be evidence.
+  const moved = own.some((v) => !!v.onset && v.bad && ms(v.onset.at) >= since);
   const errors = a.signatures.some(
     (s) => s.isNew && lower(s.sig.service) === svc && ms(s.sig.firstSeen) >= since,
   );
