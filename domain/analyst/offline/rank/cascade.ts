@@ -3,7 +3,6 @@
  * after a change on its path is that change's effect, and ranks below it.
  */
 import type { Analysis } from '../analysis.js';
-import { isAnomalous } from '../evidence/series.js';
 import { conf, lower, ms, uniq } from '../measure.js';
 import type { Candidate } from './candidate.js';
 
