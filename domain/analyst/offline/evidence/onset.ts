@@ -43,7 +43,7 @@ export function tolerance(base: number[], floor = 0.5): number {
   const excursion = Math.max(...base.map((x) => Math.abs(x - m)));
   const counts = base.every((x) => Number.isInteger(x) && x >= 0);
   // A count that never once happened in the baseline: two or more at a time is already news.
-  const poisson = counts ? (m === 0 && excursion === 0 ? 1.5 : 3 * Math.sqrt(Math.max(m, 1))) : 0;
+  const poisson = counts ? (m === 0 && excursion === 0 ? 0.5 : 3 * Math.sqrt(Math.max(m, 1))) : 0;
   return Math.max(4 * robustSigma(base), 0.1 * Math.abs(m), 1.5 * excursion, poisson, floor);
 }
 

@@ -24,10 +24,12 @@ describe('detectOnset', () => {
     expect(detectOnset(series('5xx', pts))).toBeUndefined();
   });
 
-  it('reads a status flag turning from 0 to 1 as an onset, but not one event a minute on a count', () => {
+  it('reads a status flag turning from 0 to 1, and a count that never happened before, as an onset', () => {
     const flag = stepPoints(0, 1, -3, 0);
     expect(detectOnset(series('StatusCheckFailed_System', flag))?.at).toBe(at(-3));
-    expect(detectOnset(series('5xx', flag))).toBeUndefined();
+    expect(detectOnset(series('FailedNodes', flag))?.at).toBe(at(-3));
+    // The same count tripled (the variant check's scaling) reads the same.
+    expect(detectOnset(series('FailedNodes', stepPoints(0, 3, -3, 0)))?.at).toBe(at(-3));
   });
 
   it('does not call a single spike an onset', () => {
