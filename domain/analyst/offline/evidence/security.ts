@@ -77,7 +77,7 @@ const BASE_SCORE: Record<SecurityPattern, number> = {
  * What a tool says it did not see ("no credential compromise signals", "not matched") is not a
  * pattern: the clause after a negation is dropped before matching.
  */
-const NEGATED = /\b(no|not|without|never|zero)\b[^.;,:()\n]*/gi;
+export const NEGATED = /\b(no|not|without|never|zero)\b[^.;,:()\n]*/gi;
 
 export function securityPattern(s: SecuritySignal): SecurityPattern {
   const text = `${s.kind} ${s.detail.replace(NEGATED, ' ')}`;

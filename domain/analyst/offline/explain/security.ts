@@ -6,6 +6,7 @@
  * Action targets are catalog services; principals and addresses only ever go into parameters,
  * and only in the strict shapes the security tooling reports them in.
  */
+import { mentionsWord } from '../../../text.js';
 import type { Analysis } from '../analysis.js';
 import { linedUpWithOnset, type ScoredChange } from '../evidence/changes.js';
 import { blockParams, detectSecurity, networkSources, type SecurityIssue } from '../evidence/security.js';
@@ -117,7 +118,7 @@ function actedAfterFlag(a: Analysis, issue: SecurityIssue): ScoredChange[] {
         id.length >= 4 &&
         ms(c.change.at) >= ms(issue.at) &&
         ms(c.change.at) <= ms(a.onset) + LATE_MS &&
-        new RegExp(`(^|[^a-z0-9._-])${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^a-z0-9_-]|$)`).test(text)
+        mentionsWord(text, id)
       );
     })
     .sort((x, y) => ms(x.change.at) - ms(y.change.at));

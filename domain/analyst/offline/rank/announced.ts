@@ -8,6 +8,7 @@
  */
 import type { ChangeRecord } from '../../../ports.js';
 import type { Analysis } from '../analysis.js';
+import { NEGATED } from '../evidence/security.js';
 import { conf, hhmm, lower, mentionedNames, ms } from '../measure.js';
 import type { Candidate } from './candidate.js';
 
@@ -18,7 +19,6 @@ const WINDOW = /(\d{4}-\d{2}-\d{2})\D{0,12}?(\d{1,2}:\d{2})\s*(?:-|–|to)\s*(\d
 /** What the notice says users will see; a negated clause ("no impact expected") is dropped first. */
 const IMPACT =
   /\b(?:degraded|unavailable|downtime|outage|read-only|interrupt\w*|503|errors?|will be (?:down|offline)|may (?:fail|return|time out|be slow))\b/i;
-const NEGATED = /\b(?:no|not|without|never|zero)\b[^.;,:()\n]*/gi;
 
 /** Notices must come this long before the window: a notice posted as things break is a status update. */
 const AHEAD_MS = 6 * 3_600_000;
