@@ -75,6 +75,23 @@ function ruledOut(a: Analysis, best: Candidate | undefined, rest: Candidate[]): 
   return uniq(lines);
 }
 
+/**
+ * What each cited known failure means: a responder reading "EBS burst balance exhausted" wants the
+ * sentence that says what that does, not a lookup. It goes right after the cause, as the mechanism
+ * by which the cause produced the symptoms (the postmortem's whys walk the chain backwards).
+ */
+function meanings(a: Analysis, c: Candidate): string[] {
+  const out: string[] = [];
+  for (const id of (c.signatures ?? []).slice(0, 2)) {
+    const entry = a.knowledge.find((h) => h.entry.id === id)?.entry;
+    if (entry) out.push(`${entry.meaning.replace(/\.$/, '')} (known failure: ${entry.title})`);
+  }
+  return out;
+}
+
+const chainOf = (a: Analysis, c: Candidate) =>
+  uniq([...c.causalChain.slice(0, 1), ...meanings(a, c), ...c.causalChain.slice(1)]);
+
 export function synthesize(a: Analysis, ranked: Candidate[], findings: Finding[]): RootCause {
   const weighed = weigh(a, ranked, findings);
   const best = weighed[0];
@@ -86,7 +103,7 @@ export function synthesize(a: Analysis, ranked: Candidate[], findings: Finding[]
       summary: best
         ? `Cause of the ${service} incident not established. Leading but unproven: ${best.summary}`
         : `Cause of the ${service} incident not established: no anomaly, new error, change or security signal explains it.`,
-      causalChain: best?.causalChain ?? [],
+      causalChain: best ? chainOf(a, best) : [],
       confidence: conf(best?.confidence ?? 0.1),
       evidence: best?.evidence ?? [],
       ruledOut: ruledOut(a, undefined, weighed),
@@ -99,7 +116,7 @@ export function synthesize(a: Analysis, ranked: Candidate[], findings: Finding[]
     category: best.category,
     culprit: best.culprit,
     summary: best.summary,
-    causalChain: best.causalChain,
+    causalChain: chainOf(a, best),
     confidence: best.confidence,
     evidence: best.evidence,
     ruledOut: ruledOut(a, best, weighed.slice(1)),
