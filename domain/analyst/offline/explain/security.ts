@@ -32,11 +32,15 @@ const USUAL =
   /\b(same|usual|normal|typical|baseline) (rate|level|volume)\b|\bas usual\b|\bwithin (the )?baseline\b/i;
 
 /**
- * The signals that line up with the incident (during or shortly before it), grouped afresh: a
- * routine sign-in at dawn must neither date a finding of the afternoon nor swell its count.
+ * The signals that line up with the incident (during or shortly before it, or anywhere in the
+ * window we were asked to investigate: a person's report lags the activity it reports, and with
+ * nothing measured the onset is only when they wrote), grouped afresh: a routine sign-in at dawn
+ * must neither date a finding of the afternoon nor swell its count.
  */
-const timelyIssues = (a: Analysis): SecurityIssue[] =>
-  detectSecurity(a.snap.security.filter((s) => ms(s.at) >= ms(a.onset) - 45 * 60_000));
+const timelyIssues = (a: Analysis): SecurityIssue[] => {
+  const from = Math.min(ms(a.onset) - 45 * 60_000, ms(a.snap.window.from));
+  return detectSecurity(a.snap.security.filter((s) => ms(s.at) >= from));
+};
 
 /**
  * The service shows harm: a symptom metric moved or it logs new errors in volume. Traffic the WAF
