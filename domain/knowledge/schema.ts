@@ -114,6 +114,12 @@ export const KnowledgeEntry = z
     match: Match,
     rulesOut: z.array(RuledOut),
     mitigations: z.array(z.enum(ACTION_KINDS)),
+    /**
+     * The limit it reports is also what healthy code reaches when more load arrives than it was
+     * sized for (file descriptors, ports, pool slots): a surge of requests before it explains it.
+     * Default false.
+     */
+    underLoad: z.boolean().optional(),
     examples: Examples,
     source: httpsUrl,
   })

@@ -85,6 +85,27 @@ export function securityPattern(s: SecuritySignal): SecurityPattern {
   return 'finding';
 }
 
+/**
+ * The tooling's word that the requests it flagged are genuine clients': valid credentials or
+ * tokens, authenticated users, legitimate traffic (negated clauses dropped first).
+ */
+const VOUCHED =
+  /\bvalid\b[^.;]{0,60}\b(credentials?|tokens?|jwts?|api.?keys?|sessions?)\b|\bauthenticated (users?|clients?|requests?|customers?|sessions?)\b|\blegitimate (users?|clients?|traffic|requests?|customers?)\b/i;
+/** A flag its own tool hedges. */
+const HEDGED = /\b(possible|suspected|potential)\b|\bunconfirmed\b|\bnot (been )?confirmed\b|\bno attack\b/i;
+
+/**
+ * Traffic flagged at the edge (a rate rule, a DDoS detector) that the edge's own tooling vouches
+ * for: one flag says the requests are genuine clients', and every other flag is hedged ("possible
+ * DDoS, no attack vector confirmed"). A responder reads that as demand, not an attack. Login
+ * attacks are never vouched for this way: stuffing uses valid credentials too.
+ */
+export function genuineTraffic(signals: SecuritySignal[]): boolean {
+  const edge = signals.filter((s) => ['waf-blocks', 'flood'].includes(securityPattern(s)));
+  const vouched = (s: SecuritySignal) => VOUCHED.test(s.detail.replace(NEGATED, ' '));
+  return edge.some(vouched) && edge.every((s) => vouched(s) || HEDGED.test(s.detail));
+}
+
 // A masked address (`<ip:3f9a1c>`, domain/redaction/) is still an address to block.
 const isIp = (s: string) =>
   /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(s) ||

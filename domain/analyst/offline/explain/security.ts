@@ -9,7 +9,13 @@
 import { mentionsWord } from '../../../text.js';
 import type { Analysis } from '../analysis.js';
 import { linedUpWithOnset, type ScoredChange } from '../evidence/changes.js';
-import { blockParams, detectSecurity, networkSources, type SecurityIssue } from '../evidence/security.js';
+import {
+  blockParams,
+  detectSecurity,
+  genuineTraffic,
+  networkSources,
+  type SecurityIssue,
+} from '../evidence/security.js';
 import { isAnomalous } from '../evidence/series.js';
 import { conf, hhmm, lower, mentionedNames, ms, namedByParts, uniq } from '../measure.js';
 import { action, type Candidate } from '../rank/candidate.js';
@@ -138,6 +144,7 @@ export function explainSecurity(a: Analysis): Candidate[] {
   const breach = issues.some(
     (i) => i.pattern === 'leaked-credentials' || (i.pattern !== 'waf-blocks' && i.principals.length > 0),
   );
+  const genuine = genuineTraffic(issues.flatMap((i) => i.signals));
   const out: Candidate[] = [];
   for (const issue of issues) {
     const held = providerHold(a, issue);
@@ -183,6 +190,7 @@ export function explainSecurity(a: Analysis): Candidate[] {
     // usual, did not start it.
     if (attack && ms(issue.at) > ms(a.onset) + LATE_MS) confidence *= 0.4;
     if (issue.signals.every((sg) => USUAL.test(sg.detail))) confidence = Math.min(confidence, 0.25);
+    if (attack && issue.pattern !== 'failed-logins' && genuine) confidence = Math.min(confidence, 0.25);
     if (!credential && negligibleLoad(a, issue)) confidence = Math.min(confidence, 0.3);
     const behind = credential ? undefined : changeBehind(a, issue);
     if (behind) confidence *= 0.5;

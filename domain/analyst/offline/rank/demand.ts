@@ -11,7 +11,7 @@
  */
 import type { SecuritySignal } from '../../../ports.js';
 import type { Analysis } from '../analysis.js';
-import { blockParams, detectSecurity, networkSources } from '../evidence/security.js';
+import { blockParams, detectSecurity, genuineTraffic, networkSources } from '../evidence/security.js';
 import { isAnomalous, type SeriesView } from '../evidence/series.js';
 import { conf, fmtNumber, hhmm, lower, ms, uniq } from '../measure.js';
 import { action, type Candidate } from './candidate.js';
@@ -79,13 +79,11 @@ const entryOf = (a: Analysis, list: SeriesView[]) =>
   )[0];
 
 function hostileSignals(a: Analysis, from: string, until: string): SecuritySignal[] {
-  return a.snap.security.filter(
-    (s) =>
-      s.count > 0 &&
-      HOSTILE.test(`${s.kind} ${s.detail}`) &&
-      ms(s.at) >= ms(from) - 30 * 60_000 &&
-      ms(s.at) <= ms(until) + 30 * 60_000,
+  const span = a.snap.security.filter(
+    (s) => s.count > 0 && ms(s.at) >= ms(from) - 30 * 60_000 && ms(s.at) <= ms(until) + 30 * 60_000,
   );
+  if (genuineTraffic(span)) return [];
+  return span.filter((s) => HOSTILE.test(`${s.kind} ${s.detail}`));
 }
 
 /** A datastore that ran out as everyone's requests multiplied: capacity on it, scaled. */
@@ -100,7 +98,7 @@ function grown(a: Analysis, sat: Candidate, surge: SeriesView): Candidate {
   return {
     category: 'capacity',
     culprit: resource,
-    summary: `${resource} is out of capacity under a surge of requests: ${rise}; ${sat.effect!.headline}.`,
+    summary: `${resource} is out of capacity under a traffic surge: ${rise}; ${sat.effect!.headline}.`,
     causalChain: [rise, sat.effect!.headline, `${a.snap.alert?.title ?? 'the alert'} fired`],
     confidence,
     evidence: uniq([surge.series.id, ...sat.evidence]),
@@ -110,9 +108,71 @@ function grown(a: Analysis, sat: Candidate, surge: SeriesView): Candidate {
   };
 }
 
-export function demand(a: Analysis, list: Candidate[]): Candidate[] {
+/** Every known failure a candidate cites is a load limit (or a mere symptom), and one is a limit. */
+function loadLimitsOnly(a: Analysis, c: Candidate): string | undefined {
+  const entries = (c.signatures ?? [])
+    .map((id) => a.knowledge.find((h) => h.entry.id === id)?.entry)
+    .filter((e) => !!e);
+  const limit = entries.find((e) => e.underLoad);
+  return limit && entries.every((e) => e.underLoad || e.role === 'symptom') ? limit.title : undefined;
+}
+
+/**
+ * A load limit (file descriptors, ports, pool slots) hit just after everyone's requests to that
+ * service multiplied is what healthy code reaches under more load than it was sized for: capacity,
+ * scaled, not a defect to restart or roll back. Not when a change of its own explains it, nor
+ * when the traffic is hostile or one client's (the rest of `demand` answers those).
+ */
+function limitUnderSurge(a: Analysis, list: Candidate[], all: SeriesView[]): Candidate[] {
+  for (const k of list) {
+    if (k.category === 'capacity' || k.category === 'security' || k.changeAt || !k.since) continue;
+    const limit = loadLimitsOnly(a, k);
+    if (!limit) continue;
+    const found = reaching(a, all, k.culprit, k.since);
+    if (!found.length || found.some(clientOf)) continue;
+    const began = found.map((v) => v.onset!.at).sort()[0];
+    if (hostileSignals(a, began, k.since).length) continue;
+    // Its own trouble began first (callers retrying into a database that had already run out).
+    const own = a.views
+      .filter((v) => lower(v.service) === lower(k.culprit) && v.kind !== 'traffic' && isAnomalous(v))
+      .map((v) => v.onset!.at)
+      .sort()[0];
+    if (ms(began) > ms(k.since) || (own && ms(own) < ms(began))) continue;
+    const surge = entryOf(a, found);
+    const rise = `${surge.service}'s ${surge.series.metricName} rose ×${fmtNumber(factorOf(surge))} from ${hhmm(surge.onset!.at)} (${fmtNumber(surge.onset!.baseline)} to ${fmtNumber(surge.onset!.peak)})`;
+    const confidence = conf(
+      Math.min(0.92, Math.max(0.78 + 0.05 * Math.log10(factorOf(surge)), k.confidence + 0.05)),
+    );
+    k.confidence = conf(Math.min(k.confidence, confidence - 0.1));
+    k.against ??= `${k.category} (${k.culprit}): ${limit} began after ${rise}, the limit healthy code reaches under more load than it was sized for`;
+    return [
+      {
+        category: 'capacity',
+        culprit: k.culprit,
+        summary: `${k.culprit} is out of capacity under a traffic surge: ${rise}; it then hit ${limit}.`,
+        causalChain: [rise, `${k.culprit} hit ${limit}`, `${a.snap.alert?.title ?? 'the alert'} fired`],
+        confidence,
+        evidence: uniq([surge.series.id, ...k.evidence]),
+        mitigation: action(
+          'scale',
+          k.culprit,
+          a.knownNames,
+          `${k.culprit} cannot serve the surge: add capacity`,
+        ),
+        specialists: ['performance', 'metrics'],
+        signatures: k.signatures,
+        since: surge.onset!.at,
+      },
+      ...list,
+    ];
+  }
+  return list;
+}
+
+export function demand(a: Analysis, input: Candidate[]): Candidate[] {
   const all = surges(a);
-  if (!all.length) return list;
+  if (!all.length) return input;
+  const list = limitUnderSurge(a, input, all);
   const effects = list
     .filter(
       (c) =>

@@ -115,13 +115,13 @@ describe('demand', () => {
     expect(run.rootCause.category).toBe('capacity');
     expect(run.rootCause.culprit).toBe('orders-db');
     expect(run.rootCause.mitigation?.kind).toBe('scale');
-    expect(run.rootCause.summary).toContain('surge of requests');
+    expect(run.rootCause.summary).toContain('traffic surge');
   });
 
   it('keeps the database story when the requests multiplied only after it ran out (callers retrying)', async () => {
     const run = await runScenario(scenario('storefront', env({ surge: true, surgeAt: -17 })));
     expect(run.rootCause.culprit).toBe('orders-db');
-    expect(run.rootCause.summary).not.toContain('surge of requests');
+    expect(run.rootCause.summary).not.toContain('traffic surge');
   });
 
   it('does not call a database outage an attack because bots were seen and blocked without a surge', async () => {
