@@ -22,6 +22,7 @@ import type { Candidate } from './candidate.js';
 import { cascade, silentRelease } from './cascade.js';
 import { commonPath } from './common-path.js';
 import { demand } from './demand.js';
+import { displacedLoad } from './displaced.js';
 import { offerFallbacks } from './fallbacks.js';
 import { latentCauses } from './latent.js';
 import { newTask } from './new-task.js';
@@ -329,6 +330,7 @@ export function candidates(a: Analysis): Candidate[] {
   slowDrainer(a, all);
   automationAfterChange(a, all);
   all = demand(a, all);
+  all = displacedLoad(a, all);
   all = latentCauses(a, all);
   all = slowRelease(a, all);
   all = newTask(a, all);
