@@ -23,6 +23,7 @@ import { cascade, silentRelease } from './cascade.js';
 import { commonPath } from './common-path.js';
 import { demand } from './demand.js';
 import { displacedLoad } from './displaced.js';
+import { sharedDependency } from './shared-dependency.js';
 import { offerFallbacks } from './fallbacks.js';
 import { latentCauses } from './latent.js';
 import { newTask } from './new-task.js';
@@ -331,6 +332,7 @@ export function candidates(a: Analysis): Candidate[] {
   automationAfterChange(a, all);
   all = demand(a, all);
   all = displacedLoad(a, all);
+  all = sharedDependency(a, all);
   all = latentCauses(a, all);
   all = slowRelease(a, all);
   all = newTask(a, all);
