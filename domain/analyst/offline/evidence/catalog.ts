@@ -49,7 +49,14 @@ export class Catalog {
    * catalog reuses (api, db, service, vendor, …) never decide; two candidates mean none.
    */
   dependencyNamedIn(service: string | undefined, text: string): string | undefined {
-    const words = new Set(text.toLowerCase().split(/[^a-z0-9]+/));
+    // A request's path names the caller's own resources (`POST /api/v2/checkout/orders`), not
+    // what it calls; a URL's host still names the dependency.
+    const words = new Set(
+      text
+        .replace(/(^|[\s"'=(])((?:[a-z][a-z0-9+.-]*:\/\/[^/\s"']+)?)\/[^\s"'?#)]*/gi, '$1$2')
+        .toLowerCase()
+        .split(/[^a-z0-9]+/),
+    );
     const named = (this.get(service)?.dependsOn ?? []).filter((d) =>
       d
         .toLowerCase()

@@ -1,7 +1,8 @@
 /**
  * Callers shorten what they call: "OMS request timed out" is a call to `vendor-oms`. A line names a
  * direct dependency of its service by a distinctive part of that dependency's name; parts every
- * catalog reuses never decide, and a part two dependencies share names neither.
+ * catalog reuses never decide, a part two dependencies share names neither, and a request's path
+ * (the caller's own resources) names nothing.
  */
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../../../../domain/analyst/offline/evidence/catalog.js';
@@ -21,6 +22,18 @@ describe('a dependency named by a part of its name', () => {
     expect(
       catalog.dependencyNamedIn('order-gateway', 'PlaceOrder failed: OMS request timed out after 5000ms'),
     ).toBe('vendor-oms');
+  });
+
+  it("is read from a URL's host, never from a request's path (the caller's own resources)", () => {
+    expect(
+      catalog.dependencyNamedIn('order-gateway', 'upstream https://oms.example.com/v1/orders timed out'),
+    ).toBe('vendor-oms');
+    expect(
+      catalog.dependencyNamedIn(
+        'order-gateway',
+        'Request ran for longer than 29000ms POST /api/v2/oms/orders',
+      ),
+    ).toBeUndefined();
   });
 
   it('is none when only a generic part matches, or when two dependencies share the part', () => {
