@@ -26,6 +26,7 @@ import { displacedLoad } from './displaced.js';
 import { sharedDependency } from './shared-dependency.js';
 import { offerFallbacks } from './fallbacks.js';
 import { latentCauses } from './latent.js';
+import { latentRelease } from './latent-release.js';
 import { newTask } from './new-task.js';
 import { recoveredBefore } from './recovered-before.js';
 import { beside, refusedRequests } from './relevance.js';
@@ -337,6 +338,7 @@ export function candidates(a: Analysis): Candidate[] {
   all = slowRelease(a, all);
   all = newTask(a, all);
   all = stuckClients(a, all);
+  latentRelease(a, all);
   recoveredBefore(a, all);
   announcedMaintenance(a, all);
   offerFallbacks(a, all);
