@@ -102,6 +102,14 @@ describe('built-in knowledge', () => {
     }
   });
 
+  it("never claims another driver's exception by the end of its name", () => {
+    // reactivemongo's PrimaryUnavailableException is MongoDB's, not Cassandra's UnavailableException.
+    const cassandra = BUILTIN_KNOWLEDGE.find((e) => e.id === 'cassandra-unavailable')!;
+    const line =
+      "reactivemongo.core.actors.Exceptions$PrimaryUnavailableException: MongoError['No primary node is available!']";
+    expect((cassandra.match.logs ?? []).some((p) => new RegExp(p, 'i').test(line))).toBe(false);
+  });
+
   it('is frozen', () => {
     expect(Object.isFrozen(BUILTIN_KNOWLEDGE)).toBe(true);
   });
