@@ -22,7 +22,7 @@ const AROUND_MS = 5 * 60_000;
 
 export function latentRelease(a: Analysis, list: Candidate[]): void {
   const lead = [...list].sort((x, y) => y.confidence - x.confidence)[0];
-  if (!lead || lead.category !== 'code' || lead.changeAt || !a.snap.catalog.get(lead.culprit)) return;
+  if (lead?.category !== 'code' || lead.changeAt || !a.snap.catalog.get(lead.culprit)) return;
   const service = lower(lead.culprit);
   const mine = (c: { change: { kind: string; service?: string } }) =>
     c.change.kind === 'deployment' && lower(c.change.service) === service;
