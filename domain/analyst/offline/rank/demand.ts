@@ -34,7 +34,16 @@ const HOSTILE =
 const CLIENT_DIMENSION =
   /^(workspace|tenant|customer|account|client|org|organization|project|consumer|api.?key|user|site)[-_ ]?(id|name|key)?$/i;
 
-const factorOf = (v: SeriesView) => v.onset!.peak / Math.max(v.onset!.baseline, v.onset!.tolerance, 1);
+/** How many times its baseline the series' requests rose to. */
+export const factorOf = (v: SeriesView) => v.onset!.peak / Math.max(v.onset!.baseline, v.onset!.tolerance, 1);
+
+/** "storefront's RequestCount rose ×22.5 from 11:40 (400 to 9006)". */
+export const riseOf = (v: SeriesView, where = v.service) =>
+  `${where}'s ${v.series.metricName} rose ×${fmtNumber(factorOf(v))} from ${hhmm(v.onset!.at)} (${fmtNumber(v.onset!.baseline)} to ${fmtNumber(v.onset!.peak)})`;
+
+/** The more the requests multiplied, the less room is left for anything else to explain it. */
+const surgeConfidence = (v: SeriesView, other: Candidate) =>
+  conf(Math.min(0.92, Math.max(0.78 + 0.05 * Math.log10(factorOf(v)), other.confidence + 0.05)));
 
 /** Requests turned away at the edge (blocked, rejected, dropped) put no load on anything behind it. */
 const TURNED_AWAY = /block|reject|drop|den(y|ied)|throttl/i;
@@ -89,10 +98,8 @@ function hostileSignals(a: Analysis, from: string, until: string): SecuritySigna
 /** A datastore that ran out as everyone's requests multiplied: capacity on it, scaled. */
 function grown(a: Analysis, sat: Candidate, surge: SeriesView): Candidate {
   const resource = sat.effect!.resource;
-  const rise = `${surge.service}'s ${surge.series.metricName} rose ×${fmtNumber(factorOf(surge))} from ${hhmm(surge.onset!.at)} (${fmtNumber(surge.onset!.baseline)} to ${fmtNumber(surge.onset!.peak)})`;
-  const confidence = conf(
-    Math.min(0.92, Math.max(0.78 + 0.05 * Math.log10(factorOf(surge)), sat.confidence + 0.05)),
-  );
+  const rise = riseOf(surge);
+  const confidence = surgeConfidence(surge, sat);
   sat.confidence = conf(Math.min(sat.confidence, confidence - 0.1));
   sat.against ??= `${sat.category} (${sat.culprit}): ${sat.effect!.headline} under ${rise}, a load it was not sized for`;
   return {
@@ -139,10 +146,8 @@ function limitUnderSurge(a: Analysis, list: Candidate[], all: SeriesView[]): Can
       .sort()[0];
     if (ms(began) > ms(k.since) || (own && ms(own) < ms(began))) continue;
     const surge = entryOf(a, found);
-    const rise = `${surge.service}'s ${surge.series.metricName} rose ×${fmtNumber(factorOf(surge))} from ${hhmm(surge.onset!.at)} (${fmtNumber(surge.onset!.baseline)} to ${fmtNumber(surge.onset!.peak)})`;
-    const confidence = conf(
-      Math.min(0.92, Math.max(0.78 + 0.05 * Math.log10(factorOf(surge)), k.confidence + 0.05)),
-    );
+    const rise = riseOf(surge);
+    const confidence = surgeConfidence(surge, k);
     k.confidence = conf(Math.min(k.confidence, confidence - 0.1));
     k.against ??= `${k.category} (${k.culprit}): ${limit} began after ${rise}, the limit healthy code reaches under more load than it was sized for`;
     return [
@@ -207,12 +212,9 @@ export function demand(a: Analysis, input: Candidate[]): Candidate[] {
     // The series keyed by one client says whom the traffic is aimed at or comes from.
     const surge = keyed ?? entry;
     const where = surge.service!;
-    const rise = `${where}'s ${surge.series.metricName} rose ×${fmtNumber(factorOf(surge))} from ${hhmm(surge.onset!.at)} (${fmtNumber(surge.onset!.baseline)} to ${fmtNumber(surge.onset!.peak)})`;
+    const rise = riseOf(surge, where);
     const client = clientOf(surge);
-    // The more the requests multiplied, the less room is left for anything else to explain it.
-    const confidence = conf(
-      Math.min(0.92, Math.max(0.78 + 0.05 * Math.log10(factorOf(surge)), sat.confidence + 0.05)),
-    );
+    const confidence = surgeConfidence(surge, sat);
     const why = hostile.length
       ? `${hostile[0].source ?? hostile[0].kind} flags it: ${hostile[0].detail.split('\n')[0].slice(0, 140)}`
       : `the series is ${client![0]} ${client![1]}'s alone`;

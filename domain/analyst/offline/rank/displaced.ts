@@ -12,6 +12,7 @@ import type { Catalog } from '../evidence/catalog.js';
 import { isAnomalous, type SeriesView } from '../evidence/series.js';
 import { conf, fmtNumber, hhmm, lower, ms, uniq } from '../measure.js';
 import { action, type Candidate } from './candidate.js';
+import { factorOf, riseOf } from './demand.js';
 
 const lc = (xs: string[] | undefined) => (xs ?? []).map(lower);
 
@@ -72,8 +73,6 @@ const MIN_FACTOR = 3;
 const BEFORE_MS = 5 * 60_000;
 const AFTER_MS = 60_000;
 
-const factorOf = (v: SeriesView) => v.onset!.peak / Math.max(v.onset!.baseline, v.onset!.tolerance, 1);
-
 /** A series saying its service lost its clients: connections reset or dropped, traffic gone, failing. */
 const lostClients = (v: SeriesView) =>
   isAnomalous(v) &&
@@ -120,7 +119,7 @@ export function displacedLoad(a: Analysis, list: Candidate[]): Candidate[] {
     if (list.some((c) => c !== sat && c.confidence >= sat.confidence && lower(c.culprit) === lower(twin)))
       continue;
     const lost = `${twin}'s ${loss.series.metricName} ${loss.onset!.direction === 'up' ? 'rose' : 'fell'} at ${hhmm(loss.onset!.at)} (${fmtNumber(loss.onset!.baseline)} to ${fmtNumber(loss.onset!.peak)})`;
-    const came = `${arrival.service}'s ${arrival.series.metricName} rose ×${fmtNumber(factorOf(arrival))} from ${hhmm(arrival.onset!.at)}`;
+    const came = riseOf(arrival);
     const confidence = conf(Math.min(0.9, Math.max(0.7, sat.confidence + 0.15)));
     sat.confidence = conf(Math.min(sat.confidence, confidence - 0.1));
     sat.against ??= `${sat.category} (${sat.culprit}): ${sat.effect.headline} absorbing clients displaced from ${twin}`;
