@@ -7,7 +7,7 @@ import { revertTarget, type ScoredChange, undoneAlready } from '../evidence/chan
 import { isExternal } from '../evidence/dependencies.js';
 import { CALL_FAILURES, LOG_CLASS_CATEGORY, mechanismOf, type RankedSignature } from '../evidence/logs.js';
 import { conf, hhmm, lower } from '../measure.js';
-import { action, type Candidate } from '../rank/candidate.js';
+import { action, type Candidate, releaseRollback } from '../rank/candidate.js';
 
 /**
  * The strongest new error after the change, on its service or on the affected one; errors about
@@ -103,13 +103,7 @@ export function explainChanges(a: Analysis): Candidate[] {
         causalChain: chain,
         confidence: conf(confidence),
         evidence,
-        mitigation: action(
-          'rollback',
-          target,
-          a.knownNames,
-          `roll ${target} back from ${ch.version ?? 'the new version'} to ${ch.previousVersion ?? 'the previous version'}`,
-          ch.previousVersion ? { toVersion: ch.previousVersion, fromVersion: ch.version ?? '' } : {},
-        ),
+        mitigation: releaseRollback(ch, target, a.knownNames),
         specialists: ['changes', 'logs'],
         changeAt: ch.at,
         changeService: c.service,

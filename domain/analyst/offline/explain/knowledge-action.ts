@@ -9,7 +9,7 @@ import { isAutomaticReaction, revertTarget, undoneAlready } from '../evidence/ch
 import { isExternal } from '../evidence/dependencies.js';
 import type { KnowledgeHit } from '../evidence/knowledge.js';
 import { lower, ms, namedByParts, zoneIn } from '../measure.js';
-import { action } from '../rank/candidate.js';
+import { action, releaseRollback } from '../rank/candidate.js';
 import { isProviderNotice } from './provider.js';
 
 export interface Group {
@@ -103,13 +103,7 @@ export function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): Mitig
             : (revertTarget(ch, recent.service, (n) => !!a.snap.catalog.get(n)) ?? affected);
         m =
           ch.kind === 'deployment'
-            ? action(
-                'rollback',
-                target,
-                a.knownNames,
-                `roll ${target} back from ${ch.version ?? 'the new version'} to ${ch.previousVersion ?? 'the previous version'}`,
-                ch.previousVersion ? { toVersion: ch.previousVersion, fromVersion: ch.version ?? '' } : {},
-              )
+            ? releaseRollback(ch, target, a.knownNames)
             : action('rollback', target, a.knownNames, `revert: ${ch.summary.slice(0, 100)}`, {
                 change: ch.id,
               });

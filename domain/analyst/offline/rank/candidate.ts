@@ -6,6 +6,7 @@
  */
 import type { RuledOut } from '../../../knowledge/schema.js';
 import type { ActionKind, Category, MitigationAction, Specialist } from '../../../model.js';
+import type { ChangeRecord } from '../../../ports.js';
 import { lower } from '../measure.js';
 
 export interface Candidate {
@@ -62,4 +63,24 @@ export function action(
   const match = known.find((k) => lower(k) === lower(target));
   if (!match) return null;
   return { kind, target: match, params, rationale };
+}
+
+/**
+ * Rolling a service back from a release to the one before it, the version pair as parameters.
+ *
+ * @example releaseRollback(deploy, 'checkout', a.knownNames) // roll checkout back from v42 to v41
+ */
+export function releaseRollback(
+  ch: Pick<ChangeRecord, 'version' | 'previousVersion'>,
+  target: string | undefined,
+  known: string[],
+  why = '',
+): MitigationAction | null {
+  return action(
+    'rollback',
+    target,
+    known,
+    `roll ${target} back from ${ch.version ?? 'the new version'} to ${ch.previousVersion ?? 'the previous version'}${why}`,
+    ch.previousVersion ? { toVersion: ch.previousVersion, fromVersion: ch.version ?? '' } : {},
+  );
 }

@@ -10,7 +10,7 @@ import type { Analysis } from '../analysis.js';
 import { affinity } from '../evidence/change-relevance.js';
 import { undoneAlready } from '../evidence/changes.js';
 import { lower, ms } from '../measure.js';
-import { action, type Candidate } from './candidate.js';
+import { type Candidate, releaseRollback } from './candidate.js';
 
 const DAY_MS = 86_400_000;
 /** The platform restarting a process that died (ECS, Kubernetes, systemd). */
@@ -53,12 +53,5 @@ export function latentRelease(a: Analysis, list: Candidate[]): void {
   lead.summary = `${lead.summary.replace(/\.$/, '')}. The crash is in code ${what}: its lines are about what that release rewrote (${shared.join(', ')}…); new input reached it only now.`;
   lead.causalChain = [`${what} shipped the code path`, ...lead.causalChain];
   lead.evidence = [ch.id, ...lead.evidence];
-  lead.mitigation =
-    action(
-      'rollback',
-      ch.service,
-      a.knownNames,
-      `roll ${ch.service} back from ${ch.version ?? 'the release'} to ${ch.previousVersion ?? 'the previous version'}`,
-      ch.previousVersion ? { toVersion: ch.previousVersion, fromVersion: ch.version ?? '' } : {},
-    ) ?? lead.mitigation;
+  lead.mitigation = releaseRollback(ch, ch.service, a.knownNames) ?? lead.mitigation;
 }

@@ -7,7 +7,7 @@
 import type { Analysis } from '../analysis.js';
 import { undoneAlready } from '../evidence/changes.js';
 import { conf, hhmm, lower, ms, uniq } from '../measure.js';
-import { action, type Candidate } from './candidate.js';
+import { type Candidate, releaseRollback } from './candidate.js';
 
 /** A scheduler dispatching a periodic task, in the words of Celery beat, cron and friends. */
 const TASK_STARTED =
@@ -70,15 +70,7 @@ export function newTask(a: Analysis, list: Candidate[]): Candidate[] {
       ],
       confidence: conf(Math.min(0.85, Math.max(0.6, strongest + 0.1))),
       evidence: uniq([release.id, start.id, ...effects[0].evidence]),
-      mitigation: action(
-        'rollback',
-        release.service,
-        a.knownNames,
-        `roll ${release.service} back from ${release.version ?? 'the new version'} to ${release.previousVersion ?? 'the previous version'}: the task came with it`,
-        release.previousVersion
-          ? { toVersion: release.previousVersion, fromVersion: release.version ?? '' }
-          : {},
-      ),
+      mitigation: releaseRollback(release, release.service, a.knownNames, ': the task came with it'),
       specialists: ['changes', 'logs'],
       since: release.at,
       changeAt: release.at,

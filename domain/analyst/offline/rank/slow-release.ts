@@ -10,7 +10,7 @@ import type { Analysis } from '../analysis.js';
 import { affinity } from '../evidence/change-relevance.js';
 import { undoneAlready } from '../evidence/changes.js';
 import { conf, hhmm, lower, ms, uniq } from '../measure.js';
-import { action, type Candidate } from './candidate.js';
+import { type Candidate, releaseRollback } from './candidate.js';
 
 /** Knowledge entries that say a datastore runs statements for seconds. */
 const SLOW_STATEMENTS = new Set(['db-slow-statement-log']);
@@ -73,13 +73,7 @@ export function slowRelease(a: Analysis, list: Candidate[]): Candidate[] {
       ],
       confidence: conf(Math.min(0.9, Math.max(0.75, strongest + 0.05))),
       evidence: uniq([ch.id, slow.evidenceId, own.l.id]),
-      mitigation: action(
-        'rollback',
-        s.service,
-        a.knownNames,
-        `roll ${s.service} back from ${ch.version ?? 'the new version'} to ${ch.previousVersion ?? 'the previous version'}`,
-        ch.previousVersion ? { toVersion: ch.previousVersion, fromVersion: ch.version ?? '' } : {},
-      ),
+      mitigation: releaseRollback(ch, s.service, a.knownNames),
       specialists: ['changes', 'logs'],
       since: ch.at,
       changeAt: ch.at,
