@@ -22,7 +22,7 @@ export const FLAVORS: Array<[ChangeFlavor, RegExp]> = [
   ],
   [
     'network',
-    /security.?group|ingress|egress|nacl|network acl|route.?table|\brouter\b|router-id|\bbgp\b|\bospf\b|loopback|\bmtu\b|route ?53|\bdns\b|record.?sets?|cname|hosted.?zone|vpc|subnet|peering|transit gateway|nat gateway|endpoint|listener|target group|firewall|cidr|load balancer|cloudfront|waf rule/i,
+    /security.?group|ingress|egress|nacl|network acl|route.?table|\brouter\b|router-id|\bbgp\b|\bospf\b|loopback|\bmtu\b|route ?53|\bdns\b|record.?sets?|cname|hosted.?zone|vpc|subnet|peering|transit gateway|nat gateway|endpoint|listener|target.?group|firewall|cidr|load balancer|cloudfront|waf rule/i,
   ],
   [
     'capacity',
@@ -61,9 +61,12 @@ export const BENIGN =
  */
 const LOGGING_SETTING =
   /^\s*(?:set\s+)?(?:log_[a-z_]+|log[ _-]?level|slow_query_log\w*|long_query_time|general_log)\b[^,;]*$/i;
-/** A maintenance or backup window moved, and nothing else in the record. */
+/**
+ * A maintenance or backup window moved, or how long backups are kept, and nothing else in the
+ * record: when future work runs, or what is retained of past work.
+ */
 const SCHEDULE_ONLY =
-  /\b(?:preferred ?)?(?:maintenance|backup) ?window\b.{0,40}\b(?:changed|moved|set|->|to)\b[^,;]*$/i;
+  /\b(?:(?:preferred ?)?(?:maintenance|backup) ?window|backup ?retention(?: ?period)?)\b.{0,40}(?:\b(?:changed|moved|set|to)\b|->)[^,;]*$/i;
 const bookkeepingSetting = (summary: string): boolean =>
   LOGGING_SETTING.test(summary) || SCHEDULE_ONLY.test(summary);
 

@@ -80,6 +80,22 @@ describe('a change’s own effects are of its kind', () => {
     );
   });
 
+  it('how long backups are kept is bookkeeping; what a database runs with is not', () => {
+    const rec = (summary: string) => ({ id: 'c', kind: 'change' as const, at: at(0), summary });
+    expect(changeFlavor(rec('backup retention 7 -> 14 days'))).toBe('benign');
+    expect(changeFlavor(rec('BackupRetentionPeriod set to 14'))).toBe('benign');
+    expect(
+      changeFlavor(rec('backup retention 7 -> 14 days, instance class r6g.2xlarge -> r6g.large')),
+    ).not.toBe('benign');
+  });
+
+  it('a target group written as one word is a network change, whatever its name says', () => {
+    const rec = { id: 'c', kind: 'change' as const, at: at(0), status: 'RegisterTargets' };
+    expect(
+      changeFlavor({ ...rec, summary: 'register fw-appliance-c', resource: 'targetgroup/db-fw-appliances' }),
+    ).toBe('network');
+  });
+
   it('a cache, scaling or retention policy is a setting of that thing, not a permission', () => {
     const rec = (summary: string) => ({ id: 'c', kind: 'change' as const, at: at(0), summary });
     expect(changeFlavor(rec('Cache behaviors /static/*: cache policy changed to static-short'))).not.toBe(
