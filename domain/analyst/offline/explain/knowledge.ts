@@ -112,6 +112,12 @@ function candidateOf(a: Analysis, g: Group): Candidate {
     relation ? (frontDoor(a, g.culprit) ? FRONT_DOOR_WEIGHT : PATH_WEIGHT[relation]) : 0.9,
     viaRelation ? PATH_WEIGHT[viaRelation] : 0,
   );
+  // The change blamed, when the culprit is a change that matched the signature itself (an SCP
+  // edited) however loud the failures logged in its words: it is then judged as that change.
+  const blamed =
+    lead.on === 'change'
+      ? lead
+      : hits.find((h) => h.on === 'change' && lower(h.resource) === lower(g.culprit));
   const where =
     lead.service && lower(lead.service) !== lower(g.culprit) ? ` (logged by ${lead.service})` : '';
   const quoteText = lead.sample.split('\n')[0].slice(0, 140);
@@ -144,7 +150,7 @@ function candidateOf(a: Analysis, g: Group): Candidate {
     rulesOut: entries.flatMap((e) => e.rulesOut),
     since: first,
     noRemedy: entries.every((e) => e.role === 'cause' && !e.mitigations.length),
-    ...(lead.on === 'change' ? { changeAt: lead.at, changeService: lead.service } : {}),
+    ...(blamed ? { changeAt: blamed.at, changeService: blamed.service } : {}),
   };
 }
 

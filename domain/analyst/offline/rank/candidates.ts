@@ -203,7 +203,8 @@ function corroborateChanges(a: Analysis, list: Candidate[]): void {
     const path = new Set([lower(origin), ...a.snap.catalog.dependencies(origin).map(lower)]);
     // A change the correlation already tied to the affected service reaches it and its dependencies.
     const scored = a.changes.find((s) => s.change.id === c.evidence[0]);
-    if (scored && (scored.relation === 'self' || scored.relation === 'dependency')) {
+    const placed = scored?.relation === 'self' || scored?.relation === 'dependency';
+    if (placed) {
       for (const n of [a.snap.service, ...a.snap.catalog.dependencies(a.snap.service)]) path.add(lower(n));
     }
     const grace = c.category === 'deployment' ? 6 : 2;
@@ -211,6 +212,17 @@ function corroborateChanges(a: Analysis, list: Candidate[]): void {
     // After a slow burn began with the change, whatever gave way on its path is its effect, however
     // long it took.
     const until = scored?.burnSince ? ms(a.snap.alertAt) + 5 * 60_000 : ms(c.changeAt) + 30 * 60_000;
+    // A failure logged in the words of the change's own known signature (an SCP edited, then calls
+    // denied "in a service control policy") is its effect wherever it shows, whatever the catalog
+    // says of who depends on whom: the error names the kind of thing that was changed. (A change
+    // the correlation placed on the path already reaches its effects there.)
+    const shared = new Set(
+      (placed ? [] : a.knowledge)
+        .filter(
+          (h) => h.on === 'change' && c.evidence.includes(h.evidenceId) && h.entry.specificity === 'high',
+        )
+        .map((h) => h.entry.id),
+    );
     const effects = a.knowledge.filter(
       (h) =>
         h.on !== 'change' &&
@@ -222,7 +234,7 @@ function corroborateChanges(a: Analysis, list: Candidate[]): void {
             (h.entry.blames === 'self' || named.includes(lower(culpritOf(a, h))))) ||
           ((h.entry.category === c.category || h.mentions.some((m) => named.includes(lower(m)))) &&
             ms(h.at) <= ms(c.changeAt!) + 10 * 60_000)) &&
-        path.has(lower(h.service)) &&
+        (path.has(lower(h.service)) || shared.has(h.entry.id)) &&
         ms(h.at) >= ms(c.changeAt!) - grace * 60_000 &&
         ms(h.at) <= until,
     );
