@@ -12,6 +12,8 @@ const GENERIC_PARTS = new Set(
   ),
 );
 
+const nameParts = (name: string): string[] => name.toLowerCase().split(/[^a-z0-9]+/);
+
 export type Relation = 'self' | 'dependency' | 'sibling' | 'dependent' | 'unrelated';
 
 export class Catalog {
@@ -46,7 +48,9 @@ export class Catalog {
   /**
    * The one direct dependency of `service` a line names by a distinctive part of its name
    * (`vendor-oms` in "OMS request timed out"): callers shorten what they call. Parts every
-   * catalog reuses (api, db, service, vendor, …) never decide; two candidates mean none.
+   * catalog reuses (api, db, service, vendor, …) never decide, nor does a part of the caller's own
+   * name (`pipeline` is pipeline-service's own word before it is pipeline-db's); two candidates
+   * mean none.
    */
   dependencyNamedIn(service: string | undefined, text: string): string | undefined {
     // A request's path names the caller's own resources (`POST /api/v2/checkout/orders`), not
@@ -57,11 +61,11 @@ export class Catalog {
         .toLowerCase()
         .split(/[^a-z0-9]+/),
     );
+    const own = new Set(nameParts(service ?? ''));
     const named = (this.get(service)?.dependsOn ?? []).filter((d) =>
-      d
-        .toLowerCase()
-        .split(/[^a-z0-9]+/)
-        .some((p) => p.length >= 3 && !GENERIC_PARTS.has(p) && !/^\d+$/.test(p) && words.has(p)),
+      nameParts(d).some(
+        (p) => p.length >= 3 && !GENERIC_PARTS.has(p) && !/^\d+$/.test(p) && !own.has(p) && words.has(p),
+      ),
     );
     return named.length === 1 ? (this.get(named[0])?.name ?? named[0]) : undefined;
   }

@@ -1,8 +1,8 @@
 /**
  * Callers shorten what they call: "OMS request timed out" is a call to `vendor-oms`. A line names a
  * direct dependency of its service by a distinctive part of that dependency's name; parts every
- * catalog reuses never decide, a part two dependencies share names neither, and a request's path
- * (the caller's own resources) names nothing.
+ * catalog reuses never decide, a part two dependencies share names neither, nor does a part of the
+ * caller's own name, and a request's path (the caller's own resources) names nothing.
  */
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../../../../domain/analyst/offline/evidence/catalog.js';
@@ -40,6 +40,17 @@ describe('a dependency named by a part of its name', () => {
     expect(catalog.dependencyNamedIn('order-gateway', 'vendor api returned 502')).toBeUndefined();
     expect(catalog.dependencyNamedIn('order-gateway', 'loading orders failed: timeout')).toBeUndefined();
     expect(catalog.dependencyNamedIn('orders-api', 'OMS request timed out')).toBeUndefined();
+  });
+
+  it("is none when the part is also the caller's own name (the system's word, not the dependency's)", () => {
+    const own = new Catalog([
+      { name: 'pipeline-service', tier: 'critical', dependsOn: ['pipeline-db', 'vendor-oms'] },
+      { name: 'pipeline-db', tier: 'critical' },
+      { name: 'vendor-oms', tier: 'high' },
+    ]);
+    const line = 'MongoTimeoutException: Timed out after 30000 ms (planExecution update, pipeline init step)';
+    expect(own.dependencyNamedIn('pipeline-service', line)).toBeUndefined();
+    expect(own.dependencyNamedIn('pipeline-service', 'OMS request timed out')).toBe('vendor-oms');
   });
 
   it('makes a vendor that times out the failing dependency when its caller says so in short', async () => {
