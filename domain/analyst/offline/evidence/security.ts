@@ -53,7 +53,12 @@ const PATTERNS: Array<[SecurityPattern, RegExp]> = [
     /failed.?login|login.?fail|brute|credential.?stuffing|auth(entication)?.?fail|invalid.?password|consolelogin.*fail|password.?spray|account.?takeover|takeover/i,
   ],
   ['waf-blocks', /waf|blocked|block.?rule|rate.?based|managed.?rule|bot.?control/i],
-  ['flood', /ddos|flood|\bsyn\b|volumetric|shield|request.?surge|scrap(er|ing)/i],
+  // Traffic from many outside sources at once: reflection and amplification arrive as a flow
+  // anomaly, not as requests.
+  [
+    'flood',
+    /ddos|flood|\bsyn\b|volumetric|shield|request.?surge|scrap(er|ing)|reflect(ion|ed)|amplif|(flow|traffic|packet).?anomal|distinct sources/i,
+  ],
   [
     'iam-anomaly',
     /\biam|\broot\b|assumerole|createuser|createaccesskey|attach.*policy|putrolepolicy|privilege|escalat|unusual.?api|anomal|\bmfa\b/i,

@@ -27,6 +27,7 @@ import { offerFallbacks } from './fallbacks.js';
 import { latentCauses } from './latent.js';
 import { latentRelease } from './latent-release.js';
 import { newTask } from './new-task.js';
+import { outsideFlood } from './outside-flood.js';
 import { recoveredBefore } from './recovered-before.js';
 import { beside, refusedRequests } from './relevance.js';
 import { confinedToScope } from './scoped.js';
@@ -343,6 +344,7 @@ export function candidates(a: Analysis): Candidate[] {
   backpressure(a, all);
   slowDrainer(a, all);
   automationAfterChange(a, all);
+  outsideFlood(a, all);
   all = demand(a, all);
   all = displacedLoad(a, all);
   all = sharedDependency(a, all);
