@@ -7,6 +7,7 @@
 import type { Analysis } from '../analysis.js';
 import { lower, uniq } from '../measure.js';
 import { loggedSince } from './noise.js';
+import { isAnomalous } from './series.js';
 
 const KILLED =
   /Out of memory: Killed process|Memory cgroup out of memory|\bOOMKilled\b|Main process exited, code=killed|Essential container in task exited|CrashLoopBackOff|Back-off restarting failed container/i;
@@ -32,4 +33,30 @@ export function frontDoorKilled(a: Analysis, services: string[]): { reasons: str
     reasons: uniq(hits.map((s) => `${s.sig.service}: process killed (${s.sig.count} logged)`)).slice(0, 3),
     evidence: hits.map((s) => s.sig.id),
   };
+}
+
+/** The platform restarting a process that died (ECS, Kubernetes, systemd). */
+export const RESTARTED =
+  /Essential container in task exited|CrashLoopBackOff|Back-off restarting failed container|Main process exited, code=(?:exited|dumped|killed)|exited with (?:exit )?(?:code|status) [1-9]/i;
+/** Restarts enough to say the crash came back after them. */
+export const MIN_RESTARTS = 3;
+
+/**
+ * The platform has restarted the service again and again already and it still fails: a crash loop
+ * (its restart lines, or a restart counter that climbed by three or more). Another restart is
+ * then what already happens, not a remedy.
+ */
+export function restartingAlready(a: Analysis, service: string): boolean {
+  const s = lower(service);
+  return (
+    a.snap.logs.some((l) => lower(l.service) === s && l.count >= MIN_RESTARTS && RESTARTED.test(l.sample)) ||
+    a.views.some(
+      (v) =>
+        lower(v.service) === s &&
+        /restart/i.test(v.series.metricName) &&
+        isAnomalous(v) &&
+        v.onset!.direction === 'up' &&
+        v.onset!.peak - v.onset!.baseline >= MIN_RESTARTS,
+    )
+  );
 }

@@ -7,6 +7,7 @@ import type { ActionKind, Category, MitigationAction } from '../../../model.js';
 import type { Analysis } from '../analysis.js';
 import { isAutomaticReaction, revertTarget, undoneAlready } from '../evidence/changes.js';
 import { isExternal } from '../evidence/dependencies.js';
+import { restartingAlready } from '../evidence/killed.js';
 import type { KnowledgeHit } from '../evidence/knowledge.js';
 import { lower, ms, namedByParts, zoneIn } from '../measure.js';
 import { action, releaseRollback } from '../rank/candidate.js';
@@ -179,8 +180,18 @@ export function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): Mitig
           );
         break;
       case 'restart':
-        if (!isExternal(a.snap.catalog, g.culprit))
-          m = action('restart', g.culprit, a.knownNames, `restart ${g.culprit}: ${g.hits[0].entry.title}`);
+        if (isExternal(a.snap.catalog, g.culprit)) break;
+        // A defect of our code that came back after every restart the platform already made is
+        // met again by each new process: the code path is switched off where it runs instead.
+        m =
+          g.category === 'code' && restartingAlready(a, g.culprit)
+            ? action(
+                'feature-flag',
+                g.culprit,
+                a.knownNames,
+                `switch off the code path in ${g.culprit}: restarts have not cleared ${g.hits[0].entry.title}`,
+              )
+            : action('restart', g.culprit, a.knownNames, `restart ${g.culprit}: ${g.hits[0].entry.title}`);
         break;
       case 'rotate-credentials': {
         // Only a credential or identity a structured field names (a change's resource or actor):

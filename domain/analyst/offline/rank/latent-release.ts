@@ -9,14 +9,11 @@
 import type { Analysis } from '../analysis.js';
 import { affinity } from '../evidence/change-relevance.js';
 import { undoneAlready } from '../evidence/changes.js';
+import { restartingAlready } from '../evidence/killed.js';
 import { lower, ms } from '../measure.js';
 import { type Candidate, releaseRollback } from './candidate.js';
 
 const DAY_MS = 86_400_000;
-/** The platform restarting a process that died (ECS, Kubernetes, systemd). */
-const RESTARTED =
-  /Essential container in task exited|CrashLoopBackOff|Back-off restarting failed container|Main process exited, code=(?:exited|dumped|killed)|exited with (?:exit )?(?:code|status) [1-9]/i;
-const MIN_RESTARTS = 3;
 /** Lines logged this close to the onset are the crash's context. */
 const AROUND_MS = 5 * 60_000;
 
@@ -33,10 +30,7 @@ export function latentRelease(a: Analysis, list: Candidate[]): void {
   if (!release) return;
   // Restarts have already happened and the crash came back: a transient trigger (a clock step, a
   // lost connection) is what a restart clears, and then the old release is not the first action.
-  const looping = a.snap.logs.some(
-    (l) => lower(l.service) === service && l.count >= MIN_RESTARTS && RESTARTED.test(l.sample),
-  );
-  if (!looping) return;
+  if (!restartingAlready(a, service)) return;
   // What the service logged as it crashed, at any level: the lines that say what it was doing.
   const from = ms(a.onset) - AROUND_MS;
   const until = ms(a.onset) + AROUND_MS;
