@@ -23,6 +23,7 @@ import { cascade, silentRelease } from './cascade.js';
 import { commonPath } from './common-path.js';
 import { demand } from './demand.js';
 import { displacedLoad } from './displaced.js';
+import { divertedTraffic } from './diverted.js';
 import { offerFallbacks } from './fallbacks.js';
 import { latentCauses } from './latent.js';
 import { latentRelease } from './latent-release.js';
@@ -347,6 +348,7 @@ export function candidates(a: Analysis): Candidate[] {
   outsideFlood(a, all);
   all = demand(a, all);
   all = displacedLoad(a, all);
+  divertedTraffic(a, all);
   all = sharedDependency(a, all);
   all = latentCauses(a, all);
   all = slowRelease(a, all);
