@@ -10,7 +10,7 @@ import { runWithModel } from './run-pipeline.js';
 import { fixture } from './scenario-context.js';
 
 const scenario = fixture('checkout-deploy.json');
-const DEADLINE_MS = 1_500;
+const DEADLINE_MS = 700;
 
 const faults: Array<[string, () => FakeReply]> = [
   ['hangs', () => ({ hang: true })],
