@@ -120,6 +120,11 @@ export const KnowledgeEntry = z
      * Default false.
      */
     underLoad: z.boolean().optional(),
+    /**
+     * It reports data removed from a datastore (tables dropped or emptied): with no change record
+     * to revert, the rollback is restoring the datastore to just before it. Default false.
+     */
+    dataLoss: z.boolean().optional(),
     examples: Examples,
     source: httpsUrl,
   })

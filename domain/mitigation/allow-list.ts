@@ -10,8 +10,9 @@ import type { ChangeRecord, ServiceInfo } from '../ports.js';
 export type Verdict = { ok: true; action: MitigationAction } | { ok: false; reason: string };
 
 const PARAMS: Record<MitigationAction['kind'], RegExp> = {
-  // `change`: the id of the configuration change to revert, as the Evidence port named it.
-  rollback: /^(toVersion|fromVersion|change)$/,
+  // `change`: the id of the configuration change to revert, as the Evidence port named it;
+  // `toTime`: the instant a datastore is restored to (a snapshot or point in time before data loss).
+  rollback: /^(toVersion|fromVersion|change|toTime)$/,
   scale: /^(desiredCount|reservedConcurrency|factor)$/,
   restart: /^$/,
   'feature-flag': /^(enabled|application|environment)$/,

@@ -9,7 +9,7 @@ import { isAutomaticReaction, revertTarget, undoneAlready } from '../evidence/ch
 import { isExternal } from '../evidence/dependencies.js';
 import { restartingAlready } from '../evidence/killed.js';
 import type { KnowledgeHit } from '../evidence/knowledge.js';
-import { lower, ms, namedByParts, zoneIn } from '../measure.js';
+import { hhmm, lower, ms, namedByParts, zoneIn } from '../measure.js';
 import { action, releaseRollback } from '../rank/candidate.js';
 import { isProviderNotice } from './provider.js';
 
@@ -96,6 +96,26 @@ export function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): Mitig
                 c.flavor === 'flag' ||
                 c.flavor === 'config',
             )[0] ?? (g.category === 'code' ? takenIn(a, g) : undefined));
+        // Data removed from a datastore we run (tables dropped), with no change record to revert:
+        // the datastore is put back as it was just before (its snapshot or point in time).
+        if (
+          !recent &&
+          g.hits.some((h) => h.entry.dataLoss) &&
+          a.snap.catalog.get(g.culprit) &&
+          !isExternal(a.snap.catalog, g.culprit)
+        ) {
+          const before = g.hits.map((h) => h.at).sort()[0];
+          m = action(
+            'rollback',
+            g.culprit,
+            a.knownNames,
+            `restore ${g.culprit} to its state before ${hhmm(before)}: ${g.hits[0].entry.title}`,
+            {
+              toTime: before,
+            },
+          );
+          break;
+        }
         if (!recent) break;
         const ch = recent.change;
         const target =

@@ -29,6 +29,7 @@ import { latentCauses } from './latent.js';
 import { latentRelease } from './latent-release.js';
 import { newTask } from './new-task.js';
 import { outsideFlood } from './outside-flood.js';
+import { quietRelease } from './quiet-release.js';
 import { recoveredBefore } from './recovered-before.js';
 import { beside, refusedRequests } from './relevance.js';
 import { confinedToScope } from './scoped.js';
@@ -346,6 +347,7 @@ export function candidates(a: Analysis): Candidate[] {
   slowDrainer(a, all);
   automationAfterChange(a, all);
   outsideFlood(a, all);
+  quietRelease(a, all);
   all = demand(a, all);
   all = displacedLoad(a, all);
   divertedTraffic(a, all);
