@@ -68,7 +68,12 @@ export function resolvedAtSource(alerts: NormalizedAlert[], primary: NormalizedA
  * only). Paging tools name their services for people ("deploy-console external checks",
  * "checkout-api (prod)"): the catalog service inside that name is the one the incident is about.
  */
-export function affectedService(ctx: InvestigationContext, catalog: Catalog): string | undefined {
+export function affectedService(
+  ctx: InvestigationContext,
+  catalog: Catalog,
+  logs: LogSignature[] = [],
+  alertAt?: string,
+): string | undefined {
   const alert = primaryAlert(ctx.alerts);
   const direct = ctx.incident.service ?? alert?.service;
   const known = catalog.get(direct)?.name;
@@ -78,7 +83,29 @@ export function affectedService(ctx: InvestigationContext, catalog: Catalog): st
   const named =
     mentionedNames(direct ?? '', catalog.names())[0] ??
     mentionedNames(`${ctx.incident.title} ${alert?.title ?? ''}`, catalog.names())[0];
-  return named ?? direct;
+  return named ?? (alertAt ? loudest(catalog, logs, alertAt) : undefined) ?? direct;
+}
+
+/** Errors this many, or this many times the next service's, make one service the loud one. */
+const LOUD_COUNT = 100;
+const LOUD_LEAD = 3;
+
+/**
+ * The alert names nothing of the catalog (a PagerDuty service called after a team or a cluster,
+ * "validators-lido"): the catalog service logging by far the most errors in the half hour before it
+ * fired is what it is about — three times the next one's, and a hundred or more. Otherwise none.
+ */
+function loudest(catalog: Catalog, logs: LogSignature[], alertAt: string): string | undefined {
+  const from = Date.parse(alertAt) - 30 * 60_000;
+  const errors = new Map<string, number>();
+  for (const l of logs) {
+    const svc = catalog.get(l.service)?.name;
+    if (!svc || !/^(ERROR|ERR|FATAL|CRIT|SEVERE)/i.test(l.level)) continue;
+    if (Date.parse(l.firstSeen) < from || Date.parse(l.firstSeen) > Date.parse(alertAt)) continue;
+    errors.set(svc, (errors.get(svc) ?? 0) + l.count);
+  }
+  const [first, second] = [...errors].sort((x, y) => y[1] - x[1]);
+  return first && first[1] >= LOUD_COUNT && first[1] >= LOUD_LEAD * (second?.[1] ?? 0) ? first[0] : undefined;
 }
 
 /**
@@ -164,7 +191,7 @@ export async function gather(evidence: Evidence, ctx: InvestigationContext): Pro
   return {
     alert,
     alertResolved: resolvedAtSource(ctx.alerts, alert),
-    service: affectedService(ctx, catalog),
+    service: affectedService(ctx, catalog, logs, alertAt),
     catalog,
     window,
     alertAt,
