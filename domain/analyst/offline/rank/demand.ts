@@ -3,13 +3,14 @@
  * them. Who sent the requests decides the answer, as it does for a responder:
  * - traffic the edge's own tooling calls automated or a flood (bot control, Shield, a DDoS
  *   signal) is an attack, blocked in front of where it arrives (`security`);
- * - traffic from one client (a series keyed by tenant, workspace or API key) is that client's
- *   load, limited where it arrives (`capacity`, block-traffic);
+ * - traffic from one client (a series keyed by tenant, workspace or API key, or a crawler's user
+ *   agent carrying the surge in the access log) is that client's load, limited where it arrives
+ *   (`capacity`, block-traffic);
  * - growth from everyone is left to the capacity stories, which already say "under a traffic
  *   surge" and scale.
  * The saturation stays in the ranking just below, as a step of the story.
  */
-import type { SecuritySignal } from '../../../ports.js';
+import type { LogSignature, SecuritySignal } from '../../../ports.js';
 import type { Analysis } from '../analysis.js';
 import { blockParams, detectSecurity, genuineTraffic, networkSources } from '../evidence/security.js';
 import { isAnomalous, type SeriesView } from '../evidence/series.js';
@@ -50,6 +51,32 @@ const TURNED_AWAY = /block|reject|drop|den(y|ied)|throttl/i;
 
 const clientOf = (v: SeriesView): [string, string] | undefined =>
   Object.entries(v.series.dimensions).find(([k]) => CLIENT_DIMENSION.test(k));
+
+/** A self-declared automated client's user agent in an access-log line ("meta-externalagent/1.1"). */
+const AUTOMATED_AGENT =
+  /\b([A-Za-z][\w.-]*(?:bot|crawler|spider|externalagent|scraper|fetcher)[\w.-]*)\/\d[\w.]*/i;
+
+/**
+ * One automated client behind the surge, from the service's own access log: a line naming a
+ * crawler's or bot's user agent that began with the surge and repeated at least a third as often
+ * as the requests grew. The requests' series (not its error counts), the agent and the line.
+ */
+function automatedClient(
+  a: Analysis,
+  found: SeriesView[],
+): { surge: SeriesView; client: [string, string]; line: LogSignature } | undefined {
+  const requests = found.filter((v) => /request/i.test(v.series.metricName));
+  for (const surge of requests) {
+    const grew = surge.onset!.peak - surge.onset!.baseline;
+    for (const l of a.snap.logs) {
+      if (lower(l.service) !== lower(surge.service) || l.count < grew / 3) continue;
+      if (Math.abs(ms(l.firstSeen) - ms(surge.onset!.at)) > LAG_MS) continue;
+      const agent = AUTOMATED_AGENT.exec(l.sample)?.[1];
+      if (agent) return { surge, client: ['user agent', agent], line: l };
+    }
+  }
+  return undefined;
+}
 
 const surging = (a: Analysis) => (v: SeriesView) =>
   v.kind === 'traffic' &&
@@ -128,7 +155,8 @@ function loadLimitsOnly(a: Analysis, c: Candidate): string | undefined {
  * A load limit (file descriptors, ports, pool slots) hit just after everyone's requests to that
  * service multiplied is what healthy code reaches under more load than it was sized for: capacity,
  * scaled, not a defect to restart or roll back. Not when a change of its own explains it, nor
- * when the traffic is hostile or one client's (the rest of `demand` answers those).
+ * when the traffic is hostile or one client's — a tenant's, a crawler's (the rest of `demand`
+ * answers those).
  */
 function limitUnderSurge(a: Analysis, list: Candidate[], all: SeriesView[]): Candidate[] {
   for (const k of list) {
@@ -136,7 +164,7 @@ function limitUnderSurge(a: Analysis, list: Candidate[], all: SeriesView[]): Can
     const limit = loadLimitsOnly(a, k);
     if (!limit) continue;
     const found = reaching(a, all, k.culprit, k.since);
-    if (!found.length || found.some(clientOf)) continue;
+    if (!found.length || found.some(clientOf) || automatedClient(a, found)) continue;
     const began = found.map((v) => v.onset!.at).sort()[0];
     if (hostileSignals(a, began, k.since).length) continue;
     // Its own trouble began first (callers retrying into a database that had already run out).
@@ -195,7 +223,8 @@ export function demand(a: Analysis, input: Candidate[]): Candidate[] {
     const began = found.map((v) => v.onset!.at).sort()[0];
     const hostile = hostileSignals(a, began, sat.effect!.at);
     const keyed = found.find((v) => clientOf(v));
-    if (!hostile.length && !keyed) {
+    const crawler = keyed || hostile.length ? undefined : automatedClient(a, found);
+    if (!hostile.length && !keyed && !crawler) {
       // Everyone's requests multiplied: a datastore that ran out under them is short of capacity,
       // not failing on its own (its connections or CPU went where the requests sent them).
       // Only requests arriving from outside, before it ran out: a datastore's own query rate
@@ -210,14 +239,16 @@ export function demand(a: Analysis, input: Candidate[]): Candidate[] {
       continue;
     }
     // The series keyed by one client says whom the traffic is aimed at or comes from.
-    const surge = keyed ?? entry;
+    const surge = keyed ?? crawler?.surge ?? entry;
     const where = surge.service!;
     const rise = riseOf(surge, where);
-    const client = clientOf(surge);
+    const client = crawler?.client ?? clientOf(surge);
     const confidence = surgeConfidence(surge, sat);
     const why = hostile.length
       ? `${hostile[0].source ?? hostile[0].kind} flags it: ${hostile[0].detail.split('\n')[0].slice(0, 140)}`
-      : `the series is ${client![0]} ${client![1]}'s alone`;
+      : crawler
+        ? `${crawler.line.count} of them from ${client![0]} ${client![1]} in ${where}'s access log from ${hhmm(crawler.line.firstSeen)}`
+        : `the series is ${client![0]} ${client![1]}'s alone`;
     const cause: Candidate = hostile.length
       ? {
           category: 'security',
@@ -242,7 +273,7 @@ export function demand(a: Analysis, input: Candidate[]): Candidate[] {
           summary: `${resource} ran out under one client's load: ${rise}, ${why}. ${sat.effect!.headline}.`,
           causalChain: [rise, sat.effect!.headline, `${a.snap.alert?.title ?? 'the alert'} fired`],
           confidence,
-          evidence: uniq([surge.series.id, ...sat.evidence]),
+          evidence: uniq([surge.series.id, ...(crawler ? [crawler.line.id] : []), ...sat.evidence]),
           mitigation: action(
             'block-traffic',
             where,

@@ -17,6 +17,8 @@ function env(opts: {
   keyed?: boolean;
   bots?: boolean;
   blocked?: boolean;
+  /** A user agent whose access-log line began with the surge and carries most of it. */
+  agent?: string;
   /** Minute the requests multiply (default -20, before the database runs out at -18). */
   surgeAt?: number;
 }): Partial<Env> {
@@ -61,6 +63,17 @@ function env(opts: {
       },
     ],
     logs: [
+      ...(opts.agent
+        ? [
+            {
+              service: 'storefront',
+              timestamp: at(opts.surgeAt ?? -20),
+              level: 'INFO',
+              count: 6000,
+              message: `57.141.18.44 - - "GET /wallet/rHb9CJAW HTTP/1.1" 200 81233 "-" "${opts.agent}" 18.4s`,
+            },
+          ]
+        : []),
       {
         service: 'storefront',
         timestamp: at(-16),
@@ -108,6 +121,21 @@ describe('demand', () => {
     expect(run.rootCause.mitigation?.kind).toBe('block-traffic');
     expect(run.rootCause.mitigation?.target).toBe('storefront');
     expect(run.rootCause.summary).toContain('TenantId t-4471');
+  });
+
+  it('limits a crawler whose requests make up the surge in the access log, rather than scaling', async () => {
+    const agent = 'meta-externalagent/1.1 (+https://developers.facebook.com/docs/sharing/webmasters/crawler)';
+    const run = await runScenario(scenario('storefront', env({ surge: true, agent })));
+    expect(run.rootCause.category).toBe('capacity');
+    expect(run.rootCause.mitigation?.kind).toBe('block-traffic');
+    expect(run.rootCause.mitigation?.target).toBe('storefront');
+    expect(run.rootCause.summary).toContain('user agent meta-externalagent');
+  });
+
+  it('scales when the surge in the access log comes from ordinary browsers', async () => {
+    const agent = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15';
+    const run = await runScenario(scenario('storefront', env({ surge: true, agent })));
+    expect(run.rootCause.mitigation?.kind).toBe('scale');
   });
 
   it('calls a database that ran out as everyone’s requests multiplied short of capacity, and scales it', async () => {
