@@ -28,6 +28,10 @@ function impairedScope(resource: string): string | undefined {
   );
 }
 
+/** Turn off, where it runs, the code path of ours the hypothesis names. */
+const switchOff = (a: Analysis, g: Group, why: string) =>
+  action('feature-flag', g.culprit, a.knownNames, `switch off the code path in ${g.culprit}: ${why}`);
+
 /** The changes that touched the culprit shortly before the onset (newest first). */
 function changesOn(a: Analysis, culprit: string) {
   return a.changes
@@ -181,12 +185,7 @@ export function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): Mitig
           a.snap.catalog.get(g.culprit) &&
           !isExternal(a.snap.catalog, g.culprit)
         )
-          m = action(
-            'feature-flag',
-            g.culprit,
-            a.knownNames,
-            `switch off the code path in ${g.culprit}: ${g.hits[0].entry.title}`,
-          );
+          m = switchOff(a, g, g.hits[0].entry.title);
         break;
       }
       // Nobody here restarts or scales a vendor.
@@ -205,12 +204,7 @@ export function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): Mitig
         // met again by each new process: the code path is switched off where it runs instead.
         m =
           g.category === 'code' && restartingAlready(a, g.culprit)
-            ? action(
-                'feature-flag',
-                g.culprit,
-                a.knownNames,
-                `switch off the code path in ${g.culprit}: restarts have not cleared ${g.hits[0].entry.title}`,
-              )
+            ? switchOff(a, g, `restarts have not cleared ${g.hits[0].entry.title}`)
             : action('restart', g.culprit, a.knownNames, `restart ${g.culprit}: ${g.hits[0].entry.title}`);
         break;
       case 'rotate-credentials': {
