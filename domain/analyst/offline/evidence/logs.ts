@@ -188,3 +188,5 @@ export const CALL_FAILURES: ReadonlySet<LogClass> = new Set([
 /** Informational lines that announce a load change: a batch, a backfill, a replay, a reindex. */
 export const LOAD_EVENT =
   /\b(batch|backfill|re-?index|replay|reprocess|migration|bulk|import|export|cron|scheduled job|job started|worker started|concurrency=\d+|fan-?out|resync|catch-?up)\b/i;
+/** The same work said to be over ("export completed rows=182044"): its load has ended, not begun. */
+export const LOAD_ENDED = /\b(completed|finished|done|ended|succeeded)\b/i;

@@ -9,7 +9,7 @@
  * - Other saturation on the service (or a dependency it owns) is a capacity cause: scale it.
  */
 import type { Analysis } from '../analysis.js';
-import { LOAD_EVENT, mechanismOf, type RankedSignature } from '../evidence/logs.js';
+import { LOAD_ENDED, LOAD_EVENT, mechanismOf, type RankedSignature } from '../evidence/logs.js';
 import type { Saturation } from '../evidence/saturation.js';
 import { isAnomalous, type SeriesView } from '../evidence/series.js';
 import { conf, fmtNumber, hhmm, lower, ms } from '../measure.js';
@@ -83,7 +83,11 @@ function hoggingConsumer(a: Analysis, resource: string, since: string): Consumer
   const inRange = (t: string) => ms(t) >= lo && ms(t) <= hi;
   for (const c of consumers) {
     const load = a.snap.logs.find(
-      (l) => lower(l.service) === lower(c) && inRange(l.firstSeen) && LOAD_EVENT.test(l.sample),
+      (l) =>
+        lower(l.service) === lower(c) &&
+        inRange(l.firstSeen) &&
+        LOAD_EVENT.test(l.sample) &&
+        !LOAD_ENDED.test(l.sample),
     );
     if (load) {
       return {

@@ -69,6 +69,48 @@ describe('causal reasoning', () => {
     expect(rc.ruledOut.join('\n')).toMatch(/v7/);
   });
 
+  it('does not take a job that says it completed, before the database ran out, for the load on it', async () => {
+    const { rootCause: rc } = await runScenario(
+      scenario(
+        'api',
+        {
+          services: [
+            api('api', ['main-db']),
+            { name: 'main-db', tier: 'critical' },
+            { name: 'reporting', tier: 'internal', dependsOn: ['main-db'] },
+          ],
+          metrics: [
+            {
+              namespace: 'AWS/RDS',
+              metricName: 'CPUUtilization',
+              service: 'main-db',
+              unit: 'Percent',
+              points: stepPoints(30, 97, -25, 1),
+            },
+          ],
+          logs: [
+            {
+              service: 'reporting',
+              timestamp: at(-45),
+              level: 'INFO',
+              message: 'nightly report export completed rows=182044 duration=412s',
+            },
+            {
+              service: 'api',
+              timestamp: at(-23),
+              level: 'ERROR',
+              message: 'canceling statement due to statement timeout',
+              count: 900,
+            },
+          ],
+        },
+        'api p99 latency high',
+      ),
+    );
+    expect(rc.culprit).toBe('main-db');
+    expect(rc.mitigation?.target).not.toBe('reporting');
+  });
+
   it('follows a failing dependency to the deploy that broke it and rolls that service back', async () => {
     const { rootCause: rc } = await runScenario(
       scenario(
