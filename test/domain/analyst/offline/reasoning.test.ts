@@ -7,25 +7,36 @@ import { describe, expect, it } from 'vitest';
 import { api, at, scenario, stepPoints } from './fixtures.js';
 import { runScenario } from './harness.js';
 
+/** An API and a reporting job on one database whose CPU pins 25 minutes before the alert. */
+const SHARED_DB = [
+  api('api', ['main-db']),
+  { name: 'main-db', tier: 'critical' as const },
+  { name: 'reporting', tier: 'internal' as const, dependsOn: ['main-db'] },
+];
+const DB_CPU = {
+  namespace: 'AWS/RDS',
+  metricName: 'CPUUtilization',
+  service: 'main-db',
+  unit: 'Percent',
+  points: stepPoints(30, 97, -25, 1),
+};
+const API_TIMEOUTS = {
+  service: 'api',
+  timestamp: at(-23),
+  level: 'ERROR',
+  message: 'canceling statement due to statement timeout',
+  count: 900,
+};
+
 describe('causal reasoning', () => {
   it('does not blame a deploy that landed after a database was already saturated by another consumer', async () => {
     const { rootCause: rc } = await runScenario(
       scenario(
         'api',
         {
-          services: [
-            api('api', ['main-db']),
-            { name: 'main-db', tier: 'critical' },
-            { name: 'reporting', tier: 'internal', dependsOn: ['main-db'] },
-          ],
+          services: SHARED_DB,
           metrics: [
-            {
-              namespace: 'AWS/RDS',
-              metricName: 'CPUUtilization',
-              service: 'main-db',
-              unit: 'Percent',
-              points: stepPoints(30, 97, -25, 1),
-            },
+            DB_CPU,
             {
               namespace: 'App',
               metricName: 'LatencyP99',
@@ -51,13 +62,7 @@ describe('causal reasoning', () => {
               level: 'INFO',
               message: 'scheduled job started: quarterly report (full table scan)',
             },
-            {
-              service: 'api',
-              timestamp: at(-23),
-              level: 'ERROR',
-              message: 'canceling statement due to statement timeout',
-              count: 900,
-            },
+            API_TIMEOUTS,
           ],
         },
         'api p99 latency high',
@@ -74,20 +79,8 @@ describe('causal reasoning', () => {
       scenario(
         'api',
         {
-          services: [
-            api('api', ['main-db']),
-            { name: 'main-db', tier: 'critical' },
-            { name: 'reporting', tier: 'internal', dependsOn: ['main-db'] },
-          ],
-          metrics: [
-            {
-              namespace: 'AWS/RDS',
-              metricName: 'CPUUtilization',
-              service: 'main-db',
-              unit: 'Percent',
-              points: stepPoints(30, 97, -25, 1),
-            },
-          ],
+          services: SHARED_DB,
+          metrics: [DB_CPU],
           logs: [
             {
               service: 'reporting',
@@ -95,13 +88,7 @@ describe('causal reasoning', () => {
               level: 'INFO',
               message: 'nightly report export completed rows=182044 duration=412s',
             },
-            {
-              service: 'api',
-              timestamp: at(-23),
-              level: 'ERROR',
-              message: 'canceling statement due to statement timeout',
-              count: 900,
-            },
+            API_TIMEOUTS,
           ],
         },
         'api p99 latency high',
