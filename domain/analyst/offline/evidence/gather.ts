@@ -2,6 +2,8 @@
  * One read of the evidence for an investigation window. Every detector works on this snapshot,
  * so the analyst asks each Evidence question once per step and all conclusions cite the same ids.
  */
+
+import { LOOKBACK_MINUTES } from '../../../incidents/context.js';
 import type { NormalizedAlert } from '../../../model.js';
 import type {
   AlarmEvent,
@@ -17,6 +19,7 @@ import { mentionedNames } from '../measure.js';
 import { Catalog } from './catalog.js';
 import { readOnlyCall } from './change-flavor.js';
 import { ACCUMULATING, metricKind } from './metric-kinds.js';
+import { startedEarlier } from './started-earlier.js';
 
 export interface Snapshot {
   alert?: NormalizedAlert;
@@ -154,7 +157,7 @@ export async function gather(evidence: Evidence, ctx: InvestigationContext): Pro
   const catalogServices = ctx.services.length ? ctx.services : await evidence.services();
   const catalog = new Catalog(catalogServices);
   const alert = primaryAlert(ctx.alerts);
-  const window = ctx.window;
+  let window = ctx.window;
   // The whole window, not only the affected services: the cause is often a neighbour that shares a
   // dependency, and untagged telemetry would be lost to a service filter.
   const longer = {
@@ -169,16 +172,29 @@ export async function gather(evidence: Evidence, ctx: InvestigationContext): Pro
     ).toISOString(),
     to: window.to,
   };
-  const before = { from: longer.from, to: window.from };
-  const [metrics, long, logs, earlierLogs, allChanges, alarms, security] = await Promise.all([
+  let before = { from: longer.from, to: window.from };
+  const readBefore = () => (Date.parse(before.from) < Date.parse(before.to) ? evidence.logs(before) : []);
+  let [metrics, long, logs, earlierLogs, allChanges, alarms, security] = await Promise.all([
     evidence.metrics(window),
     evidence.metrics(longer),
     evidence.logs(window),
-    Date.parse(before.from) < Date.parse(before.to) ? evidence.logs(before) : [],
+    readBefore(),
     evidence.changes(latent),
     evidence.alarms(window),
     evidence.security(longer),
   ]);
+  const start = startedEarlier(metrics, long, window);
+  if (start) {
+    // The hour read was the incident's steady state: read from the hour before it began instead.
+    window = { from: new Date(Date.parse(start) - LOOKBACK_MINUTES * 60_000).toISOString(), to: window.to };
+    before = { from: longer.from, to: window.from };
+    [metrics, logs, earlierLogs, alarms] = await Promise.all([
+      evidence.metrics(window),
+      evidence.logs(window),
+      readBefore(),
+      evidence.alarms(window),
+    ]);
+  }
   const detected = ctx.incident.detectedAt ?? alert?.startedAt ?? window.to;
   // A line already logged as the earlier read begins was there all along: background, not a precursor.
   const began = (l: LogSignature) =>

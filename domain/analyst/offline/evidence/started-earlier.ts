@@ -1,0 +1,43 @@
+/**
+ * When the trouble began before the hour read. People report late ("certificate expired this
+ * morning", customers noticing two hours in): the hour before the report then shows the incident
+ * as the steady state, with nothing starting in it. The day's read of the same series shows where
+ * it left its baseline, and that is when the investigation should look.
+ */
+import type { MetricSeries, TimeWindow } from '../../../ports.js';
+import { detectOnset } from './onset.js';
+
+/** A shift that held: most points after it out of the band, and still out now. */
+const HELD = 0.8;
+/** Doubled, halved to nothing: the size of a shift worth moving the whole investigation for. */
+const LARGE = 1;
+
+const heldShift = (series: MetricSeries) => {
+  const o = detectOnset(series);
+  return o && !o.recovered && o.sustainedRatio >= HELD && o.magnitude >= LARGE ? o : undefined;
+};
+
+/**
+ * The latest large shift still in force that began before `window` opened, when nothing in the
+ * window itself left its baseline; otherwise undefined (the window already holds the onset).
+ *
+ * @example
+ * const start = startedEarlier(hour, day, window); // '2016-03-05T05:31:00.000Z'
+ * if (start) window = { from: minutesBefore(start, 60), to: window.to };
+ */
+export function startedEarlier(
+  inWindow: readonly MetricSeries[],
+  day: readonly MetricSeries[],
+  window: TimeWindow,
+): string | undefined {
+  if (inWindow.some((m) => detectOnset(m))) return undefined;
+  const from = Date.parse(window.from);
+  const to = Date.parse(window.to);
+  let latest: string | undefined;
+  for (const m of day) {
+    const points = m.points.filter(([t]) => Date.parse(t) <= to);
+    const o = heldShift({ ...m, points });
+    if (o && Date.parse(o.at) < from && (!latest || o.at > latest)) latest = o.at;
+  }
+  return latest;
+}
