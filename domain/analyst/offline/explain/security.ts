@@ -6,6 +6,8 @@
  * Action targets are catalog services; principals and addresses only ever go into parameters,
  * and only in the strict shapes the security tooling reports them in.
  */
+
+import type { SecuritySignal } from '../../../ports.js';
 import { mentionsWord } from '../../../text.js';
 import type { Analysis } from '../analysis.js';
 import { linedUpWithOnset, type ScoredChange } from '../evidence/changes.js';
@@ -134,6 +136,20 @@ function actedAfterFlag(a: Analysis, issue: SecurityIssue): ScoredChange[] {
     .sort((x, y) => ms(x.change.at) - ms(y.change.at));
 }
 
+/**
+ * Two detectors of different kinds (GuardDuty and Access Analyzer, a finding and a scanner) name
+ * the same principal: the breach is corroborated, and a change made in the same hour to some other
+ * identity explains none of what they saw.
+ */
+function namedByTwo(signals: readonly SecuritySignal[], principal: string): boolean {
+  const kinds = new Set(
+    signals
+      .filter((sg) => mentionsWord(lower(sg.detail), lower(principal)))
+      .map((sg) => `${sg.kind}|${sg.source ?? ''}`),
+  );
+  return kinds.size >= 2;
+}
+
 export function explainSecurity(a: Analysis): Candidate[] {
   const self = a.snap.service;
   const issues = timelyIssues(a);
@@ -185,7 +201,7 @@ export function explainSecurity(a: Analysis): Candidate[] {
         : null;
     let confidence = issue.score;
     if (attack && !(issue.pattern === 'waf-blocks' ? serviceHurt(a, true) : hurt)) confidence = 0.3;
-    if (credential) confidence = Math.max(confidence, 0.85);
+    if (credential) confidence = Math.max(confidence, namedByTwo(a.snap.security, principal) ? 0.95 : 0.85);
     // An attack that began well after the users' trouble, or that its own tooling calls business as
     // usual, did not start it.
     if (attack && ms(issue.at) > ms(a.onset) + LATE_MS) confidence *= 0.4;
