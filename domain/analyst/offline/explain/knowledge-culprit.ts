@@ -163,6 +163,9 @@ export function culpritOf(a: Analysis, h: KnowledgeHit): string | undefined {
       technologyDependency(a, emitter, h.entry) ??
       endpointOwner(a, emitter, h) ??
       failing ??
+      // A client we do not run (a user's build, a partner) blaming its peer is talking about us:
+      // the service the incident is about.
+      (catalog.get(h.service) ? undefined : a.snap.service) ??
       emitter
     );
   }

@@ -59,3 +59,41 @@ describe('an expired certificate', () => {
     expect(run.rootCause.summary.toLowerCase()).not.toContain('certificate has expired');
   });
 });
+
+/**
+ * A client we do not run (a user's build job) rejecting the server's expired certificate is
+ * talking about us: the certificate to renew is the one of the service the incident is about.
+ * When the line comes from a service of ours, that service is the one blamed.
+ */
+describe('an expired certificate a client reports', () => {
+  const notTimeValid =
+    'The remote certificate is invalid according to the validation procedure: NotTimeValid. A required certificate is not within its validity period when verifying against the current system clock or the timestamp in the signed file.';
+  const run = (clientInCatalog: boolean) =>
+    runScenario(
+      scenario('docs-site', {
+        services: [api('docs-site'), ...(clientInCatalog ? [api('ci-downloads')] : [])],
+        metrics: [
+          {
+            namespace: 'AWS/ApplicationELB',
+            metricName: 'ClientTLSNegotiationErrorCount',
+            service: 'docs-site',
+            points: stepPoints(0, 140, -20, 2),
+          },
+        ],
+        logs: [
+          { service: 'ci-downloads', timestamp: at(-18), level: 'ERROR', count: 36, message: notTimeValid },
+        ],
+      }),
+    );
+
+  it('is renewed on the service the incident is about when the client is not ours', async () => {
+    const { rootCause } = await run(false);
+    expect(rootCause.category).toBe('configuration');
+    expect(rootCause.mitigation).toMatchObject({ kind: 'rotate-credentials', target: 'docs-site' });
+  });
+
+  it('is blamed on our own service that logged it', async () => {
+    const { rootCause } = await run(true);
+    expect(rootCause.mitigation?.target).not.toBe('docs-site');
+  });
+});
