@@ -119,9 +119,18 @@ const isIp = (s: string) =>
 /** An access key id in a structured source field, as it is or masked (`<aws-access-key:…WXYZ>`). */
 const isKey = (s: string) => /^(?:(?:AKIA|ASIA)[A-Z0-9]{16}|<aws-access-key:…[A-Z0-9]{4}>)$/.test(s);
 
+/**
+ * What a detector reports as not there: zero events counted ("No DDoS event detected"), or traffic
+ * that fell away (inbound connections from one network fell to zero). An outsider who stopped
+ * arriving is a symptom of reachability, not an attack.
+ */
+const ABSENT = /\b(?:fell|dropped|went down|decreased) to (?:zero|0|nothing)\b|\bstopped arriving\b/i;
+export const reportsAbsence = (s: SecuritySignal): boolean => s.count === 0 || ABSENT.test(s.detail);
+
 export function detectSecurity(signals: SecuritySignal[]): SecurityIssue[] {
   const groups = new Map<SecurityPattern, SecuritySignal[]>();
   for (const s of signals) {
+    if (reportsAbsence(s)) continue;
     const p = securityPattern(s);
     groups.set(p, [...(groups.get(p) ?? []), s]);
   }

@@ -28,6 +28,7 @@ import { offerFallbacks } from './fallbacks.js';
 import { latentCauses } from './latent.js';
 import { latentRelease } from './latent-release.js';
 import { newTask } from './new-task.js';
+import { outboundCut } from './outbound-cut.js';
 import { outsideFlood } from './outside-flood.js';
 import { quietRelease } from './quiet-release.js';
 import { recoveredBefore } from './recovered-before.js';
@@ -343,6 +344,8 @@ export function candidates(a: Analysis): Candidate[] {
   refusedRequests(a, all);
   throughIntermediary(a, all);
   commonPath(a, all);
+  const cut = outboundCut(a, all);
+  if (cut) all.push(cut);
   backpressure(a, all);
   slowDrainer(a, all);
   automationAfterChange(a, all);

@@ -1,0 +1,67 @@
+/**
+ * Several of our services, with nothing in common in the catalog, start failing to reach the
+ * outside in the same few minutes — mail relays timing out on remote servers, a fetcher timing out
+ * on remote mailboxes — while none of them changed. Each one's backlog looks like its own capacity
+ * problem; what they share is the way out. The lead is the network path to the outside, named by
+ * the catalog's own egress (a transit link, a NAT, a gateway) when it has one.
+ */
+import type { Analysis } from '../analysis.js';
+import { conf, hhmm, lower, ms, uniq } from '../measure.js';
+import type { Candidate } from './candidate.js';
+
+/** Failures to connect further apart than this are two stories. */
+const TOGETHER_MS = 15 * 60_000;
+/** What a catalog service that carries traffic out is called. */
+const EGRESS =
+  /transit|egress|uplink|upstream-?link|\bisp\b|internet|\bnat\b|gateway|direct-?connect|\bdx\b|vpn|router|backbone|border|edge-?network|network/i;
+
+export function outboundCut(a: Analysis, list: Candidate[]): Candidate | undefined {
+  const catalog = a.snap.catalog;
+  // Lines that say the other end never answered, naming nothing we run (the outside).
+  const hits = a.knowledge.filter(
+    (h) =>
+      h.on === 'log' &&
+      h.isNew &&
+      h.entry.category === 'network' &&
+      h.entry.blames === 'peer' &&
+      !!catalog.get(h.service) &&
+      h.mentions.every((m) => lower(m) === lower(h.service)),
+  );
+  const services = uniq(hits.map((h) => catalog.get(h.service)!.name));
+  if (services.length < 2) return undefined;
+  const times = hits.map((h) => ms(h.at));
+  const first = Math.min(...times);
+  if (Math.max(...times) - first > TOGETHER_MS) return undefined;
+  // Two services that depend on one another fail together for that reason.
+  for (const x of services)
+    for (const y of services)
+      if (x !== y && ['dependency', 'dependent'].includes(catalog.relation(x, y))) return undefined;
+  // A change on the path already explains it: nothing to add.
+  if (list.some((c) => c.category === 'network' && !!c.changeAt && !c.against)) return undefined;
+  const egress = catalog.names().filter((n) => EGRESS.test(n) && !services.includes(n));
+  const culprit = egress[0] ?? `the outbound network path of ${services.join(' and ')}`;
+  const cut = `${services.join(' and ')} began timing out on outside hosts together at ${hhmm(new Date(first).toISOString())}, none of them changed`;
+  const rivals = list.filter((c) => services.some((s) => lower(s) === lower(c.culprit)) && !c.changeAt);
+  const top = Math.max(0.55, ...rivals.map((c) => c.confidence));
+  const candidate: Candidate = {
+    category: 'network',
+    culprit,
+    summary: `Outbound connections are being lost on the way out: ${cut}; what they share is ${egress[0] ?? 'the network path to the outside'}.`,
+    causalChain: [
+      `${culprit} stopped carrying part of the outbound traffic`,
+      cut,
+      `${a.snap.alert?.title ?? 'the alert'} fired`,
+    ],
+    confidence: conf(Math.min(0.8, top + 0.05)),
+    evidence: uniq(hits.map((h) => h.evidenceId)).slice(0, 5),
+    mitigation: null,
+    specialists: ['logs', 'dependencies'],
+    signatures: uniq(hits.map((h) => h.entry.id)),
+    since: new Date(first).toISOString(),
+  };
+  for (const c of rivals) {
+    c.confidence = conf(Math.min(c.confidence, candidate.confidence - 0.1));
+    c.against ??= `${c.category} (${c.culprit}): ${cut}; its trouble is reaching the outside`;
+  }
+  return candidate;
+}
