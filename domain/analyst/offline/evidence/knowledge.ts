@@ -110,7 +110,7 @@ export function matchKnowledge(
   for (const signal of input.security ?? []) {
     const text = `${signal.kind}: ${signal.detail}`.slice(0, 2000);
     for (const c of compiled) {
-      if (!c.logs.some((re) => re.test(text))) continue;
+      if (!c.logs.some((re) => re.test(asPrinted(text)))) continue;
       hits.push({
         entry: c.entry,
         on: 'security',
@@ -129,7 +129,7 @@ export function matchKnowledge(
     if (isAutomaticReaction(change) || changeFlavor(change) === 'benign') continue;
     const text = `${change.status ?? ''} ${change.summary}`;
     for (const c of compiled) {
-      if (!c.changes.some((re) => re.test(text))) continue;
+      if (!c.changes.some((re) => re.test(asPrinted(text)))) continue;
       hits.push({
         entry: c.entry,
         on: 'change',
@@ -178,6 +178,18 @@ export function matchKnowledge(
 }
 
 /** Every entry a log line matches, as hits; `isNew` says whether it is part of the incident. */
+/** A redaction placeholder read as a value of its kind, as the software printed one. */
+const AS_PRINTED: Record<string, string> = { ip: '192.0.2.1', email: 'user@example.com' };
+const PLACEHOLDER = /<([a-z][a-z0-9-]{1,39}):(?:…[A-Za-z0-9]{4}|[0-9a-f]{6})>/g;
+
+/**
+ * Redaction (`domain/redaction`) masks addresses and people before an analyst reads a line, but
+ * signatures are written against what software prints (`connect to mx1[192.0.2.25]:25`): they are
+ * matched with each masked address read as an address. Quotes keep the masked text.
+ */
+export const asPrinted = (text: string): string =>
+  text.includes('<') ? text.replace(PLACEHOLDER, (m, kind: string) => AS_PRINTED[kind] ?? m) : text;
+
 function logHits(
   compiled: Compiled[],
   logs: LogSignature[],
@@ -188,8 +200,9 @@ function logHits(
   for (const log of logs) {
     // Only the first line of a multi-line sample: a stack trace's frames are not the message.
     const text = log.sample.length > 2000 ? log.sample.slice(0, 2000) : log.sample;
+    const printed = asPrinted(text);
     for (const c of compiled) {
-      if (!c.logs.some((re) => re.test(text))) continue;
+      if (!c.logs.some((re) => re.test(printed))) continue;
       hits.push({
         entry: c.entry,
         on: 'log',
