@@ -31,6 +31,7 @@ import { newTask } from './new-task.js';
 import { outboundCut } from './outbound-cut.js';
 import { outsideFlood } from './outside-flood.js';
 import { quietRelease } from './quiet-release.js';
+import { reconnectStorm } from './reconnect-storm.js';
 import { recoveredBefore } from './recovered-before.js';
 import { beside, refusedRequests } from './relevance.js';
 import { confinedToScope } from './scoped.js';
@@ -363,6 +364,7 @@ export function candidates(a: Analysis): Candidate[] {
   recoveredBefore(a, all);
   announcedMaintenance(a, all);
   offerFallbacks(a, all);
+  reconnectStorm(a, all);
   // Equally supported, the one that began first is the cause: causes precede their symptoms.
   const start = (c: Candidate) => c.changeAt ?? c.since ?? c.effect?.at ?? '9999';
   return all.sort(
