@@ -22,20 +22,34 @@ const CLIENT_SLACK_MS = 5 * 60_000;
  */
 function stalledClient(a: Analysis, resource: string, culprit: string, since: string, until: string) {
   const cat = a.snap.catalog;
-  return cat
-    .dependents(resource)
-    .find(
-      (x) =>
-        lower(x) !== lower(culprit) &&
-        cat.get(x)?.dependsOn?.some((d) => lower(d) === lower(culprit)) &&
-        a.signatures.some(
-          (s) =>
-            lower(s.sig.service) === lower(x) &&
-            (s.isError || /^WARN/i.test(s.sig.level)) &&
-            ms(s.sig.firstSeen) >= ms(since) - CLIENT_SLACK_MS &&
-            ms(s.sig.firstSeen) <= ms(until),
-        ),
-    );
+  const inTime = (at: string) => ms(at) >= ms(since) - CLIENT_SLACK_MS && ms(at) <= ms(until);
+  return cat.dependents(resource).find(
+    (x) =>
+      lower(x) !== lower(culprit) &&
+      cat.get(x)?.dependsOn?.some((d) => lower(d) === lower(culprit)) &&
+      (a.signatures.some(
+        (s) =>
+          lower(s.sig.service) === lower(x) &&
+          (s.isError || /^WARN/i.test(s.sig.level)) &&
+          inTime(s.sig.firstSeen),
+      ) ||
+        // Its work slowed before it logged anything: each job now waits on the culprit.
+        a.views.some(
+          (v) =>
+            lower(v.service) === lower(x) && v.kind === 'latency' && v.bad && !!v.onset && inTime(v.onset.at),
+        )),
+  );
+}
+
+/**
+ * When a failing dependency's trouble began: its own evidence (a slow-query log is written once a
+ * statement finishes, minutes in) or its own series leaving their baselines, whichever came first.
+ */
+function startOf(a: Analysis, f: Candidate): string {
+  const own = a.views
+    .filter((v) => lower(v.service) === lower(f.culprit) && v.bad && !!v.onset)
+    .map((v) => v.onset!.at);
+  return [f.since!, ...own].sort()[0];
 }
 
 export function backpressure(a: Analysis, list: Candidate[]): void {
@@ -52,21 +66,22 @@ export function backpressure(a: Analysis, list: Candidate[]): void {
           !f.changeAt &&
           !!f.since &&
           lower(f.culprit) !== lower(resource) &&
-          ms(f.since) <= ms(began) - 2 * 60_000 &&
           !!a.snap.catalog.get(f.culprit),
       )
-      .map((f) => ({ f, via: stalledClient(a, resource, f.culprit, f.since!, began) }))
+      .map((f) => ({ f, start: startOf(a, f) }))
+      .filter(({ start }) => ms(start) <= ms(began) - 2 * 60_000)
+      .map(({ f, start }) => ({ f, start, via: stalledClient(a, resource, f.culprit, start, began) }))
       .filter((x) => !!x.via)
-      .sort((x, y) => y.f.confidence - x.f.confidence || x.f.since!.localeCompare(y.f.since!));
+      .sort((x, y) => y.f.confidence - x.f.confidence || x.start.localeCompare(y.start));
     const best = causes[0];
     if (!best) continue;
-    const { f, via } = best;
-    const step = `${via} stopped draining ${resource} as ${f.culprit} failed (from ${hhmm(f.since!)})`;
+    const { f, via, start } = best;
+    const step = `${via} stopped draining ${resource} as ${f.culprit} failed (from ${hhmm(start)})`;
     f.confidence = conf(Math.min(0.9, Math.max(f.confidence, sat.confidence + 0.05)));
     f.causalChain.splice(1, 0, step, `${resource}: ${sat.summary.split('.')[0].slice(0, 120)}`);
     f.summary = `${f.summary.replace(/\.$/, '')}; ${step}, and ${resource} filled up behind it.`;
     sat.confidence = conf(Math.min(sat.confidence, f.confidence - 0.05));
-    sat.against ??= `${sat.category} (${sat.culprit}): ${resource} filled because ${via} stopped draining it after ${f.culprit} failed at ${hhmm(f.since!)}`;
+    sat.against ??= `${sat.category} (${sat.culprit}): ${resource} filled because ${via} stopped draining it after ${f.culprit} failed at ${hhmm(start)}`;
   }
 }
 

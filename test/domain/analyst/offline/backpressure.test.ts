@@ -76,3 +76,77 @@ describe('backpressure', () => {
     expect(run.rootCause.culprit).toBe('broker');
   });
 });
+
+/**
+ * The database's trouble shows first in its own series (load up at -30) and only later in its
+ * slow-query log (statements are logged when they finish); the workers' jobs slow at once, before
+ * they log any error. The job store filling at -27 is then the database's effect. Workers whose
+ * jobs kept their pace did not stop draining it.
+ */
+describe('backpressure read from series', () => {
+  const run = (workersSlow: boolean) =>
+    runScenario(
+      scenario('ingest-api', {
+        services: [
+          api('ingest-api', ['job-redis']),
+          { name: 'job-redis', tier: 'critical' as const, owner: 'platform' },
+          {
+            name: 'notice-workers',
+            tier: 'critical' as const,
+            owner: 'platform',
+            dependsOn: ['job-redis', 'app-db'],
+          },
+          { name: 'app-db', tier: 'critical' as const, owner: 'platform' },
+        ],
+        metrics: [
+          {
+            namespace: 'AWS/RDS',
+            metricName: 'DBLoad',
+            service: 'app-db',
+            points: stepPoints(3, 35, -30, 0.2),
+          },
+          {
+            namespace: 'Sidekiq',
+            metricName: 'JobDurationP50',
+            service: 'notice-workers',
+            points: stepPoints(0.08, workersSlow ? 3.5 : 0.08, -29, 0.004),
+          },
+          {
+            namespace: 'AWS/ElastiCache',
+            metricName: 'DatabaseMemoryUsagePercentage',
+            service: 'job-redis',
+            points: stepPoints(3.1, 97, -27, 0.1),
+          },
+        ],
+        logs: [
+          {
+            service: 'app-db',
+            timestamp: at(-22),
+            level: 'INFO',
+            count: 17_000,
+            message:
+              'LOG:  duration: 8211.532 ms  execute <unnamed>: SELECT "notices".* FROM "notices" WHERE "notices"."fault_id" = $1 ORDER BY "notices"."created_at" DESC LIMIT $2',
+          },
+          {
+            service: 'ingest-api',
+            timestamp: at(-3),
+            level: 'ERROR',
+            count: 200_000,
+            message:
+              "Redis::CommandError: OOM command not allowed when used memory > 'maxmemory'. (enqueue NoticeProcessorJob)",
+          },
+        ],
+      }),
+    );
+
+  it('blames the database whose own series moved first, through the workers it slowed', async () => {
+    const { rootCause } = await run(true);
+    expect(rootCause.category).toBe('database');
+    expect(rootCause.culprit).toBe('app-db');
+  });
+
+  it('leaves the job store the cause when the workers kept their pace', async () => {
+    const { rootCause } = await run(false);
+    expect(rootCause.culprit).not.toBe('app-db');
+  });
+});
