@@ -84,11 +84,16 @@ export function changeFlavor(c: ChangeRecord, names: readonly string[] = []): Ch
   if (c.kind === 'deployment') return 'deployment';
   if (isPlatformEvent(c)) return 'platform';
   if (BENIGN.test(c.status ?? '') || BENIGN.test(c.summary) || bookkeepingSetting(c.summary)) return 'benign';
-  let summary = c.summary;
-  for (const n of names)
-    if (n.length >= 3 && /[-_.]/.test(n))
-      summary = summary.split(n).join(' ').split(n.toLowerCase()).join(' ');
-  const text = `${c.status ?? ''} ${summary} ${c.resource ?? ''}`;
+  const blank = (text: string, keep?: string) => {
+    let out = text;
+    for (const n of names)
+      if (n.length >= 3 && /[-_.]/.test(n) && n.toLowerCase() !== keep?.toLowerCase())
+        out = out.split(n).join(' ').split(n.toLowerCase()).join(' ');
+    return out;
+  };
+  // A resource inside another service's store (rows of platform-db written through an API) says
+  // where the change landed; only the service the change was made to speaks for its kind.
+  const text = `${c.status ?? ''} ${blank(c.summary)} ${blank(c.resource ?? '', c.service)}`;
   for (const [flavor, re] of FLAVORS) if (re.test(text)) return flavor;
   return 'config';
 }

@@ -96,6 +96,30 @@ describe('a change’s own effects are of its kind', () => {
     ).toBe('network');
   });
 
+  it('rows written through an API into a database are not a database change; a change to the database host is', () => {
+    const names = ['control-plane-api', 'platform-db', 'repo-db-1'];
+    const bulk = {
+      id: 'c',
+      kind: 'change' as const,
+      at: at(0),
+      status: 'services.bulkSetDesiredState',
+      service: 'control-plane-api',
+      resource: 'platform-db: services.desired_state',
+      summary: 'bulk set desired_state=PAUSED, empty selector, matched 38,412 services',
+    };
+    expect(changeFlavor(bulk, names)).toBe('config');
+    const session = {
+      id: 'c',
+      kind: 'change' as const,
+      at: at(0),
+      status: 'StartSession',
+      service: 'repo-db-1',
+      resource: 'i-0a7d3c91e5f2b4068 (repo-db-1)',
+      summary: 'SSM Session Manager session',
+    };
+    expect(changeFlavor(session, names)).toBe('database');
+  });
+
   it('a cache, scaling or retention policy is a setting of that thing, not a permission', () => {
     const rec = (summary: string) => ({ id: 'c', kind: 'change' as const, at: at(0), summary });
     expect(changeFlavor(rec('Cache behaviors /static/*: cache policy changed to static-short'))).not.toBe(
