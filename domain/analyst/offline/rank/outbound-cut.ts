@@ -3,7 +3,7 @@
  * outside in the same few minutes — mail relays timing out on remote servers, a fetcher timing out
  * on remote mailboxes — while none of them changed. Each one's backlog looks like its own capacity
  * problem; what they share is the way out. The lead is the network path to the outside, named by
- * the catalog's own egress (a transit link, a NAT, a gateway) when it has one.
+ * the catalog's own egress (a transit link, a NAT, a gateway) when its telemetry shows one.
  */
 import type { Analysis } from '../analysis.js';
 import { conf, hhmm, lower, ms, uniq } from '../measure.js';
@@ -11,9 +11,12 @@ import type { Candidate } from './candidate.js';
 
 /** Failures to connect further apart than this are two stories. */
 const TOGETHER_MS = 15 * 60_000;
-/** What a catalog service that carries traffic out is called. */
-const EGRESS =
-  /transit|egress|uplink|upstream-?link|\bisp\b|internet|\bnat\b|gateway|direct-?connect|\bdx\b|vpn|router|backbone|border|edge-?network|network/i;
+/**
+ * Telemetry of what carries traffic out of the VPC: a Direct Connect link, a NAT gateway, a transit
+ * gateway, a VPN, a network firewall. A catalog service measured by it is the way out (read from
+ * what its series are, never from what it is called).
+ */
+const EGRESS_NAMESPACE = /^AWS\/(?:DX|NATGateway|TransitGateway|VPN|NetworkFirewall|GatewayELB)$/i;
 
 export function outboundCut(a: Analysis, list: Candidate[]): Candidate | undefined {
   const catalog = a.snap.catalog;
@@ -38,7 +41,12 @@ export function outboundCut(a: Analysis, list: Candidate[]): Candidate | undefin
       if (x !== y && ['dependency', 'dependent'].includes(catalog.relation(x, y))) return undefined;
   // A change on the path already explains it: nothing to add.
   if (list.some((c) => c.category === 'network' && !!c.changeAt && !c.against)) return undefined;
-  const egress = catalog.names().filter((n) => EGRESS.test(n) && !services.includes(n));
+  const egress = uniq(
+    a.snap.metrics
+      .filter((m) => EGRESS_NAMESPACE.test(m.namespace))
+      .map((m) => catalog.get(m.service)?.name)
+      .filter((n): n is string => !!n && !services.includes(n)),
+  );
   const culprit = egress[0] ?? `the outbound network path of ${services.join(' and ')}`;
   const cut = `${services.join(' and ')} began timing out on outside hosts together at ${hhmm(new Date(first).toISOString())}, none of them changed`;
   const rivals = list.filter((c) => services.some((s) => lower(s) === lower(c.culprit)) && !c.changeAt);

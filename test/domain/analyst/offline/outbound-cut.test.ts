@@ -1,7 +1,7 @@
 /**
  * Two of our services with nothing in common start timing out on outside hosts in the same
  * minutes, none of them changed: each one's backlog looks like its own capacity problem, but what
- * they share is the way out, the catalog's transit link. One service timing out alone is its own
+ * they share is the way out, the catalog's Direct Connect link. One service timing out alone is its own
  * story; a detector's report of what it did not see (no DDoS, inbound traffic that fell away) is
  * no attack.
  */
@@ -14,6 +14,13 @@ import { runScenario } from './harness.js';
 const env = (fetcherTimesOut: boolean): Partial<Scenario['environment']> => ({
   services: [api('mail-relay'), api('mail-fetch'), api('egress-transit')],
   metrics: [
+    // The transit link is known as the way out by what measures it, not by its name.
+    {
+      namespace: 'AWS/DX',
+      metricName: 'ConnectionState',
+      service: 'egress-transit',
+      points: stepPoints(1, 1, -30, 0),
+    },
     {
       namespace: 'Postfix',
       metricName: 'DeferredQueueSize',
