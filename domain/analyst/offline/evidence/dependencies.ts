@@ -55,6 +55,18 @@ const stemOf = (name: string): string =>
     .slice(0, -1)
     .join('-');
 
+/**
+ * `name` in `text` as itself (`deploy-meta-db.c4yq.rds.amazonaws.com:5432`), not as part of a
+ * longer name (`registry-web-ingress` is an ingress, not registry-web).
+ */
+function namedWhole(text: string, name: string): boolean {
+  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
+    const edge = (c: string | undefined) => !c || !/[\w-]/.test(c);
+    if (edge(text[i - 1]) && edge(text[i + name.length])) return true;
+  }
+  return false;
+}
+
 export function dependencyHealth(opts: {
   /** Texts of recorded failover configurations (change records that set one up). */
   failoverConfigs?: string[];
@@ -133,6 +145,42 @@ export function dependencyHealth(opts: {
         calls: calls[0],
         external: isExternal(catalog, dep),
       });
+    }
+  }
+  // A dependency failing in its calls to its own failing dependency passes the blame down the
+  // path: what it logs is the deeper one's failure seen from one hop closer.
+  const failedCalls = (caller: string, callee: string) =>
+    opts.signatures.filter(
+      (s) =>
+        s.isNew &&
+        lower(s.sig.service) === lower(caller) &&
+        CALL_FAILURES.has(s.cls) &&
+        namedWhole(lower(s.sig.sample), lower(callee)),
+    );
+  for (const x of [...issues].sort((p, q) => q.score - p.score)) {
+    for (const name of catalog.get(x.service)?.dependsOn ?? []) {
+      const calls = failedCalls(x.service, name);
+      if (!calls.length || lower(name) === lower(service)) continue;
+      let y = issues.find((i) => lower(i.service) === lower(name));
+      if (!y) {
+        y = {
+          service: catalog.get(name)?.name ?? name,
+          score: 0,
+          signals: [],
+          evidence: [],
+          external: isExternal(catalog, name),
+        };
+        issues.push(y);
+      }
+      y.score = Math.min(0.9, Math.max(y.score, x.score + 0.05));
+      y.signals.unshift(
+        `${x.service} fails calling it: "${calls[0].sig.sample.split('\n')[0].slice(0, 140)}"`,
+      );
+      y.evidence = uniq([...calls.map((c) => c.sig.id), ...y.evidence]);
+      y.calls ??= calls[0];
+      if (calls[0].sig.firstSeen < (y.at ?? '9999')) y.at = calls[0].sig.firstSeen;
+      x.score = Math.min(x.score, y.score - 0.1);
+      break;
     }
   }
   // A failing direct dependency with a healthy standby can fail over: a sibling dependency the
