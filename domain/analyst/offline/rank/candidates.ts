@@ -40,6 +40,7 @@ import { explainSharedErrors } from './shared-errors.js';
 import { slowRelease } from './slow-release.js';
 import { stuckClients } from './stuck-clients.js';
 import { throughIntermediary } from './two-hop.js';
+import { zonalImpairment } from './zonal.js';
 
 /** Below this, the analyst says `unknown` rather than guess. */
 export const MIN_CONFIDENCE = 0.35;
@@ -365,6 +366,7 @@ export function candidates(a: Analysis): Candidate[] {
   announcedMaintenance(a, all);
   offerFallbacks(a, all);
   reconnectStorm(a, all);
+  zonalImpairment(a, all);
   // Equally supported, the one that began first is the cause: causes precede their symptoms.
   const start = (c: Candidate) => c.changeAt ?? c.since ?? c.effect?.at ?? '9999';
   return all.sort(
