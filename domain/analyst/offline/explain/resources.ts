@@ -39,6 +39,14 @@ export const RESOURCE_WORD: Record<string, string> = {
   handles: 'file descriptors',
 };
 
+/** Credit balances are spent, not filled: what runs out is the burst they pay for. */
+const CREDITS: Array<[RegExp, string]> = [
+  [/burstbalance/i, 'I/O burst credits (its baseline IOPS is all it has left)'],
+  [/cpucreditbalance/i, 'CPU credits (it is held to its baseline CPU)'],
+];
+const wordFor = (sat: Saturation): string =>
+  CREDITS.find(([re]) => re.test(sat.view.series.metricName))?.[1] ?? RESOURCE_WORD[sat.kind] ?? sat.kind;
+
 interface Consumer {
   service: string;
   why: string;
@@ -74,6 +82,9 @@ function poolOf(a: Analysis, consumer: string, sat: Saturation): SeriesView | un
  * Another consumer of the resource that started extra work shortly before it saturated:
  * a load announcement in its logs, its own traffic/connection jump, or a change to it.
  */
+/** What a consumer suffers when the resource it uses runs out, rather than work it sends. */
+const SUFFERED: ReadonlySet<string> = new Set(['latency', 'errors', 'availability', 'throttles']);
+
 function hoggingConsumer(a: Analysis, resource: string, since: string): Consumer | undefined {
   const consumers = a.snap.catalog
     .dependents(resource)
@@ -99,6 +110,8 @@ function hoggingConsumer(a: Analysis, resource: string, since: string): Consumer
     const moved = a.views.find(
       (v) =>
         lower(v.service) === lower(c) &&
+        // Its own waiting (a delay, errors, lost availability) is what the resource did to it.
+        !SUFFERED.has(v.kind) &&
         isAnomalous(v) &&
         v.onset!.direction === 'up' &&
         inRange(v.onset!.at),
@@ -185,7 +198,7 @@ export function explainResources(a: Analysis): Candidate[] {
 function databaseCandidate(a: Analysis, sat: Saturation): Candidate {
   const self = a.snap.service;
   const db = sat.resource;
-  const word = RESOURCE_WORD[sat.kind] ?? sat.kind;
+  const word = wordFor(sat);
   const errs = supportingErrors(a, ['db-connections', 'database', 'timeout', 'dependency'], [self ?? '', db]);
   const consumer =
     sat.kind === 'connections' || sat.kind === 'cpu' ? hoggingConsumer(a, db, sat.at) : undefined;
@@ -261,7 +274,7 @@ function databaseCandidate(a: Analysis, sat: Saturation): Candidate {
 
 function leakCandidate(a: Analysis, sat: Saturation): Candidate {
   const res = sat.resource;
-  const word = RESOURCE_WORD[sat.kind];
+  const word = wordFor(sat);
   const errs = supportingErrors(a, ['memory', 'resource-leak', 'timeout'], [res]);
   const confidence = 0.4 + sat.score * 0.3 + (errs.length ? 0.15 : 0) + (sat.pinned ? 0.05 : 0);
   return {
@@ -303,7 +316,7 @@ const NETWORK_TABLE = /conntrack|ephemeral.?ports?/i;
 
 function capacityCandidate(a: Analysis, sat: Saturation, deps: string[]): Candidate {
   const res = sat.resource;
-  const word = RESOURCE_WORD[sat.kind] ?? sat.kind;
+  const word = wordFor(sat);
   const surge = trafficSurge(a, sat.view.service ?? a.snap.service);
   const errs = supportingErrors(a, ['memory', 'throttling', 'timeout'], [a.snap.service ?? '', res, ...deps]);
   const chain = [
