@@ -9,12 +9,17 @@ import { detectOnset } from './onset.js';
 
 /** A shift that held: most points after it out of the band, and still out now. */
 const HELD = 0.8;
-/** Doubled, halved to nothing: the size of a shift worth moving the whole investigation for. */
-const LARGE = 1;
+/** Doubled, or down by two fifths: the size of a shift worth moving the whole investigation for. */
+const LARGE = { up: 1, down: 0.4 };
 
 const heldShift = (series: MetricSeries) => {
   const o = detectOnset(series);
-  return o && !o.recovered && o.sustainedRatio >= HELD && o.magnitude >= LARGE ? o : undefined;
+  return o && !o.recovered && o.sustainedRatio >= HELD && o.magnitude >= LARGE[o.direction] ? o : undefined;
+};
+
+const startsHere = (series: MetricSeries): boolean => {
+  const o = detectOnset(series);
+  return !!o && o.sustainedRatio >= 0.5 && o.magnitude >= 0.25;
 };
 
 /**
@@ -30,7 +35,9 @@ export function startedEarlier(
   day: readonly MetricSeries[],
   window: TimeWindow,
 ): string | undefined {
-  if (inWindow.some((m) => detectOnset(m))) return undefined;
+  // The same bar an anomaly must clear anywhere (evidence/series.ts `isAnomalous`): a count
+  // wobbling past its band for a point or two is not the incident starting.
+  if (inWindow.some(startsHere)) return undefined;
   const from = Date.parse(window.from);
   const to = Date.parse(window.to);
   let latest: string | undefined;

@@ -37,6 +37,7 @@ import { beside, refusedRequests } from './relevance.js';
 import { confinedToScope } from './scoped.js';
 import { sharedDependency } from './shared-dependency.js';
 import { explainSharedErrors } from './shared-errors.js';
+import { silentStall } from './silent-stall.js';
 import { slowRelease } from './slow-release.js';
 import { stuckClients } from './stuck-clients.js';
 import { throughIntermediary } from './two-hop.js';
@@ -367,6 +368,8 @@ export function candidates(a: Analysis): Candidate[] {
   offerFallbacks(a, all);
   reconnectStorm(a, all);
   zonalImpairment(a, all);
+  const stall = silentStall(a, all, MIN_CONFIDENCE);
+  if (stall) all.push(stall);
   // Equally supported, the one that began first is the cause: causes precede their symptoms.
   const start = (c: Candidate) => c.changeAt ?? c.since ?? c.effect?.at ?? '9999';
   return all.sort(

@@ -1,0 +1,46 @@
+/**
+ * A worker that quietly stopped doing part of its work: the alarming service's own output fell
+ * and stayed down, its CPU fell with it (less work done, not more), nothing it logged is an error,
+ * and no change, dependency or load explains it. Stuck workers are what that looks like from the
+ * outside — a defect in the service (`code`), cleared by restarting it. Read only when nothing
+ * else clears the bar, so any evidence-backed story wins over it.
+ */
+import type { Analysis } from '../analysis.js';
+import { isAnomalous } from '../evidence/series.js';
+import { conf, hhmm, lower } from '../measure.js';
+import { action, type Candidate } from './candidate.js';
+
+/** Output down by this fraction or more. */
+const FELL = 0.4;
+const ERROR_LEVEL = /^(?:ERROR|ERR|FATAL|CRIT|SEVERE)/i;
+
+/** `bar`: the confidence below which the analyst answers unknown. */
+export function silentStall(a: Analysis, list: Candidate[], bar: number): Candidate | undefined {
+  if (list.some((c) => c.confidence >= bar)) return undefined;
+  const service = a.snap.service;
+  if (!service || !a.snap.catalog.get(service)) return undefined;
+  const own = a.views.filter((v) => lower(v.service) === lower(service) && v.onset);
+  const output = own.find(
+    (v) => v.kind !== 'cpu' && isAnomalous(v) && v.onset!.direction === 'down' && v.onset!.magnitude >= FELL,
+  );
+  const cpu = own.find((v) => v.kind === 'cpu');
+  if (!output || !cpu || cpu.onset!.direction !== 'down') return undefined;
+  const erroring = a.snap.logs.some((l) => lower(l.service) === lower(service) && ERROR_LEVEL.test(l.level));
+  if (erroring) return undefined;
+  const fell = `${service}'s ${output.series.metricName} fell from ${Math.round(output.onset!.baseline)} to ${Math.round(output.onset!.peak)} at ${hhmm(output.onset!.at)}`;
+  return {
+    category: 'code',
+    culprit: service,
+    summary: `${service}'s workers stalled without an error: ${fell}, its CPU fell with it, and no change, dependency or load explains it. Restart it to clear the stuck workers.`,
+    causalChain: [
+      `part of ${service}'s workers stopped polling or processing, silently`,
+      fell,
+      `${a.snap.alert?.title ?? 'the alert'} fired`,
+    ],
+    confidence: conf(bar + 0.05),
+    evidence: [output.series.id, cpu.series.id],
+    mitigation: action('restart', service, a.knownNames, `restart ${service} to clear its stalled workers`),
+    specialists: ['performance', 'logs'],
+    since: output.onset!.at,
+  };
+}
