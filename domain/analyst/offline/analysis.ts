@@ -13,7 +13,7 @@ import { type RankedSignature, rankSignatures } from './evidence/logs.js';
 import { assessNoise, type NoiseVerdict } from './evidence/noise.js';
 import { detectSaturation, type Saturation } from './evidence/saturation.js';
 import { detectSecurity, type SecurityIssue } from './evidence/security.js';
-import { incidentOnset, readSeries, type SeriesView } from './evidence/series.js';
+import { alarmDirection, incidentOnset, readSeries, type SeriesView } from './evidence/series.js';
 import { type PoolHog, poolHogs } from './evidence/shared-pools.js';
 import { lower, ms, uniq } from './measure.js';
 
@@ -135,6 +135,7 @@ export function analyze(snap: Snapshot, knowledge: readonly KnowledgeEntry[] = [
       alarms: snap.alarms,
       views,
       signatures,
+      alarmFires: alarmDirection(alertRaw),
     }),
     knowledge: matchKnowledge(knowledge, {
       logs: snap.logs,

@@ -44,6 +44,8 @@ export function assessNoise(opts: {
   alarms: AlarmEvent[];
   views: SeriesView[];
   signatures: RankedSignature[];
+  /** The way the alarm says its metric hurts, when it says (`alarmDirection`). */
+  alarmFires?: 'up' | 'down';
 }): NoiseVerdict {
   const reasons: string[] = [];
   const evidence: string[] = [];
@@ -69,7 +71,9 @@ export function assessNoise(opts: {
   }
 
   const alertMetrics = opts.views.filter((v) => v.isAlertMetric);
-  const moved = alertMetrics.filter((v) => v.onset && v.bad);
+  // An alarm on samples falling "less than the threshold" moved when its metric fell, whatever
+  // the metric's name suggests.
+  const moved = alertMetrics.filter((v) => v.onset && (v.bad || v.onset.direction === opts.alarmFires));
   const flat = alertMetrics.length > 0 && moved.length === 0;
   if (flat) {
     reasons.push(`${alertMetrics[0].series.metricName} never left its normal band`);

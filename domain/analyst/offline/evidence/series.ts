@@ -67,9 +67,10 @@ export function alertKinds(text: string): MetricKind[] {
 
 /**
  * The direction an alarm fires in, from its own words: CloudWatch's state reason ("were less than
- * the threshold") or its comparison operator (`LessThanThreshold`, `GreaterThanOrEqualToThreshold`).
+ * the threshold") or its comparison operator (`LessThanThreshold`); undefined when it says both
+ * or neither.
  */
-function alarmDirection(raw: string): 'up' | 'down' | undefined {
+export function alarmDirection(raw: string): 'up' | 'down' | undefined {
   const down = /less\s?than(?:\s?or\s?equal\s?to)?\s?(?:the\s)?(?:lower\s?)?threshold/i.test(raw);
   const up = /greater\s?than(?:\s?or\s?equal\s?to)?\s?(?:the\s)?(?:upper\s?)?threshold/i.test(raw);
   return down === up ? undefined : down ? 'down' : 'up';
@@ -85,11 +86,10 @@ export function readSeries(
     const kind = metricKind(series);
     const service = seriesService(series, opts.catalog);
     const onset = detectOnset(series);
+    const dir = badDirection(series);
+    const bad = !!onset && (dir === 'both' || onset.direction === dir);
     const dims = Object.values(series.dimensions);
     const named = raw.includes(lower(series.metricName)) && dims.every((d) => raw.includes(lower(d)));
-    // The alarm itself says which way its metric hurts ("less than the threshold").
-    const dir = (named && alarmDirection(raw)) || badDirection(series);
-    const bad = !!onset && (dir === 'both' || onset.direction === dir);
     return {
       series,
       kind,

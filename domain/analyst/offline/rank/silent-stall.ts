@@ -2,11 +2,10 @@
  * A worker that quietly stopped doing part of its work: the alarming service's own output fell
  * and stayed down, its CPU fell with it (less work done, not more), nothing it logged is an error,
  * and no change, dependency or load explains it. Stuck workers are what that looks like from the
- * outside — a defect in the service (`code`), cleared by restarting it. Read only when nothing
- * else clears the bar, so any evidence-backed story wins over it.
+ * outside — a defect in the service (`code`), cleared by restarting it. Read only when no other
+ * story clears the bar, so any evidence-backed one wins over it; it does outrank "healthy".
  */
 import type { Analysis } from '../analysis.js';
-import { isAnomalous } from '../evidence/series.js';
 import { conf, hhmm, lower } from '../measure.js';
 import { action, type Candidate } from './candidate.js';
 
@@ -16,12 +15,19 @@ const ERROR_LEVEL = /^(?:ERROR|ERR|FATAL|CRIT|SEVERE)/i;
 
 /** `bar`: the confidence below which the analyst answers unknown. */
 export function silentStall(a: Analysis, list: Candidate[], bar: number): Candidate | undefined {
-  if (list.some((c) => c.confidence >= bar)) return undefined;
+  // "Healthy" is what this contradicts: the service's own output halved.
+  if (list.some((c) => c.category !== 'healthy' && c.confidence >= bar)) return undefined;
+  const healthy = Math.max(0, ...list.filter((c) => c.category === 'healthy').map((c) => c.confidence));
   const service = a.snap.service;
   if (!service || !a.snap.catalog.get(service)) return undefined;
   const own = a.views.filter((v) => lower(v.service) === lower(service) && v.onset);
+  // Output, whatever its name says about which way hurts: less of it is less work done.
   const output = own.find(
-    (v) => v.kind !== 'cpu' && isAnomalous(v) && v.onset!.direction === 'down' && v.onset!.magnitude >= FELL,
+    (v) =>
+      v.kind !== 'cpu' &&
+      v.onset!.direction === 'down' &&
+      v.onset!.sustainedRatio >= 0.5 &&
+      v.onset!.magnitude >= FELL,
   );
   const cpu = own.find((v) => v.kind === 'cpu');
   if (!output || !cpu || cpu.onset!.direction !== 'down') return undefined;
@@ -37,7 +43,7 @@ export function silentStall(a: Analysis, list: Candidate[], bar: number): Candid
       fell,
       `${a.snap.alert?.title ?? 'the alert'} fired`,
     ],
-    confidence: conf(bar + 0.05),
+    confidence: conf(Math.max(bar, healthy) + 0.05),
     evidence: [output.series.id, cpu.series.id],
     mitigation: action('restart', service, a.knownNames, `restart ${service} to clear its stalled workers`),
     specialists: ['performance', 'logs'],
