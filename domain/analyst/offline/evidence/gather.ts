@@ -18,6 +18,7 @@ import type {
 import { mentionedNames } from '../measure.js';
 import { Catalog } from './catalog.js';
 import { readOnlyCall } from './change-flavor.js';
+import { ERROR_LEVELS } from './logs.js';
 import { ACCUMULATING, metricKind } from './metric-kinds.js';
 import { startedEarlier } from './started-earlier.js';
 
@@ -103,7 +104,7 @@ function loudest(catalog: Catalog, logs: LogSignature[], alertAt: string): strin
   const errors = new Map<string, number>();
   for (const l of logs) {
     const svc = catalog.get(l.service)?.name;
-    if (!svc || !/^(ERROR|ERR|FATAL|CRIT|SEVERE)/i.test(l.level)) continue;
+    if (!svc || !ERROR_LEVELS.test(l.level)) continue;
     if (Date.parse(l.firstSeen) < from || Date.parse(l.firstSeen) > Date.parse(alertAt)) continue;
     errors.set(svc, (errors.get(svc) ?? 0) + l.count);
   }

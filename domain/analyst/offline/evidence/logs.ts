@@ -95,7 +95,8 @@ export const LOG_CLASS_CATEGORY: Record<LogClass, Category> = {
   error: 'unknown',
 };
 
-const ERROR_LEVELS = /^(ERROR|ERR|FATAL|CRITICAL|CRIT|SEVERE|PANIC|EMERG|ALERT)$/;
+/** Levels that mark an error line (upper-case, as the Evidence port hands them over). */
+export const ERROR_LEVELS = /^(ERROR|ERR|FATAL|CRITICAL|CRIT|SEVERE|PANIC|EMERG|ALERT)$/;
 
 export interface RankedSignature {
   sig: LogSignature;

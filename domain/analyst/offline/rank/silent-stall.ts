@@ -6,12 +6,12 @@
  * story clears the bar, so any evidence-backed one wins over it; it does outrank "healthy".
  */
 import type { Analysis } from '../analysis.js';
+import { ERROR_LEVELS } from '../evidence/logs.js';
 import { conf, hhmm, lower } from '../measure.js';
 import { action, type Candidate } from './candidate.js';
 
 /** Output down by this fraction or more. */
 const FELL = 0.4;
-const ERROR_LEVEL = /^(?:ERROR|ERR|FATAL|CRIT|SEVERE)/i;
 
 /** `bar`: the confidence below which the analyst answers unknown. */
 export function silentStall(a: Analysis, list: Candidate[], bar: number): Candidate | undefined {
@@ -31,7 +31,7 @@ export function silentStall(a: Analysis, list: Candidate[], bar: number): Candid
   );
   const cpu = own.find((v) => v.kind === 'cpu');
   if (!output || !cpu || cpu.onset!.direction !== 'down') return undefined;
-  const erroring = a.snap.logs.some((l) => lower(l.service) === lower(service) && ERROR_LEVEL.test(l.level));
+  const erroring = a.snap.logs.some((l) => lower(l.service) === lower(service) && ERROR_LEVELS.test(l.level));
   if (erroring) return undefined;
   const fell = `${service}'s ${output.series.metricName} fell from ${Math.round(output.onset!.baseline)} to ${Math.round(output.onset!.peak)} at ${hhmm(output.onset!.at)}`;
   return {

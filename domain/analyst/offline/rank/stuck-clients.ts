@@ -7,6 +7,7 @@
  */
 import type { LogSignature } from '../../../ports.js';
 import type { Analysis } from '../analysis.js';
+import { ERROR_LEVELS } from '../evidence/logs.js';
 import { conf, hhmm, lower, ms, uniq } from '../measure.js';
 import { action, type Candidate } from './candidate.js';
 
@@ -16,7 +17,6 @@ const RECOVERED =
 /** A client's own words that its connection to a datastore broke. */
 const CONNECTION_LOST =
   /\b(?:connection\b.{0,40}\bclosed|reconnecting|topology|not master|no primary|connection reset|ECONNRESET|ECONNREFUSED|stepped down)\b/i;
-const ERROR_LEVEL = /^(?:ERROR|ERR|FATAL|CRIT|SEVERE)/i;
 
 /** Failing lines this many times over are a client that stayed broken, not a blip. */
 const STUCK_COUNT = 100;
@@ -42,14 +42,15 @@ function peerRecovery(a: Analysis, service: string): Recovery | undefined {
       if (!lost) continue;
       const back = lines.find(
         (l) =>
-          RECOVERED.test(l.sample) && !ERROR_LEVEL.test(l.level) && ms(l.firstSeen) >= ms(lost.firstSeen),
+          RECOVERED.test(l.sample) && !ERROR_LEVELS.test(l.level) && ms(l.firstSeen) >= ms(lost.firstSeen),
       );
       // Back, and not failing in volume since.
       if (!back) continue;
       const since = ms(back.firstSeen);
       if (
         lines.some(
-          (l) => ERROR_LEVEL.test(l.level) && l.count >= STUCK_COUNT && ms(l.firstSeen) >= ms(lost.firstSeen),
+          (l) =>
+            ERROR_LEVELS.test(l.level) && l.count >= STUCK_COUNT && ms(l.firstSeen) >= ms(lost.firstSeen),
         )
       )
         continue;
@@ -70,7 +71,7 @@ export function stuckClients(a: Analysis, list: Candidate[]): Candidate[] {
     .filter(
       (l) =>
         lower(l.service) === lower(service) &&
-        ERROR_LEVEL.test(l.level) &&
+        ERROR_LEVELS.test(l.level) &&
         l.count >= STUCK_COUNT &&
         ms(l.firstSeen) >= recovery.lostAt - 2 * 60_000,
     )
