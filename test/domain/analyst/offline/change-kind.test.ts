@@ -120,6 +120,20 @@ describe('a change’s own effects are of its kind', () => {
     expect(changeFlavor(session, names)).toBe('database');
   });
 
+  it('a backup taken is bookkeeping; a restore from one is not', () => {
+    const rec = (status: string) => ({
+      id: 'c',
+      kind: 'change' as const,
+      at: at(0),
+      status,
+      service: 'gems-db',
+      summary: 'Automated daily snapshot completed 03:00-03:24 UTC',
+    });
+    expect(changeFlavor(rec('CreateDBSnapshot'))).toBe('benign');
+    expect(changeFlavor(rec('CreateDBClusterSnapshot'))).toBe('benign');
+    expect(changeFlavor(rec('RestoreDBInstanceFromDBSnapshot'))).not.toBe('benign');
+  });
+
   it('a cache, scaling or retention policy is a setting of that thing, not a permission', () => {
     const rec = (summary: string) => ({ id: 'c', kind: 'change' as const, at: at(0), summary });
     expect(changeFlavor(rec('Cache behaviors /static/*: cache policy changed to static-short'))).not.toBe(
