@@ -12,7 +12,7 @@ export type ChangeFlavor =
   | 'config'
   /** Something the platform did or reported (an RDS event, a health notice): not a human change. */
   | 'platform'
-  /** Bookkeeping that cannot affect traffic: tags, log retention, dashboards, alarm definitions, backups taken. */
+  /** Bookkeeping that cannot affect traffic: tags, log retention, dashboards, alarm definitions, backups taken, support cases. */
   | 'benign';
 
 export const FLAVORS: Array<[ChangeFlavor, RegExp]> = [
@@ -53,7 +53,7 @@ export const FLAVOR_CATEGORY: Record<ChangeFlavor, Category> = {
 };
 
 export const BENIGN =
-  /^(CreateTags|DeleteTags|TagResource|UntagResource|AddTagsToResource|RemoveTagsFromResource|PutRetentionPolicy|DeleteRetentionPolicy|PutDashboard|PutMetricAlarm|DeleteAlarms|PutBucketTagging|UpdateDescription|Create(?:DB)?(?:Cluster)?Snapshot|CreateBackup|StartBackupJob)/i;
+  /^(CreateTags|DeleteTags|TagResource|UntagResource|AddTagsToResource|RemoveTagsFromResource|PutRetentionPolicy|DeleteRetentionPolicy|PutDashboard|PutMetricAlarm|DeleteAlarms|PutBucketTagging|UpdateDescription|Create(?:DB)?(?:Cluster)?Snapshot|CreateBackup|StartBackupJob|CreateCase|AddCommunicationToCase|ResolveCase)/i;
 
 /**
  * Settings that only say what gets logged (`log_min_duration_statement 2000 -> 1000`, a log level)

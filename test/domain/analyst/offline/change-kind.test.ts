@@ -134,6 +134,20 @@ describe('a change’s own effects are of its kind', () => {
     expect(changeFlavor(rec('RestoreDBInstanceFromDBSnapshot'))).not.toBe('benign');
   });
 
+  it('a support case opened or answered changes nothing', () => {
+    const rec = (status: string) => ({
+      id: 'c',
+      kind: 'change' as const,
+      at: at(0),
+      status,
+      service: 'build-egress',
+      summary: 'No issue found inside the region or on the NAT gateways; escalated to the network team',
+    });
+    expect(changeFlavor(rec('AddCommunicationToCase'))).toBe('benign');
+    expect(changeFlavor(rec('CreateCase'))).toBe('benign');
+    expect(changeFlavor(rec('ReplaceRoute'))).not.toBe('benign');
+  });
+
   it('a cache, scaling or retention policy is a setting of that thing, not a permission', () => {
     const rec = (summary: string) => ({ id: 'c', kind: 'change' as const, at: at(0), summary });
     expect(changeFlavor(rec('Cache behaviors /static/*: cache policy changed to static-short'))).not.toBe(
