@@ -6,6 +6,7 @@
  */
 import type { KnowledgeEntry } from '../../../knowledge/schema.js';
 import type { ChangeRecord, LogSignature, SecuritySignal } from '../../../ports.js';
+import { PLACEHOLDER } from '../../../redaction/redactor.js';
 import { mentionedNames, ms } from '../measure.js';
 import { changeFlavor, isAutomaticReaction } from './changes.js';
 import type { SeriesView } from './series.js';
@@ -180,7 +181,6 @@ export function matchKnowledge(
 /** Every entry a log line matches, as hits; `isNew` says whether it is part of the incident. */
 /** A redaction placeholder read as a value of its kind, as the software printed one. */
 const AS_PRINTED: Record<string, string> = { ip: '192.0.2.1', email: 'user@example.com' };
-const PLACEHOLDER = /<([a-z][a-z0-9-]{1,39}):(?:…[A-Za-z0-9]{4}|[0-9a-f]{6})>/g;
 
 /**
  * Redaction (`domain/redaction`) masks addresses and people before an analyst reads a line, but
@@ -188,7 +188,7 @@ const PLACEHOLDER = /<([a-z][a-z0-9-]{1,39}):(?:…[A-Za-z0-9]{4}|[0-9a-f]{6})>/
  * matched with each masked address read as an address. Quotes keep the masked text.
  */
 export const asPrinted = (text: string): string =>
-  text.includes('<') ? text.replace(PLACEHOLDER, (m, kind: string) => AS_PRINTED[kind] ?? m) : text;
+  text.includes('<') ? text.replace(PLACEHOLDER, (m) => AS_PRINTED[m.slice(1, m.indexOf(':'))] ?? m) : text;
 
 function logHits(
   compiled: Compiled[],

@@ -50,7 +50,6 @@ export function reconnectStorm(a: Analysis, list: Candidate[]): void {
     ...a.views.map((v) => [v.service, v.series.metricName]),
   ].some(([svc, text]) => lower(svc) === service && /\b(?:tls|ssl)/i.test(text ?? ''));
   const handshakes = tls ? 'the TLS handshakes' : 'the handshakes';
-  saturated.category = 'capacity';
   saturated.confidence = conf(Math.min(0.96, release.confidence + 0.02));
   saturated.summary =
     `A reconnection storm: the rollout at ${hhmm(release.changeAt)} restarted ${herd.service} and its clients ` +
