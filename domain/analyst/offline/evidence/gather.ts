@@ -113,19 +113,20 @@ function loudest(catalog: Catalog, logs: LogSignature[], alertAt: string): strin
 }
 
 /**
- * Changes and security findings are read further back than the metrics and logs: a latent change
- * (a library bump, a bucket opened, a config flipped) can sit for hours before it bites, and
- * responders look at the day's changes, not the hour's. Timing still weighs an old change down.
+ * Changes are read further back than the metrics and logs: a latent change (a library bump, a
+ * bucket opened, a config flipped) can sit for hours before it bites, and responders look at the
+ * day's changes, not the hour's. Timing still weighs an old change down.
  */
 export const CHANGE_LOOKBACK_HOURS = 24;
 
 /**
- * Changes alone are read further still: a limit set days ago (a database downsized, a fleet
+ * Changes and security signals are read further still: a limit set days ago (a database downsized, a fleet
  * expanded, a flag turned on for everyone) bites only at the next peak. Such a change is weighed
  * by how long ago it landed and only against a saturation of what it touched (`rank/latent.ts`).
  * Two weeks, because notices of planned maintenance go out a week or more ahead (`rank/announced.ts`)
  * and limits set that long ago still bite; measured to move no scenario's conclusion but the
- * announced maintenance it was widened for.
+ * announced maintenance it was widened for. Security signals that old are read only as the start
+ * of an intrusion noticed late (`explain/security.ts`, three days at most).
  * Where the evidence source bounds its window (the AWS adapters read at most 24 h), it answers the
  * most recent part.
  */
@@ -182,7 +183,7 @@ export async function gather(evidence: Evidence, ctx: InvestigationContext): Pro
     readBefore(),
     evidence.changes(latent),
     evidence.alarms(window),
-    evidence.security(longer),
+    evidence.security(latent),
   ]);
   const start = startedEarlier(metrics, long, window);
   if (start) {

@@ -17,6 +17,7 @@ import {
   genuineTraffic,
   networkSources,
   type SecurityIssue,
+  securityPattern,
 } from '../evidence/security.js';
 import { isAnomalous } from '../evidence/series.js';
 import { conf, hhmm, lower, mentionedNames, ms, namedByParts, uniq } from '../measure.js';
@@ -31,6 +32,15 @@ const PATTERN_PHRASE: Record<SecurityIssue['pattern'], string> = {
   'iam-anomaly': 'anomalous IAM activity',
   'leaked-credentials': 'leaked credentials',
 };
+
+/**
+ * An intruder who got in (a first-seen sign-in, a leaked key in use)
+ * works quietly before anyone notices what they did: defaced pages and swapped links are reported
+ * days after the account was taken. Such signals are read this far back; attacks that hurt through
+ * their load (floods, login storms) only around the onset.
+ */
+const DWELL_MS = 72 * 3_600_000;
+const COMPROMISE = new Set<SecurityIssue['pattern']>(['iam-anomaly', 'leaked-credentials']);
 
 /** Attack signals can lag the traffic they count (aggregation, delivery), but not by this much. */
 const LATE_MS = 10 * 60_000;
@@ -47,7 +57,12 @@ const USUAL =
  */
 const timelyIssues = (a: Analysis): SecurityIssue[] => {
   const from = Math.min(ms(a.onset) - 45 * 60_000, ms(a.snap.window.from));
-  return detectSecurity(a.snap.security.filter((s) => ms(s.at) >= from));
+  const dwell = ms(a.onset) - DWELL_MS;
+  return detectSecurity(
+    a.snap.security.filter(
+      (s) => ms(s.at) >= from || (ms(s.at) >= dwell && COMPROMISE.has(securityPattern(s))),
+    ),
+  );
 };
 
 /**

@@ -1,8 +1,9 @@
 /**
  * A person reports a breach an hour into it: nothing users see has moved, so the onset is only when
  * they wrote. A GuardDuty finding naming the IAM user still belongs to the incident when it fell
- * inside the window we were asked to investigate, even fifty minutes before the report; one from
- * hours earlier, outside that window, does not make the call on its own.
+ * inside the window we were asked to investigate, even fifty minutes before the report, and so does
+ * an anomaly of the same principal from hours earlier (intruders are noticed late); one from days
+ * before, past the dwell look-back, does not make the call on its own.
  */
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../../../adapters/embedded/scenario/schema.js';
@@ -46,8 +47,13 @@ describe('a breach reported by a person', () => {
     });
   });
 
-  it('does not act on a finding from hours before the window', async () => {
+  it('takes in an anomaly of the same principal from hours before the window', async () => {
     const { rootCause } = await report(-180);
+    expect(rootCause.mitigation?.kind).toBe('rotate-credentials');
+  });
+
+  it('does not act on a finding from days before', async () => {
+    const { rootCause } = await report(-4 * 24 * 60);
     expect(rootCause.mitigation?.kind).not.toBe('rotate-credentials');
   });
 });
