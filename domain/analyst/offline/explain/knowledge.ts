@@ -16,7 +16,7 @@ import { linedUpWithOnset } from '../evidence/changes.js';
 import { isExternal } from '../evidence/dependencies.js';
 import type { KnowledgeHit } from '../evidence/knowledge.js';
 import { conf, hhmm, lower, ms, uniq } from '../measure.js';
-import type { Candidate } from '../rank/candidate.js';
+import { type Candidate, LEAD_ONLY } from '../rank/candidate.js';
 import { type Group, mitigationFor } from './knowledge-action.js';
 import { culpritOf, releaseAgainst, signingKeyOf } from './knowledge-culprit.js';
 import { providerOf, routeAround } from './provider.js';
@@ -194,7 +194,7 @@ const standsAlone = (h: KnowledgeHit): boolean =>
 function theirWordOnly(c: Candidate): Candidate {
   return {
     ...c,
-    confidence: conf(Math.min(c.confidence, 0.3)), // under the bar (MIN_CONFIDENCE): a lead
+    confidence: conf(Math.min(c.confidence, LEAD_ONLY)),
     summary: `${c.summary.replace(/\.$/, '')}; nothing of ours shows it yet.`,
   };
 }

@@ -21,7 +21,7 @@ import {
 } from '../evidence/security.js';
 import { isAnomalous } from '../evidence/series.js';
 import { conf, hhmm, lower, mentionedNames, ms, namedByParts, uniq } from '../measure.js';
-import { action, type Candidate } from '../rank/candidate.js';
+import { action, type Candidate, LEAD_ONLY } from '../rank/candidate.js';
 import { providerHold } from './provider-hold.js';
 
 const PATTERN_PHRASE: Record<SecurityIssue['pattern'], string> = {
@@ -215,14 +215,14 @@ export function explainSecurity(a: Analysis): Candidate[] {
           )
         : null;
     let confidence = issue.score;
-    if (attack && !(issue.pattern === 'waf-blocks' ? serviceHurt(a, true) : hurt)) confidence = 0.3;
+    if (attack && !(issue.pattern === 'waf-blocks' ? serviceHurt(a, true) : hurt)) confidence = LEAD_ONLY;
     if (credential) confidence = Math.max(confidence, namedByTwo(a.snap.security, principal) ? 0.95 : 0.85);
     // An attack that began well after the users' trouble, or that its own tooling calls business as
     // usual, did not start it.
-    if (attack && ms(issue.at) > ms(a.onset) + LATE_MS) confidence *= 0.4;
-    if (issue.signals.every((sg) => USUAL.test(sg.detail))) confidence = Math.min(confidence, 0.25);
-    if (attack && issue.pattern !== 'failed-logins' && genuine) confidence = Math.min(confidence, 0.25);
-    if (!credential && negligibleLoad(a, issue)) confidence = Math.min(confidence, 0.3);
+    if (attack && ms(issue.at) > ms(a.onset) + LATE_MS) confidence = Math.min(confidence * 0.4, LEAD_ONLY);
+    if (issue.signals.every((sg) => USUAL.test(sg.detail))) confidence = Math.min(confidence, LEAD_ONLY);
+    if (attack && issue.pattern !== 'failed-logins' && genuine) confidence = Math.min(confidence, LEAD_ONLY);
+    if (!credential && negligibleLoad(a, issue)) confidence = Math.min(confidence, LEAD_ONLY);
     const behind = credential ? undefined : changeBehind(a, issue);
     if (behind) confidence *= 0.5;
     // Who reported a finding (a scanner, a researcher's mail, a bug-bounty platform) is not what it

@@ -9,6 +9,13 @@ import type { ActionKind, Category, MitigationAction, Specialist } from '../../.
 import type { ChangeRecord } from '../../../ports.js';
 import { lower } from '../measure.js';
 
+/**
+ * Where a candidate is capped when its evidence makes it a lead and never a conclusion (an attack
+ * that hurt nothing, a provider's notice nothing of ours confirms): under the bar from which
+ * synthesis names even a tentative cause (`TENTATIVE_CONFIDENCE` in `candidates.ts`).
+ */
+export const LEAD_ONLY = 0.2;
+
 export interface Candidate {
   category: Category;
   culprit: string;

@@ -43,8 +43,17 @@ import { stuckClients } from './stuck-clients.js';
 import { throughIntermediary } from './two-hop.js';
 import { zonalImpairment } from './zonal.js';
 
-/** Below this, the analyst says `unknown` rather than guess. */
+/** From this up, the leading candidate is the conclusion and its action is proposed. */
 export const MIN_CONFIDENCE = 0.35;
+
+/**
+ * From this up to `MIN_CONFIDENCE`, the leading candidate is named as the likely cause but nothing
+ * is proposed to act on it: a responder told "probably the config push, not proven" starts there,
+ * and an action on that little evidence would be a guess. Below it the answer is `unknown`.
+ * Measured on `corpus/dev`: the band turns three unknowns into the right category and one into a
+ * wrong one.
+ */
+export const TENTATIVE_CONFIDENCE = 0.25;
 
 const withoutRevert = (m: Candidate['mitigation'], noRemedy: boolean | undefined) =>
   noRemedy && m?.kind === 'rollback' ? null : m;

@@ -1,14 +1,15 @@
 /**
  * Synthesis: one root cause from the ranked candidates and the specialists' findings. Findings
  * from another analyst (a model) can support a candidate or add one, but they never bring an
- * action: the mitigation always comes from this analyst's own evidence. Below the confidence bar
- * the answer is `unknown`, with the leading idea named as unproven.
+ * action: the mitigation always comes from this analyst's own evidence. Just under the confidence
+ * bar the leading idea is the conclusion, marked unproven and with no action; further below the
+ * answer is `unknown`, with the leading idea named as unproven.
  */
 import type { Finding, RootCause } from '../../../model.js';
 import type { Analysis } from '../analysis.js';
 import { conf, lower, uniq } from '../measure.js';
 import type { Candidate } from './candidate.js';
-import { MIN_CONFIDENCE } from './candidates.js';
+import { MIN_CONFIDENCE, TENTATIVE_CONFIDENCE } from './candidates.js';
 
 /** Evidence ids the snapshot actually contains: cited ids outside this set are dropped. */
 function evidenceIds(a: Analysis): Set<string> {
@@ -95,7 +96,7 @@ const chainOf = (a: Analysis, c: Candidate) =>
 export function synthesize(a: Analysis, ranked: Candidate[], findings: Finding[]): RootCause {
   const weighed = weigh(a, ranked, findings);
   const best = weighed[0];
-  if (!best || best.confidence < MIN_CONFIDENCE) {
+  if (!best || best.confidence < TENTATIVE_CONFIDENCE) {
     const service = a.snap.service ?? 'the service';
     return {
       category: 'unknown',
@@ -112,15 +113,16 @@ export function synthesize(a: Analysis, ranked: Candidate[], findings: Finding[]
       signatures: best?.signatures ?? [],
     };
   }
+  const tentative = best.confidence < MIN_CONFIDENCE;
   return {
     category: best.category,
     culprit: best.culprit,
-    summary: best.summary,
+    summary: tentative ? `Likely but not proven, too weak to act on: ${best.summary}` : best.summary,
     causalChain: chainOf(a, best),
     confidence: best.confidence,
     evidence: best.evidence,
     ruledOut: ruledOut(a, best, weighed.slice(1)),
-    mitigation: best.mitigation,
+    mitigation: tentative ? null : best.mitigation,
     degraded: false,
     signatures: best.signatures ?? [],
   };
