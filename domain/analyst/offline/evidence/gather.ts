@@ -185,7 +185,7 @@ export async function gather(evidence: Evidence, ctx: InvestigationContext): Pro
     evidence.alarms(window),
     evidence.security(latent),
   ]);
-  const start = startedEarlier(metrics, long, window);
+  const start = startedEarlier(metrics, long, window, affectedService(ctx, catalog, logs, window.to));
   if (start) {
     // The hour read was the incident's steady state: read from the hour before it began instead.
     window = { from: new Date(Date.parse(start) - LOOKBACK_MINUTES * 60_000).toISOString(), to: window.to };

@@ -25,19 +25,24 @@ const startsHere = (series: MetricSeries): boolean => {
 /**
  * The latest large shift still in force that began before `window` opened, when nothing in the
  * window itself left its baseline; otherwise undefined (the window already holds the onset).
+ * When the affected service has series of its own, only they say whether the incident starts in
+ * the window: a neighbour reacting to it in the hour read (an autoscaler scaling idle workers in)
+ * does not make it start there.
  *
  * @example
- * const start = startedEarlier(hour, day, window); // '2016-03-05T05:31:00.000Z'
+ * const start = startedEarlier(hour, day, window, 'task-allocator'); // '2016-03-05T05:31:00.000Z'
  * if (start) window = { from: minutesBefore(start, 60), to: window.to };
  */
 export function startedEarlier(
   inWindow: readonly MetricSeries[],
   day: readonly MetricSeries[],
   window: TimeWindow,
+  service?: string,
 ): string | undefined {
+  const own = inWindow.filter((m) => !!service && m.service?.toLowerCase() === service.toLowerCase());
   // The same bar an anomaly must clear anywhere (evidence/series.ts `isAnomalous`): a count
   // wobbling past its band for a point or two is not the incident starting.
-  if (inWindow.some(startsHere)) return undefined;
+  if ((own.length ? own : inWindow).some(startsHere)) return undefined;
   const from = Date.parse(window.from);
   const to = Date.parse(window.to);
   let latest: string | undefined;

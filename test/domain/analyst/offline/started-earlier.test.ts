@@ -99,4 +99,23 @@ describe('startedEarlier', () => {
       ),
     ).toBeUndefined();
   });
+
+  it("reads the affected service's own series, not a neighbour reacting in the hour", () => {
+    const early = day(0, 140, -330);
+    const own = hour(early).map((s) => ({ ...s, service: 'allocator' }));
+    const reacting = hour(day(60, 5, -20)).map((s) => ({
+      ...s,
+      id: 'metric:Test/Workers',
+      service: 'workers',
+    }));
+    const earlyDay = [{ ...series('Errors', early), service: 'allocator' }];
+    expect(startedEarlier([...own, ...reacting], earlyDay, window, 'allocator')).toBe(at(-330));
+    // The affected service's own onset in the hour still keeps the window where it is.
+    const ownNow = hour(day(10, 400, -20)).map((s) => ({
+      ...s,
+      id: 'metric:Test/Now',
+      service: 'allocator',
+    }));
+    expect(startedEarlier([...own, ...ownNow], earlyDay, window, 'allocator')).toBeUndefined();
+  });
 });
