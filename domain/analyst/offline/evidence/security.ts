@@ -9,6 +9,7 @@ export type SecurityPattern =
   | 'failed-logins'
   | 'waf-blocks'
   | 'flood'
+  | 'abuse'
   | 'finding'
   | 'iam-anomaly'
   | 'leaked-credentials';
@@ -52,6 +53,12 @@ const PATTERNS: Array<[SecurityPattern, RegExp]> = [
     'failed-logins',
     /failed.?login|login.?fail|brute|credential.?stuffing|auth(entication)?.?fail|invalid.?password|consolelogin.*fail|password.?spray|account.?takeover|takeover/i,
   ],
+  // Hostile use of the product itself (spam, abusive posts, fake sign-ups): accounts, not packets,
+  // but blocked in front of the service all the same.
+  [
+    'abuse',
+    /\babus(e|ive)\b|\bspam(mers?|ming)?\b|fraudulent (sign.?ups?|accounts?|registrations?)|fake accounts?|mass.?mention/i,
+  ],
   ['waf-blocks', /waf|blocked|block.?rule|rate.?based|managed.?rule|bot.?control/i],
   // Traffic from many outside sources at once: reflection and amplification arrive as a flow
   // anomaly, not as requests.
@@ -74,6 +81,7 @@ const BASE_SCORE: Record<SecurityPattern, number> = {
   'failed-logins': 0.45,
   'waf-blocks': 0.35,
   flood: 0.5,
+  abuse: 0.5,
   'iam-anomaly': 0.55,
   finding: 0.5,
 };

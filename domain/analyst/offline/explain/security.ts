@@ -28,6 +28,7 @@ const PATTERN_PHRASE: Record<SecurityIssue['pattern'], string> = {
   'failed-logins': 'a credential-stuffing / brute-force login attack',
   'waf-blocks': 'hostile traffic the WAF is blocking',
   flood: 'a request flood',
+  abuse: 'abuse of the service by hostile accounts',
   finding: 'a threat finding',
   'iam-anomaly': 'anomalous IAM activity',
   'leaked-credentials': 'leaked credentials',
@@ -185,7 +186,10 @@ export function explainSecurity(a: Analysis): Candidate[] {
     }
     const ips = networkSources(issue);
     const attack =
-      issue.pattern === 'failed-logins' || issue.pattern === 'waf-blocks' || issue.pattern === 'flood';
+      issue.pattern === 'failed-logins' ||
+      issue.pattern === 'waf-blocks' ||
+      issue.pattern === 'flood' ||
+      issue.pattern === 'abuse';
     const acted = actedAfterFlag(a, issue);
     const credential = (breach && principals.length > 0 && !attack) || acted.length > 0;
     // The service to act on: the affected one, or a catalog service a principal belongs to.
@@ -263,6 +267,8 @@ export function explainSecurity(a: Analysis): Candidate[] {
       evidence: uniq((credential ? issues.flatMap((i) => i.signals) : issue.signals).map((s) => s.id)),
       mitigation,
       specialists: ['security'],
+      // When it began, so that equally supported, it ranks before what it caused.
+      since: issue.at,
     });
   }
   return out
