@@ -20,7 +20,7 @@ import { Catalog } from './catalog.js';
 import { readOnlyCall } from './change-flavor.js';
 import { ERROR_LEVELS } from './logs.js';
 import { ACCUMULATING, metricKind } from './metric-kinds.js';
-import { startedEarlier } from './started-earlier.js';
+import { startedEarlier, startsInWindow } from './started-earlier.js';
 
 export interface Snapshot {
   alert?: NormalizedAlert;
@@ -132,6 +132,13 @@ export const CHANGE_LOOKBACK_HOURS = 24;
  */
 export const LATENT_LOOKBACK_DAYS = 14;
 
+/**
+ * How far back the onset of an incident reported late is looked for, when the whole day before the
+ * report is already its steady state. Only where the evidence source answers that far (the AWS
+ * adapters read at most 24 h).
+ */
+const REPORT_LAG_DAYS = 7;
+
 /** How far into the earlier log read a line must begin to be a precursor rather than background. */
 const CHRONIC_MARGIN_MIN = 60;
 
@@ -185,7 +192,23 @@ export async function gather(evidence: Evidence, ctx: InvestigationContext): Pro
     evidence.alarms(window),
     evidence.security(latent),
   ]);
-  const start = startedEarlier(metrics, long, window, affectedService(ctx, catalog, logs, window.to));
+  const affected = affectedService(ctx, catalog, logs, window.to);
+  let start = startedEarlier(metrics, long, window, affected);
+  let recentFrom = longer.from;
+  if (!startsInWindow(metrics, affected)) {
+    // Reported days late ("since last week"): the day before the report may be the incident's
+    // steady state throughout, or show only a later turn for the worse. The week's read says
+    // where a shift still in force began; the changes of the day before that are the recent ones.
+    const week = {
+      from: new Date(Date.parse(window.to) - REPORT_LAG_DAYS * 86_400_000).toISOString(),
+      to: window.to,
+    };
+    const began = startedEarlier(metrics, await evidence.metrics(week), window, affected);
+    if (began && Date.parse(began) < Date.parse(longer.from)) {
+      start = began;
+      recentFrom = new Date(Date.parse(start) - CHANGE_LOOKBACK_HOURS * 3_600_000).toISOString();
+    }
+  }
   if (start) {
     // The hour read was the incident's steady state: read from the hour before it began instead.
     window = { from: new Date(Date.parse(start) - LOOKBACK_MINUTES * 60_000).toISOString(), to: window.to };
@@ -201,7 +224,7 @@ export async function gather(evidence: Evidence, ctx: InvestigationContext): Pro
   // A line already logged as the earlier read begins was there all along: background, not a precursor.
   const began = (l: LogSignature) =>
     Date.parse(l.firstSeen) >= Date.parse(before.from) + CHRONIC_MARGIN_MIN * 60_000;
-  const recent = (c: ChangeRecord) => Date.parse(c.at) >= Date.parse(longer.from);
+  const recent = (c: ChangeRecord) => Date.parse(c.at) >= Date.parse(recentFrom);
   const madeChanges = allChanges.filter((c) => !readOnlyCall(c));
   const changes = madeChanges.filter(recent);
   const olderChanges = madeChanges.filter((c) => !recent(c));

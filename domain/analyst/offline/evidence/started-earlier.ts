@@ -23,6 +23,16 @@ const startsHere = (series: MetricSeries): boolean => {
 };
 
 /**
+ * Something in the window read left its baseline: the affected service's own series when it has
+ * any, else any series. The same bar an anomaly must clear anywhere (evidence/series.ts
+ * `isAnomalous`): a count wobbling past its band for a point or two is not the incident starting.
+ */
+export function startsInWindow(inWindow: readonly MetricSeries[], service?: string): boolean {
+  const own = inWindow.filter((m) => !!service && m.service?.toLowerCase() === service.toLowerCase());
+  return (own.length ? own : inWindow).some(startsHere);
+}
+
+/**
  * The latest large shift still in force that began before `window` opened, when nothing in the
  * window itself left its baseline; otherwise undefined (the window already holds the onset).
  * When the affected service has series of its own, only they say whether the incident starts in
@@ -39,10 +49,7 @@ export function startedEarlier(
   window: TimeWindow,
   service?: string,
 ): string | undefined {
-  const own = inWindow.filter((m) => !!service && m.service?.toLowerCase() === service.toLowerCase());
-  // The same bar an anomaly must clear anywhere (evidence/series.ts `isAnomalous`): a count
-  // wobbling past its band for a point or two is not the incident starting.
-  if ((own.length ? own : inWindow).some(startsHere)) return undefined;
+  if (startsInWindow(inWindow, service)) return undefined;
   const from = Date.parse(window.from);
   const to = Date.parse(window.to);
   let latest: string | undefined;

@@ -69,6 +69,38 @@ describe('an incident reported hours after it began', () => {
   });
 });
 
+describe('an incident reported days after it began', () => {
+  /** Hourly points over nine days: `base`, then `after` from `from` minutes on. */
+  const days = (base: number, after: number, from: number): Array<[string, number]> => {
+    const pts: Array<[string, number]> = [];
+    for (let m = -9 * 1440; m < 0; m += 60) pts.push([at(m), (m >= from ? after : base) + ((m / 60) % 3)]);
+    return pts;
+  };
+  const late = (stalledFrom: number) => {
+    const e = env(stalledFrom);
+    for (const m of e.metrics ?? []) {
+      m.points =
+        m.metricName === 'NumberOfMessagesDeleted'
+          ? days(900, 0, stalledFrom)
+          : days(35, 40_000, stalledFrom);
+    }
+    return runScenario(
+      scenario('webhook-dispatcher', e, 'customers say webhooks stopped arriving last week'),
+    );
+  };
+
+  it('is investigated from when it began, within the week', async () => {
+    const { rootCause } = await late(-4 * 1440);
+    expect(rootCause.category).toBe('configuration');
+    expect(rootCause.mitigation?.kind).toBe('rollback');
+  });
+
+  it('is not traced further back than a week', async () => {
+    const { rootCause } = await late(-8 * 1440);
+    expect(rootCause.mitigation?.kind).not.toBe('rollback');
+  });
+});
+
 describe('startedEarlier', () => {
   const window = { from: at(-60), to: at(0) };
   const hour = (pts: Array<[string, number]>) => [
