@@ -223,6 +223,11 @@ export interface ChangeRecord {
   status?: string;
   actor?: string;
   resource?: string;
+  /**
+   * Where the record comes from, when the source says: `cloudtrail` for API calls, a provider's
+   * feed (`aws-health`, a vendor's status page) or the service's own events (`elasticache`).
+   */
+  source?: string;
 }
 
 export interface AlarmEvent {

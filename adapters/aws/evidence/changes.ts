@@ -118,6 +118,7 @@ export function toChange(r: TrailRecord, owner: AwsService | undefined): ChangeR
     actor: r.user,
     resource,
     status: r.name,
+    source: 'cloudtrail',
   };
 }
 

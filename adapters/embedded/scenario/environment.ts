@@ -124,6 +124,7 @@ export class ScenarioEnvironment implements Evidence, Actions {
         actor: c.actor,
         resource: c.resource,
         status: c.eventName,
+        ...(c.source ? { source: c.source } : {}),
       }));
     return [...deployments, ...changes].sort((a, b) => a.at.localeCompare(b.at));
   }

@@ -71,10 +71,19 @@ const bookkeepingSetting = (summary: string): boolean =>
   LOGGING_SETTING.test(summary) || SCHEDULE_ONLY.test(summary);
 
 /** Done by AWS itself (its service principal, or a service event id) rather than by someone. */
+/**
+ * Feeds in which the platform or a provider reports what it did (a node recovered, an instance's
+ * status check failed, a vendor's maintenance): records from them with no actor of ours are its
+ * word, not a change anyone made.
+ */
+const PLATFORM_SOURCE =
+  /^(?:aws[.-]?health|health|statuspage|vendor-status(?::.*)?|(?:aws\.)?(?:ec2|rds|rds-events|elasticache|memorydb|docdb|ecs|eks|autoscaling|application-autoscaling|batch|aws-batch))$/i;
+
 export const isPlatformEvent = (c: ChangeRecord): boolean =>
   c.kind === 'change' &&
   (/\.amazonaws\.com$/i.test(c.actor ?? '') ||
-    /^(RDS-EVENT|AWS_[A-Z_]+|EC2 Instance|ECS Task State)/i.test(c.status ?? ''));
+    /^(RDS-EVENT|AWS_[A-Z_]+|EC2 Instance|ECS Task State)/i.test(c.status ?? '') ||
+    (!c.actor && PLATFORM_SOURCE.test(c.source ?? '')));
 
 /**
  * `names`: the services we know. A summary that names one ("for traffic-router client agents")

@@ -30,6 +30,7 @@ import { latentRelease } from './latent-release.js';
 import { newTask } from './new-task.js';
 import { outboundCut } from './outbound-cut.js';
 import { outsideFlood } from './outside-flood.js';
+import { providerFault } from './provider-fault.js';
 import { quietRelease } from './quiet-release.js';
 import { reconnectStorm } from './reconnect-storm.js';
 import { recoveredBefore } from './recovered-before.js';
@@ -373,6 +374,7 @@ export function candidates(a: Analysis): Candidate[] {
   all = stuckClients(a, all);
   latentRelease(a, all);
   recoveredBefore(a, all);
+  providerFault(a, all);
   announcedMaintenance(a, all);
   offerFallbacks(a, all);
   reconnectStorm(a, all);
