@@ -27,6 +27,7 @@ import { divertedTraffic } from './diverted.js';
 import { offerFallbacks } from './fallbacks.js';
 import { latentCauses } from './latent.js';
 import { latentRelease } from './latent-release.js';
+import { latentSignature } from './latent-signature.js';
 import { newTask } from './new-task.js';
 import { outboundCut } from './outbound-cut.js';
 import { outsideFlood } from './outside-flood.js';
@@ -373,6 +374,7 @@ export function candidates(a: Analysis): Candidate[] {
   all = newTask(a, all);
   all = stuckClients(a, all);
   latentRelease(a, all);
+  latentSignature(a, all);
   recoveredBefore(a, all);
   providerFault(a, all);
   announcedMaintenance(a, all);
