@@ -24,7 +24,7 @@ export const isDatabase = (name: string | undefined, namespace?: string): boolea
 
 const CACHE_NAME = /(^|[^a-z])(redis|valkey|cache|elasticache|memcached?)([^a-z]|$)/i;
 const CACHE_NAMESPACE = /AWS\/(ElastiCache|MemoryDB)/i;
-const isCache = (name: string, namespace: string): boolean =>
+export const isCache = (name: string, namespace = ''): boolean =>
   CACHE_NAME.test(name) || CACHE_NAMESPACE.test(namespace);
 
 /** How a summary names what ran out. */

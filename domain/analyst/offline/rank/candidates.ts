@@ -11,7 +11,7 @@ import { explainHealth } from '../explain/health.js';
 import { culpritOf, explainKnowledge, hitStrength } from '../explain/knowledge.js';
 import { runsDatastore } from '../explain/knowledge-culprit.js';
 import { explainPlatform } from '../explain/platform.js';
-import { explainResources, isDatabase } from '../explain/resources.js';
+import { explainResources, isCache, isDatabase } from '../explain/resources.js';
 import { explainSecurity } from '../explain/security.js';
 import { explainShared } from '../explain/shared-pools.js';
 import { conf, lower, ms, uniq } from '../measure.js';
@@ -169,6 +169,17 @@ function foldChangeSignatures(a: Analysis, list: Candidate[]): Candidate[] {
   return list.filter((c) => !drop.has(c));
 }
 
+/**
+ * A database that a cache fronts for the same caller: both are its dependencies. When the cache
+ * fails its caller falls back to the database, which then takes every read the cache absorbed.
+ */
+function behindCache(a: Analysis, db: string, cache: string): boolean {
+  if (!isDatabase(db) || isCache(db) || !isCache(cache)) return false;
+  return a.snap.catalog
+    .dependents(cache)
+    .some((caller) => a.snap.catalog.dependencies(caller).some((d) => lower(d) === lower(db)));
+}
+
 /** Two culprits on one dependency path (either way round), or the same. */
 function onPath(a: Analysis, x: string, y: string): boolean {
   if (lower(x) === lower(y)) return true;
@@ -200,7 +211,8 @@ function subsume(a: Analysis, list: Candidate[]): void {
       }
       const effect = x.effect;
       if (!effect || effect.explained || k.changeAt || !k.since) continue;
-      if (ms(k.since) > ms(effect.at) + 2 * 60_000 || !onPath(a, effect.resource, k.culprit)) continue;
+      if (ms(k.since) > ms(effect.at) + 2 * 60_000) continue;
+      if (!onPath(a, effect.resource, k.culprit) && !behindCache(a, effect.resource, k.culprit)) continue;
       x.confidence = conf(x.confidence * 0.75);
       x.against = `${x.category} (${x.culprit}): ${effect.headline}, which followed ${k.culprit}'s ${k.signatures[0]}`;
       if (!k.causalChain.includes(effect.headline)) k.causalChain.splice(1, 0, effect.headline);

@@ -34,6 +34,9 @@ export function slowRelease(a: Analysis, list: Candidate[]): Candidate[] {
         ms(h.at) > ms(ch.at),
     );
     if (!slow) continue;
+    // The statements that got slow are the release's: they share its words (the lookup it
+    // rewrote). A datastore slowed by someone else's statements says nothing of this release.
+    if (!affinity(ch, slow.sample, [s.service]).length) continue;
     // The release's own words are what its service now fails on.
     const lines = a.snap.logs.filter(
       (l) =>

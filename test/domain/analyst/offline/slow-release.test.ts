@@ -59,6 +59,24 @@ describe('a release that made a statement expensive', () => {
     expect(run.rootCause.mitigation).toMatchObject({ kind: 'rollback', target: 'mail-forwarder' });
   });
 
+  it("does not lead when the slow statements are not the release's", async () => {
+    const e = env('customer sync: retry budget per customer');
+    e.logs = [
+      {
+        ...e.logs![0],
+        message:
+          'duration: 6203.551 ms  execute <unnamed>: SELECT "tasks".* FROM "tasks" WHERE "project_id" = $1',
+      },
+      {
+        ...e.logs![1],
+        count: 40,
+        message: 'customer sync for acct_31 hit its retry budget per customer; backing off',
+      },
+    ];
+    const run = await runScenario(scenario('mail-forwarder', e));
+    expect(run.rootCause.category).not.toBe('deployment');
+  });
+
   it('does not lead when the release was about something else', async () => {
     const run = await runScenario(scenario('mail-forwarder', env('dashboard: dark mode toggle')));
     expect(run.rootCause.category).not.toBe('deployment');
