@@ -21,11 +21,26 @@ const loadRose = (a: Analysis, dep: string): boolean =>
       v.onset!.direction === 'up',
   );
 
+/** Where AWS keeps the telemetry of a network path: an accelerator, a NAT, a transit or VPN link. */
+const NETWORK_NAMESPACE =
+  /^AWS\/(?:GlobalAccelerator|NATGateway|TransitGateway|VPN|DX|NetworkFirewall|GatewayELB|PrivateLinkEndpoints)$/i;
+
+/**
+ * The dependency is a network path rather than a service that answers: its own telemetry is a
+ * network path's. Its failure is the network's, and the way out is around it, not a restart.
+ */
+const isNetworkPath = (a: Analysis, dep: string): boolean => {
+  const own = a.views.filter((v) => lower(v.service) === lower(dep));
+  return own.length > 0 && own.some((v) => NETWORK_NAMESPACE.test(v.series.namespace));
+};
+
 export function explainDependencies(a: Analysis): Candidate[] {
   const self = a.snap.service ?? 'the service';
   return a.dependencies
     .filter((d) => d.score >= 0.3)
     .map((d) => {
+      // A vendor reached over a VPN keeps the VPN's telemetry, and stays a dependency.
+      const path = !d.external && isNetworkPath(a, d.service);
       const mitigation = d.standby
         ? action(
             'failover',
@@ -37,11 +52,19 @@ export function explainDependencies(a: Analysis): Candidate[] {
               to: d.standby,
             },
           )
-        : null;
+        : path
+          ? action(
+              'failover',
+              d.service,
+              a.knownNames,
+              `route traffic around the failing part of ${d.service}`,
+            )
+          : null;
       const how = d.calls ? ` with ${mechanismOf(d.calls)}` : '';
       return {
-        category:
-          isDatabase(d.service) || (!d.external && runsDatastore(a, d.service))
+        category: path
+          ? ('network' as const)
+          : isDatabase(d.service) || (!d.external && runsDatastore(a, d.service))
             ? ('database' as const)
             : ('dependency' as const),
         culprit: d.service,

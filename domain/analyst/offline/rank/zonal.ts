@@ -44,7 +44,9 @@ export function impairedZone(a: Analysis): { zone: string; view: SeriesView } | 
  */
 export function zonalImpairment(a: Analysis, list: Candidate[]): void {
   const top = [...list].sort((x, y) => y.confidence - x.confidence)[0];
-  if (!top || top.mitigation || top.changeAt || !['network', 'dependency'].includes(top.category)) return;
+  // A failover that does not yet say where from (around a network path) is made precise.
+  const open = !top?.mitigation || (top.mitigation.kind === 'failover' && !top.mitigation.params.from);
+  if (!top || !open || top.changeAt || !['network', 'dependency'].includes(top.category)) return;
   const hit = impairedZone(a);
   const service = a.snap.service;
   if (!hit || !service) return;
