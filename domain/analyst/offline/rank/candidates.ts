@@ -18,6 +18,7 @@ import { conf, lower, ms, uniq } from '../measure.js';
 import { announcedMaintenance } from './announced.js';
 import { automationAfterChange } from './automation.js';
 import { backpressure, slowDrainer } from './backpressure.js';
+import { cacheBypass } from './cache-bypass.js';
 import type { Candidate } from './candidate.js';
 import { cascade, silentRelease } from './cascade.js';
 import { commonPath } from './common-path.js';
@@ -377,6 +378,7 @@ export function candidates(a: Analysis): Candidate[] {
   automationAfterChange(a, all);
   outsideFlood(a, all);
   quietRelease(a, all);
+  cacheBypass(a, all);
   all = demand(a, all);
   all = displacedLoad(a, all);
   divertedTraffic(a, all);
