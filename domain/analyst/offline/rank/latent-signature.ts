@@ -70,8 +70,8 @@ export function latentSignature(a: Analysis, list: Candidate[]): void {
       category: h.entry.category,
       culprit,
       summary:
-        `${h.service} fails with ${h.entry.title} since ${hhmm(h.at)}, the failure a change ${age} earlier ` +
-        `causes when clients next connect: ${culprit} at ${hhmm(ch.at)} ("${what}").`,
+        `${h.service} fails with ${h.entry.title} since ${hhmm(h.at)}, a failure known to follow a change like ` +
+        `the one made ${age} earlier: ${culprit} at ${hhmm(ch.at)} ("${what}").`,
       causalChain: [
         `${what} (${age} before the onset)`,
         `${h.service}: "${h.sample.split('\n')[0].slice(0, 100)}" (${h.count}x)`,
