@@ -39,14 +39,24 @@ interface Compiled {
 
 const compiledCache = new WeakMap<readonly KnowledgeEntry[], Compiled[]>();
 
-function compile(entries: readonly KnowledgeEntry[]): Compiled[] {
-  const hit = compiledCache.get(entries);
+const entryCache = new WeakMap<KnowledgeEntry, Compiled>();
+
+function compileEntry(entry: KnowledgeEntry): Compiled {
+  const hit = entryCache.get(entry);
   if (hit) return hit;
-  const out = entries.map((entry) => ({
+  const out = {
     entry,
     logs: (entry.match.logs ?? []).map((p) => new RegExp(p, 'i')),
     changes: (entry.match.changes ?? []).map((p) => new RegExp(p, 'i')),
-  }));
+  };
+  entryCache.set(entry, out);
+  return out;
+}
+
+function compile(entries: readonly KnowledgeEntry[]): Compiled[] {
+  const hit = compiledCache.get(entries);
+  if (hit) return hit;
+  const out = entries.map(compileEntry);
   compiledCache.set(entries, out);
   return out;
 }
@@ -68,6 +78,20 @@ function mentions(text: string, names: string[]): string[] {
     return parts.length >= 2 && joined.length >= 8 && flat.includes(joined);
   });
 }
+
+/** An autoscaler's reaction or bookkeeping is not a change anyone made to the system. */
+const madeByAnyone = (change: ChangeRecord): boolean =>
+  !isAutomaticReaction(change) && changeFlavor(change) !== 'benign';
+
+const describes = (c: Compiled, change: ChangeRecord): boolean =>
+  c.changes.some((re) => re.test(asPrinted(`${change.status ?? ''} ${change.summary}`)));
+
+/**
+ * The entry's change patterns describe this change record, read as the matcher reads changes: one
+ * of the changes its failure is known to follow (a password changed, for refused logins).
+ */
+export const knownToCause = (entry: KnowledgeEntry, change: ChangeRecord): boolean =>
+  madeByAnyone(change) && describes(compileEntry(entry), change);
 
 /** Minutes before the onset a signal may begin and still count as part of the incident. */
 const SLACK_MIN = 5;
@@ -126,11 +150,9 @@ export function matchKnowledge(
     }
   }
   for (const change of input.changes) {
-    // An autoscaler's reaction or bookkeeping is not a change anyone made to the system.
-    if (isAutomaticReaction(change) || changeFlavor(change) === 'benign') continue;
-    const text = `${change.status ?? ''} ${change.summary}`;
+    if (!madeByAnyone(change)) continue;
     for (const c of compiled) {
-      if (!c.changes.some((re) => re.test(asPrinted(text)))) continue;
+      if (!describes(c, change)) continue;
       hits.push({
         entry: c.entry,
         on: 'change',

@@ -80,3 +80,14 @@ export function badDirection(series: Pick<MetricSeries, 'metricName' | 'unit'>):
 /** True for percent-of-capacity series, where a level near 100 is itself a finding. */
 export const isPercent = (s: Pick<MetricSeries, 'unit' | 'metricName'>): boolean =>
   /percent/i.test(s.unit ?? '') || /utili[sz]ation|percent/i.test(s.metricName);
+
+/**
+ * Telemetry of what carries traffic out of the VPC: a Direct Connect link, a NAT gateway, a transit
+ * gateway, a VPN, a network firewall. A catalog service measured by it is the way out (read from
+ * what its series are, never from what it is called).
+ */
+const EGRESS = ['DX', 'NATGateway', 'TransitGateway', 'VPN', 'NetworkFirewall', 'GatewayELB'];
+const namespaces = (names: string[]) => new RegExp(`^AWS\\/(?:${names.join('|')})$`, 'i');
+export const EGRESS_NAMESPACE = namespaces(EGRESS);
+/** A network path's telemetry, either way: the way out, and the way in (an accelerator, PrivateLink). */
+export const NETWORK_PATH_NAMESPACE = namespaces([...EGRESS, 'GlobalAccelerator', 'PrivateLinkEndpoints']);

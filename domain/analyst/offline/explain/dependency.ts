@@ -5,6 +5,7 @@
  */
 import type { Analysis } from '../analysis.js';
 import { mechanismOf } from '../evidence/logs.js';
+import { NETWORK_PATH_NAMESPACE } from '../evidence/metric-kinds.js';
 import { isAnomalous } from '../evidence/series.js';
 import { conf, hhmm, lower } from '../measure.js';
 import { action, type Candidate } from '../rank/candidate.js';
@@ -21,17 +22,13 @@ const loadRose = (a: Analysis, dep: string): boolean =>
       v.onset!.direction === 'up',
   );
 
-/** Where AWS keeps the telemetry of a network path: an accelerator, a NAT, a transit or VPN link. */
-const NETWORK_NAMESPACE =
-  /^AWS\/(?:GlobalAccelerator|NATGateway|TransitGateway|VPN|DX|NetworkFirewall|GatewayELB|PrivateLinkEndpoints)$/i;
-
 /**
  * The dependency is a network path rather than a service that answers: its own telemetry is a
  * network path's. Its failure is the network's, and the way out is around it, not a restart.
  */
 const isNetworkPath = (a: Analysis, dep: string): boolean => {
   const own = a.views.filter((v) => lower(v.service) === lower(dep));
-  return own.length > 0 && own.some((v) => NETWORK_NAMESPACE.test(v.series.namespace));
+  return own.length > 0 && own.some((v) => NETWORK_PATH_NAMESPACE.test(v.series.namespace));
 };
 
 export function explainDependencies(a: Analysis): Candidate[] {

@@ -9,8 +9,7 @@
 
 import { mentionsWord } from '../../../text.js';
 import type { Analysis } from '../analysis.js';
-import { changeFlavor, isAutomaticReaction } from '../evidence/changes.js';
-import { asPrinted } from '../evidence/knowledge.js';
+import { knownToCause } from '../evidence/knowledge.js';
 import { conf, hhmm, lower, ms, uniq } from '../measure.js';
 import { action, type Candidate } from './candidate.js';
 
@@ -20,18 +19,13 @@ const WITH_ONSET_MS = 30 * 60_000;
 export function latentSignature(a: Analysis, list: Candidate[]): void {
   const onset = ms(a.onset);
   for (const h of a.knowledge) {
-    const patterns = (h.entry.match.changes ?? []).map((p) => new RegExp(p, 'i'));
-    if (h.on === 'change' || !h.isNew || h.entry.role !== 'cause' || !patterns.length) continue;
+    if (h.on === 'change' || !h.isNew || h.entry.role !== 'cause' || !h.entry.match.changes?.length) continue;
     if (Math.abs(ms(h.at) - onset) > WITH_ONSET_MS) continue;
     const path = new Set(
       [h.service, ...a.snap.catalog.dependencies(h.service), ...h.mentions].map(lower).filter(Boolean),
     );
     const matching = a.olderChanges.filter(
-      (s) =>
-        path.has(lower(s.change.service)) &&
-        !isAutomaticReaction(s.change) &&
-        changeFlavor(s.change) !== 'benign' &&
-        patterns.some((re) => re.test(asPrinted(`${s.change.status ?? ''} ${s.change.summary}`))),
+      (s) => path.has(lower(s.change.service)) && knownToCause(h.entry, s.change),
     );
     // Of several (two users' passwords changed), the one whose name the failing path's lines
     // carry around the onset; else the last, the one in force.

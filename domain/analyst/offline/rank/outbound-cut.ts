@@ -6,18 +6,12 @@
  * the catalog's own egress (a transit link, a NAT, a gateway) when its telemetry shows one.
  */
 import type { Analysis } from '../analysis.js';
+import { EGRESS_NAMESPACE } from '../evidence/metric-kinds.js';
 import { conf, hhmm, lower, ms, uniq } from '../measure.js';
 import type { Candidate } from './candidate.js';
 
 /** Failures to connect further apart than this are two stories. */
 const TOGETHER_MS = 15 * 60_000;
-/**
- * Telemetry of what carries traffic out of the VPC: a Direct Connect link, a NAT gateway, a transit
- * gateway, a VPN, a network firewall. A catalog service measured by it is the way out (read from
- * what its series are, never from what it is called).
- */
-const EGRESS_NAMESPACE = /^AWS\/(?:DX|NATGateway|TransitGateway|VPN|NetworkFirewall|GatewayELB)$/i;
-
 export function outboundCut(a: Analysis, list: Candidate[]): Candidate | undefined {
   const catalog = a.snap.catalog;
   // Lines that say the other end never answered, naming nothing we run (the outside).
