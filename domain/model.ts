@@ -81,6 +81,8 @@ export const NormalizedAlert = z.object({
   /** The source's severity word when the mapping table does not know it (triage records it). */
   severityWord: z.string().max(40).optional(),
   startedAt: z.string(),
+  /** The AWS region the source names (a CloudWatch alarm's), where AWS's own services are read. */
+  region: z.string().optional(),
   links: z.array(z.string()).default([]),
   labels: z.record(z.string(), z.string()).default({}),
   raw: z.unknown(),

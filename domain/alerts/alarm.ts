@@ -104,6 +104,7 @@ export function alarmAlert(f: AlarmFacts): NormalizedAlert {
     ],
     ...severityFields(readSeverity(tags.severity, tags.Severity, tags.priority, tags.Priority)),
     startedAt: f.at,
+    ...(f.region ? { region: f.region } : {}),
     links: f.region
       ? [
           `https://console.aws.amazon.com/cloudwatch/home?region=${f.region}#alarmsV2:alarm/${encodeURIComponent(wellFormed(f.alarmName))}`,

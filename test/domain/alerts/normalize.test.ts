@@ -36,6 +36,7 @@ describe('CloudWatch via EventBridge', () => {
     expect(a.description).toContain('checkout-api target 5xx above 25/min');
     expect(a.description).toContain('Threshold Crossed');
     expect(a.links[0]).toContain('region=eu-west-1#alarmsV2:alarm/checkout-api-5xx');
+    expect(a.region).toBe('eu-west-1');
     expect(a.labels).toMatchObject({
       alarmType: 'metric',
       state: 'ALARM',
@@ -188,6 +189,7 @@ describe('CloudWatch via SNS', () => {
       }),
     );
     expect(a.fingerprint).toBe('cloudwatch:345678901234:us-west-2:search-error-ratio');
+    expect(a.region).toBe('us-west-2');
   });
 
   it('accepts a bare alarm message (raw delivery) and a subscription handshake', () => {

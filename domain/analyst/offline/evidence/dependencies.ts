@@ -29,7 +29,9 @@ export interface DependencyIssue {
 const SYMPTOM_KINDS = new Set(['errors', 'latency', 'availability']);
 
 export const isExternal = (catalog: Catalog, name: string): boolean =>
-  /external|third.?party|vendor|saas|partner|provider|psp/i.test(catalog.get(name)?.owner ?? '');
+  /external|third.?party|vendor|saas|partner|provider|psp|^(?:aws|amazon)\b/i.test(
+    catalog.get(name)?.owner ?? '',
+  );
 
 const STANDBY = /secondary|standby|backup|fallback|failover|replica|passive|\bdr\b/i;
 

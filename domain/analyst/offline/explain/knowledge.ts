@@ -19,7 +19,7 @@ import { conf, hhmm, lower, ms, uniq } from '../measure.js';
 import { type Candidate, LEAD_ONLY } from '../rank/candidate.js';
 import { type Group, mitigationFor } from './knowledge-action.js';
 import { culpritOf, releaseAgainst, signingKeyOf } from './knowledge-culprit.js';
-import { providerOf, routeAround } from './provider.js';
+import { providerConfirms, providerOf, routeAround } from './provider.js';
 import { isDatabase } from './resources.js';
 
 export { culpritOf } from './knowledge-culprit.js';
@@ -228,7 +228,7 @@ export function explainKnowledge(a: Analysis): Candidate[] {
       // here, not why: they support other hypotheses. Symptoms that name a peer point at it.
       .filter((g) => g.hits.some((h) => h.entry.role === 'cause' || lower(g.culprit) !== lower(h.service)))
       .map((g) => {
-        const c = candidateOf(a, g);
+        const c = providerConfirms(a, candidateOf(a, g));
         const routed = routeAround(a, c);
         return routed === c && g.hits.every((h) => h.on === 'change') && providerOf(a, g.hits[0])
           ? theirWordOnly(c)

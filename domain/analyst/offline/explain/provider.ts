@@ -15,7 +15,7 @@ import type { Analysis } from '../analysis.js';
 import { isExternal } from '../evidence/dependencies.js';
 import type { KnowledgeHit } from '../evidence/knowledge.js';
 import type { SeriesView } from '../evidence/series.js';
-import { conf, lower, ms, uniq } from '../measure.js';
+import { conf, hhmm, lower, ms, uniq } from '../measure.js';
 import { action, type Candidate } from '../rank/candidate.js';
 
 /** A principal of ours (an IAM role or user, automation we run) made the change, not a provider. */
@@ -189,5 +189,51 @@ export function routeAround(a: Analysis, c: Candidate): Candidate {
         `route ${a.snap.service} away from ${where}: ${scope.provider} is impaired there`,
         { from: scope.values.join('+') },
       ),
+  };
+}
+
+/** A provider's notice often comes well after the failure it describes (AWS Health lags by an hour). */
+const NOTICE_WINDOW_MS = 3 * 60 * 60_000;
+
+const squash = (s: string | undefined) => lower(s).replace(/[^a-z0-9]/g, '');
+
+/** The AWS region the alert came from: its source's own field, or the label Prometheus rules carry. */
+function alertRegion(a: Analysis): string | undefined {
+  const alert = a.snap.alert;
+  const r = alert?.region ?? alert?.labels?.region ?? alert?.labels?.aws_region;
+  return r && /^[a-z]{2}(?:-gov)?-[a-z]+-\d$/.test(r) ? r : undefined;
+}
+
+/**
+ * A failing dependency that AWS runs is read where AWS reports on it. Its own notice naming the
+ * service (AWS Health listing "CloudWatch Logs" among the impaired services of `us-east-1`) confirms
+ * the failure is the provider's and says where; without one yet (notices lag by an hour), the story
+ * names the region to look at, which is the one thing responders need to check the provider's word.
+ */
+export function providerConfirms(a: Analysis, c: Candidate): Candidate {
+  const name = squash(c.culprit);
+  if (c.category !== 'dependency' || name.length < 4 || !c.since) return c;
+  const notice = a.snap.changes.find(
+    (r) =>
+      isProviderNotice(r) &&
+      squash(r.summary).includes(name) &&
+      Math.abs(ms(r.at) - ms(c.since!)) <= NOTICE_WINDOW_MS,
+  );
+  if (!notice) {
+    const region = alertRegion(a);
+    if (!region || !/^(?:aws|amazon)\b/i.test(a.snap.catalog.get(c.culprit)?.owner ?? '')) return c;
+    return {
+      ...c,
+      summary: `${c.summary.replace(/\.$/, '')}; ${c.culprit} is run by AWS: check the AWS Health Dashboard for ${region}.`,
+    };
+  }
+  const where = notice.resource ? ` for ${notice.resource}` : '';
+  const said = `${notice.actor} reported at ${hhmm(notice.at)}${where}: "${notice.summary.slice(0, 140)}"`;
+  return {
+    ...c,
+    confidence: conf(Math.min(0.9, c.confidence + 0.1)),
+    summary: `${c.summary.replace(/\.$/, '')}; ${said}.`,
+    causalChain: [c.causalChain[0], said, ...c.causalChain.slice(1)],
+    evidence: uniq([...c.evidence, notice.id]).slice(0, 10),
   };
 }
