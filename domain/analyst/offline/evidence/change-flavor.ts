@@ -79,11 +79,18 @@ const bookkeepingSetting = (summary: string): boolean =>
 const PLATFORM_SOURCE =
   /^(?:aws[.-]?health|health|statuspage|vendor-status(?::.*)?|(?:aws\.)?(?:ec2|rds|rds-events|elasticache|memorydb|docdb|ecs|eks|autoscaling|application-autoscaling|batch|aws-batch))$/i;
 
+/** Monitoring that measures and reports (packet loss between hosts, a probe's result): it changes nothing. */
+const MONITOR = /\b(?:monitor(?:ing)?|smokeping|pingdom|nagios|icinga|zabbix|uptime|mtr)\b/i;
+/** An event name that says someone made or undid something, as opposed to a measurement. */
+const MAKES =
+  /^(?:Create|Update|Put|Modify|Delete|Set|Enable|Disable|Deploy|Apply|Change|Start|Stop|Register|Attach|Detach|Add|Remove|Replace|Associate|Reboot|Restart)/i;
+
 export const isPlatformEvent = (c: ChangeRecord): boolean =>
   c.kind === 'change' &&
   (/\.amazonaws\.com$/i.test(c.actor ?? '') ||
     /^(RDS-EVENT|AWS_[A-Z_]+|EC2 Instance|ECS Task State)/i.test(c.status ?? '') ||
-    (!c.actor && PLATFORM_SOURCE.test(c.source ?? '')));
+    (!c.actor && PLATFORM_SOURCE.test(c.source ?? '')) ||
+    ((MONITOR.test(c.source ?? '') || MONITOR.test(c.actor ?? '')) && !MAKES.test(c.status ?? '')));
 
 /**
  * `names`: the services we know. A summary that names one ("for traffic-router client agents")

@@ -148,6 +148,25 @@ describe('a change’s own effects are of its kind', () => {
     expect(changeFlavor(rec('ReplaceRoute'))).not.toBe('benign');
   });
 
+  it('what a monitor measured is its report, not a change; a monitor reconfigured is a change', () => {
+    const rec = (status: string, source: string, actor: string) => ({
+      id: 'c',
+      kind: 'change' as const,
+      at: at(0),
+      status,
+      source,
+      actor,
+      service: 'task-broker',
+      summary: 'inter-AZ probes broker-1 -> broker-2/3 100% loss',
+    });
+    expect(changeFlavor(rec('PacketLoss', 'network monitor', 'smokeping'))).toBe('platform');
+    expect(changeFlavor(rec('UpdateCanary', 'aws.synthetics', 'arn:aws:iam::1:user/ops'))).not.toBe(
+      'platform',
+    );
+    expect(changeFlavor(rec('UpdateMonitor', 'monitoring', 'arn:aws:iam::1:user/ops'))).not.toBe('platform');
+    expect(changeFlavor(rec('ReplaceRoute', 'cloudtrail', 'arn:aws:iam::1:user/ops'))).not.toBe('platform');
+  });
+
   it('a cache, scaling or retention policy is a setting of that thing, not a permission', () => {
     const rec = (summary: string) => ({ id: 'c', kind: 'change' as const, at: at(0), summary });
     expect(changeFlavor(rec('Cache behaviors /static/*: cache policy changed to static-short'))).not.toBe(
