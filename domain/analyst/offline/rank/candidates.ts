@@ -4,6 +4,7 @@
  * candidate is always present so that weak evidence never has to be dressed up as a conclusion.
  */
 import type { Analysis } from '../analysis.js';
+import { isExternal } from '../evidence/dependencies.js';
 import { explainChanges } from '../explain/changes.js';
 import { explainDependencies } from '../explain/dependency.js';
 import { explainErrors } from '../explain/errors.js';
@@ -208,6 +209,18 @@ function subsume(a: Analysis, list: Candidate[]): void {
       if (rule && related) {
         x.confidence = conf(x.confidence * (1 - 0.5 * k.confidence));
         x.against = `${x.category} (${x.culprit}): ${rule.reason}`;
+        continue;
+      }
+      // "Its callers fail on it" names a service of ours that broke; its own known failure says
+      // why, and is the hypothesis to act on.
+      if (
+        x.category === 'dependency' &&
+        !x.signatures?.length &&
+        lower(x.culprit) === lower(k.culprit) &&
+        !isExternal(a.snap.catalog, k.culprit)
+      ) {
+        x.confidence = conf(x.confidence * (1 - 0.5 * k.confidence));
+        x.against = `dependency (${x.culprit}): ${k.culprit}'s own ${k.signatures[0]} says why it failed`;
         continue;
       }
       const effect = x.effect;
