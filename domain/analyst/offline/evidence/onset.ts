@@ -29,6 +29,8 @@ export interface Onset {
 }
 
 const MIN_BASELINE = 5;
+/** The share of the band a point past its edge must keep to count as staying out. */
+const STAY = 0.85;
 
 /** Metrics that report a state rather than count events: a status check, a health or cluster status. */
 const STATE_FLAG = /status|health/i;
@@ -53,6 +55,27 @@ const floorFor = (base: number[]): number => {
   return level <= 1.5 ? 0.02 : 0.5;
 };
 
+/** How many times the first excursion a later departure must be for that excursion to be noise. */
+const NOISE_TO_DEPARTURE = 5;
+
+/**
+ * A short baseline reads the series' own noise as an onset: a first excursion that falls back into
+ * the band for a while, followed by a departure many times its size. The noise is then part of the
+ * baseline, and the departure is the onset.
+ */
+function noiseBeforeDeparture(
+  after: number[],
+  out: (x: number) => boolean,
+  dev: (x: number) => number,
+): boolean {
+  const back = after.findIndex((x, k) => k > 0 && !out(x) && k + 1 < after.length && !out(after[k + 1]));
+  if (back < 0) return false;
+  const first = Math.max(...after.slice(0, back).map(dev));
+  const later = after.slice(back);
+  const peak = Math.max(...later.map(dev));
+  return peak >= NOISE_TO_DEPARTURE * first;
+}
+
 export function detectOnset(series: MetricSeries): Onset | undefined {
   const pts = [...series.points].sort((a, b) => a[0].localeCompare(b[0]));
   const v = pts.map((p) => p[1]);
@@ -70,9 +93,13 @@ export function detectOnset(series: MetricSeries): Onset | undefined {
     const dir = dev > 0 ? 1 : -1;
     const out = (x: number) => (x - m) * dir > tol;
     const next = v.slice(i + 1, i + 4);
-    const confirmed = next.length === 0 || next.filter(out).length >= Math.ceil((next.length * 2) / 3);
+    // Staying out is judged a little more loosely than getting out: a step that lands just past the
+    // band's edge and holds there is a step, not three points that each just missed it.
+    const stays = (x: number) => (x - m) * dir > STAY * tol;
+    const confirmed = next.length === 0 || next.filter(stays).length >= Math.ceil((next.length * 2) / 3);
     if (!confirmed) continue;
     const after = v.slice(i);
+    if (noiseBeforeDeparture(after, stays, (x) => (x - m) * dir)) continue;
     const peak = dir > 0 ? Math.max(...after) : Math.min(...after);
     const tail = after.slice(-2);
     let flaps = 0;

@@ -32,6 +32,40 @@ describe('detectOnset', () => {
     expect(detectOnset(series('FailedNodes', stepPoints(0, 3, -3, 0)))?.at).toBe(at(-3));
   });
 
+  it("reads a short baseline's own noise as baseline when a departure many times its size follows", () => {
+    const noisy = [4, 5, 5, 14, 8, 26, 28, 24, 12, 11, 22, 9, 22, 4, 21, 24, 8, 16, 23, 15, 28, 26, 19, 14];
+    const rising = [82, 130, 192, 252, 305, 370, 435, 490, 549, 621];
+    const pts = [...noisy, ...rising].map((v, i) => [at(i - 40), v] as [string, number]);
+    expect(detectOnset(series('ApproximateAgeOfOldestMessage', pts))?.at).toBe(at(noisy.length - 40));
+    // The same first excursion with nothing larger after it stays the onset: it is all there is.
+    const flat = [...noisy, ...noisy.slice(0, 10)].map((v, i) => [at(i - 40), v] as [string, number]);
+    expect(detectOnset(series('ApproximateAgeOfOldestMessage', flat))?.at).toBe(at(5 - 40));
+  });
+
+  it('reads a step that lands just past the edge of a drifting baseline and holds there as an onset', () => {
+    const drift = [21.7, 22.8, 22.5, 21.5, 21.7, 21.5, 21.6, 21.7, 20.3, 20.1, 21.2, 20.4, 20.7, 19.4, 19.9];
+    const night = [
+      ...drift,
+      20.2,
+      19.3,
+      20.3,
+      20.1,
+      18.6,
+      18.5,
+      19.2,
+      19.7,
+      18.8,
+      18.5,
+      18.8,
+      18.2,
+      18.5,
+      18.8,
+    ];
+    const step = [28.0, 27.5, 27.6, 27.7, 28.4, 28.2, 27.7, 29.8, 29.4, 29.8, 29.0, 31.2];
+    const pts = [...night, ...step].map((v, i) => [at(i - 60), v] as [string, number]);
+    expect(detectOnset(series('CPUUtilization', pts))?.at).toBe(at(night.length - 60));
+  });
+
   it('does not call a single spike an onset', () => {
     const pts = stepPoints(40, 40, 0, 1);
     pts[30] = [pts[30][0], 400];
