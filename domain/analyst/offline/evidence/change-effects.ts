@@ -22,16 +22,33 @@ export function slowBurn(
   if (!service) return undefined;
   const at = ms(change.at);
   const lead = (change.kind === 'deployment' ? 6 : 2) * 60_000;
+  const mine = (v: SeriesView) => lower(v.service) === lower(service);
+  const fromChange = (v: SeriesView) =>
+    isAnomalous(v) &&
+    !v.onset!.recovered &&
+    ms(v.onset!.at) >= at - lead &&
+    ms(v.onset!.at) <= at + 30 * 60_000;
+  // Requests arriving in a burst at the same moment would explain a CPU step as well as the change.
+  const trafficStepped = series.some(
+    (v) => v.kind === 'traffic' && mine(v) && fromChange(v) && v.onset!.direction === 'up',
+  );
   return series.find(
     (v) =>
-      ACCUMULATING.has(v.kind) &&
-      isAnomalous(v) &&
-      !v.onset!.recovered &&
-      lower(v.service) === lower(service) &&
-      ms(v.onset!.at) >= at - lead &&
-      ms(v.onset!.at) <= at + 30 * 60_000,
+      mine(v) &&
+      fromChange(v) &&
+      (ACCUMULATING.has(v.kind) ||
+        // A release that made each request dearer: CPU stepped up as it rolled out and stayed up,
+        // with no more requests, and the next peak finds the ceiling.
+        (v.kind === 'cpu' &&
+          change.kind === 'deployment' &&
+          v.onset!.direction === 'up' &&
+          v.onset!.magnitude >= CPU_STEP &&
+          !trafficStepped)),
   );
 }
+
+/** How far CPU must step up at a release (a third more) to be read as the release's added cost. */
+const CPU_STEP = 0.3;
 
 /** New errors on the changed service shortly after the change, except those about calling others. */
 export function ownErrors(

@@ -7,7 +7,7 @@
  */
 import type { Category } from '../../../model.js';
 import type { ChangeRecord, LogSignature } from '../../../ports.js';
-import { lower, mentionedNames, minutesBetween, ms } from '../measure.js';
+import { fmtNumber, lower, mentionedNames, minutesBetween, ms } from '../measure.js';
 import type { Catalog, Relation } from './catalog.js';
 import { corroborate, ownErrors, ownWords, slowBurn, takenIn } from './change-effects.js';
 import { type ChangeFlavor, changeFlavor, FLAVOR_CATEGORY } from './change-flavor.js';
@@ -41,6 +41,8 @@ export interface ScoredChange {
   corroboration: string[];
   /** An accumulating resource that climbed from the change on and never recovered: when it began. */
   burnSince?: string;
+  /** What climbed, in words: "a lasting rise of CPUUtilization on web-app, from 20.1 as it landed to 99.2". */
+  burnNote?: string;
   score: number;
   /** Why it scored low, for `ruledOut`. */
   against?: string;
@@ -254,7 +256,12 @@ export function scoreChanges(
         relation,
         leadMinutes,
         corroboration,
-        ...(burn ? { burnSince: burn.onset!.at } : {}),
+        ...(burn
+          ? {
+              burnSince: burn.onset!.at,
+              burnNote: `a lasting rise of ${burn.series.metricName} on ${service}, from ${fmtNumber(burn.onset!.baseline)} as it landed to ${fmtNumber(burn.onset!.peak)}`,
+            }
+          : {}),
         ...(workedOn ? { actedOn: workedOn } : {}),
         ...(routine ? { routine } : {}),
         ...(disowned ? { disowned } : {}),

@@ -237,7 +237,7 @@ export async function gather(evidence: Evidence, ctx: InvestigationContext): Pro
     window,
     alertAt,
     metrics: withBaseline(metrics, long, window),
-    trends: long.filter((m) => ACCUMULATING.has(metricKind(m)) || metricKind(m) === 'traffic'),
+    trends: long.filter((m) => ACCUMULATING.has(metricKind(m)) || ['traffic', 'cpu'].includes(metricKind(m))),
     logs,
     earlierLogs: earlierLogs.filter(began),
     changes,

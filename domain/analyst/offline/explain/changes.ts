@@ -63,7 +63,7 @@ export function explainChanges(a: Analysis): Candidate[] {
         : `just as the incident began at ${hhmm(a.onset)}`;
     const caused = err
       ? `${mechanismOf(err)} on ${err.sig.service ?? a.snap.service}: ${quote(err.sig.sample)} (${err.sig.count}x)`
-      : 'the failure that followed';
+      : (c.burnNote ?? 'the failure that followed');
     // What it did on the dependency it shares with the affected service comes first.
     const effect = c.actedOn
       ? `what it did on ${c.actedOn.service} (${quote(c.actedOn.sample)}), then ${caused}`
