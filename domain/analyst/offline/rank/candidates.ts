@@ -32,6 +32,7 @@ import { latentRelease } from './latent-release.js';
 import { latentSignature } from './latent-signature.js';
 import { newTask } from './new-task.js';
 import { outboundCut } from './outbound-cut.js';
+import { outlastedProvider } from './outlasted-provider.js';
 import { outsideFlood } from './outside-flood.js';
 import { providerFault } from './provider-fault.js';
 import { quietRelease } from './quiet-release.js';
@@ -404,6 +405,7 @@ export function candidates(a: Analysis): Candidate[] {
   latentSignature(a, all);
   recoveredBefore(a, all);
   providerFault(a, all);
+  outlastedProvider(a, all);
   announcedMaintenance(a, all);
   offerFallbacks(a, all);
   reconnectStorm(a, all);
