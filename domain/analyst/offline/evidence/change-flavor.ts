@@ -55,6 +55,10 @@ export const FLAVOR_CATEGORY: Record<ChangeFlavor, Category> = {
 export const BENIGN =
   /^(CreateTags|DeleteTags|TagResource|UntagResource|AddTagsToResource|RemoveTagsFromResource|PutRetentionPolicy|DeleteRetentionPolicy|PutDashboard|PutMetricAlarm|DeleteAlarms|PutBucketTagging|UpdateDescription|Create(?:DB)?(?:Cluster)?Snapshot|CreateBackup|StartBackupJob|CreateCase|AddCommunicationToCase|ResolveCase)/i;
 
+/** A responder's note on the incident (a timeline entry, an annotation): words about it, not a change to anything. */
+const RESPONDERS_NOTE =
+  /^(?:(?:Add|Create|Post)?(?:Note|Comment|Annotation)|incident[-_ ]?(?:notes?|timeline)|annotations?)$/i;
+
 /**
  * Settings that only say what gets logged (`log_min_duration_statement 2000 -> 1000`, a log level)
  * or when future maintenance may run: the system does the same work now.
@@ -99,7 +103,14 @@ export const isPlatformEvent = (c: ChangeRecord): boolean =>
 export function changeFlavor(c: ChangeRecord, names: readonly string[] = []): ChangeFlavor {
   if (c.kind === 'deployment') return 'deployment';
   if (isPlatformEvent(c)) return 'platform';
-  if (BENIGN.test(c.status ?? '') || BENIGN.test(c.summary) || bookkeepingSetting(c.summary)) return 'benign';
+  if (
+    BENIGN.test(c.status ?? '') ||
+    BENIGN.test(c.summary) ||
+    bookkeepingSetting(c.summary) ||
+    RESPONDERS_NOTE.test(c.status ?? '') ||
+    RESPONDERS_NOTE.test(c.source ?? '')
+  )
+    return 'benign';
   const blank = (text: string, keep?: string) => {
     let out = text;
     for (const n of names)

@@ -47,7 +47,10 @@ const RULES: Array<[RegExp, MetricKind]> = [
   [/freestorage|disk|storage|volume|burstbalance|inode|freeable/i, 'storage'],
   [/queue|backlog|approximatenumberofmessages|ageofoldest|pending|inflight|in_flight/i, 'queue'],
   [/healthyhost|unhealthy|availability|uptime|healthcheck|statuscheck/i, 'availability'],
-  [/request|invocation|count|throughput|rps|qps|traffic|messages|pulls$|downloads$/i, 'traffic'],
+  [
+    /request|invocation|count|throughput|rps|qps|traffic|messages|received|ingested|pulls$|downloads$/i,
+    'traffic',
+  ],
 ];
 
 /** Kinds that accumulate: a leak shows as one of these rising for hours. */

@@ -148,6 +148,23 @@ describe('a change’s own effects are of its kind', () => {
     expect(changeFlavor(rec('ReplaceRoute'))).not.toBe('benign');
   });
 
+  it("a responder's note on the incident changes nothing", () => {
+    const rec = (status: string, source: string) => ({
+      id: 'c',
+      kind: 'change' as const,
+      at: at(0),
+      status,
+      source,
+      actor: 'oncall-platform',
+      service: 'events-api',
+      resource: 'project 5a9f1c07',
+      summary: 'spike source looks like a single project; rate limit it',
+    });
+    expect(changeFlavor(rec('Note', 'incident-notes'))).toBe('benign');
+    expect(changeFlavor(rec('AddComment', 'pagerduty'))).toBe('benign');
+    expect(changeFlavor(rec('UpdateRateLimit', 'admin-api'))).not.toBe('benign');
+  });
+
   it('what a monitor measured is its report, not a change; a monitor reconfigured is a change', () => {
     const rec = (status: string, source: string, actor: string) => ({
       id: 'c',
