@@ -124,6 +124,17 @@ function endpointOwner(a: Analysis, emitter: string | undefined, h: KnowledgeHit
 }
 
 /**
+ * A third party's own verdict (mail receivers throttling our sending IPs) logged by a service that
+ * reaches exactly one party it does not run: that party is the one the line is about, whatever its
+ * name says of what it is.
+ */
+function soleProvider(a: Analysis, emitter: string | undefined, entry: KnowledgeEntry): string | undefined {
+  if (entry.category !== 'dependency' || entry.role !== 'cause') return undefined;
+  const external = a.snap.catalog.dependencies(emitter).filter((d) => isExternal(a.snap.catalog, d));
+  return external.length === 1 ? external[0] : undefined;
+}
+
+/**
  * Who the evidence says is at fault. A change names its own resource; a line that blames a peer
  * names it (or the failing dependency it calls); a database's own error text logged by a caller is
  * about the caller's database. Only known names come out of here.
@@ -163,6 +174,7 @@ export function culpritOf(a: Analysis, h: KnowledgeHit): string | undefined {
       technologyDependency(a, emitter, h.entry) ??
       endpointOwner(a, emitter, h) ??
       failing ??
+      soleProvider(a, emitter, h.entry) ??
       // A client we do not run (a user's build, a partner) blaming its peer is talking about us:
       // the service the incident is about.
       (catalog.get(h.service) ? undefined : a.snap.service) ??
