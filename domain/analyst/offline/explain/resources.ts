@@ -12,7 +12,7 @@ import type { Analysis } from '../analysis.js';
 import { LOAD_ENDED, LOAD_EVENT, mechanismOf, type RankedSignature } from '../evidence/logs.js';
 import type { Saturation } from '../evidence/saturation.js';
 import { isAnomalous, type SeriesView } from '../evidence/series.js';
-import { conf, fmtNumber, hhmm, lower, ms } from '../measure.js';
+import { conf, fmtNumber, hhmm, lower, median, ms } from '../measure.js';
 import { action, type Candidate } from '../rank/candidate.js';
 
 const DB_NAME =
@@ -132,10 +132,33 @@ const trafficSurge = (a: Analysis, service: string | undefined): SeriesView | un
     (v) =>
       v.kind === 'traffic' &&
       lower(v.service) === lower(service) &&
-      isAnomalous(v) &&
-      v.onset!.direction === 'up' &&
-      v.onset!.magnitude >= 0.5,
+      ((isAnomalous(v) && v.onset!.direction === 'up' && v.onset!.magnitude >= 0.5) || ramped(v)),
   );
+
+/** How much more traffic the window's last quarter carries than its first, for a ramp to count. */
+const RAMP = 1.3;
+
+/**
+ * Requests that grew through the window without a step (the day's ramp): no onset marks them, yet
+ * memory that climbs with them is load, not a leak.
+ */
+function ramped(v: SeriesView): boolean {
+  const r = rampOf(v);
+  return !!r && r.from > 0 && r.to >= RAMP * r.from;
+}
+
+function rampOf(v: SeriesView): { from: number; to: number; at: string } | undefined {
+  const values = v.series.points.map(([, x]) => x);
+  const q = Math.floor(values.length / 4);
+  if (q < 3) return undefined;
+  return { from: median(values.slice(0, q)), to: median(values.slice(-q)), at: v.series.points[0][0] };
+}
+
+/** How the requests rose: from their onset's baseline to its peak, or across the window's ramp. */
+const riseOf = (v: SeriesView): { from: number; to: number; at: string } =>
+  v.onset && isAnomalous(v) && v.onset.direction === 'up'
+    ? { from: v.onset.baseline, to: v.onset.peak, at: v.onset.at }
+    : rampOf(v)!;
 
 function supportingErrors(a: Analysis, classes: string[], services: string[]): RankedSignature[] {
   const on = services.map(lower);
@@ -318,11 +341,12 @@ function capacityCandidate(a: Analysis, sat: Saturation, deps: string[]): Candid
   const res = sat.resource;
   const word = wordFor(sat);
   const surge = trafficSurge(a, sat.view.service ?? a.snap.service);
+  const rise = surge && riseOf(surge);
   const errs = supportingErrors(a, ['memory', 'throttling', 'timeout'], [a.snap.service ?? '', res, ...deps]);
   const chain = [
     ...(surge
       ? [
-          `traffic rose: ${surge.series.metricName} from ${fmtNumber(surge.onset!.baseline)} to ${fmtNumber(surge.onset!.peak)} at ${hhmm(surge.onset!.at)}`,
+          `traffic rose: ${surge.series.metricName} from ${fmtNumber(rise!.from)} to ${fmtNumber(rise!.to)} from ${hhmm(rise!.at)}`,
         ]
       : []),
     `${res} runs out of ${word}: ${sat.describe}`,
@@ -338,7 +362,7 @@ function capacityCandidate(a: Analysis, sat: Saturation, deps: string[]): Candid
   // CPU or memory saturation without more traffic usually has another cause (a leak, a bad query, a change).
   if (!surge && (sat.kind === 'cpu' || sat.kind === 'memory')) confidence *= 0.8;
   if (sat.view.relation === 'sibling') confidence *= 0.7;
-  const factor = surge ? (surge.onset!.peak / Math.max(1, surge.onset!.baseline)).toFixed(1) : '';
+  const factor = rise ? (rise.to / Math.max(1, rise.from)).toFixed(1) : '';
   return {
     category: NETWORK_TABLE.test(sat.view.series.metricName) ? 'network' : 'capacity',
     culprit: res,
