@@ -132,8 +132,14 @@ const trafficSurge = (a: Analysis, service: string | undefined): SeriesView | un
     (v) =>
       v.kind === 'traffic' &&
       lower(v.service) === lower(service) &&
-      ((isAnomalous(v) && v.onset!.direction === 'up' && v.onset!.magnitude >= 0.5) || ramped(v)),
+      isAnomalous(v) &&
+      v.onset!.direction === 'up' &&
+      v.onset!.magnitude >= 0.5,
   );
+
+/** The service's requests ramped up through the window (the day's growth), with no step to find. */
+const trafficRamp = (a: Analysis, service: string | undefined): boolean =>
+  a.views.some((v) => v.kind === 'traffic' && lower(v.service) === lower(service) && ramped(v));
 
 /** How much more traffic the window's last quarter carries than its first, for a ramp to count. */
 const RAMP = 1.3;
@@ -143,22 +149,12 @@ const RAMP = 1.3;
  * memory that climbs with them is load, not a leak.
  */
 function ramped(v: SeriesView): boolean {
-  const r = rampOf(v);
-  return !!r && r.from > 0 && r.to >= RAMP * r.from;
-}
-
-function rampOf(v: SeriesView): { from: number; to: number; at: string } | undefined {
   const values = v.series.points.map(([, x]) => x);
   const q = Math.floor(values.length / 4);
-  if (q < 3) return undefined;
-  return { from: median(values.slice(0, q)), to: median(values.slice(-q)), at: v.series.points[0][0] };
+  if (q < 3) return false;
+  const first = median(values.slice(0, q));
+  return first > 0 && median(values.slice(-q)) >= RAMP * first;
 }
-
-/** How the requests rose: from their onset's baseline to its peak, or across the window's ramp. */
-const riseOf = (v: SeriesView): { from: number; to: number; at: string } =>
-  v.onset && isAnomalous(v) && v.onset.direction === 'up'
-    ? { from: v.onset.baseline, to: v.onset.peak, at: v.onset.at }
-    : rampOf(v)!;
 
 function supportingErrors(a: Analysis, classes: string[], services: string[]): RankedSignature[] {
   const on = services.map(lower);
@@ -187,7 +183,8 @@ export function explainResources(a: Analysis): Candidate[] {
     const leak =
       (sat.kind === 'memory' || sat.kind === 'handles') && (sat.creeping || sat.pinned) && !fullCache;
     if (db) out.push(databaseCandidate(a, sat));
-    else if (leak && !trafficSurge(a, sat.view.service ?? self)) out.push(leakCandidate(a, sat));
+    else if (leak && !trafficSurge(a, sat.view.service ?? self) && !trafficRamp(a, sat.view.service ?? self))
+      out.push(leakCandidate(a, sat));
     else if (rel === 'self' || rel === 'dependency' || rel === 'sibling')
       out.push(capacityCandidate(a, sat, deps));
   }
@@ -341,12 +338,11 @@ function capacityCandidate(a: Analysis, sat: Saturation, deps: string[]): Candid
   const res = sat.resource;
   const word = wordFor(sat);
   const surge = trafficSurge(a, sat.view.service ?? a.snap.service);
-  const rise = surge && riseOf(surge);
   const errs = supportingErrors(a, ['memory', 'throttling', 'timeout'], [a.snap.service ?? '', res, ...deps]);
   const chain = [
     ...(surge
       ? [
-          `traffic rose: ${surge.series.metricName} from ${fmtNumber(rise!.from)} to ${fmtNumber(rise!.to)} from ${hhmm(rise!.at)}`,
+          `traffic rose: ${surge.series.metricName} from ${fmtNumber(surge.onset!.baseline)} to ${fmtNumber(surge.onset!.peak)} at ${hhmm(surge.onset!.at)}`,
         ]
       : []),
     `${res} runs out of ${word}: ${sat.describe}`,
@@ -360,9 +356,11 @@ function capacityCandidate(a: Analysis, sat: Saturation, deps: string[]): Candid
     (surge ? 0.1 : 0) -
     (sat.view.relation === 'dependency' ? 0.05 : 0);
   // CPU or memory saturation without more traffic usually has another cause (a leak, a bad query, a change).
-  if (!surge && (sat.kind === 'cpu' || sat.kind === 'memory')) confidence *= 0.8;
+  // Memory climbing with the day's ramp of requests is that load, though no step marks it.
+  const ramp = sat.kind === 'memory' && trafficRamp(a, sat.view.service ?? a.snap.service);
+  if (!surge && !ramp && (sat.kind === 'cpu' || sat.kind === 'memory')) confidence *= 0.8;
   if (sat.view.relation === 'sibling') confidence *= 0.7;
-  const factor = rise ? (rise.to / Math.max(1, rise.from)).toFixed(1) : '';
+  const factor = surge ? (surge.onset!.peak / Math.max(1, surge.onset!.baseline)).toFixed(1) : '';
   return {
     category: NETWORK_TABLE.test(sat.view.series.metricName) ? 'network' : 'capacity',
     culprit: res,
