@@ -29,7 +29,7 @@ export interface SecurityIssue {
 }
 
 const PRINCIPAL =
-  /(?:\bIAM ?user[: ]+|\bprincipal[: ]+|:user\/|userName"?[:=] ?"?)([A-Za-z0-9+=,.@_-]{2,64})/gi;
+  /(?:\bIAM ?user[: ]+|\bprincipal[: ]+|:user\/|userName"?[:=] ?"?|(?:\b(?:AKIA|ASIA)[A-Z0-9]{16}|<aws-access-key:[^>\s]{1,24}>) \((?:IAM ?)?user[: ]+)([A-Za-z0-9+=,.@_-]{2,64})/gi;
 const ACCESS_KEY = /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g;
 
 /** Principals and keys named in security tooling's own text (GuardDuty, Health, CloudTrail Insights). */

@@ -259,6 +259,17 @@ describe('security patterns', () => {
     expect(principalsIn('nothing to see').principals).toEqual([]);
   });
 
+  it('reads the owner of a key from "key (user x)", whether the key is in clear or masked', () => {
+    const said = (key: string) =>
+      principalsIn(
+        `access key ${key} (user proto-legacy-deploy, created 2011-10-14) used for the first time since 2013`,
+      );
+    expect(said('AKIAJ7Q2LKX4PROTO9ZA').principals).toEqual(['proto-legacy-deploy']);
+    expect(said('<aws-access-key:…O9ZA>').principals).toEqual(['proto-legacy-deploy']);
+    // "user x" on its own is anyone's word for a person, not an IAM principal.
+    expect(principalsIn('user bsapp connected to users-db from 198.51.100.23').principals).toEqual([]);
+  });
+
   it('never lets a principal or service name choose the pattern (short tokens are whole words)', () => {
     const finding = (detail: string) =>
       detectSecurity([{ id: 'g', kind: 'guardduty-finding', at: at(-5), count: 1, detail }])[0].pattern;
