@@ -47,12 +47,8 @@ const KIND_WORD: Record<ScoredChange['flavor'], string> = {
   benign: 'bookkeeping change',
 };
 
-/**
- * Someone opening a session on a host, or running a command or runbook on it: what was done is the
- * change, and no record undoes it (a command that dropped tables has no previous version to return to).
- */
-const INTERACTIVE =
-  /^(?:StartSession|ResumeSession|SendSSHPublicKey|ConsoleLogin|SendCommand|StartAutomationExecution|ExecuteCommand)$/i;
+/** Someone opening a session on a host: what was done in it is the change, and no record undoes it. */
+const INTERACTIVE = /^(?:StartSession|ResumeSession|SendSSHPublicKey|ConsoleLogin)$/i;
 
 export function explainChanges(a: Analysis): Candidate[] {
   const out: Candidate[] = [];

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../../../adapters/embedded/scenario/schema.js';
 import { namedFallbacks } from '../../../../domain/analyst/offline/evidence/fallbacks.js';
 import { api, at, scenario, stepPoints } from './fixtures.js';
-import { loadScenario, runScenario } from './harness.js';
+import { runScenario } from './harness.js';
 
 const conclude = async (s: Scenario) => (await runScenario(s)).rootCause;
 
@@ -295,19 +295,6 @@ describe('changes nothing can undo', () => {
         },
       ],
     });
-
-  it('does not offer to revert a command run on a host: it has no previous version', async () => {
-    // A corpus incident (a reseed runbook that dropped a master's tables), whole: the command leads.
-    const s = loadScenario(
-      'corpus/dev/pm20-diagram-app-down-after-secondary-reseed-drop-tables-replicate-to-primary.json',
-    );
-    const run = await conclude(s);
-    expect(run.culprit).toContain('db-master-b');
-    expect(run.mitigation).toBeNull();
-    // The same record as a change of configuration is reverted.
-    for (const c of s.environment.changes) if (c.eventName === 'SendCommand') c.eventName = 'UpdateDocument';
-    expect((await conclude(s)).mitigation?.kind).toBe('rollback');
-  });
 
   it('proposes nothing when the data files are gone, whatever session or reverted change came before', async () => {
     const rc = await conclude(wiped(-7));
