@@ -18,6 +18,9 @@ import { isAnomalous, type SeriesView } from '../evidence/series.js';
 import { lower } from '../measure.js';
 import type { Candidate } from '../rank/candidate.js';
 
+/** Alarms on a synthetic check (a canary, an uptime probe) rather than on what users send. */
+const SYNTHETIC = /synthetic|canary|\bprobe|uptime|heartbeat|pingdom/i;
+
 /** New errors in a volume that means users notice. */
 const VOLUME = 20;
 
@@ -59,8 +62,12 @@ export function harmShown(a: Analysis): string[] {
   );
   const path = new Set([...related, ...(service ? a.snap.catalog.dependents(service) : []).map(lower)]);
   const latest = new Map<string, string>();
+  // A synthetic check alerting beside the synthetic check that paged measures the same prober: when
+  // that one is in question, the other is no independent witness of harm.
+  const sameProber = (name: string) => SYNTHETIC.test(alarmName) && SYNTHETIC.test(name);
   for (const x of [...a.snap.alarms].sort((p, q) => p.at.localeCompare(q.at)))
-    if (path.has(lower(x.service)) && lower(x.name) !== alarmName) latest.set(x.name, x.state);
+    if (path.has(lower(x.service)) && lower(x.name) !== alarmName && !sameProber(x.name))
+      latest.set(x.name, x.state);
   const firing = [...latest].filter(([, state]) => state === 'ALARM').map(([name]) => name);
   if (firing.length) harm.push(`still in ALARM: ${firing.join(', ')}`);
   const hostile = a.security.filter((s) => s.pattern !== 'waf-blocks');

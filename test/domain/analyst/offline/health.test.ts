@@ -131,6 +131,22 @@ describe('the healthy verdict', () => {
     expect(cleared.health?.category).toBe('healthy');
   });
 
+  it('takes a second synthetic check beside a synthetic alert as the same prober, not as harm', async () => {
+    const probeAlarm = (more: Env) =>
+      alertmanagerScenario('admin', 'AdminSyntheticAvailabilityLow', {
+        services: [api('admin')],
+        ...more,
+        metrics: [latency(stepPoints(120, 120, 0, 4))],
+      });
+    const firing = (name: string) => [{ name, service: 'admin', state: 'ALARM' as const, timestamp: at(-5) }];
+    const twin = await weigh(probeAlarm({ alarmStates: firing('CheckoutSyntheticAvailabilityLow') }));
+    expect(twin.harm).toEqual([]);
+    expect(twin.health?.category).toBe('healthy');
+    // An alarm on what users send is a witness of its own.
+    const users = await weigh(probeAlarm({ alarmStates: firing('admin-alb-5xx') }));
+    expect(users.harm.join(' ')).toMatch(/still in ALARM: admin-alb-5xx/);
+  });
+
   it('is withheld by a security finding other than WAF-blocked probes, not by blocked probes alone', async () => {
     const stuffing = await weigh(
       quietAlarm({
