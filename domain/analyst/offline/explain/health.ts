@@ -78,6 +78,10 @@ export function harmShown(a: Analysis): string[] {
     (l) => related.has(lower(l.service)) && KILLED.test(`${l.sample} ${l.signature}`),
   );
   if (killed) harm.push(`${killed.service}: a process killed or restarting in a loop`);
+  // The alert's own measure climbing steadily (a backlog growing a little more each minute) has no
+  // step for the band to catch; it is the very harm the alert names.
+  const creeping = a.saturation.find((s) => s.creeping && s.view.isAlertMetric);
+  if (creeping) harm.push(`${creeping.resource}: ${creeping.describe}`);
   const down = a.views.find((v) => (v.relation === 'self' || v.relation === 'dependency') && readsZero(v));
   if (down) harm.push(`${down.service}: ${down.series.metricName} reads zero`);
   // A person's words are the only description of their harm: silence says nothing unless a series

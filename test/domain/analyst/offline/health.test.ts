@@ -131,6 +131,29 @@ describe('the healthy verdict', () => {
     expect(cleared.health?.category).toBe('healthy');
   });
 
+  it('is withheld while the alert’s own backlog climbs steadily, with no step to leave a band by', async () => {
+    const age = (climb: number) => ({
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateAgeOfOldestMessage',
+      service: 'push-worker',
+      dimensions: { QueueName: 'push' },
+      points: Array.from(
+        { length: 61 },
+        (_, i) => [at(i - 60), 2 + Math.max(0, i - 20) * climb] as [string, number],
+      ),
+    });
+    const backlog = (climb: number) =>
+      alertmanagerScenario('push-worker', 'QueueBacklogOld', {
+        services: [api('push-worker')],
+        metrics: [age(climb)],
+      });
+    const growing = await weigh(backlog(9));
+    expect(growing.harm.join(' ')).toMatch(/push-worker: ApproximateAgeOfOldestMessage/);
+    expect(growing.health).toBeUndefined();
+    const flat = await weigh(backlog(0));
+    expect(flat.health?.category).toBe('healthy');
+  });
+
   it('takes a second synthetic check beside a synthetic alert as the same prober, not as harm', async () => {
     const probeAlarm = (more: Env) =>
       alertmanagerScenario('admin', 'AdminSyntheticAvailabilityLow', {
