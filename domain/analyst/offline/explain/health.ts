@@ -21,6 +21,10 @@ import type { Candidate } from '../rank/candidate.js';
 /** Alarms on a synthetic check (a canary, an uptime probe) rather than on what users send. */
 const SYNTHETIC = /synthetic|canary|\bprobe|uptime|heartbeat|pingdom/i;
 
+/** The text with every catalog service name in it blanked. */
+const withoutNames = (text: string, names: readonly string[]): string =>
+  names.reduce((t, n) => (n.length >= 3 ? t.split(lower(n)).join(' ') : t), lower(text));
+
 /** New errors in a volume that means users notice. */
 const VOLUME = 20;
 
@@ -64,7 +68,10 @@ export function harmShown(a: Analysis): string[] {
   const latest = new Map<string, string>();
   // A synthetic check alerting beside the synthetic check that paged measures the same prober: when
   // that one is in question, the other is no independent witness of harm.
-  const sameProber = (name: string) => SYNTHETIC.test(alarmName) && SYNTHETIC.test(name);
+  // What the alarms say they check, not what our services are called (a prober named
+  // `synthetic-prober` says nothing of the alarm it raises).
+  const kindOf = (name: string) => withoutNames(name, a.snap.catalog.names());
+  const sameProber = (name: string) => SYNTHETIC.test(kindOf(alarmName)) && SYNTHETIC.test(kindOf(name));
   for (const x of [...a.snap.alarms].sort((p, q) => p.at.localeCompare(q.at)))
     if (path.has(lower(x.service)) && lower(x.name) !== alarmName && !sameProber(x.name))
       latest.set(x.name, x.state);

@@ -168,6 +168,15 @@ describe('the healthy verdict', () => {
     // An alarm on what users send is a witness of its own.
     const users = await weigh(probeAlarm({ alarmStates: firing('admin-alb-5xx') }));
     expect(users.harm.join(' ')).toMatch(/still in ALARM: admin-alb-5xx/);
+    // A service's name says nothing of what an alarm checks: renamed, the verdict would change.
+    const named = await weigh(
+      alertmanagerScenario('admin', 'synthetic-prober admin DOWN', {
+        services: [api('admin'), api('synthetic-prober')],
+        alarmStates: firing('CheckoutSyntheticAvailabilityLow'),
+        metrics: [latency(stepPoints(120, 120, 0, 4))],
+      }),
+    );
+    expect(named.harm.join(' ')).toMatch(/still in ALARM: CheckoutSyntheticAvailabilityLow/);
   });
 
   it('is withheld by a security finding other than WAF-blocked probes, not by blocked probes alone', async () => {
