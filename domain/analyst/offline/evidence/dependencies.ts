@@ -28,10 +28,13 @@ export interface DependencyIssue {
 
 const SYMPTOM_KINDS = new Set(['errors', 'latency', 'availability']);
 
-export const isExternal = (catalog: Catalog, name: string): boolean =>
-  /external|third.?party|vendor|saas|partner|provider|psp|^(?:aws|amazon)\b/i.test(
-    catalog.get(name)?.owner ?? '',
-  );
+/** An owner that says AWS runs the service (`AWS (managed)`, `aws`). */
+export const AWS_OWNER = /^(?:aws|amazon)\b/i;
+
+export const isExternal = (catalog: Catalog, name: string): boolean => {
+  const owner = catalog.get(name)?.owner ?? '';
+  return /external|third.?party|vendor|saas|partner|provider|psp/i.test(owner) || AWS_OWNER.test(owner);
+};
 
 const STANDBY = /secondary|standby|backup|fallback|failover|replica|passive|\bdr\b/i;
 

@@ -67,9 +67,8 @@ export function harmShown(a: Analysis): string[] {
   const path = new Set([...related, ...(service ? a.snap.catalog.dependents(service) : []).map(lower)]);
   const latest = new Map<string, string>();
   // A synthetic check alerting beside the synthetic check that paged measures the same prober: when
-  // that one is in question, the other is no independent witness of harm.
-  // What the alarms say they check, not what our services are called (a prober named
-  // `synthetic-prober` says nothing of the alarm it raises).
+  // that one is in question, the other is no independent witness of harm. What an alarm checks is
+  // read from its name without our services' names (a prober called `synthetic-prober` says nothing).
   const kindOf = (name: string) => withoutNames(name, a.snap.catalog.names());
   const sameProber = (name: string) => SYNTHETIC.test(kindOf(alarmName)) && SYNTHETIC.test(kindOf(name));
   for (const x of [...a.snap.alarms].sort((p, q) => p.at.localeCompare(q.at)))

@@ -12,7 +12,7 @@
  */
 import type { ChangeRecord } from '../../../ports.js';
 import type { Analysis } from '../analysis.js';
-import { isExternal } from '../evidence/dependencies.js';
+import { AWS_OWNER, isExternal } from '../evidence/dependencies.js';
 import type { KnowledgeHit } from '../evidence/knowledge.js';
 import type { SeriesView } from '../evidence/series.js';
 import { conf, hhmm, lower, ms, uniq } from '../measure.js';
@@ -221,7 +221,7 @@ export function providerConfirms(a: Analysis, c: Candidate): Candidate {
   );
   if (!notice) {
     const region = alertRegion(a);
-    if (!region || !/^(?:aws|amazon)\b/i.test(a.snap.catalog.get(c.culprit)?.owner ?? '')) return c;
+    if (!region || !AWS_OWNER.test(a.snap.catalog.get(c.culprit)?.owner ?? '')) return c;
     return {
       ...c,
       summary: `${c.summary.replace(/\.$/, '')}; ${c.culprit} is run by AWS: check the AWS Health Dashboard for ${region}.`,
