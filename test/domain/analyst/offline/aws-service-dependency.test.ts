@@ -46,6 +46,16 @@ const env = (
   ],
 });
 
+/** An AWS Health notice for us-east-1, five minutes before the alert. */
+const awsHealth = (eventName: string, summary: string) => ({
+  timestamp: at(-5),
+  source: 'aws.health',
+  eventName,
+  resource: 'us-east-1',
+  actor: 'AWS',
+  summary,
+});
+
 /** The alert as Alertmanager sends it, with the region label our rules carry. */
 function inRegion(s: Scenario, region: string): Scenario {
   const payload = s.alert.payload as { alerts: Array<{ labels: Record<string, string> }> };
@@ -65,14 +75,10 @@ describe('an AWS service we depend on failing', () => {
   });
 
   it('is confirmed by AWS Health when the notice names the service, and quotes it', async () => {
-    const notice = {
-      timestamp: at(-5),
-      source: 'aws.health',
-      eventName: 'AWS_MULTIPLE_SERVICES_OPERATIONAL_ISSUE',
-      resource: 'us-east-1',
-      actor: 'AWS',
-      summary: 'Increased error rates for multiple services in US-EAST-1 (CloudWatch Logs, Lambda)',
-    };
+    const notice = awsHealth(
+      'AWS_MULTIPLE_SERVICES_OPERATIONAL_ISSUE',
+      'Increased error rates for multiple services in US-EAST-1 (CloudWatch Logs, Lambda)',
+    );
     const run = await runScenario(
       alertmanagerScenario('claims-api', 'ClaimsApiLatency', env('aws', [notice])),
     );
@@ -81,14 +87,10 @@ describe('an AWS service we depend on failing', () => {
   });
 
   it('takes no notice that names another service as confirmation', async () => {
-    const notice = {
-      timestamp: at(-5),
-      source: 'aws.health',
-      eventName: 'AWS_S3_OPERATIONAL_ISSUE',
-      resource: 'us-east-1',
-      actor: 'AWS',
-      summary: 'Increased error rates for Amazon S3 PUT requests in US-EAST-1',
-    };
+    const notice = awsHealth(
+      'AWS_S3_OPERATIONAL_ISSUE',
+      'Increased error rates for Amazon S3 PUT requests in US-EAST-1',
+    );
     const run = await runScenario(
       alertmanagerScenario('claims-api', 'ClaimsApiLatency', env('aws', [notice])),
     );
