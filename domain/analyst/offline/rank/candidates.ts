@@ -39,6 +39,7 @@ import { quietRelease } from './quiet-release.js';
 import { reconnectStorm } from './reconnect-storm.js';
 import { recoveredBefore } from './recovered-before.js';
 import { beside, refusedRequests } from './relevance.js';
+import { schemaRelease } from './schema-release.js';
 import { confinedToScope } from './scoped.js';
 import { sharedDependency } from './shared-dependency.js';
 import { explainSharedErrors } from './shared-errors.js';
@@ -410,6 +411,7 @@ export function candidates(a: Analysis): Candidate[] {
   offerFallbacks(a, all);
   reconnectStorm(a, all);
   zonalImpairment(a, all);
+  schemaRelease(a, all);
   const stall = silentStall(a, all, MIN_CONFIDENCE);
   if (stall) all.push(stall);
   // Equally supported, the one that began first is the cause: causes precede their symptoms.
