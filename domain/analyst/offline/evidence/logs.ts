@@ -48,8 +48,9 @@ const CLASSES: Array<[LogClass, RegExp]> = [
   [
     'tls',
     // "certificate" as a word: a table, field or route named after certificates (`client_certificates`,
-    // `account.clientCertificates`, `/client-certificates`) is data, not a TLS failure.
-    /(?<![\w.-])certificate(?![\w-])|x509|CERT_HAS_EXPIRED|ssl handshake|tls handshake|unable to verify the first certificate|self[- ]signed/i,
+    // `account.clientCertificates`, `/client-certificates`) is data, not a TLS failure, and so is
+    // an ACM certificate's ARN (`:certificate/…`, the one an ALB access log records it served).
+    /(?<![\w.:-])certificate(?![\w/-])|x509|CERT_HAS_EXPIRED|ssl handshake|tls handshake|unable to verify the first certificate|self[- ]signed/i,
   ],
   [
     'auth',

@@ -9,6 +9,7 @@
 
 import { mentionsWord } from '../../../text.js';
 import type { Analysis } from '../analysis.js';
+import type { ScoredChange } from '../evidence/changes.js';
 import { knownToCause } from '../evidence/knowledge.js';
 import { conf, hhmm, lower, ms, uniq } from '../measure.js';
 import { action, type Candidate } from './candidate.js';
@@ -19,13 +20,18 @@ const WITH_ONSET_MS = 30 * 60_000;
 export function latentSignature(a: Analysis, list: Candidate[]): void {
   const onset = ms(a.onset);
   for (const h of a.knowledge) {
-    if (h.on === 'change' || !h.isNew || h.entry.role !== 'cause' || !h.entry.match.changes?.length) continue;
+    if (h.on === 'change' || !h.isNew || h.entry.role !== 'cause') continue;
     if (Math.abs(ms(h.at) - onset) > WITH_ONSET_MS) continue;
     const path = new Set(
       [h.service, ...a.snap.catalog.dependencies(h.service), ...h.mentions].map(lower).filter(Boolean),
     );
+    // The failing line itself names what the change wrote (the parameter it cannot parse).
+    const namedByLine = (s: ScoredChange) => {
+      const id = lower(s.change.resource?.split(/[/:]/).at(-1));
+      return id.length >= 6 && /[._-]/.test(id) && mentionsWord(lower(h.sample), id);
+    };
     const matching = a.olderChanges.filter(
-      (s) => path.has(lower(s.change.service)) && knownToCause(h.entry, s.change),
+      (s) => path.has(lower(s.change.service)) && (knownToCause(h.entry, s.change) || namedByLine(s)),
     );
     // Of several (two users' passwords changed), the one whose name the failing path's lines
     // carry around the onset; else the last, the one in force.
@@ -64,8 +70,8 @@ export function latentSignature(a: Analysis, list: Candidate[]): void {
       category: h.entry.category,
       culprit,
       summary:
-        `${h.service} fails with ${h.entry.title} since ${hhmm(h.at)}, a failure known to follow a change like ` +
-        `the one made ${age} earlier: ${culprit} at ${hhmm(ch.at)} ("${what}").`,
+        `${h.service} fails with ${h.entry.title} since ${hhmm(h.at)}, ${knownToCause(h.entry, ch) ? `a failure known to follow a change like the one made ${age} earlier` : `reading what a change made ${age} earlier wrote`}: ` +
+        `${culprit} at ${hhmm(ch.at)} ("${what}").`,
       causalChain: [
         `${what} (${age} before the onset)`,
         `${h.service}: "${h.sample.split('\n')[0].slice(0, 100)}" (${h.count}x)`,

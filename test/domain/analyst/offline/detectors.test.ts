@@ -77,7 +77,14 @@ describe('log signatures', () => {
         'slow job build: buildCheckRunJob took 4212ms (includes: Check.account.clientCertificates)',
       ),
     ).not.toBe('tls');
+    // An ALB access log records the ARN of the ACM certificate it served.
+    expect(
+      classifyLog(
+        'https 2026-05-01T11:46:02Z app/score/1 34.229.18.77:50432 - -1 -1 -1 502 - 1133 277 "POST https://api.example.io:443/v1/score HTTP/1.1" "curl/8" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 - "Root=1-6" "api.example.io" "arn:aws:acm:us-east-1:111122223333:certificate/0a1b" 0',
+      ),
+    ).not.toBe('tls');
     expect(classifyLog('x509: certificate signed by unknown authority')).toBe('tls');
+    expect(classifyLog('Error: certificate has expired')).toBe('tls');
     expect(classifyLog('SSL: CERTIFICATE_VERIFY_FAILED certificate verify failed')).toBe('tls');
   });
 
