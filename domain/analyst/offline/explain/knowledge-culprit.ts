@@ -169,12 +169,15 @@ export function culpritOf(a: Analysis, h: KnowledgeHit): string | undefined {
     )?.service;
     // A dependency that is the very kind of thing the signature is about (the mesh control plane
     // for an xDS error) is more specific than whichever dependency happens to be failing.
+    // A prober or client we do not run reaches our service through its dependencies: those are
+    // the peers it can be blaming.
+    const via = catalog.get(h.service) ? emitter : (a.snap.service ?? emitter);
     return (
       others[0] ??
-      technologyDependency(a, emitter, h.entry) ??
+      technologyDependency(a, via, h.entry) ??
       endpointOwner(a, emitter, h) ??
       failing ??
-      soleProvider(a, emitter, h.entry) ??
+      soleProvider(a, via, h.entry) ??
       // A client we do not run (a user's build, a partner) blaming its peer is talking about us:
       // the service the incident is about.
       (catalog.get(h.service) ? undefined : a.snap.service) ??
