@@ -68,3 +68,23 @@ export const fmtNumber = (v: number): string =>
   Math.abs(v) >= 100 ? String(Math.round(v)) : String(Math.round(v * 100) / 100);
 
 export const hhmm = (iso: string): string => new Date(iso).toISOString().slice(11, 16);
+
+/** A traceback's header line, which says only that a stack follows. */
+const TRACEBACK_HEADER = /Traceback \(most recent call last\):?\s*$/;
+/** The line of a traceback that names the exception and its message. */
+const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Fault|Warning)\b/;
+
+/**
+ * The line of a log sample that says what happened: its first line, except that a Python
+ * traceback is headed by the exception it ends with.
+ *
+ * @example headline('Traceback (most recent call last):\n  File "x.py"...\nKeyError: \'id\'') // "KeyError: 'id'"
+ */
+export function headline(sample: string): string {
+  const lines = sample.split('\n');
+  if (lines.length > 1 && TRACEBACK_HEADER.test(lines[0])) {
+    const raised = lines.findLast((l) => EXCEPTION_LINE.test(l.trim()));
+    if (raised) return raised.trim();
+  }
+  return lines[0];
+}

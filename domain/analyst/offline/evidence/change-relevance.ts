@@ -6,7 +6,7 @@
  * minutes before them that did nothing; these are the questions that tell it from the cause.
  */
 import type { ChangeRecord, LogSignature } from '../../../ports.js';
-import { lower, mentionedNames } from '../measure.js';
+import { headline, lower, mentionedNames } from '../measure.js';
 import type { RankedSignature } from './logs.js';
 
 /**
@@ -209,7 +209,7 @@ export function errorsNotItsOwn(
 }
 
 const quoteShort = (s: string): string => {
-  const line = s.split('\n')[0];
+  const line = headline(s);
   return `"${line.length > 80 ? `${line.slice(0, 77)}...` : line}"`;
 };
 

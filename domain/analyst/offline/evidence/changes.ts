@@ -7,7 +7,7 @@
  */
 import type { Category } from '../../../model.js';
 import type { ChangeRecord, LogSignature } from '../../../ports.js';
-import { fmtNumber, lower, mentionedNames, minutesBetween, ms } from '../measure.js';
+import { fmtNumber, headline, lower, mentionedNames, minutesBetween, ms } from '../measure.js';
 import type { Catalog, Relation } from './catalog.js';
 import { corroborate, ownErrors, ownWords, slowBurn, takenIn } from './change-effects.js';
 import { type ChangeFlavor, changeFlavor, FLAVOR_CATEGORY } from './change-flavor.js';
@@ -214,7 +214,7 @@ export function scoreChanges(
           : ownWords(change, service, opts.signatures, opts.onset, opts.catalog.names());
       if (words)
         corroboration.push(
-          `its service fails on what it changed: "${words.sig.sample.split('\n')[0].slice(0, 90)}"`,
+          `its service fails on what it changed: "${headline(words.sig.sample).slice(0, 90)}"`,
         );
       if (workedOn)
         corroboration.push(`it acted on ${workedOn.service} as it landed: "${workedOn.sample.slice(0, 90)}"`);

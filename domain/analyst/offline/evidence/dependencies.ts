@@ -5,7 +5,7 @@
  * certificates). Names come from the catalog only.
  */
 import type { AlarmEvent } from '../../../ports.js';
-import { lower, mentionedNames, uniq } from '../measure.js';
+import { headline, lower, mentionedNames, uniq } from '../measure.js';
 import type { Catalog } from './catalog.js';
 import { CALL_FAILURES, type RankedSignature } from './logs.js';
 import type { SeriesView } from './series.js';
@@ -128,7 +128,7 @@ export function dependencyHealth(opts: {
       const volume = calls.reduce((n, s) => n + s.sig.count, 0);
       score += 0.3 + Math.min(0.15, Math.log10(volume + 1) * 0.04);
       signals.push(
-        `${service} logs ${volume} failed calls to ${dep}: "${calls[0].sig.sample.split('\n')[0].slice(0, 140)}"`,
+        `${service} logs ${volume} failed calls to ${dep}: "${headline(calls[0].sig.sample).slice(0, 140)}"`,
       );
       evidence.push(...calls.map((s) => s.sig.id));
       times.push(...calls.map((s) => s.sig.firstSeen));
@@ -136,7 +136,7 @@ export function dependencyHealth(opts: {
     const own = opts.signatures.filter((s) => s.isNew && lower(s.sig.service) === lower(dep));
     if (own.length) {
       score += 0.15;
-      signals.push(`${dep} itself logs new errors: "${own[0].sig.sample.split('\n')[0].slice(0, 120)}"`);
+      signals.push(`${dep} itself logs new errors: "${headline(own[0].sig.sample).slice(0, 120)}"`);
       evidence.push(...own.map((s) => s.sig.id));
       times.push(...own.map((s) => s.sig.firstSeen));
     }
@@ -178,9 +178,7 @@ export function dependencyHealth(opts: {
         issues.push(y);
       }
       y.score = Math.min(0.9, Math.max(y.score, x.score + 0.05));
-      y.signals.unshift(
-        `${x.service} fails calling it: "${calls[0].sig.sample.split('\n')[0].slice(0, 140)}"`,
-      );
+      y.signals.unshift(`${x.service} fails calling it: "${headline(calls[0].sig.sample).slice(0, 140)}"`);
       y.evidence = uniq([...calls.map((c) => c.sig.id), ...y.evidence]);
       y.calls ??= calls[0];
       if (calls[0].sig.firstSeen < (y.at ?? '9999')) y.at = calls[0].sig.firstSeen;

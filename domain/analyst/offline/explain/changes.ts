@@ -2,11 +2,12 @@
  * Candidates from change correlation: a deployment rolled back to its previous version, a feature
  * flag turned off, a capacity cut scaled back up, or another config change reverted.
  */
+import type { ChangeRecord } from '../../../ports.js';
 import type { Analysis } from '../analysis.js';
 import { revertTarget, type ScoredChange, undoneAlready } from '../evidence/changes.js';
 import { isExternal } from '../evidence/dependencies.js';
 import { CALL_FAILURES, LOG_CLASS_CATEGORY, mechanismOf, type RankedSignature } from '../evidence/logs.js';
-import { conf, hhmm, lower } from '../measure.js';
+import { conf, headline, hhmm, lower, mentionedNames, ms } from '../measure.js';
 import { action, type Candidate, releaseRollback } from '../rank/candidate.js';
 
 /**
@@ -31,7 +32,7 @@ function errorsAfter(a: Analysis, c: ScoredChange): RankedSignature | undefined 
 const GENERATED = /^\S+ of \S+ \S+$/;
 
 export const quote = (s: string): string => {
-  const line = s.split('\n')[0];
+  const line = headline(s);
   return `"${line.length > 120 ? `${line.slice(0, 117)}...` : line}"`;
 };
 
@@ -46,6 +47,28 @@ const KIND_WORD: Record<ScoredChange['flavor'], string> = {
   platform: 'platform event',
   benign: 'bookkeeping change',
 };
+
+/**
+ * What a release says it changes, quoted. One release shipped to several services at once (the
+ * same version within minutes) is described by whichever record says more: a worker's "same
+ * release as buttondown-web" points at the web's words.
+ */
+function releaseWords(a: Analysis, ch: ChangeRecord): string | undefined {
+  const own = GENERATED.test(ch.summary) ? undefined : ch.summary;
+  const twin = a.snap.changes.find(
+    (o) =>
+      o.kind === 'deployment' &&
+      !!o.version &&
+      o.version === ch.version &&
+      !!o.service &&
+      lower(o.service) !== lower(ch.service) &&
+      Math.abs(ms(o.at) - ms(ch.at)) <= 10 * 60_000 &&
+      !GENERATED.test(o.summary),
+  );
+  if (twin && (!own || mentionedNames(own, [twin.service!]).length))
+    return `${quote(twin.summary)}, released with ${twin.service}`;
+  return own && quote(own);
+}
 
 /** Someone opening a session on a host: what was done in it is the change, and no record undoes it. */
 const INTERACTIVE = /^(?:StartSession|ResumeSession|SendSSHPublicKey|ConsoleLogin)$/i;
@@ -92,11 +115,12 @@ export function explainChanges(a: Analysis): Candidate[] {
     }
     if (ch.kind === 'deployment') {
       const target = ch.service ?? c.service;
+      const words = releaseWords(a, ch);
       out.push({
         category: 'deployment',
         culprit: ch.version ?? target ?? ch.id,
         summary:
-          `Deployment of ${target} ${ch.version ?? ''}${GENERATED.test(ch.summary) ? '' : ` (${quote(ch.summary)})`} at ${hhmm(ch.at)}, ${when}, introduced ${effect}${c.ownWords ? `; ${target} fails on what the release says it changed` : ''}.`.replace(
+          `Deployment of ${target} ${ch.version ?? ''}${words ? ` (${words})` : ''} at ${hhmm(ch.at)}, ${when}, introduced ${effect}${c.ownWords ? `; ${target} fails on what the release says it changed` : ''}.`.replace(
             /\s+/g,
             ' ',
           ),

@@ -15,7 +15,7 @@ import type { Relation } from '../evidence/catalog.js';
 import { linedUpWithOnset } from '../evidence/changes.js';
 import { isExternal } from '../evidence/dependencies.js';
 import type { KnowledgeHit } from '../evidence/knowledge.js';
-import { conf, hhmm, lower, ms, uniq } from '../measure.js';
+import { conf, headline, hhmm, lower, ms, uniq } from '../measure.js';
 import { type Candidate, LEAD_ONLY } from '../rank/candidate.js';
 import { type Group, mitigationFor } from './knowledge-action.js';
 import { culpritOf, releaseAgainst, signingKeyOf } from './knowledge-culprit.js';
@@ -120,7 +120,7 @@ function candidateOf(a: Analysis, g: Group): Candidate {
       : hits.find((h) => h.on === 'change' && lower(h.resource) === lower(g.culprit));
   const where =
     lead.service && lower(lead.service) !== lower(g.culprit) ? ` (logged by ${lead.service})` : '';
-  const quoteText = lead.sample.split('\n')[0].slice(0, 140);
+  const quoteText = headline(lead.sample).slice(0, 140);
   const evidenceLine =
     lead.on === 'change'
       ? `change${lead.service && lower(lead.service) !== lower(g.culprit) ? ` to ${lead.service}` : ''} at ${hhmm(lead.at)}: "${quoteText}"`

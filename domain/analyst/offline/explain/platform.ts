@@ -7,7 +7,7 @@
 import type { Analysis } from '../analysis.js';
 import { mechanismOf } from '../evidence/logs.js';
 import { isAnomalous } from '../evidence/series.js';
-import { conf, hhmm, lower, ms, zoneIn } from '../measure.js';
+import { conf, headline, hhmm, lower, ms, zoneIn } from '../measure.js';
 import { action, type Candidate } from '../rank/candidate.js';
 import { isDatabase } from './resources.js';
 
@@ -54,13 +54,11 @@ export function explainPlatform(a: Analysis): Candidate[] {
       summary:
         `${target} had a platform failover/restart at ${hhmm(c.change.at)} ("${c.change.summary.slice(0, 90)}")` +
         (stale
-          ? `; ${self} kept using stale connections to the old ${word} node and fails with ${mechanismOf(stale)}: "${stale.sig.sample.split('\n')[0].slice(0, 100)}" (${stale.sig.count}x).`
+          ? `; ${self} kept using stale connections to the old ${word} node and fails with ${mechanismOf(stale)}: "${headline(stale.sig.sample).slice(0, 100)}" (${stale.sig.count}x).`
           : '.'),
       causalChain: [
         `${target}: ${c.change.summary.slice(0, 100)} at ${hhmm(c.change.at)}`,
-        ...(stale
-          ? [`${self} still talks to the old node: ${stale.sig.sample.split('\n')[0].slice(0, 80)}`]
-          : []),
+        ...(stale ? [`${self} still talks to the old node: ${headline(stale.sig.sample).slice(0, 80)}`] : []),
         `${a.snap.alert?.title ?? 'the alert'} fired`,
       ],
       confidence: conf(0.45 + (stale ? 0.3 : 0) + (c.leadMinutes >= -3 && c.leadMinutes <= 15 ? 0.1 : 0)),

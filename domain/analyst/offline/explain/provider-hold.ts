@@ -5,7 +5,7 @@
  */
 import type { Analysis } from '../analysis.js';
 import type { SecurityIssue } from '../evidence/security.js';
-import { conf, hhmm, mentionedNames } from '../measure.js';
+import { conf, headline, hhmm, mentionedNames } from '../measure.js';
 import type { Candidate } from '../rank/candidate.js';
 
 /** A provider's own word that it stopped serving us: an account suspended, delivery held for review. */
@@ -23,7 +23,7 @@ export function providerHold(a: Analysis, issue: SecurityIssue): Candidate | und
   const provider = mentionedNames(issue.signals.map((s) => s.source ?? '').join(' '), deps)[0];
   const said = issue.signals.find((s) => STOPPED_SERVING.test(s.detail));
   if (!provider || !said) return undefined;
-  const detail = said.detail.split('\n')[0].slice(0, 200);
+  const detail = headline(said.detail).slice(0, 200);
   return {
     category: 'dependency',
     culprit: provider,

@@ -12,7 +12,7 @@ import type { Analysis } from '../analysis.js';
 import { LOAD_ENDED, LOAD_EVENT, mechanismOf, type RankedSignature } from '../evidence/logs.js';
 import type { Saturation } from '../evidence/saturation.js';
 import { isAnomalous, type SeriesView } from '../evidence/series.js';
-import { conf, fmtNumber, hhmm, lower, median, ms } from '../measure.js';
+import { conf, fmtNumber, headline, hhmm, lower, median, ms } from '../measure.js';
 import { action, type Candidate } from '../rank/candidate.js';
 
 const DB_NAME =
@@ -103,7 +103,7 @@ function hoggingConsumer(a: Analysis, resource: string, since: string): Consumer
     if (load) {
       return {
         service: c,
-        why: `${c} started a burst of work at ${hhmm(load.firstSeen)} ("${load.sample.split('\n')[0].slice(0, 80)}")`,
+        why: `${c} started a burst of work at ${hhmm(load.firstSeen)} ("${headline(load.sample).slice(0, 80)}")`,
         evidence: [load.id],
       };
     }
@@ -161,7 +161,7 @@ function supportingErrors(a: Analysis, classes: string[], services: string[]): R
   return a.signatures.filter((s) => s.isNew && classes.includes(s.cls) && on.includes(lower(s.sig.service)));
 }
 
-const firstLine = (s: string, n = 110) => s.split('\n')[0].slice(0, n);
+const firstLine = (s: string, n = 110) => headline(s).slice(0, n);
 
 export function explainResources(a: Analysis): Candidate[] {
   const out: Candidate[] = [];

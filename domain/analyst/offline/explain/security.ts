@@ -20,7 +20,7 @@ import {
   securityPattern,
 } from '../evidence/security.js';
 import { isAnomalous } from '../evidence/series.js';
-import { conf, hhmm, lower, mentionedNames, ms, namedByParts, uniq } from '../measure.js';
+import { conf, headline, hhmm, lower, mentionedNames, ms, namedByParts, uniq } from '../measure.js';
 import { action, type Candidate, LEAD_ONLY } from '../rank/candidate.js';
 import { providerHold } from './provider-hold.js';
 
@@ -234,7 +234,7 @@ export function explainSecurity(a: Analysis): Candidate[] {
     const culprit = credential
       ? principal
       : (ips[0] ?? (attack ? undefined : assetNamed(a, issue)) ?? issue.sources[0] ?? issue.pattern);
-    const detail = issue.signals[0].detail.split('\n')[0].slice(0, 160);
+    const detail = headline(issue.signals[0].detail).slice(0, 160);
     out.push({
       category: 'security',
       culprit,

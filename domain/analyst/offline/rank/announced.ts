@@ -9,7 +9,7 @@
 import type { ChangeRecord } from '../../../ports.js';
 import type { Analysis } from '../analysis.js';
 import { NEGATED } from '../evidence/security.js';
-import { conf, hhmm, lower, mentionedNames, ms } from '../measure.js';
+import { conf, headline, hhmm, lower, mentionedNames, ms } from '../measure.js';
 import type { Candidate } from './candidate.js';
 
 const ANNOUNCEMENT =
@@ -77,7 +77,7 @@ export function announcedMaintenance(a: Analysis, list: Candidate[]): void {
     c.confidence = conf(c.confidence * 0.5);
     c.against ??= `${c.category} (${c.culprit}): part of ${why}`;
   }
-  const notice = m.record.summary.split('\n')[0].slice(0, 200);
+  const notice = headline(m.record.summary).slice(0, 200);
   list.push({
     category: 'healthy',
     culprit: m.service,

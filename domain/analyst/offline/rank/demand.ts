@@ -14,7 +14,7 @@ import type { LogSignature, SecuritySignal } from '../../../ports.js';
 import type { Analysis } from '../analysis.js';
 import { blockParams, detectSecurity, genuineTraffic, networkSources } from '../evidence/security.js';
 import { isAnomalous, type SeriesView } from '../evidence/series.js';
-import { conf, fmtNumber, hhmm, lower, ms, uniq } from '../measure.js';
+import { conf, fmtNumber, headline, hhmm, lower, ms, uniq } from '../measure.js';
 import { action, type Candidate } from './candidate.js';
 
 /** Requests must have at least tripled to account for a resource running out. */
@@ -245,7 +245,7 @@ export function demand(a: Analysis, input: Candidate[]): Candidate[] {
     const client = crawler?.client ?? clientOf(surge);
     const confidence = surgeConfidence(surge, sat);
     const why = hostile.length
-      ? `${hostile[0].source ?? hostile[0].kind} flags it: ${hostile[0].detail.split('\n')[0].slice(0, 140)}`
+      ? `${hostile[0].source ?? hostile[0].kind} flags it: ${headline(hostile[0].detail).slice(0, 140)}`
       : crawler
         ? `${crawler.line.count} of them from ${client![0]} ${client![1]} in ${where}'s access log from ${hhmm(crawler.line.firstSeen)}`
         : `the series is ${client![0]} ${client![1]}'s alone`;

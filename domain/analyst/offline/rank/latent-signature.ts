@@ -11,7 +11,7 @@ import { mentionsWord } from '../../../text.js';
 import type { Analysis } from '../analysis.js';
 import type { ScoredChange } from '../evidence/changes.js';
 import { knownToCause } from '../evidence/knowledge.js';
-import { conf, hhmm, lower, ms, uniq } from '../measure.js';
+import { conf, headline, hhmm, lower, ms, uniq } from '../measure.js';
 import { action, type Candidate } from './candidate.js';
 
 /** The failure began with this incident. */
@@ -74,7 +74,7 @@ export function latentSignature(a: Analysis, list: Candidate[]): void {
         `${culprit} at ${hhmm(ch.at)} ("${what}").`,
       causalChain: [
         `${what} (${age} before the onset)`,
-        `${h.service}: "${h.sample.split('\n')[0].slice(0, 100)}" (${h.count}x)`,
+        `${h.service}: "${headline(h.sample).slice(0, 100)}" (${h.count}x)`,
         `${a.snap.alert?.title ?? 'the alert'} fired`,
       ],
       confidence: conf(Math.min(0.85, base + 0.05)),

@@ -6,7 +6,7 @@
  */
 import type { Analysis } from '../analysis.js';
 import { undoneAlready } from '../evidence/changes.js';
-import { conf, hhmm, lower, ms, uniq } from '../measure.js';
+import { conf, headline, hhmm, lower, ms, uniq } from '../measure.js';
 import { type Candidate, releaseRollback } from './candidate.js';
 
 /** A scheduler dispatching a periodic task, in the words of Celery beat, cron and friends. */
@@ -54,7 +54,7 @@ export function newTask(a: Analysis, list: Candidate[]): Candidate[] {
     );
     if (!effects.length) continue;
     const strongest = Math.max(...effects.map((c) => c.confidence));
-    const task = start.sample.split('\n')[0].slice(0, 120);
+    const task = headline(start.sample).slice(0, 120);
     const cand: Candidate = {
       category: 'deployment',
       culprit: release.version ?? release.service,

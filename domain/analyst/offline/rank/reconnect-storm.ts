@@ -6,7 +6,7 @@
  * would restart it again; capacity carries the herd through.
  */
 import type { Analysis } from '../analysis.js';
-import { conf, hhmm, lower, ms } from '../measure.js';
+import { conf, headline, hhmm, lower, ms } from '../measure.js';
 import type { Candidate } from './candidate.js';
 import { factorOf, riseOf } from './demand.js';
 
@@ -57,7 +57,7 @@ export function reconnectStorm(a: Analysis, list: Candidate[]): void {
     'Rolling back would restart it again: add capacity to carry the reconnections.';
   saturated.causalChain = [
     `the rollout at ${hhmm(release.changeAt)} restarted ${herd.service}`,
-    restart.sample.split('\n')[0].slice(0, 120),
+    headline(restart.sample).slice(0, 120),
     rise,
     saturated.effect!.headline,
     `${a.snap.alert?.title ?? 'the alert'} fired`,

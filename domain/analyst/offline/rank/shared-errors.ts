@@ -9,7 +9,7 @@ import type { Analysis } from '../analysis.js';
 import { isExternal } from '../evidence/dependencies.js';
 import { quote } from '../explain/changes.js';
 import { isDatabase } from '../explain/resources.js';
-import { conf, lower, uniq } from '../measure.js';
+import { conf, headline, lower, uniq } from '../measure.js';
 import type { Candidate } from './candidate.js';
 
 export function explainSharedErrors(a: Analysis): Candidate[] {
@@ -40,7 +40,7 @@ export function explainSharedErrors(a: Analysis): Candidate[] {
         `the failure is in what they share, not in ${s.change.kind === 'deployment' ? `the release of ${s.service}` : 'the change'}.`,
       causalChain: [
         `${culprit} began refusing what ${s.service} and ${peers.join(', ')} send it`,
-        `${own.sig.service}: ${own.sig.sample.split('\n')[0].slice(0, 100)}`,
+        `${own.sig.service}: ${headline(own.sig.sample).slice(0, 100)}`,
         `${a.snap.alert?.title ?? 'the alert'} fired`,
       ],
       confidence: conf(0.5 + 0.1 * Math.min(2, peers.length)),

@@ -9,7 +9,7 @@
 import type { Analysis } from '../analysis.js';
 import { affinity } from '../evidence/change-relevance.js';
 import { undoneAlready } from '../evidence/changes.js';
-import { conf, hhmm, lower, ms, uniq } from '../measure.js';
+import { conf, headline, hhmm, lower, ms, uniq } from '../measure.js';
 import { type Candidate, releaseRollback } from './candidate.js';
 
 /** Knowledge entries that say a datastore runs statements for seconds. */
@@ -66,12 +66,12 @@ export function slowRelease(a: Analysis, list: Candidate[]): Candidate[] {
       culprit: ch.version ?? s.service,
       summary:
         `Deployment of ${s.service} ${ch.version ?? ''} ${age} before the onset ("${what}") made a statement expensive: ` +
-        `${slow.service}'s slow-statement log shows queries taking seconds from ${hhmm(slow.at)} ("${slow.sample.split('\n')[0].slice(0, 100)}"), ` +
-        `and ${s.service} fails on what the release changed (${own.l.count}x "${own.l.sample.split('\n')[0].slice(0, 100)}").`,
+        `${slow.service}'s slow-statement log shows queries taking seconds from ${hhmm(slow.at)} ("${headline(slow.sample).slice(0, 100)}"), ` +
+        `and ${s.service} fails on what the release changed (${own.l.count}x "${headline(own.l.sample).slice(0, 100)}").`,
       causalChain: [
         `${s.service} ${ch.version ?? ''} deployed ${age} before the onset: ${what}`,
         `its query costs more; at the ${hhmm(a.onset)} load ${slow.service} runs statements for seconds`,
-        `${s.service}: ${own.l.sample.split('\n')[0].slice(0, 80)}`,
+        `${s.service}: ${headline(own.l.sample).slice(0, 80)}`,
         `${a.snap.alert?.title ?? 'the alert'} fired`,
       ],
       confidence: conf(Math.min(0.9, Math.max(0.75, strongest + 0.05))),

@@ -8,7 +8,7 @@
 import type { LogSignature } from '../../../ports.js';
 import type { Analysis } from '../analysis.js';
 import { ERROR_LEVELS } from '../evidence/logs.js';
-import { conf, hhmm, lower, ms, uniq } from '../measure.js';
+import { conf, headline, hhmm, lower, ms, uniq } from '../measure.js';
 import { action, type Candidate } from './candidate.js';
 
 /** A client's own words that it is connected again. */
@@ -86,7 +86,7 @@ export function stuckClients(a: Analysis, list: Candidate[]): Candidate[] {
     return list;
   const top = failing[0];
   const lostAt = new Date(recovery.lostAt).toISOString();
-  const story = `${peer} lost its connection to ${datastore} at ${hhmm(lostAt)} and reconnected at ${hhmm(new Date(recovery.recoveredAt).toISOString())} ("${recovery.line.sample.slice(0, 80)}"), while ${service} kept failing (${top.count}x "${top.sample.split('\n')[0].slice(0, 100)}")`;
+  const story = `${peer} lost its connection to ${datastore} at ${hhmm(lostAt)} and reconnected at ${hhmm(new Date(recovery.recoveredAt).toISOString())} ("${recovery.line.sample.slice(0, 80)}"), while ${service} kept failing (${top.count}x "${headline(top.sample).slice(0, 100)}")`;
   const cand: Candidate = {
     category: 'code',
     culprit: service,
