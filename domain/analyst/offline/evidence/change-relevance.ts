@@ -33,8 +33,13 @@ export function routineReason(c: ChangeRecord): string | undefined {
   if (c.kind === 'deployment') return undefined;
   const text = `${c.status ?? ''} ${c.summary} ${c.actor ?? ''}`;
   const op = ROUTINE_OPERATION.exec(text);
-  // A deletion that mentions backups ("automated backups deleted with cluster") is no routine.
-  if (op && !/delet|terminat|\bdrop|truncat|wipe|purg|destroy/i.test(text))
+  // A deletion that mentions backups ("automated backups deleted with cluster") is no routine, nor
+  // is a provider's notice of errors that names snapshots among what it impairs.
+  if (
+    op &&
+    !/delet|terminat|\bdrop|truncat|wipe|purg|destroy/i.test(text) &&
+    !/\b(?:impair\w*|degraded|increased error|operational issue|outage)\b/i.test(text)
+  )
     return `a routine ${op[0].toLowerCase()} operation`;
   if (widensOnly(c)) return 'a rule that only allows more traffic';
   return undefined;

@@ -44,6 +44,14 @@ describe('routine operations', () => {
       undefined,
     );
     expect(routineReason(record('DeleteDBCluster: automated backups deleted with cluster'))).toBe(undefined);
+    // A provider's notice of errors that lists snapshots among what it impairs.
+    expect(
+      routineReason(
+        record('Increased Error Rates for Amazon S3; EBS volumes restored from snapshots also impaired', {
+          status: 'AWS_S3_OPERATIONAL_ISSUE',
+        }),
+      ),
+    ).toBe(undefined);
     expect(
       routineReason(record('Revoke tcp/5432 from 10.0.0.0/16', { status: 'RevokeSecurityGroupIngress' })),
     ).toBe(undefined);
