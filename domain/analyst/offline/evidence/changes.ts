@@ -103,11 +103,16 @@ export const undoneAlready = (c: ChangeRecord): boolean =>
   c.kind === 'change' &&
   /\b(?:values? |changes? |it )?(?:reverted|rolled back|backed out)\b/i.test(c.summary);
 
-/** Changes made by an autoscaler are reactions to load, not causes. */
+/**
+ * Changes made by an autoscaler are reactions to load, not causes: by its name in the actor or the
+ * summary, or a Kubernetes HPA's own rescale event. A person patching an HPA's bounds is not one.
+ */
 export const isAutomaticReaction = (c: ChangeRecord): boolean =>
   /autoscal|auto-scal|application-autoscaling|karpenter|cluster-autoscaler|scaling policy|target tracking/i.test(
     `${c.actor ?? ''} ${c.summary}`,
-  );
+  ) ||
+  /^(?:hpa|keda)(?:-controller|-operator)?$|^horizontal-pod-autoscaler$/i.test(c.actor ?? '') ||
+  /^(?:HorizontalPodAutoscalerRescale|SuccessfulRescale)$/i.test(c.status ?? '');
 
 /** The known service a change touched: its own, else one its resource or summary names. */
 function changedService(c: ChangeRecord, catalog: Catalog): string | undefined {

@@ -34,6 +34,9 @@ const PATTERN_PHRASE: Record<SecurityIssue['pattern'], string> = {
   'leaked-credentials': 'leaked credentials',
 };
 
+/** A detector or its detail calling the traffic a distributed denial of service. */
+const DDOS = /\bddos\b|request_flood|syn_flood|udp_reflection|distributed denial/i;
+
 /**
  * An intruder who got in (a first-seen sign-in, a leaked key in use)
  * works quietly before anyone notices what they did: defaced pages and swapped links are reported
@@ -235,6 +238,16 @@ export function explainSecurity(a: Analysis): Candidate[] {
       ? principal
       : (ips[0] ?? (attack ? undefined : assetNamed(a, issue)) ?? issue.sources[0] ?? issue.pattern);
     const detail = headline(issue.signals[0].detail).slice(0, 160);
+    // Shield's detection and the WAF's blocks are one attack seen twice: named once, as a DDoS.
+    const ddos = attack && issues.some((i) => i.signals.some((sg) => DDOS.test(`${sg.kind} ${sg.detail}`)));
+    const alsoSeen = attack
+      ? issues.find(
+          (i) =>
+            i !== issue &&
+            i.pattern !== issue.pattern &&
+            (i.pattern === 'flood' || i.pattern === 'waf-blocks'),
+        )
+      : undefined;
     out.push({
       category: 'security',
       culprit,
@@ -249,8 +262,9 @@ export function explainSecurity(a: Analysis): Candidate[] {
                 )
                 .join(', ')} — the intruder's work, not a release of ours.`
             : '')
-        : `${PATTERN_PHRASE[issue.pattern]} ${self ? `against ${self} ` : ''}from ${hhmm(issue.at)}: ${issue.count} ${issue.signals[0].kind} events` +
-          `${issue.sources.length ? ` (${issue.sources.slice(0, 3).join(', ')})` : ''}: ${detail}.`,
+        : `${ddos ? 'A DDoS, ' : ''}${PATTERN_PHRASE[issue.pattern]} ${self ? `against ${self} ` : ''}from ${hhmm(issue.at)}: ${issue.count} ${issue.signals[0].kind} events` +
+          `${issue.sources.length ? ` (${issue.sources.slice(0, 3).join(', ')})` : ''}: ${detail}` +
+          `${alsoSeen ? `; also ${PATTERN_PHRASE[alsoSeen.pattern]} from ${hhmm(alsoSeen.at)}: ${headline(alsoSeen.signals[0].detail).slice(0, 120)}` : ''}.`,
       causalChain: [
         `${issue.signals[0].kind} from ${hhmm(issue.at)}${issue.sources.length ? ` (${issue.sources.slice(0, 3).join(', ')})` : ''}`,
         credential

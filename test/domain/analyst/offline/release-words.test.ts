@@ -25,7 +25,7 @@ const release = (service: string, description: string) => ({
   previousVersion: '2026.04.29.3',
   startedAt: at(-12),
   completedAt: at(-9),
-  status: 'succeeded',
+  status: 'succeeded' as const,
   description,
 });
 
