@@ -414,10 +414,14 @@ export function candidates(a: Analysis): Candidate[] {
   schemaRelease(a, all);
   const stall = silentStall(a, all, MIN_CONFIDENCE);
   if (stall) all.push(stall);
-  // Equally supported, the one that began first is the cause: causes precede their symptoms.
+  // Equally supported, one that another explained away ranks below it, and then the one that
+  // began first is the cause: causes precede their symptoms.
   const start = (c: Candidate) => c.changeAt ?? c.since ?? c.effect?.at ?? '9999';
   return all.sort(
     (x, y) =>
-      y.confidence - x.confidence || start(x).localeCompare(start(y)) || x.category.localeCompare(y.category),
+      y.confidence - x.confidence ||
+      Number(!!x.against) - Number(!!y.against) ||
+      start(x).localeCompare(start(y)) ||
+      x.category.localeCompare(y.category),
   );
 }
