@@ -12,7 +12,7 @@ export type ChangeFlavor =
   | 'config'
   /** Something the platform did or reported (an RDS event, a health notice): not a human change. */
   | 'platform'
-  /** Bookkeeping that cannot affect traffic: tags, log retention, dashboards, alarm definitions, backups taken, support cases. */
+  /** Bookkeeping that cannot affect traffic: tags, log retention, dashboards, alarm definitions, backups taken, support cases, a queue's messages consumed by hand. */
   | 'benign';
 
 export const FLAVORS: Array<[ChangeFlavor, RegExp]> = [
@@ -53,7 +53,7 @@ export const FLAVOR_CATEGORY: Record<ChangeFlavor, Category> = {
 };
 
 export const BENIGN =
-  /^(CreateTags|DeleteTags|TagResource|UntagResource|AddTagsToResource|RemoveTagsFromResource|PutRetentionPolicy|DeleteRetentionPolicy|PutDashboard|PutMetricAlarm|DeleteAlarms|PutBucketTagging|UpdateDescription|Create(?:DB)?(?:Cluster)?Snapshot|CreateBackup|StartBackupJob|CreateCase|AddCommunicationToCase|ResolveCase)/i;
+  /^(CreateTags|DeleteTags|TagResource|UntagResource|AddTagsToResource|RemoveTagsFromResource|PutRetentionPolicy|DeleteRetentionPolicy|PutDashboard|PutMetricAlarm|DeleteAlarms|PutBucketTagging|UpdateDescription|Create(?:DB)?(?:Cluster)?Snapshot|CreateBackup|StartBackupJob|CreateCase|AddCommunicationToCase|ResolveCase|DeleteMessage(?:Batch)?|ChangeMessageVisibility(?:Batch)?|ReceiveMessage)/i;
 
 /** A responder's note on the incident (a timeline entry, an annotation): words about it, not a change to anything. */
 const RESPONDERS_NOTE =

@@ -80,6 +80,20 @@ describe('a change’s own effects are of its kind', () => {
     );
   });
 
+  it("a queue's message consumed by hand is bookkeeping; the queue's settings are not", () => {
+    const rec = (status: string, summary: string) => ({
+      id: 'c',
+      kind: 'change' as const,
+      at: at(0),
+      status,
+      summary,
+    });
+    expect(
+      changeFlavor(rec('DeleteMessage', 'Deleted 1 malformed build request that crashed the fetcher')),
+    ).toBe('benign');
+    expect(changeFlavor(rec('SetQueueAttributes', 'VisibilityTimeout 300 -> 30'))).not.toBe('benign');
+  });
+
   it('how long backups are kept is bookkeeping; what a database runs with is not', () => {
     const rec = (summary: string) => ({ id: 'c', kind: 'change' as const, at: at(0), summary });
     expect(changeFlavor(rec('backup retention 7 -> 14 days'))).toBe('benign');
