@@ -204,9 +204,11 @@ function subsume(a: Analysis, list: Candidate[]): void {
       if (x === k || x.category === k.category) continue;
       const rule = k.rulesOut?.find((r) => r.category === x.category);
       // "Nothing is wrong" is ruled out wherever it was said; other categories along the path.
+      // A change is on the path of the service it was made to (glue records of the nameservers).
       const related =
         x.category === 'healthy' ||
         onPath(a, x.culprit, k.culprit) ||
+        (!!k.changeService && onPath(a, x.culprit, k.changeService)) ||
         (!!x.effect && onPath(a, x.effect.resource, k.culprit));
       if (rule && related) {
         x.confidence = conf(x.confidence * (1 - 0.5 * k.confidence));
