@@ -72,6 +72,9 @@ function releaseWords(a: Analysis, ch: ChangeRecord): string | undefined {
 
 /** Someone opening a session on a host: what was done in it is the change, and no record undoes it. */
 const INTERACTIVE = /^(?:StartSession|ResumeSession|SendSSHPublicKey|ConsoleLogin)$/i;
+/** A failover or a reboot has happened once it is over: there is nothing to revert, only to wait or act anew. */
+const ONE_WAY =
+  /^(?:FailoverDBCluster|FailoverGlobalCluster|SwitchoverGlobalCluster|RebootDBInstance|RebootDBCluster|RebootInstances|RebootCacheCluster|RebootBroker|TestFailover|FailoverShard)$/i;
 
 export function explainChanges(a: Analysis): Candidate[] {
   const out: Candidate[] = [];
@@ -143,7 +146,7 @@ export function explainChanges(a: Analysis): Candidate[] {
       ? c.service!
       : (origin?.change.resource ?? ch.resource ?? c.service ?? ch.summary.slice(0, 80));
     const mitigation =
-      vendor || undoneAlready(ch) || INTERACTIVE.test(ch.status ?? '')
+      vendor || undoneAlready(ch) || INTERACTIVE.test(ch.status ?? '') || ONE_WAY.test(ch.status ?? '')
         ? null
         : c.flavor === 'flag'
           ? action('feature-flag', ch.resource, a.knownNames, `turn ${ch.resource} off: it changed ${when}`, {
