@@ -123,3 +123,27 @@ export function deliveredFrom(apply: ScoredChange, all: ScoredChange[], logs: re
   });
   if (origin) apply.deliveredFrom = origin;
 }
+
+/** Records of a pipeline run applying what was merged. */
+const RUN = /^(?:Apply|TerraformApply|Sync|UpdateStack|CreateStack|ExecuteChangeSet)$/i;
+
+/**
+ * An API call a pipeline made while it ran (instances replaced during a Terraform apply, by the
+ * apply's own principal, minutes after the run began) is delivered from that run: the run is what
+ * was decided and what to name. Sets `deliveredFrom` on the call.
+ */
+export function madeByRun(call: ScoredChange, all: ScoredChange[]): void {
+  const actor = lower(call.change.actor);
+  if (call.deliveredFrom || !AUTOMATION_ACTOR.test(actor) || call.change.kind === 'deployment') return;
+  if (RUN.test(call.change.status ?? '')) return;
+  const at = ms(call.change.at);
+  const run = all.find(
+    (o) =>
+      o !== call &&
+      RUN.test(o.change.status ?? '') &&
+      lower(o.change.actor).startsWith(actor) &&
+      at >= ms(o.change.at) &&
+      at - ms(o.change.at) <= 15 * 60_000,
+  );
+  if (run) call.deliveredFrom = run;
+}

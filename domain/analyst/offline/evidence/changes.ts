@@ -11,7 +11,7 @@ import { fmtNumber, headline, lower, mentionedNames, minutesBetween, ms } from '
 import type { Catalog, Relation } from './catalog.js';
 import { corroborate, ownErrors, ownWords, slowBurn, takenIn } from './change-effects.js';
 import { type ChangeFlavor, changeFlavor, FLAVOR_CATEGORY } from './change-flavor.js';
-import { deliveredFrom, madeWithin, overtaken, supersededBy } from './change-precedence.js';
+import { deliveredFrom, madeByRun, madeWithin, overtaken, supersededBy } from './change-precedence.js';
 import {
   actedOn,
   customerInput,
@@ -282,6 +282,7 @@ export function scoreChanges(
   for (const window of scored) madeWithin(window, scored, opts.onset);
   for (const early of scored) supersededBy(early, scored, opts.signatures, opts.catalog.names());
   for (const apply of scored) deliveredFrom(apply, scored, opts.logs ?? []);
+  for (const call of scored) madeByRun(call, scored);
   return scored.sort((a, b) => b.score - a.score);
 }
 
