@@ -40,10 +40,10 @@ const STATE_FLAG = /status|health/i;
  * half again the widest excursion the baseline already made, or — for small counts, where 0, 1
  * and 3 errors a minute are all normal — than Poisson noise.
  */
-export function tolerance(base: number[], floor = 0.5): number {
+export function tolerance(base: number[], floor = 0.5, gauge = false): number {
   const m = median(base);
   const excursion = Math.max(...base.map((x) => Math.abs(x - m)));
-  const counts = base.every((x) => Number.isInteger(x) && x >= 0);
+  const counts = !gauge && base.every((x) => Number.isInteger(x) && x >= 0);
   // A count that never once happened in the baseline: two or more at a time is already news.
   const poisson = counts ? (m === 0 && excursion === 0 ? 0.5 : 3 * Math.sqrt(Math.max(m, 1))) : 0;
   return Math.max(4 * robustSigma(base), 0.1 * Math.abs(m), 1.5 * excursion, poisson, floor);
@@ -54,6 +54,13 @@ const floorFor = (base: number[]): number => {
   const level = Math.max(...base.map(Math.abs));
   return level <= 1.5 ? 0.02 : 0.5;
 };
+
+/**
+ * Whole numbers that count what is provisioned or running (desired capacity, tasks, healthy
+ * hosts), set rather than sampled: they carry no Poisson noise, and 14 -> 24 moves as 42 -> 72 does.
+ */
+const CAPACITY_GAUGE =
+  /desired|inservice|in_service|healthyhost|unhealthyhost|runningtask|pendingtask|replicas|instancecount|nodecount|capacity$/i;
 
 /** How many times the first excursion a later departure must be for that excursion to be noise. */
 const NOISE_TO_DEPARTURE = 5;
@@ -87,7 +94,10 @@ export function detectOnset(series: MetricSeries): Onset | undefined {
   for (let i = MIN_BASELINE; i < v.length; i++) {
     const base = v.slice(0, i);
     const m = median(base);
-    const tol = flag && base.every((x) => x === base[0]) ? 0.5 : tolerance(base, floorFor(base));
+    const tol =
+      flag && base.every((x) => x === base[0])
+        ? 0.5
+        : tolerance(base, floorFor(base), CAPACITY_GAUGE.test(series.metricName));
     const dev = v[i] - m;
     if (Math.abs(dev) <= tol) continue;
     const dir = dev > 0 ? 1 : -1;

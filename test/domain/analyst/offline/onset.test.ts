@@ -3,6 +3,15 @@ import { detectOnset } from '../../../../domain/analyst/offline/evidence/onset.j
 import { at, series, stepPoints } from './fixtures.js';
 
 describe('detectOnset', () => {
+  it('reads a capacity setting moved by hand the same at any scale; a small event count keeps its noise', () => {
+    const moved = (name: string, from: number, to: number) =>
+      detectOnset(series(name, stepPoints(from, to, -16, 0)));
+    expect(moved('GroupDesiredCapacity', 14, 24)?.at).toBe(at(-16));
+    expect(moved('GroupDesiredCapacity', 42, 72)?.at).toBe(at(-16));
+    // 14 errors a minute becoming 24 is within what chance does to such a count.
+    expect(moved('Errors', 14, 24)).toBeUndefined();
+  });
+
   it('finds a step up and where it began', () => {
     const o = detectOnset(series('Errors', stepPoints(2, 180, -20, 0.2)));
     expect(o?.direction).toBe('up');
