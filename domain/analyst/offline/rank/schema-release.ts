@@ -19,9 +19,7 @@ const LOCK_METRIC = /^(?:BlockedTransactions|RowLockTime|RowLockWaits|LockWaits?
 const OWN_LINES_MS = 10 * 60_000;
 
 export function schemaRelease(a: Analysis, list: Candidate[]): void {
-  const cat = a.snap.catalog;
-  const called = (service: string) =>
-    cat.names().some((n) => cat.get(n)?.dependsOn?.some((d) => lower(d) === lower(service)));
+  const called = (service: string) => a.snap.catalog.dependents(service).length > 0;
   for (const d of list) {
     if (d.category !== 'deployment' || !d.changeAt || !d.changeService) continue;
     const release = a.changes.find((s) => s.change.id === d.evidence[0])?.change;
