@@ -28,7 +28,7 @@ const PATTERN_PHRASE: Record<SecurityIssue['pattern'], string> = {
   'failed-logins': 'a credential-stuffing / brute-force login attack',
   'waf-blocks': 'hostile traffic the WAF is blocking',
   flood: 'a request flood',
-  abuse: 'abuse of the service by hostile accounts',
+  abuse: 'abuse of the service by hostile accounts or clients',
   finding: 'a threat finding',
   'iam-anomaly': 'anomalous IAM activity',
   'leaked-credentials': 'leaked credentials',
@@ -46,8 +46,11 @@ const DDOS = /\bddos\b|request_flood|syn_flood|udp_reflection|distributed denial
 const DWELL_MS = 72 * 3_600_000;
 const COMPROMISE = new Set<SecurityIssue['pattern']>(['iam-anomaly', 'leaked-credentials']);
 
-/** Attack signals can lag the traffic they count (aggregation, delivery), but not by this much. */
-const LATE_MS = 10 * 60_000;
+/**
+ * Attack signals can lag the traffic they count (aggregation, delivery, the first sampled log line
+ * after a five-minute metric's onset), but not by this much.
+ */
+const LATE_MS = 15 * 60_000;
 
 /** The tooling's own word that what it counts is the everyday level. */
 const USUAL =
@@ -66,8 +69,32 @@ const timelyIssues = (a: Analysis): SecurityIssue[] => {
     a.snap.security.filter(
       (s) => ms(s.at) >= from || (ms(s.at) >= dwell && COMPROMISE.has(securityPattern(s))),
     ),
-  );
+  ).map((issue) => ({ ...issue, at: firstActivity(a, issue) }));
 };
+
+/** A client's product token (`DocHarvestBot/2.1`); the browsers' own tokens name no one. */
+const AGENT_TOKEN = /\b[A-Za-z][\w.-]{2,40}\/\d+(?:\.\d+)*\b/g;
+const GENERIC_AGENT =
+  /^(?:mozilla|applewebkit|chrome|safari|gecko|firefox|edg|opr|opera|version|mobile|http|https|curl|python-requests|go-http-client|okhttp|java)\//i;
+
+/**
+ * When the reported activity began: a report (an Athena query, a cost anomaly, a ticket) is written
+ * after the traffic it counts, so the first log line that carries the same client token or source
+ * address dates the activity, when it is earlier than the report.
+ */
+function firstActivity(a: Analysis, issue: SecurityIssue): string {
+  const details = issue.signals.map((s) => s.detail).join('\n');
+  const tokens = uniq([
+    ...[...details.matchAll(AGENT_TOKEN)].map((m) => m[0]).filter((t) => !GENERIC_AGENT.test(t)),
+    ...networkSources(issue).filter((ip) => !ip.includes('/')),
+  ]);
+  if (!tokens.length) return issue.at;
+  const seen = a.snap.logs
+    .filter((l) => tokens.some((t) => l.sample.includes(t)))
+    .map((l) => l.firstSeen)
+    .sort()[0];
+  return seen && seen < issue.at ? seen : issue.at;
+}
 
 /**
  * The service shows harm: a symptom metric moved or it logs new errors in volume. Traffic the WAF
