@@ -112,6 +112,8 @@ export class ScenarioEnvironment implements Evidence, Actions {
         previousVersion: d.previousVersion,
         status: d.status,
         actor: d.author,
+        // The tool that ran the rollout (ecs, argocd, ansible) is where the record comes from.
+        ...(d.kind ? { source: d.kind } : {}),
       }));
     const changes: ChangeRecord[] = env.changes
       .filter((c) => inWindow(c.timestamp, q) && matchesService(c.service, q.services))

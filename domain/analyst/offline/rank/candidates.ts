@@ -23,6 +23,7 @@ import { cacheBypass } from './cache-bypass.js';
 import type { Candidate } from './candidate.js';
 import { cascade, silentRelease } from './cascade.js';
 import { commonPath } from './common-path.js';
+import { configRelease } from './config-release.js';
 import { demand } from './demand.js';
 import { displacedLoad } from './displaced.js';
 import { divertedTraffic } from './diverted.js';
@@ -414,6 +415,7 @@ export function candidates(a: Analysis): Candidate[] {
   reconnectStorm(a, all);
   zonalImpairment(a, all);
   schemaRelease(a, all);
+  configRelease(a, all);
   const stall = silentStall(a, all, MIN_CONFIDENCE);
   if (stall) all.push(stall);
   // Equally supported, one that another explained away ranks below it, and then the one that
