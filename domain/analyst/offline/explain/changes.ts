@@ -76,6 +76,15 @@ const INTERACTIVE = /^(?:StartSession|ResumeSession|SendSSHPublicKey|ConsoleLogi
 const ONE_WAY =
   /^(?:FailoverDBCluster|FailoverGlobalCluster|SwitchoverGlobalCluster|RebootDBInstance|RebootDBCluster|RebootInstances|RebootCacheCluster|RebootBroker|TestFailover|FailoverShard)$/i;
 
+/**
+ * The external dependency of the changed service that the record's own feed names by its name
+ * (`registrar` for `domain-registrar`): the provider acted on something of ours.
+ */
+function providerFeed(a: Analysis, c: ScoredChange): string | undefined {
+  const dep = a.snap.catalog.dependencyNamedIn(c.service, c.change.source ?? '');
+  return dep && isExternal(a.snap.catalog, dep) ? dep : undefined;
+}
+
 export function explainChanges(a: Analysis): Candidate[] {
   const out: Candidate[] = [];
   for (const c of a.changes) {
@@ -137,14 +146,15 @@ export function explainChanges(a: Analysis): Candidate[] {
       });
       continue;
     }
-    // A vendor changing the service they run for us (their maintenance, their rollout) is that
-    // dependency failing: nothing of ours reverts it, and it is named as the dependency.
-    const vendor = !!c.service && isExternal(a.snap.catalog, c.service);
+    // A vendor changing the service they run for us (their maintenance, their rollout), or acting
+    // on ours from their own feed (a registrar putting our domain on hold), is that dependency
+    // failing: nothing of ours reverts it, and it is named as the dependency.
+    const provider = c.service && isExternal(a.snap.catalog, c.service) ? c.service : providerFeed(a, c);
+    const vendor = !!provider;
     // An automated apply carried a person's merge: the merge is named and reverted.
     const origin = vendor ? undefined : c.deliveredFrom;
-    const culprit = vendor
-      ? c.service!
-      : (origin?.change.resource ?? ch.resource ?? c.service ?? ch.summary.slice(0, 80));
+    const culprit =
+      provider ?? origin?.change.resource ?? ch.resource ?? c.service ?? ch.summary.slice(0, 80);
     const mitigation =
       vendor || undoneAlready(ch) || INTERACTIVE.test(ch.status ?? '') || ONE_WAY.test(ch.status ?? '')
         ? null
@@ -170,13 +180,17 @@ export function explainChanges(a: Analysis): Candidate[] {
                   change: (origin?.change ?? ch).id,
                 },
               );
+    const subject =
+      provider && lower(provider) !== lower(c.service)
+        ? `The change ${provider} made to ${ch.resource ?? c.service}`
+        : `The ${vendor ? 'change its vendor made' : KIND_WORD[c.flavor]} to ${culprit}`;
     out.push({
       category: vendor ? 'dependency' : c.category,
       culprit,
       summary: origin
         ? `The ${KIND_WORD[c.flavor]} to ${culprit}${origin.service && !lower(culprit).includes(lower(origin.service)) ? ` on ${origin.service}` : ''} at ${hhmm(origin.change.at)} ` +
           `(${quote(origin.change.summary)}), applied by ${ch.actor} to ${ch.resource ?? c.service} at ${hhmm(ch.at)} (${quote(ch.summary)}), ${when}, caused ${effect}.`
-        : `The ${vendor ? 'change its vendor made' : KIND_WORD[c.flavor]} to ${culprit}${c.service && !lower(culprit).includes(lower(c.service)) ? ` on ${c.service}` : ''} at ${hhmm(ch.at)} ` +
+        : `${subject}${c.service && !lower(subject).includes(lower(c.service)) ? ` on ${c.service}` : ''} at ${hhmm(ch.at)} ` +
           `(${quote(ch.summary)}), ${when}, caused ${effect}.`,
       causalChain: chain,
       confidence: conf(confidence),
