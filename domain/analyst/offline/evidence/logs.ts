@@ -74,7 +74,7 @@ const CLASSES: Array<[LogClass, RegExp]> = [
   ],
   [
     'dependency',
-    /upstream|\b5\d\d from\b|returned (status )?5\d\d|ECONNREFUSED|ECONNRESET|connection refused|socket hang up|circuit (breaker )?(is )?open|bad gateway|service unavailable|gateway timeout|\b50[234]\b|dependency|downstream|call(ing)? to .* failed|request to .* failed|ETIMEDOUT|connect timed out/i,
+    /upstream|\b5\d\d from\b|returned (status )?5\d\d|response error StatusCode: 5\d\d|ECONNREFUSED|ECONNRESET|connection refused|socket hang up|circuit (breaker )?(is )?open|bad gateway|service unavailable|gateway timeout|\b50[234]\b|dependency|downstream|call(ing)? to .* failed|request to .* failed|ETIMEDOUT|connect timed out/i,
   ],
   ['timeout', /timeout|timed out|deadline exceeded|aborted after \d+ ?ms|AbortError/i],
 ];

@@ -57,6 +57,13 @@ describe('log signatures', () => {
     expect(classifyLog('Error: EMFILE: too many open files')).toBe('resource-leak');
   });
 
+  it("reads an AWS SDK call answered with a 5xx as the called service's failure, and a 4xx not", () => {
+    const sdk = (status: number) =>
+      `get credentials: failed to refresh cached credentials, operation error STS: AssumeRoleWithWebIdentity, https response error StatusCode: ${status}, RequestID: fa0e8bf2`;
+    expect(classifyLog(sdk(500))).toBe('dependency');
+    expect(classifyLog(sdk(400))).not.toBe('dependency');
+  });
+
   it('calls a code error that took its process down a crash', () => {
     const said = (sample: string) => mechanismOf({ cls: classifyLog(sample), sig: { sample } });
     expect(said('Stack overflow.')).toContain('crash');
