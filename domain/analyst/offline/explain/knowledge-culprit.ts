@@ -31,7 +31,8 @@ export const NAMESPACE_TECH: Array<[RegExp, string[]]> = [
 /** An exporter's metric prefix names the engine it scrapes (`mongodb_rs_primary_count`, `pg_stat_*`). */
 const METRIC_PREFIX_TECH: Array<[RegExp, string[]]> = [
   [/^mongodb_/i, ['mongodb']],
-  [/^(?:pg|postgres(?:ql)?)_/i, ['postgresql']],
+  // CloudNativePG's exporter prefixes its series with the operator's name (`cnpg_pg_replication_lag`).
+  [/^(?:pg|postgres(?:ql)?|cnpg)_/i, ['postgresql']],
   [/^mysql_/i, ['mysql']],
   [/^redis_/i, ['redis']],
   [/^memcached_/i, ['memcached']],

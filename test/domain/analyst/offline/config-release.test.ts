@@ -47,7 +47,9 @@ const env = (description: string): Partial<Scenario['environment']> => ({
 
 describe('a configuration-management run that applied configuration', () => {
   it('is a configuration change, rolled back', async () => {
-    const run = await runScenario(scenario('reports-api', env('storage layout and server config templating')));
+    const run = await runScenario(
+      scenario('reports-api', env('storage layout and server config templating')),
+    );
     expect(run.rootCause.category).toBe('configuration');
     expect(run.rootCause.mitigation?.kind).toBe('rollback');
   });
