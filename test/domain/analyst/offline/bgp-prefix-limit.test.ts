@@ -63,6 +63,28 @@ describe('a BGP session shut by its maximum-prefix limit', () => {
     expect(run.rootCause.summary).toMatch(/prefix/i);
   });
 
+  it("reads Junos's neighbor state change as a BGP session lost", async () => {
+    const base = env('Hold timer expired');
+    const run = await runScenario(
+      scenario('billing-api', {
+        ...base,
+        changes: [],
+        logs: [
+          {
+            service: 'edge-routers',
+            timestamp: at(-10),
+            level: 'WARN',
+            count: 12,
+            message:
+              'edge-1 rpd[2841]: RPD_BGP_NEIGHBOR_STATE_CHANGED: BGP peer 198.51.100.9 (External AS 3356) changed state from Established to Idle (event HoldTime) (instance master)',
+          },
+          base.logs![1],
+        ],
+      }),
+    );
+    expect(run.rootCause.category).toBe('network');
+  });
+
   it('is not claimed for a session that dropped on its hold timer', async () => {
     const run = await runScenario(scenario('billing-api', env('Hold timer expired')));
     expect(run.rootCause.summary).not.toMatch(/prefix limit/i);
