@@ -40,6 +40,7 @@ import { quietRelease } from './quiet-release.js';
 import { reconnectStorm } from './reconnect-storm.js';
 import { recoveredBefore } from './recovered-before.js';
 import { beside, refusedRequests } from './relevance.js';
+import { revertedRelease } from './reverted-release.js';
 import { schemaRelease } from './schema-release.js';
 import { confinedToScope } from './scoped.js';
 import { sharedDependency } from './shared-dependency.js';
@@ -416,6 +417,7 @@ export function candidates(a: Analysis): Candidate[] {
   zonalImpairment(a, all);
   schemaRelease(a, all);
   configRelease(a, all);
+  revertedRelease(a, all);
   const stall = silentStall(a, all, MIN_CONFIDENCE);
   if (stall) all.push(stall);
   // Equally supported, one that another explained away ranks below it, and then the one that
