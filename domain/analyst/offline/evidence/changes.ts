@@ -104,6 +104,17 @@ export const undoneAlready = (c: ChangeRecord): boolean =>
   /\b(?:values? |changes? |it )?(?:reverted|rolled back|backed out)\b/i.test(c.summary);
 
 /**
+ * A step responders took to diagnose the trouble already under way, in the record's own words
+ * ("disabled on six nodes for diagnosis", "scaled while investigating"): made because of the
+ * incident, not a cause of it.
+ */
+export const isDiagnosticStep = (c: ChangeRecord): boolean =>
+  c.kind === 'change' &&
+  /\b(?:for|to) (?:diagnos(?:e|is|ing)|troubleshoot(?:ing)?)\b|\bwhile (?:investigating|diagnosing|troubleshooting)\b/i.test(
+    c.summary,
+  );
+
+/**
  * Changes made by an autoscaler are reactions to load, not causes: by its name in the actor or the
  * summary, or a Kubernetes HPA's own rescale event. A person patching an HPA's bounds is not one.
  */
@@ -247,7 +258,8 @@ export function scoreChanges(
       if (change.status === 'rolled-back' || change.status === 'failed' || undoneAlready(change))
         score *= 0.5;
       if (isAutomaticReaction(change) || flavor === 'platform') score *= 0.3;
-      if (flavor === 'benign') score *= 0.1;
+      // Made because the trouble was already seen: it came after the incident began.
+      if (flavor === 'benign' || isDiagnosticStep(change)) score *= 0.1;
       // A routine operation rarely breaks what it runs on; errors a change's content does not
       // explain, or that its untouched peers share, are not its own (`change-relevance.ts`).
       if (routine) score *= 0.35;
@@ -321,6 +333,7 @@ function against(s: ScoredChange): string | undefined {
     return `${what}: ${Math.round(s.leadMinutes)} min before onset, with nothing changing in between`;
   if (s.change.status === 'rolled-back' || undoneAlready(s.change)) return `${what}: already rolled back`;
   if (isAutomaticReaction(s.change)) return `${what}: an autoscaler reacting to load, not a cause`;
+  if (isDiagnosticStep(s.change)) return `${what}: a step taken to diagnose the trouble, not its cause`;
   if (s.disowned) return `${what}: ${s.disowned.why}`;
   if (s.routine) return `${what}: ${s.routine}, not a change to what fails`;
   if (s.flavor === 'benign')

@@ -1,0 +1,54 @@
+/**
+ * A change the responders made to diagnose the trouble ("disabled on two nodes for diagnosis") is
+ * the incident's consequence, not its cause, even when it lands as the failure shows. The same
+ * change made for no such reason stays a suspect.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Scenario } from '../../../../adapters/embedded/scenario/schema.js';
+import { api, at, scenario, stepPoints } from './fixtures.js';
+import { runScenario } from './harness.js';
+
+const env = (summary: string): Partial<Scenario['environment']> => ({
+  services: [api('game-cluster')],
+  changes: [
+    {
+      timestamp: at(-20),
+      source: 'ops-console',
+      eventName: 'DisableInterface',
+      resource: 'node-17..18 eth1',
+      actor: 'game-ops',
+      summary,
+      service: 'game-cluster',
+    },
+  ],
+  metrics: [
+    {
+      namespace: 'Game/Cluster',
+      metricName: 'NodeStartFailures',
+      service: 'game-cluster',
+      dimensions: { Cluster: 'main' },
+      points: stepPoints(0, 60, -21, 0),
+    },
+  ],
+  logs: [
+    {
+      service: 'game-cluster',
+      timestamp: at(-21),
+      level: 'ERROR',
+      count: 400,
+      message: 'cluster start: 58 nodes still starting after 900s (stalled at stage LOAD_WORLD)',
+    },
+  ],
+});
+
+describe('a step taken to diagnose the trouble', () => {
+  it('is not blamed for it', async () => {
+    const run = await runScenario(scenario('game-cluster', env('secondary NIC disabled on two nodes for diagnosis')));
+    expect(run.rootCause.culprit).not.toContain('eth1');
+  });
+
+  it('leaves the same change a suspect when it was made for another reason', async () => {
+    const run = await runScenario(scenario('game-cluster', env('secondary NIC disabled on two nodes')));
+    expect(run.rootCause.culprit).toContain('eth1');
+  });
+});
