@@ -107,11 +107,16 @@ function hoggingConsumer(a: Analysis, resource: string, since: string): Consumer
         evidence: [load.id],
       };
     }
+    // More requests (and the CPU serving them) at a service users call are their demand passed
+    // along, not work it chose to start: that is for the demand rules (`rank/demand.ts`), not a
+    // consumer to restart.
+    const front = !!a.snap.catalog.get(c)?.userFacing;
     const moved = a.views.find(
       (v) =>
         lower(v.service) === lower(c) &&
         // Its own waiting (a delay, errors, lost availability) is what the resource did to it.
         !SUFFERED.has(v.kind) &&
+        !(front && (v.kind === 'traffic' || v.kind === 'cpu')) &&
         isAnomalous(v) &&
         v.onset!.direction === 'up' &&
         inRange(v.onset!.at),
