@@ -43,7 +43,9 @@ const env = (summary: string): Partial<Scenario['environment']> => ({
 
 describe('a step taken to diagnose the trouble', () => {
   it('is not blamed for it', async () => {
-    const run = await runScenario(scenario('game-cluster', env('secondary NIC disabled on two nodes for diagnosis')));
+    const run = await runScenario(
+      scenario('game-cluster', env('secondary NIC disabled on two nodes for diagnosis')),
+    );
     expect(run.rootCause.culprit).not.toContain('eth1');
   });
 
