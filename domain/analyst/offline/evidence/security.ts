@@ -31,10 +31,16 @@ export interface SecurityIssue {
 const PRINCIPAL =
   /(?:\bIAM ?user[: ]+|\bprincipal[: ]+|:user\/|userName"?[:=] ?"?|(?:\b(?:AKIA|ASIA)[A-Z0-9]{16}|<aws-access-key:[^>\s]{1,24}>) \((?:IAM ?)?user[: ]+)([A-Za-z0-9+=,.@_-]{2,64})/gi;
 const ACCESS_KEY = /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g;
+/** A role's session in an STS ARN (`assumed-role/edge-waf-role/i-0a6e…`), or "x credentials were used". */
+const ROLE_USED =
+  /:assumed-role\/([A-Za-z0-9+=,.@_-]{1,64})\/|\b([A-Za-z0-9+=,.@_-]{2,64}) credentials (?:were|was|are|have been|being) used\b/gi;
 
 /** Principals and keys named in security tooling's own text (GuardDuty, Health, CloudTrail Insights). */
 export function principalsIn(text: string): { principals: string[]; keys: string[] } {
-  const principals = [...text.matchAll(PRINCIPAL)].map((m) => m[1].replace(/[.,]+$/, ''));
+  const principals = [
+    ...[...text.matchAll(PRINCIPAL)].map((m) => m[1]),
+    ...[...text.matchAll(ROLE_USED)].map((m) => m[1] ?? m[2]),
+  ].map((p) => p.replace(/[.,]+$/, ''));
   const keys = [...text.matchAll(ACCESS_KEY)].map((m) => m[0]);
   return { principals: [...new Set(principals)], keys: [...new Set(keys)] };
 }
@@ -47,7 +53,7 @@ export function principalsIn(text: string): { principals: string[]; keys: string
 const PATTERNS: Array<[SecurityPattern, RegExp]> = [
   [
     'leaked-credentials',
-    /leak|exposed|compromis|public(ly)? (repo|commit|github)|secret.?(scan|detected|found)|credential.?(exfil|exposure)|instancecredentialexfiltration|access.?key.*(github|pastebin)/i,
+    /leak|exposed|compromis|public(ly)? (repo|commit|github)|secret.?(scan|detected|found)|credential.?(exfil|exposure)|instancecredentialexfiltration|access.?key.*(github|pastebin)|credentials? (?:were|was|are|have been|being) used from outside (?:of )?aws/i,
   ],
   [
     'failed-logins',
@@ -59,7 +65,9 @@ const PATTERNS: Array<[SecurityPattern, RegExp]> = [
     'abuse',
     /\babus(e|ive)\b|\bspam(mers?|ming)?\b|fraudulent (sign.?ups?|accounts?|registrations?)|fake accounts?|mass.?mention/i,
   ],
-  ['waf-blocks', /waf|blocked|block.?rule|rate.?based|managed.?rule|bot.?control/i],
+  // `waf` beginning a word (`waf-block`, `aws.wafv2`): a role named after the WAF (`edge-waf-role`)
+  // is not its blocks.
+  ['waf-blocks', /(?<![\w-])waf|blocked|block.?rule|rate.?based|managed.?rule|bot.?control/i],
   // Traffic from many outside sources at once: reflection and amplification arrive as a flow
   // anomaly, not as requests.
   [

@@ -294,5 +294,30 @@ describe('security patterns', () => {
     expect(finding('Recon:EC2/PortProbeUnprotectedPort on restore-test')).toBe('finding');
     expect(finding('SYN flood against the edge')).toBe('flood');
     expect(finding('API ListBuckets was invoked from a Tor exit node')).toBe('finding');
+    // A role named after the WAF is not the WAF blocking anything.
+    expect(finding('ListObjects on 700 buckets by assumed-role/edge-waf-role/i-0a6e from a VPN')).not.toBe(
+      'waf-blocks',
+    );
+  });
+
+  it("reads a role's credentials used from outside AWS as leaked, and names the role", () => {
+    const [issue] = detectSecurity([
+      {
+        id: 't',
+        kind: 'iam-anomaly',
+        at: at(-5),
+        count: 1,
+        detail: 'edge-waf-role credentials were used from outside AWS on 2019-03-12 and 2019-03-22',
+      },
+    ]);
+    expect(issue.pattern).toBe('leaked-credentials');
+    expect(issue.principals).toEqual(['edge-waf-role']);
+    expect(
+      principalsIn(
+        'GetCallerIdentity by arn:aws:sts::591738204466:assumed-role/edge-waf-role/i-0a6e2f91 from Tor',
+      ).principals,
+    ).toEqual(['edge-waf-role']);
+    // The same role merely named is no principal caught in use.
+    expect(principalsIn('edge-waf-role has s3:ListBucket on every bucket').principals).toEqual([]);
   });
 });
