@@ -34,10 +34,12 @@ export function routineReason(c: ChangeRecord): string | undefined {
   const text = `${c.status ?? ''} ${c.summary} ${c.actor ?? ''}`;
   const op = ROUTINE_OPERATION.exec(text);
   // A deletion that mentions backups ("automated backups deleted with cluster") is no routine, nor
-  // is a provider's notice of errors that names snapshots among what it impairs.
+  // is a provider's notice of errors that names snapshots among what it impairs, nor a "rebalance"
+  // that sets routing weights: where requests go is a deliberate setting, not data moved.
   if (
     op &&
     !/delet|terminat|\bdrop|truncat|wipe|purg|destroy/i.test(text) &&
+    !/\bweight(?:s|ed|ing)?\b/i.test(text) &&
     !/\b(?:impair\w*|degraded|increased error|operational issue|outage)\b/i.test(text)
   )
     return `a routine ${op[0].toLowerCase()} operation`;

@@ -34,6 +34,9 @@ describe('routine operations', () => {
       /balancer round/,
     );
     expect(routineReason(record('Scheduled compaction of the event shards'))).toMatch(/compaction/);
+    expect(routineReason(record('Rebalance partitions across brokers after adding kafka-7'))).toMatch(
+      /rebalance/,
+    );
     expect(
       routineReason(record('Allow tcp/9100 from 10.0.0.0/16', { status: 'AuthorizeSecurityGroupIngress' })),
     ).toMatch(/allows more/);
@@ -44,6 +47,12 @@ describe('routine operations', () => {
       undefined,
     );
     expect(routineReason(record('DeleteDBCluster: automated backups deleted with cluster'))).toBe(undefined);
+    // Routing weights set anew decide where requests go: a deliberate change, whatever it is called.
+    expect(
+      routineReason(
+        record('routine load-balancing change: rebalance weighted clusters std 124->88, long 1->12'),
+      ),
+    ).toBe(undefined);
     // A provider's notice of errors that lists snapshots among what it impairs.
     expect(
       routineReason(
