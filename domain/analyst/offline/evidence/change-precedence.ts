@@ -91,7 +91,7 @@ export function overtaken(late: ScoredChange, all: ScoredChange[], series: Serie
 }
 
 /** Who applies what people merge: a GitOps controller, a pipeline, a bot account. */
-const AUTOMATION_ACTOR =
+export const AUTOMATION_ACTOR =
   /automation|(^|[^a-z])bot([^a-z]|$)|-bot$|argo|flux|terraform|atlantis|spinnaker|pipeline|jenkins|github-actions|(^|[^a-z])ci([^a-z]|$)/i;
 /** A commit or revision id: seven or more hex digits with both a digit and a letter. */
 const REVISION = /\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,40}\b/gi;

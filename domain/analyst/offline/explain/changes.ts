@@ -4,6 +4,7 @@
  */
 import type { ChangeRecord } from '../../../ports.js';
 import type { Analysis } from '../analysis.js';
+import { AUTOMATION_ACTOR } from '../evidence/change-precedence.js';
 import { revertTarget, type ScoredChange, undoneAlready } from '../evidence/changes.js';
 import { isExternal } from '../evidence/dependencies.js';
 import { CALL_FAILURES, LOG_CLASS_CATEGORY, mechanismOf, type RankedSignature } from '../evidence/logs.js';
@@ -85,6 +86,24 @@ function providerFeed(a: Analysis, c: ScoredChange): string | undefined {
   return dep && isExternal(a.snap.catalog, dep) ? dep : undefined;
 }
 
+/** Calls by one automation session this close together are one run of it. */
+const RUN_SPAN_MS = 5 * 60_000;
+const RUN_CALLS = 3;
+
+/**
+ * An automation's session (`terraform-apply/atlantis-812` of an assumed-role ARN) that made several
+ * calls within minutes made them as one run, whether or not the run left a record of its own: the
+ * responder names the run, not the one call of it that broke things.
+ */
+function runOf(a: Analysis, ch: ChangeRecord): { name: string; calls: number } | undefined {
+  if (ch.kind !== 'change' || !ch.actor || !AUTOMATION_ACTOR.test(ch.actor)) return undefined;
+  const calls = a.snap.changes.filter(
+    (o) => o.kind === 'change' && o.actor === ch.actor && Math.abs(ms(o.at) - ms(ch.at)) <= RUN_SPAN_MS,
+  ).length;
+  if (calls < RUN_CALLS) return undefined;
+  return { name: ch.actor.split(':assumed-role/')[1] ?? ch.actor, calls };
+}
+
 export function explainChanges(a: Analysis): Candidate[] {
   const out: Candidate[] = [];
   for (const c of a.changes) {
@@ -153,8 +172,9 @@ export function explainChanges(a: Analysis): Candidate[] {
     const vendor = !!provider;
     // An automated apply carried a person's merge: the merge is named and reverted.
     const origin = vendor ? undefined : c.deliveredFrom;
+    const run = provider || origin ? undefined : runOf(a, ch);
     const culprit =
-      provider ?? origin?.change.resource ?? ch.resource ?? c.service ?? ch.summary.slice(0, 80);
+      provider ?? run?.name ?? origin?.change.resource ?? ch.resource ?? c.service ?? ch.summary.slice(0, 80);
     const mitigation =
       vendor || undoneAlready(ch) || INTERACTIVE.test(ch.status ?? '') || ONE_WAY.test(ch.status ?? '')
         ? null
@@ -183,7 +203,9 @@ export function explainChanges(a: Analysis): Candidate[] {
     const subject =
       provider && lower(provider) !== lower(c.service)
         ? `The change ${provider} made to ${ch.resource ?? c.service}`
-        : `The ${vendor ? 'change its vendor made' : KIND_WORD[c.flavor]} to ${culprit}`;
+        : run
+          ? `The ${KIND_WORD[c.flavor]} to ${ch.resource ?? c.service} by the run ${run.name} (${run.calls} calls within minutes)`
+          : `The ${vendor ? 'change its vendor made' : KIND_WORD[c.flavor]} to ${culprit}`;
     out.push({
       category: vendor ? 'dependency' : c.category,
       culprit,
