@@ -104,13 +104,13 @@ export const undoneAlready = (c: ChangeRecord): boolean =>
   /\b(?:values? |changes? |it )?(?:reverted|rolled back|backed out)\b/i.test(c.summary);
 
 /**
- * A step responders took to diagnose the trouble already under way, in the record's own words
- * ("disabled on six nodes for diagnosis", "scaled while investigating"): made because of the
- * incident, not a cause of it.
+ * A step responders took against trouble already under way, in the record's own words: to
+ * diagnose it ("disabled on six nodes for diagnosis", "scaled while investigating") or to work off
+ * what it piled up ("14 -> 24 to drain backlog"). Made because of the incident, not a cause of it.
  */
-export const isDiagnosticStep = (c: ChangeRecord): boolean =>
+export const isResponseStep = (c: ChangeRecord): boolean =>
   c.kind === 'change' &&
-  /\b(?:for|to) (?:diagnos(?:e|is|ing)|troubleshoot(?:ing)?)\b|\bwhile (?:investigating|diagnosing|troubleshooting)\b/i.test(
+  /\b(?:for|to) (?:diagnos(?:e|is|ing)|troubleshoot(?:ing)?)\b|\bwhile (?:investigating|diagnosing|troubleshooting)\b|\bto (?:drain|work (?:through|off)|catch up on|clear) (?:the |a |its )?(?:\w+ )?(?:backlog|queue|lag)\b/i.test(
     c.summary,
   );
 
@@ -259,7 +259,7 @@ export function scoreChanges(
         score *= 0.5;
       if (isAutomaticReaction(change) || flavor === 'platform') score *= 0.3;
       // Made because the trouble was already seen: it came after the incident began.
-      if (flavor === 'benign' || isDiagnosticStep(change)) score *= 0.1;
+      if (flavor === 'benign' || isResponseStep(change)) score *= 0.1;
       // A routine operation rarely breaks what it runs on; errors a change's content does not
       // explain, or that its untouched peers share, are not its own (`change-relevance.ts`).
       if (routine) score *= 0.35;
@@ -333,7 +333,8 @@ function against(s: ScoredChange): string | undefined {
     return `${what}: ${Math.round(s.leadMinutes)} min before onset, with nothing changing in between`;
   if (s.change.status === 'rolled-back' || undoneAlready(s.change)) return `${what}: already rolled back`;
   if (isAutomaticReaction(s.change)) return `${what}: an autoscaler reacting to load, not a cause`;
-  if (isDiagnosticStep(s.change)) return `${what}: a step taken to diagnose the trouble, not its cause`;
+  if (isResponseStep(s.change))
+    return `${what}: a step taken against the trouble already under way, not its cause`;
   if (s.disowned) return `${what}: ${s.disowned.why}`;
   if (s.routine) return `${what}: ${s.routine}, not a change to what fails`;
   if (s.flavor === 'benign')

@@ -9,7 +9,12 @@
  */
 import type { Category } from '../../../model.js';
 import type { Analysis } from '../analysis.js';
-import { isAutomaticReaction, type ScoredChange, undoneAlready } from '../evidence/changes.js';
+import {
+  isAutomaticReaction,
+  isResponseStep,
+  type ScoredChange,
+  undoneAlready,
+} from '../evidence/changes.js';
 import { conf, hhmm, lower, ms, uniq } from '../measure.js';
 import { action, type Candidate } from './candidate.js';
 
@@ -168,7 +173,12 @@ export function latentCauses(a: Analysis, list: Candidate[]): Candidate[] {
   const ceiling = Math.max(0, ...fresh.map((c) => c.confidence)) - 0.05;
   for (const s of [...a.changes, ...a.olderChanges]) {
     if (s.leadMinutes <= FRESH_MINUTES || !CATEGORY[s.flavor]) continue;
-    if (isAutomaticReaction(s.change) || s.change.status === 'rolled-back' || undoneAlready(s.change))
+    if (
+      isAutomaticReaction(s.change) ||
+      isResponseStep(s.change) ||
+      s.change.status === 'rolled-back' ||
+      undoneAlready(s.change)
+    )
       continue;
     const up = capacityDirection(s.change.summary) === 'up';
     const hit = symptoms

@@ -220,6 +220,16 @@ describe('a fleet grown in the morning whose per-peer threads reach the process 
     expect(rc.mitigation).toMatchObject({ kind: 'rollback', target: 'session-cluster' });
   });
 
+  it('does not blame an expansion made to drain a backlog: a step against trouble already there', async () => {
+    const rc = await conclude({
+      services,
+      metrics,
+      logs: threads,
+      changes: [grown('DesiredCapacity 300 -> 420 to drain the sync backlog')],
+    });
+    expect(rc.mitigation?.kind).not.toBe('rollback');
+  });
+
   it('without it, the thread limit is a defect of the service', async () => {
     const rc = await conclude({ services, metrics, logs: threads, changes: [] });
     expect(rc.category).toBe('code');

@@ -1,7 +1,8 @@
 /**
- * A change the responders made to diagnose the trouble ("disabled on two nodes for diagnosis") is
- * the incident's consequence, not its cause, even when it lands as the failure shows. The same
- * change made for no such reason stays a suspect.
+ * A change the responders made against the trouble already under way, to diagnose it ("disabled on
+ * two nodes for diagnosis") or to work off its backlog ("to drain backlog"), is the incident's
+ * consequence, not its cause, even when it lands as the failure shows. The same change made for no
+ * such reason stays a suspect.
  */
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../../../adapters/embedded/scenario/schema.js';
@@ -41,10 +42,17 @@ const env = (summary: string): Partial<Scenario['environment']> => ({
   ],
 });
 
-describe('a step taken to diagnose the trouble', () => {
+describe('a step taken against the trouble', () => {
   it('is not blamed for it', async () => {
     const run = await runScenario(
       scenario('game-cluster', env('secondary NIC disabled on two nodes for diagnosis')),
+    );
+    expect(run.rootCause.culprit).not.toContain('eth1');
+  });
+
+  it('is not blamed when it was made to drain a backlog', async () => {
+    const run = await runScenario(
+      scenario('game-cluster', env('secondary NIC disabled on two nodes to drain the join backlog')),
     );
     expect(run.rootCause.culprit).not.toContain('eth1');
   });
