@@ -31,15 +31,18 @@ export interface SecurityIssue {
 const PRINCIPAL =
   /(?:\bIAM ?user[: ]+|\bprincipal[: ]+|:user\/|userName"?[:=] ?"?|(?:\b(?:AKIA|ASIA)[A-Z0-9]{16}|<aws-access-key:[^>\s]{1,24}>) \((?:IAM ?)?user[: ]+)([A-Za-z0-9+=,.@_-]{2,64})/gi;
 const ACCESS_KEY = /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g;
-/** A role's session in an STS ARN (`assumed-role/edge-waf-role/i-0a6e…`), or "x credentials were used". */
+/**
+ * A role's session in an STS ARN (`assumed-role/edge-waf-role/i-0a6e…`), "x credentials were used",
+ * or the owner of a token or key ("access token sgp_…a41c (owner ns-rel-eng, …)").
+ */
 const ROLE_USED =
-  /:assumed-role\/([A-Za-z0-9+=,.@_-]{1,64})\/|\b([A-Za-z0-9+=,.@_-]{2,64}) credentials (?:were|was|are|have been|being) used\b/gi;
+  /:assumed-role\/([A-Za-z0-9+=,.@_-]{1,64})\/|\b([A-Za-z0-9+=,.@_-]{2,64}) credentials (?:were|was|are|have been|being) used\b|\b(?:token|key)\b[^()\n]{0,40}\(owner:? ([A-Za-z0-9+=,.@_-]{2,64})/gi;
 
 /** Principals and keys named in security tooling's own text (GuardDuty, Health, CloudTrail Insights). */
 export function principalsIn(text: string): { principals: string[]; keys: string[] } {
   const principals = [
     ...[...text.matchAll(PRINCIPAL)].map((m) => m[1]),
-    ...[...text.matchAll(ROLE_USED)].map((m) => m[1] ?? m[2]),
+    ...[...text.matchAll(ROLE_USED)].map((m) => m[1] ?? m[2] ?? m[3]),
   ].map((p) => p.replace(/[.,]+$/, ''));
   const keys = [...text.matchAll(ACCESS_KEY)].map((m) => m[0]);
   return { principals: [...new Set(principals)], keys: [...new Set(keys)] };
@@ -53,7 +56,7 @@ export function principalsIn(text: string): { principals: string[]; keys: string
 const PATTERNS: Array<[SecurityPattern, RegExp]> = [
   [
     'leaked-credentials',
-    /leak|exposed|compromis|public(ly)? (repo|commit|github)|secret.?(scan|detected|found)|credential.?(exfil|exposure)|instancecredentialexfiltration|access.?key.*(github|pastebin)|credentials? (?:were|was|are|have been|being) used from outside (?:of )?aws/i,
+    /leak|exposed|compromis|public(ly)? (repo|commit|github)|secret.?(scan|detected|found)|credential.?(exfil|exposure)|instancecredentialexfiltration|access.?key.*(github|pastebin)|credentials? (?:were|was|are|have been|being) used from outside (?:of )?aws|(?:token|credentials?|access key|api key)\b[^;\n]{0,120}\bused from\b[^;\n]{0,80}\b(?:never seen|first seen|new|unknown|unusual)\b/i,
   ],
   [
     'failed-logins',
@@ -96,9 +99,9 @@ const BASE_SCORE: Record<SecurityPattern, number> = {
 
 /**
  * What a tool says it did not see ("no credential compromise signals", "not matched") is not a
- * pattern: the clause after a negation is dropped before matching.
+ * pattern: the clause after a negation is dropped before matching. "Never seen" says new, not absent.
  */
-export const NEGATED = /\b(no|not|without|never|zero)\b[^.;,:()\n]*/gi;
+export const NEGATED = /\b(no|not|without|never(?! seen\b)|zero)\b[^.;,:()\n]*/gi;
 
 export function securityPattern(s: SecuritySignal): SecurityPattern {
   const text = `${s.kind} ${s.detail.replace(NEGATED, ' ')}`;

@@ -317,6 +317,19 @@ describe('security patterns', () => {
         'GetCallerIdentity by arn:aws:sts::591738204466:assumed-role/edge-waf-role/i-0a6e2f91 from Tor',
       ).principals,
     ).toEqual(['edge-waf-role']);
+    // A token used from a place its owner never used it from is leaked too; its owner is named.
+    const [token] = detectSecurity([
+      {
+        id: 'k',
+        kind: 'token-use-from-new-ip',
+        at: at(-5),
+        count: 1,
+        detail:
+          'site-admin access token sgp_…a41c (owner ns-rel-eng, last used from CI) used from 198.51.100.23 (never seen for this user)',
+      },
+    ]);
+    expect(token.pattern).toBe('leaked-credentials');
+    expect(token.principals).toEqual(['ns-rel-eng']);
     // The same role merely named is no principal caught in use.
     expect(principalsIn('edge-waf-role has s3:ListBucket on every bucket').principals).toEqual([]);
   });
