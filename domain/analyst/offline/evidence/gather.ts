@@ -90,14 +90,18 @@ export function affectedService(
   return named ?? (alertAt ? loudest(catalog, logs, alertAt) : undefined) ?? direct;
 }
 
-/** Errors this many, or this many times the next service's, make one service the loud one. */
-const LOUD_COUNT = 100;
+/**
+ * Errors this many, and this many times the next service's, make one service the loud one. The
+ * count is the volume at which users notice (`explain/health.ts`): a higher floor made the answer
+ * flip when the same incident logged three times as much (the variant check).
+ */
+const LOUD_COUNT = 20;
 const LOUD_LEAD = 3;
 
 /**
  * The alert names nothing of the catalog (a PagerDuty service called after a team or a cluster,
  * "validators-lido"): the catalog service logging by far the most errors in the half hour before it
- * fired is what it is about — three times the next one's, and a hundred or more. Otherwise none.
+ * fired is what it is about — three times the next one's, and twenty or more. Otherwise none.
  */
 function loudest(catalog: Catalog, logs: LogSignature[], alertAt: string): string | undefined {
   const from = Date.parse(alertAt) - 30 * 60_000;

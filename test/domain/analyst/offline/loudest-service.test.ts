@@ -9,7 +9,7 @@ import type { Scenario } from '../../../../adapters/embedded/scenario/schema.js'
 import { api, at, scenario } from './fixtures.js';
 import { runScenario } from './harness.js';
 
-const env = (signerErrors: number): Partial<Scenario['environment']> => ({
+const env = (signerErrors: number, clientErrors = 28000): Partial<Scenario['environment']> => ({
   services: [api('sign-client'), api('key-signer')],
   deployments: [
     {
@@ -27,7 +27,7 @@ const env = (signerErrors: number): Partial<Scenario['environment']> => ({
       service: 'sign-client',
       timestamp: at(-29),
       level: 'ERROR',
-      count: 28000,
+      count: clientErrors,
       message:
         'failed to sign: rpc error: code = Unavailable desc = dial tcp 10.12.4.21:8881: connect: connection refused',
     },
@@ -47,6 +47,13 @@ describe('an alert that names no service of the catalog', () => {
     expect(run.rootCause.category).toBe('deployment');
     expect(run.rootCause.mitigation?.kind).toBe('rollback');
     expect(run.rootCause.mitigation?.target).toBe('sign-client');
+  });
+
+  it('reads a quiet incident the same as the same incident logging three times as much', async () => {
+    const quiet = await runScenario(scenario('validators-team', env(1, 41)));
+    const loud = await runScenario(scenario('validators-team', env(1, 123)));
+    expect(quiet.rootCause.mitigation?.target).toBe('sign-client');
+    expect(loud.rootCause.mitigation?.target).toBe('sign-client');
   });
 
   it('is about none when two services fail about as loudly', async () => {
