@@ -1,6 +1,7 @@
 /** What kind of change a change record is (a deploy, a flag, a network rule…), from its own words. */
 import type { Category } from '../../../model.js';
 import type { ChangeRecord } from '../../../ports.js';
+import { lower } from '../measure.js';
 
 export type ChangeFlavor =
   | 'deployment'
@@ -119,8 +120,12 @@ export function changeFlavor(c: ChangeRecord, names: readonly string[] = []): Ch
     return out;
   };
   // A resource inside another service's store (rows of platform-db written through an API) says
-  // where the change landed; only the service the change was made to speaks for its kind.
-  const text = `${c.status ?? ''} ${blank(c.summary)} ${blank(c.resource ?? '', c.service)}`;
+  // where the change landed; only the service the change was made to speaks for its kind, and not
+  // when the resource is a path under it (`inference-router/lb-policy`): there its name is only the
+  // address of what changed.
+  const under = !!c.service && lower(c.resource ?? '').startsWith(`${lower(c.service)}/`);
+  const own = under ? undefined : c.service;
+  const text = `${c.status ?? ''} ${blank(c.summary)} ${blank(c.resource ?? '', own)}`;
   for (const [flavor, re] of FLAVORS) if (re.test(text)) return flavor;
   return 'config';
 }

@@ -134,6 +134,21 @@ describe('a change’s own effects are of its kind', () => {
     expect(changeFlavor(session, names)).toBe('database');
   });
 
+  it("a service's own name speaks for a change to it, not for a path under it", () => {
+    const names = ['inference-router', 'edge-router'];
+    const rec = (service: string, resource: string) => ({
+      id: 'c',
+      kind: 'change' as const,
+      at: at(0),
+      status: 'Sync',
+      service,
+      resource,
+      summary: 'weights 124 -> 88 and 1 -> 12',
+    });
+    expect(changeFlavor(rec('inference-router', 'inference-router/routes/sonnet4'), names)).toBe('config');
+    expect(changeFlavor(rec('edge-router', 'edge-router'), names)).toBe('network');
+  });
+
   it('a backup taken is bookkeeping; a restore from one is not', () => {
     const rec = (status: string) => ({
       id: 'c',
