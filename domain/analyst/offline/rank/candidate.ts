@@ -7,6 +7,7 @@
 import type { RuledOut } from '../../../knowledge/schema.js';
 import type { ActionKind, Category, MitigationAction, Specialist } from '../../../model.js';
 import type { ChangeRecord } from '../../../ports.js';
+import type { Analysis } from '../analysis.js';
 import { lower } from '../measure.js';
 
 /**
@@ -90,4 +91,14 @@ export function releaseRollback(
     `roll ${target} back from ${ch.version ?? 'the new version'} to ${ch.previousVersion ?? 'the previous version'}${why}`,
     ch.previousVersion ? { toVersion: ch.previousVersion, fromVersion: ch.version ?? '' } : {},
   );
+}
+
+/**
+ * The release a deployment candidate blames (the record its evidence starts with), or undefined
+ * when the candidate is about anything else.
+ */
+export function releaseOf(a: Pick<Analysis, 'snap'>, c: Candidate): ChangeRecord | undefined {
+  if (c.category !== 'deployment' || !c.changeAt) return undefined;
+  const record = a.snap.changes.find((r) => r.id === c.evidence[0]);
+  return record?.kind === 'deployment' ? record : undefined;
 }

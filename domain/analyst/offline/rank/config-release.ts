@@ -6,7 +6,7 @@
  */
 import type { Analysis } from '../analysis.js';
 import { lower, ms } from '../measure.js';
-import type { Candidate } from './candidate.js';
+import { type Candidate, releaseOf } from './candidate.js';
 
 /** Tools that push configuration to hosts or a cluster, as deploy records name them. */
 const CONFIG_TOOL = /^(?:ansible|chef|puppet|salt(?:stack)?|argo ?cd|flux(?:cd)?)\b/i;
@@ -18,9 +18,8 @@ const SAME_RUN_MS = 2 * 60_000;
 
 export function configRelease(a: Analysis, list: Candidate[]): void {
   for (const d of list) {
-    if (d.category !== 'deployment' || !d.changeAt || !d.changeService) continue;
-    const release = a.changes.find((s) => s.change.id === d.evidence[0])?.change;
-    if (release?.kind !== 'deployment' || !CONFIG_TOOL.test(release.source ?? '')) continue;
+    const release = releaseOf(a, d);
+    if (!release || !CONFIG_TOOL.test(release.source ?? '')) continue;
     const written = a.snap.changes.filter(
       (c) =>
         c.kind === 'change' &&

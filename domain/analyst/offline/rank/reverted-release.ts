@@ -6,13 +6,12 @@
  */
 import type { Analysis } from '../analysis.js';
 import { hhmm, lower, ms } from '../measure.js';
-import { action, type Candidate } from './candidate.js';
+import { action, type Candidate, releaseOf } from './candidate.js';
 
 export function revertedRelease(a: Analysis, list: Candidate[]): void {
   for (const d of list) {
-    if (d.category !== 'deployment' || d.mitigation?.kind !== 'rollback') continue;
-    const release = a.snap.changes.find((c) => c.id === d.evidence.find((id) => id.startsWith('deploy:')));
-    if (release?.kind !== 'deployment' || !release.previousVersion) continue;
+    const release = d.mitigation?.kind === 'rollback' ? releaseOf(a, d) : undefined;
+    if (!release?.previousVersion) continue;
     const revert = a.snap.changes.find(
       (c) =>
         c.kind === 'deployment' &&

@@ -6,7 +6,7 @@
  */
 import type { Analysis } from '../analysis.js';
 import { lower, ms } from '../measure.js';
-import type { Candidate } from './candidate.js';
+import { type Candidate, releaseOf } from './candidate.js';
 
 /** DDL, or a schema-migration tool at work. */
 const SCHEMA =
@@ -21,11 +21,9 @@ const OWN_LINES_MS = 10 * 60_000;
 export function schemaRelease(a: Analysis, list: Candidate[]): void {
   const called = (service: string) => a.snap.catalog.dependents(service).length > 0;
   for (const d of list) {
-    if (d.category !== 'deployment' || !d.changeAt || !d.changeService) continue;
-    const release = a.changes.find((s) => s.change.id === d.evidence[0])?.change;
+    const release = releaseOf(a, d);
     const service = d.changeService;
-    if (release?.kind !== 'deployment' || lower(service) === lower(a.snap.service) || called(service))
-      continue;
+    if (!release || !service || lower(service) === lower(a.snap.service) || called(service)) continue;
     const own = a.snap.logs.filter(
       (l) =>
         lower(l.service) === lower(service) &&
