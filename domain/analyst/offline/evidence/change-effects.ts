@@ -4,7 +4,7 @@
  * timing (`changes.ts` weighs them).
  */
 import type { ChangeRecord, LogSignature } from '../../../ports.js';
-import { lower, ms } from '../measure.js';
+import { lower, ms, uniq } from '../measure.js';
 import { affinity } from './change-relevance.js';
 import { CALL_FAILURES, type RankedSignature } from './logs.js';
 import { ACCUMULATING } from './metric-kinds.js';
@@ -144,5 +144,45 @@ export function takenIn(
       ms(l.firstSeen) >= ms(change.at) &&
       ms(l.firstSeen) <= ms(onset) + 5 * 60_000 &&
       lower(l.sample).includes(tail),
+  );
+}
+
+/** A change that took something away: deleted, expired, pruned, revoked. */
+const REMOVES = /\b(delet|expir|remov|purg|prun|destroy|drop|revok|deregist|untag)\w*/i;
+
+/**
+ * Identifiers distinctive enough that a second mention is the same thing: an image tag or digest,
+ * a key id, a release (`main-4f9c2e1`, `sha256:9c0e…`), letters and digits together, no date.
+ */
+const distinctIds = (text: string): string[] =>
+  uniq(
+    (text.match(/[a-z0-9][\w.:-]{5,}[a-z0-9]/gi) ?? [])
+      .map(lower)
+      .filter((t) => /[a-z]/.test(t) && /\d/.test(t) && !/^\d{4}-\d{2}-\d{2}/.test(t)),
+  );
+
+/** A line reporting a failure: its level, or its words when the level is not kept. */
+const FAILING = /\b(?:not ?found|fail\w*|error|missing|unknown|no such|denied|refused|backoff)\b/i;
+
+/**
+ * A failure, after a change that took things away, naming one of the things it took by its
+ * identifier: the lifecycle rule expired `secret-detector:main-4f9c2e1`, and the pull that fails
+ * hours later asks for `secret-detector:main-4f9c2e1`. The missing thing ties them, however long
+ * nothing needed it.
+ */
+export function missingWhatItRemoved(
+  change: ChangeRecord,
+  logs: LogSignature[],
+  onset: string,
+): LogSignature | undefined {
+  if (!REMOVES.test(change.summary)) return undefined;
+  const ids = distinctIds(change.summary);
+  if (!ids.length) return undefined;
+  return logs.find(
+    (l) =>
+      ms(l.firstSeen) > ms(change.at) &&
+      ms(l.firstSeen) <= ms(onset) + 15 * 60_000 &&
+      (/WARN|ERR|FATAL|CRIT/i.test(l.level) || FAILING.test(l.sample)) &&
+      ids.some((id) => lower(l.sample).includes(id)),
   );
 }

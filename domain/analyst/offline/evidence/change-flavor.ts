@@ -97,13 +97,19 @@ export const isPlatformEvent = (c: ChangeRecord): boolean =>
     (!c.actor && PLATFORM_SOURCE.test(c.source ?? '')) ||
     ((MONITOR.test(c.source ?? '') || MONITOR.test(c.actor ?? '')) && !MAKES.test(c.status ?? '')));
 
+/** A lifecycle, retention or expiration rule of ours that the platform applied. */
+const OUR_RULE_APPLIED =
+  /\b(?:lifecycle|retention|expiration) (?:policy|rule|configuration)\b[^.]*\b(?:expired|deleted|removed|transitioned)\b/i;
+
 /**
  * `names`: the services we know. A summary that names one ("for traffic-router client agents")
  * says whom the change is for, not what kind of change it is, so those names are read as blanks.
  */
 export function changeFlavor(c: ChangeRecord, names: readonly string[] = []): ChangeFlavor {
   if (c.kind === 'deployment') return 'deployment';
-  if (isPlatformEvent(c)) return 'platform';
+  // The platform carrying out a rule we wrote (an image lifecycle policy expiring tags) is our
+  // configuration taking effect, not the platform's doing.
+  if (isPlatformEvent(c)) return OUR_RULE_APPLIED.test(c.summary) ? 'config' : 'platform';
   if (
     BENIGN.test(c.status ?? '') ||
     BENIGN.test(c.summary) ||

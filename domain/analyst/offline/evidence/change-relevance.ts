@@ -285,3 +285,35 @@ export function tookDown(
       mentionedNames(l.sample, names).some((n) => on.has(lower(n))),
   );
 }
+
+/**
+ * A workload taken away *by* something, in the victim's own words: the scheduler's "Preempted by
+ * monitoring/perf-collector-hx9k2", "evicted by …", "killed by …".
+ */
+const TAKEN_BY =
+  /\b(?:preempt(?:ed)?|evict(?:ed)?|kill(?:ed)?|terminat(?:ed)?|stopp(?:ed)?|displac(?:ed)?) by\b([^.;\n]{0,80})/i;
+
+/**
+ * A line of one of `targets` (the affected service or what it calls), as the change lands and
+ * before the failure, saying the changed component took it away: the new workload that preempted
+ * the old is the change that removed it, even with no edge between them in the catalog.
+ */
+export function removedBy(
+  change: ChangeRecord,
+  service: string | undefined,
+  targets: readonly string[],
+  logs: readonly LogSignature[],
+  onset: string,
+): LogSignature | undefined {
+  if (!service || service.length < 3 || !targets.length) return undefined;
+  const at = Date.parse(change.at);
+  const until = Math.min(at + 10 * 60_000, Date.parse(onset) + 2 * 60_000);
+  const on = new Set(targets.map(lower));
+  return logs.find((l) => {
+    if (!on.has(lower(l.service))) return false;
+    const t = Date.parse(l.firstSeen);
+    if (t < at || t > until) return false;
+    const by = TAKEN_BY.exec(l.sample)?.[1];
+    return !!by && mentionedNames(by, [service]).length > 0;
+  });
+}

@@ -9,7 +9,14 @@ import type { Category } from '../../../model.js';
 import type { ChangeRecord, LogSignature } from '../../../ports.js';
 import { fmtNumber, headline, lower, mentionedNames, minutesBetween, ms } from '../measure.js';
 import type { Catalog, Relation } from './catalog.js';
-import { corroborate, ownErrors, ownWords, slowBurn, takenIn } from './change-effects.js';
+import {
+  corroborate,
+  missingWhatItRemoved,
+  ownErrors,
+  ownWords,
+  slowBurn,
+  takenIn,
+} from './change-effects.js';
 import { type ChangeFlavor, changeFlavor, FLAVOR_CATEGORY } from './change-flavor.js';
 import { deliveredFrom, madeByRun, madeWithin, overtaken, supersededBy } from './change-precedence.js';
 import {
@@ -17,6 +24,7 @@ import {
   customerInput,
   type Disowned,
   errorsNotItsOwn,
+  removedBy,
   routineReason,
   tookDown,
 } from './change-relevance.js';
@@ -56,6 +64,8 @@ export interface ScoredChange {
   ownWords?: RankedSignature;
   /** A line of the affected service showing it loaded what the change wrote (`takenIn`). */
   takenIn?: LogSignature;
+  /** A failure asking for what the change took away (`missingWhatItRemoved`). */
+  missing?: LogSignature;
 }
 
 const RELATION_WEIGHT: Record<Relation, number> = {
@@ -168,6 +178,9 @@ export function scoreChanges(
       // the failure (`downloaded smartedge/optimization.bin ... loading`): it took the change in.
       const taken = takenIn(change, opts.service, opts.logs ?? [], opts.onset);
       if (taken && (relation === 'unrelated' || relation === 'sibling')) relation = 'dependency';
+      // The new errors ask for what the change took away.
+      const missing = missingWhatItRemoved(change, opts.logs ?? [], opts.onset);
+      if (missing && (relation === 'unrelated' || relation === 'sibling')) relation = 'dependency';
       if (!service && !resource && relation === 'unrelated') relation = 'sibling';
       if (relation === 'unrelated' && hogs.has(lower(service))) relation = 'dependency';
       // Network changes hit shared infrastructure: related when connections start failing after them.
@@ -199,7 +212,8 @@ export function scoreChanges(
       // a release of it; one that took away what it calls is on its path.
       const removes = (targets: string[]) =>
         relation === 'sibling' || relation === 'unrelated'
-          ? tookDown(change, service, targets, opts.logs ?? [], opts.catalog.names(), opts.onset)
+          ? (tookDown(change, service, targets, opts.logs ?? [], opts.catalog.names(), opts.onset) ??
+            removedBy(change, service, targets, opts.logs ?? [], opts.onset))
           : undefined;
       const removedSelf = removes([opts.service ?? '']);
       const removed = removedSelf ?? removes(opts.catalog.dependencies(opts.service));
@@ -236,6 +250,10 @@ export function scoreChanges(
         corroboration.push(`it acted on ${workedOn.service} as it landed: "${workedOn.sample.slice(0, 90)}"`);
       if (removed)
         corroboration.push(`it took down what fails as it landed: "${removed.sample.slice(0, 90)}"`);
+      if (missing)
+        corroboration.push(
+          `the new errors ask for what it took away: "${headline(missing.sample).slice(0, 90)}"`,
+        );
       // A slow-burning effect (memory or handles climbing from the release on, until something
       // gives) ties the change to the incident through an anomaly that never let go: timing is
       // then measured to where that anomaly began, not to when it finally paged.
@@ -243,7 +261,7 @@ export function scoreChanges(
       // A release's own words tie it by content, so a long rollout does not count against it.
       const timing = Math.max(
         timingWeight(burn ? minutesBetween(change.at, burn.onset!.at) : leadMinutes, change.kind),
-        words ? OWN_WORDS_TIMING : 0,
+        words || missing ? OWN_WORDS_TIMING : 0,
       );
       if (burn)
         corroboration.push(
@@ -284,6 +302,7 @@ export function scoreChanges(
         ...(disowned ? { disowned } : {}),
         ...(words ? { ownWords: words } : {}),
         ...(taken ? { takenIn: taken } : {}),
+        ...(missing ? { missing } : {}),
         score: Math.min(0.95, score),
       };
       scored.against = against(scored);

@@ -259,9 +259,10 @@ function corroborateChanges(a: Analysis, list: Candidate[]): void {
     }
     const grace = c.category === 'deployment' ? 6 : 2;
     const named = [lower(c.changeService), lower(scored?.change.resource)].filter((n) => n.length >= 3);
-    // After a slow burn began with the change, whatever gave way on its path is its effect, however
-    // long it took.
-    const until = scored?.burnSince ? ms(a.snap.alertAt) + 5 * 60_000 : ms(c.changeAt) + 30 * 60_000;
+    // After a slow burn began with the change, or once something asked for what it took away,
+    // whatever gave way on its path is its effect, however long it took.
+    const lasting = !!scored?.burnSince || !!scored?.missing;
+    const until = lasting ? ms(a.snap.alertAt) + 5 * 60_000 : ms(c.changeAt) + 30 * 60_000;
     // A failure logged in the words of the change's own known signature (an SCP edited, then calls
     // denied "in a service control policy") is its effect wherever it shows, whatever the catalog
     // says of who depends on whom: the error names the kind of thing that was changed. (A change
@@ -279,7 +280,7 @@ function corroborateChanges(a: Analysis, list: Candidate[]): void {
         // Symptoms follow any cause, but one that blames a peer is that peer's unless the change
         // touched it; a failure with a cause of its own counts only when it is the same kind as the
         // change or names what was changed, and began within ten minutes of it.
-        (!!scored?.burnSince ||
+        (lasting ||
           (h.entry.role === 'symptom' &&
             (h.entry.blames === 'self' || named.includes(lower(culpritOf(a, h))))) ||
           ((h.entry.category === c.category || h.mentions.some((m) => named.includes(lower(m)))) &&

@@ -203,13 +203,15 @@ export function latentCauses(a: Analysis, list: Candidate[]): Candidate[] {
     const cand = latentCandidate(a, s, sym, more);
     if (fresh.length) cand.confidence = conf(Math.min(cand.confidence, ceiling));
     if (cand.confidence < 0.3) continue;
+    // The change's own candidate, if any, is this one; when its content already tied it to the
+    // failure more firmly than its age allows here, it stays as it was.
+    const itsOwn = out.findIndex((c) => c.changeAt && c.evidence[0] === s.change.id);
+    if (itsOwn >= 0 && out[itsOwn].confidence > cand.confidence) continue;
     for (const h of hit) {
       h.candidate.confidence = conf(h.candidate.confidence * 0.6);
       h.candidate.against = `${h.candidate.category} (${h.candidate.culprit}): the limit it reached was set ${Math.round(s.leadMinutes / 60)} h before by ${s.change.summary.slice(0, 80)}`;
     }
-    // The change's own (timing-only) candidate, if any, is this one.
-    const timingOnly = out.findIndex((c) => c.changeAt && c.evidence[0] === s.change.id);
-    if (timingOnly >= 0) out.splice(timingOnly, 1);
+    if (itsOwn >= 0) out.splice(itsOwn, 1);
     out.push(cand);
   }
   return out;
