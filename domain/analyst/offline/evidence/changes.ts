@@ -116,11 +116,12 @@ export const undoneAlready = (c: ChangeRecord): boolean =>
 /**
  * A step responders took against trouble already under way, in the record's own words: to
  * diagnose it ("disabled on six nodes for diagnosis", "scaled while investigating") or to work off
- * what it piled up ("14 -> 24 to drain backlog"). Made because of the incident, not a cause of it.
+ * what it piled up ("14 -> 24 to drain backlog"), or to recover ("a recovery step after the cluster
+ * regained quorum"). Made because of the incident, not a cause of it.
  */
 export const isResponseStep = (c: ChangeRecord): boolean =>
   c.kind === 'change' &&
-  /\b(?:for|to) (?:diagnos(?:e|is|ing)|troubleshoot(?:ing)?)\b|\bwhile (?:investigating|diagnosing|troubleshooting)\b|\bto (?:drain|work (?:through|off)|catch up on|clear) (?:the |a |its )?(?:\w+ )?(?:backlog|queue|lag)\b/i.test(
+  /\b(?:for|to) (?:diagnos(?:e|is|ing)|troubleshoot(?:ing)?)\b|\bwhile (?:investigating|diagnosing|troubleshooting)\b|\bto (?:drain|work (?:through|off)|catch up on|clear) (?:the |a |its )?(?:\w+ )?(?:backlog|queue|lag)\b|\brecovery step\b/i.test(
     c.summary,
   );
 

@@ -57,6 +57,16 @@ describe('a step taken against the trouble', () => {
     expect(run.rootCause.culprit).not.toContain('eth1');
   });
 
+  it('is not blamed when the record calls it a recovery step', async () => {
+    const run = await runScenario(
+      scenario(
+        'game-cluster',
+        env('secondary NIC disabled on two nodes (recovery step after the switch reboot)'),
+      ),
+    );
+    expect(run.rootCause.culprit).not.toContain('eth1');
+  });
+
   it('leaves the same change a suspect when it was made for another reason', async () => {
     const run = await runScenario(scenario('game-cluster', env('secondary NIC disabled on two nodes')));
     expect(run.rootCause.culprit).toContain('eth1');
