@@ -53,6 +53,26 @@ function counterpart(failing: string, other: string): boolean {
   return i >= 0 && i < o.length && STANDBY.test(o[i]) && f.slice(0, i).join('-') === o.slice(0, i).join('-');
 }
 
+/** A region's or site's short name as the last part of a service name (`use1`, `euw1`, `dc2`, `apne1`). */
+const SITE_PART = /^(?:[a-z]{2,5}\d{1,2}|az\d)$/;
+
+/**
+ * The same thing in another region or site (`gw-ingress-use1` and `gw-ingress-usw2`): names that
+ * differ only in a last part naming the site. A caller already wired to both can move to the other.
+ */
+function regionalCopy(failing: string, other: string): boolean {
+  const f = lower(failing).split(/[^a-z0-9]+/);
+  const o = lower(other).split(/[^a-z0-9]+/);
+  return (
+    f.length >= 2 &&
+    f.length === o.length &&
+    f.slice(0, -1).join('-') === o.slice(0, -1).join('-') &&
+    f.at(-1) !== o.at(-1) &&
+    SITE_PART.test(f.at(-1)!) &&
+    SITE_PART.test(o.at(-1)!)
+  );
+}
+
 /** A name without its last part (`hosted-es-euw1` → `hosted-es`): what stays when a copy is named. */
 const stemOf = (name: string): string =>
   lower(name)
@@ -187,7 +207,7 @@ export function dependencyHealth(opts: {
     }
   }
   // A failing direct dependency with a healthy standby can fail over: a sibling dependency the
-  // catalog marks as standby, or a standby the catalog names as the same thing elsewhere (it
+  // catalog marks as standby or that is the same thing in another region, or a standby the catalog names as the same thing elsewhere (it
   // shares the failing one's name stem) or that a recorded failover configuration pairs with it.
   const healthy = (d: string) =>
     lower(d) !== lower(service) && !issues.some((i) => lower(i.service) === lower(d) && i.score >= 0.3);
@@ -199,6 +219,7 @@ export function dependencyHealth(opts: {
       direct.find(
         (d) => lower(d) !== lower(issue.service) && STANDBY.test(catalog.get(d)?.owner ?? '') && healthy(d),
       ) ??
+      direct.find((d) => regionalCopy(issue.service, d) && healthy(d)) ??
       catalog
         .names()
         .find(
