@@ -84,6 +84,13 @@ const ALIASES = Array.from({ length: 40 }, (_, i) => {
   return `${c[i % 14]}${v[i % 5]}${c[(i * 3 + 5) % 14]}${v[(i + 2) % 5]}${c[(i * 7 + 2) % 14]}`;
 });
 
+/**
+ * A region's, zone's or site's short code (`use1`, `euw1`, `apne1`, `fra1`, `az2`, `dc3`): like
+ * `east` or `eu`, it says where a copy runs, not who it is, and a renaming keeps it.
+ */
+const SITE =
+  /^(?:(?:us|eu|ap|sa|ca|me|af|il|cn)(?:[ewnsc]|ne|se|nw|sw)?\d{1,2}|az\d{1,2}|dc\d{1,2}|[a-z]{3}\d)$/i;
+
 const ISO = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})\b/g;
 
 export interface VariantOptions {
@@ -166,7 +173,14 @@ export function variantOf(original: Scenario, opts: VariantOptions = {}): Varian
   let next = seed;
   for (const s of opts.rename === false ? [] : (original.environment.services ?? [])) {
     for (const part of s.name.toLowerCase().split(/[^a-z0-9]+/)) {
-      if (!part || part.length < 3 || KEEP.test(part) || TECHNOLOGIES.has(part) || FORMAT_WORDS.has(part))
+      if (
+        !part ||
+        part.length < 3 ||
+        KEEP.test(part) ||
+        SITE.test(part) ||
+        TECHNOLOGIES.has(part) ||
+        FORMAT_WORDS.has(part)
+      )
         continue;
       if (tokens.has(part)) continue;
       tokens.set(part, ALIASES[next++ % ALIASES.length] + (next > ALIASES.length ? String(next) : ''));

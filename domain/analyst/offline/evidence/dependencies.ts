@@ -53,8 +53,9 @@ function counterpart(failing: string, other: string): boolean {
   return i >= 0 && i < o.length && STANDBY.test(o[i]) && f.slice(0, i).join('-') === o.slice(0, i).join('-');
 }
 
-/** A region's or site's short name as the last part of a service name (`use1`, `euw1`, `dc2`, `apne1`). */
-const SITE_PART = /^(?:[a-z]{2,5}\d{1,2}|az\d)$/;
+/** A region's, zone's or site's short code as the last part of a name (`use1`, `euw1`, `apne1`, `fra1`, `az2`, `dc3`). */
+const SITE_PART =
+  /^(?:(?:us|eu|ap|sa|ca|me|af|il|cn)(?:[ewnsc]|ne|se|nw|sw)?\d{1,2}|az\d{1,2}|dc\d{1,2}|[a-z]{3}\d)$/;
 
 /**
  * The same thing in another region or site (`gw-ingress-use1` and `gw-ingress-usw2`): names that

@@ -12,6 +12,14 @@ import { loadScenario, runScenario, scenarioFiles } from './harness.js';
 const FILES = scenarioFiles(['examples/scenarios', 'corpus/dev', 'corpus/holdout']);
 
 describe('variant check', () => {
+  it('keeps where a copy runs, like `east`, and renames only who it is', () => {
+    const original = loadScenario('examples/scenarios/checkout-5xx-after-deploy.json');
+    original.environment.services?.push({ name: 'ledger-euw1', dependsOn: [] });
+    const { rename } = variantOf(original, { seed: 3 });
+    expect(rename('ledger-euw1')).toMatch(/-euw1$/);
+    expect(rename('ledger-euw1')).not.toMatch(/ledger/);
+  });
+
   it('renames, shifts and scales consistently', () => {
     const original = loadScenario('examples/scenarios/checkout-5xx-after-deploy.json');
     const { scenario, rename } = variantOf(original, { seed: 3 });
