@@ -47,6 +47,7 @@ import { sharedDependency } from './shared-dependency.js';
 import { explainSharedErrors } from './shared-errors.js';
 import { silentStall } from './silent-stall.js';
 import { slowRelease } from './slow-release.js';
+import { staleAddress } from './stale-address.js';
 import { stuckClients } from './stuck-clients.js';
 import { throughIntermediary } from './two-hop.js';
 import { zonalImpairment } from './zonal.js';
@@ -393,6 +394,8 @@ export function candidates(a: Analysis): Candidate[] {
   commonPath(a, all);
   const cut = outboundCut(a, all);
   if (cut) all.push(cut);
+  const stale = staleAddress(a, all);
+  if (stale) all.push(stale);
   backpressure(a, all);
   slowDrainer(a, all);
   automationAfterChange(a, all);

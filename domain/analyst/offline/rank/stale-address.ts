@@ -1,0 +1,119 @@
+/**
+ * A stale address: the failing service still calls the IP address of a host that was retired,
+ * stopped or replaced (an instance retirement, a node replaced by its group), long after the
+ * replacement came up somewhere else. Nothing is wrong with what it calls; what it was told about
+ * where to call was never updated. The cause is that routing or discovery data, and the fix is to
+ * make the caller read it again (a restart reloads its upstreams) once it is right.
+ *
+ * Who should have updated it is named when the evidence shows it: a service whose own line saw
+ * the replacement arrive (its new id or address) is the one that keeps the addresses.
+ */
+import type { LogSignature } from '../../../ports.js';
+import type { Analysis } from '../analysis.js';
+import { conf, headline, hhmm, lower, ms, uniq } from '../measure.js';
+import { action, type Candidate } from './candidate.js';
+
+const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}\b/g;
+
+/** A host taken out of service in the record's or line's own words. */
+const RETIRED =
+  /\b(?:stopp(?:ed|ing)|terminat(?:ed|ing)|retire(?:d|ment)|decommission(?:ed|ing)|deregister(?:ed|ing)|replac(?:ed|ement))\b/i;
+
+/** In "replacement B (10.0.0.2) for A (10.0.0.1)" the address after "for" is the one taken away. */
+const REPLACED_FOR = /\breplac\w*\b.*?\bfor\b(.*)$/i;
+
+/** A line saying a call failed. */
+const FAILED_CALL =
+  /\b(?:timed? ?out|refused|unreachable|no route to host|connect(?:ion)? (?:error|failed)|failed to connect|upstream)\b/i;
+
+interface Retired {
+  address: string;
+  at: string;
+  what: string;
+  id: string;
+  /** Addresses and host ids of what replaced it, to find who saw the replacement arrive. */
+  successors: string[];
+}
+
+/** Addresses a record or line says were taken out of service, with what replaced them. */
+function retiredAddresses(a: Analysis): Retired[] {
+  const texts: Array<{ text: string; at: string; id: string }> = [
+    ...[...a.snap.changes, ...(a.snap.olderChanges ?? [])].map((c) => ({
+      text: c.summary,
+      at: c.at,
+      id: c.id,
+    })),
+    ...a.snap.logs.map((l) => ({ text: l.sample, at: l.firstSeen, id: l.id })),
+  ];
+  const out: Retired[] = [];
+  for (const t of texts) {
+    if (!RETIRED.test(t.text)) continue;
+    const replaced = REPLACED_FOR.exec(t.text);
+    const gone = (replaced ? replaced[1] : t.text).match(IPV4) ?? [];
+    const successors = replaced
+      ? uniq([
+          ...(t.text.slice(0, t.text.length - replaced[1].length).match(IPV4) ?? []),
+          ...(t.text.slice(0, t.text.length - replaced[1].length).match(/\bi-[0-9a-f]{8,17}\b/g) ?? []),
+        ])
+      : [];
+    for (const address of gone) out.push({ address, at: t.at, what: headline(t.text), id: t.id, successors });
+  }
+  return out;
+}
+
+/** A failed call of `service` (or anything on its path) naming a retired address, after it was retired. */
+function callToRetired(a: Analysis, retired: Retired[]): { line: LogSignature; gone: Retired } | undefined {
+  const path = new Set([lower(a.snap.service), ...a.snap.catalog.dependencies(a.snap.service).map(lower)]);
+  for (const line of a.snap.logs) {
+    if (!path.has(lower(line.service)) || !FAILED_CALL.test(line.sample)) continue;
+    const named: string[] = line.sample.match(IPV4) ?? [];
+    const gone = retired.find((r) => named.includes(r.address) && ms(line.firstSeen) > ms(r.at));
+    if (gone) return { line, gone };
+  }
+  return undefined;
+}
+
+export function staleAddress(a: Analysis, list: Candidate[]): Candidate | undefined {
+  const hit = callToRetired(a, retiredAddresses(a));
+  if (!hit) return undefined;
+  const { line, gone } = hit;
+  const caller = a.snap.catalog.get(line.service)?.name ?? line.service!;
+  // Whose own line saw the replacement arrive: it keeps the addresses, and did not update them.
+  const keeper = gone.successors.length
+    ? a.snap.logs.find(
+        (l) =>
+          lower(l.service) !== lower(caller) &&
+          !!a.snap.catalog.get(l.service) &&
+          ms(l.firstSeen) >= ms(gone.at) - 60_000 &&
+          gone.successors.some((s) => l.sample.includes(s)),
+      )
+    : undefined;
+  const keeperName = keeper ? a.snap.catalog.get(keeper.service)!.name : undefined;
+  const culprit = keeperName ?? caller;
+  const stale = `${caller} still sends requests to ${gone.address}, the IP address of a host taken out of service at ${hhmm(gone.at)} ("${gone.what.slice(0, 120)}")`;
+  const why = keeper
+    ? `${keeperName} saw the replacement arrive at ${hhmm(keeper.firstSeen)} ("${headline(keeper.sample).slice(0, 120)}") and ${caller}'s routes still point at the old address`
+    : `nothing updated ${caller}'s routes to the replacement`;
+  const top = Math.max(0.6, ...list.filter((c) => !c.changeAt).map((c) => c.confidence));
+  return {
+    category: 'configuration',
+    culprit,
+    summary: `Stale routing configuration: ${stale}; ${why}. ${caller}'s list of upstreams is out of date, not what it calls.`,
+    causalChain: [
+      `${gone.what.slice(0, 120)} (${hhmm(gone.at)})`,
+      why,
+      `${caller}: "${headline(line.sample).slice(0, 120)}" (${line.count}x)`,
+      `${a.snap.alert?.title ?? 'the alert'} fired`,
+    ],
+    confidence: conf(Math.min(0.85, top + 0.05)),
+    evidence: uniq([line.id, gone.id, ...(keeper ? [keeper.id] : [])]),
+    mitigation: action(
+      'restart',
+      caller,
+      a.knownNames,
+      `restart ${caller} so it reloads its upstreams (after correcting them): it calls ${gone.address}, which is gone`,
+    ),
+    specialists: ['logs', 'changes', 'dependencies'],
+    since: gone.at,
+  };
+}
