@@ -197,6 +197,14 @@ export function scoreChanges(
         if (connErrors) relation = 'dependency';
       }
       if (relation === 'unrelated' && sharedBlast(change, service, opts.series)) relation = 'dependency';
+      // What fails is asked for things that are not there (a CDN's 4xx, not its 5xx): the pages
+      // that ask for them come from its caller, and a release of that caller changed what they ask.
+      if (
+        relation === 'dependent' &&
+        change.kind === 'deployment' &&
+        askedForMissing(opts.service, opts.series)
+      )
+        relation = 'dependency';
       const affectedDeps = opts.catalog.dependencies(opts.service).map(lower);
       const workedOn =
         (relation === 'sibling' || relation === 'unrelated') && service
@@ -323,6 +331,18 @@ export function scoreChanges(
  * those of at least two other services broke within the same few minutes, hit infrastructure they
  * share (hosts, a fleet, a network) that the catalog does not draw: it is related.
  */
+/** The affected service's new failures are all refusals of what was asked (4xx, not found), none its own (5xx). */
+function askedForMissing(service: string | undefined, series: SeriesView[]): boolean {
+  const failing = series.filter(
+    (v) =>
+      lower(v.service) === lower(service) &&
+      v.kind === 'errors' &&
+      isAnomalous(v) &&
+      v.onset!.direction === 'up',
+  );
+  return failing.length > 0 && failing.every((v) => /4xx|not.?found|404/i.test(v.series.metricName));
+}
+
 function sharedBlast(change: ChangeRecord, service: string | undefined, series: SeriesView[]): boolean {
   if (!service || change.kind === 'deployment') return false;
   const at = ms(change.at);
