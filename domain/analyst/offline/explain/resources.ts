@@ -10,6 +10,7 @@
  */
 import type { Analysis } from '../analysis.js';
 import { LOAD_ENDED, LOAD_EVENT, mechanismOf, type RankedSignature } from '../evidence/logs.js';
+import { isPercent } from '../evidence/metric-kinds.js';
 import type { Saturation } from '../evidence/saturation.js';
 import { isAnomalous, type SeriesView } from '../evidence/series.js';
 import { conf, fmtNumber, headline, hhmm, lower, median, ms } from '../measure.js';
@@ -339,6 +340,19 @@ function leakCandidate(a: Analysis, sat: Saturation): Candidate {
  */
 const NETWORK_TABLE = /conntrack|ephemeral.?ports?/i;
 
+/**
+ * The one service working a queue off: of what depends on it, the only one no user calls (the
+ * user-facing ones put work in). A queue itself has nothing to scale; its consumer does.
+ */
+function consumerOf(a: Analysis, queue: string): string | undefined {
+  const workers = a.snap.catalog.dependents(queue).filter((d) => !a.snap.catalog.get(d)?.userFacing);
+  return workers.length === 1 ? workers[0] : undefined;
+}
+
+/** Below this share of its ceiling a utilisation still has room: it has not run out. */
+const HEADROOM_LEFT = 60;
+const peakOf = (sat: Saturation) => Math.max(...sat.view.series.points.map((p) => p[1]));
+
 function capacityCandidate(a: Analysis, sat: Saturation, deps: string[]): Candidate {
   const res = sat.resource;
   const word = wordFor(sat);
@@ -365,15 +379,27 @@ function capacityCandidate(a: Analysis, sat: Saturation, deps: string[]): Candid
   const ramp = sat.kind === 'memory' && trafficRamp(a, sat.view.service ?? a.snap.service);
   if (!surge && !ramp && (sat.kind === 'cpu' || sat.kind === 'memory')) confidence *= 0.8;
   if (sat.view.relation === 'sibling') confidence *= 0.7;
+  // A utilisation that rose but never came near its ceiling (CPU from 10% to 28%) left headroom:
+  // it moved with whatever happened, it did not run out.
+  const roomLeft = isPercent(sat.view.series) && peakOf(sat) < HEADROOM_LEFT;
+  if (roomLeft) confidence *= 0.5;
   const factor = surge ? (surge.onset!.peak / Math.max(1, surge.onset!.baseline)).toFixed(1) : '';
   return {
     category: NETWORK_TABLE.test(sat.view.series.metricName) ? 'network' : 'capacity',
     culprit: res,
-    summary: `${res} is out of ${word} capacity: ${sat.describe}${surge ? ` under a traffic surge (${surge.series.metricName} ×${factor})` : ''}.`,
+    summary: `${res} ${roomLeft ? `is busier, with ${word} headroom left` : `is out of ${word} capacity`}: ${sat.describe}${surge ? ` under a traffic surge (${surge.series.metricName} ×${factor})` : ''}.`,
     causalChain: chain,
     confidence: conf(confidence),
     evidence: [sat.view.series.id, ...(surge ? [surge.series.id] : []), ...errs.map((s) => s.sig.id)],
-    mitigation: action('scale', res, a.knownNames, `${res} is out of ${word} headroom: add capacity`),
+    mitigation:
+      sat.kind === 'queue' && consumerOf(a, res)
+        ? action(
+            'scale',
+            consumerOf(a, res),
+            a.knownNames,
+            `${res}'s backlog grows: add consumers to ${consumerOf(a, res)}, which works it off`,
+          )
+        : action('scale', res, a.knownNames, `${res} is out of ${word} headroom: add capacity`),
     specialists: ['performance', 'metrics'],
     effect: {
       at: sat.at,
