@@ -32,7 +32,7 @@ import { latentCauses } from './latent.js';
 import { latentRelease } from './latent-release.js';
 import { latentSignature } from './latent-signature.js';
 import { newTask } from './new-task.js';
-import { outboundCut } from './outbound-cut.js';
+import { outboundCut, wayOutFailed } from './outbound-cut.js';
 import { outlastedProvider } from './outlasted-provider.js';
 import { outsideFlood } from './outside-flood.js';
 import { providerFault } from './provider-fault.js';
@@ -424,6 +424,7 @@ export function candidates(a: Analysis): Candidate[] {
   revertedRelease(a, all);
   const stall = silentStall(a, all, MIN_CONFIDENCE);
   if (stall) all.push(stall);
+  wayOutFailed(a, all);
   // Equally supported, one that another explained away ranks below it, and then the one that
   // began first is the cause: causes precede their symptoms.
   const start = (c: Candidate) => c.changeAt ?? c.since ?? c.effect?.at ?? '9999';

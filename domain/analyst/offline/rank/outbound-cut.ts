@@ -6,13 +6,23 @@
  * the catalog's own egress (a transit link, a NAT, a gateway) when its telemetry shows one.
  */
 import type { Analysis } from '../analysis.js';
+import type { KnowledgeHit } from '../evidence/knowledge.js';
 import { EGRESS_NAMESPACE } from '../evidence/metric-kinds.js';
 import { conf, hhmm, lower, ms, uniq } from '../measure.js';
-import type { Candidate } from './candidate.js';
+import { action, type Candidate } from './candidate.js';
 
 /** Failures to connect further apart than this are two stories. */
 const TOGETHER_MS = 15 * 60_000;
-export function outboundCut(a: Analysis, list: Candidate[]): Candidate | undefined {
+interface Cut {
+  services: string[];
+  hits: KnowledgeHit[];
+  /** "x and y began timing out on outside hosts together at 09:00, none of them changed". */
+  cut: string;
+  first: number;
+}
+
+/** Several of our services, unconnected to one another, timing out on the outside together. */
+function cutOff(a: Analysis): Cut | undefined {
   const catalog = a.snap.catalog;
   // Lines that say the other end never answered, naming nothing we run (the outside).
   const hits = a.knowledge.filter(
@@ -33,6 +43,15 @@ export function outboundCut(a: Analysis, list: Candidate[]): Candidate | undefin
   for (const x of services)
     for (const y of services)
       if (x !== y && ['dependency', 'dependent'].includes(catalog.relation(x, y))) return undefined;
+  const cut = `${services.join(' and ')} began timing out on outside hosts together at ${hhmm(new Date(first).toISOString())}, none of them changed`;
+  return { services, hits, cut, first };
+}
+
+export function outboundCut(a: Analysis, list: Candidate[]): Candidate | undefined {
+  const catalog = a.snap.catalog;
+  const found = cutOff(a);
+  if (!found) return undefined;
+  const { services, hits, cut, first } = found;
   // A change on the path already explains it: nothing to add.
   if (list.some((c) => c.category === 'network' && !!c.changeAt && !c.against)) return undefined;
   const egress = uniq(
@@ -42,7 +61,6 @@ export function outboundCut(a: Analysis, list: Candidate[]): Candidate | undefin
       .filter((n): n is string => !!n && !services.includes(n)),
   );
   const culprit = egress[0] ?? `the outbound network path of ${services.join(' and ')}`;
-  const cut = `${services.join(' and ')} began timing out on outside hosts together at ${hhmm(new Date(first).toISOString())}, none of them changed`;
   const rivals = list.filter((c) => services.some((s) => lower(s) === lower(c.culprit)) && !c.changeAt);
   const top = Math.max(0.55, ...rivals.map((c) => c.confidence));
   const candidate: Candidate = {
@@ -66,4 +84,33 @@ export function outboundCut(a: Analysis, list: Candidate[]): Candidate | undefin
     c.against ??= `${c.category} (${c.culprit}): ${cut}; its trouble is reaching the outside`;
   }
   return candidate;
+}
+
+/**
+ * Once the ranking is settled: when the leading story is about something every one of the cut
+ * services calls, failing on its own (an instance doing their NAT, a proxy), that thing is the way
+ * out they share, whatever its telemetry. Its failure is told as what it is for them, a network
+ * cut, and the way around it is another path out, not a restart of what failed.
+ */
+export function wayOutFailed(a: Analysis, list: Candidate[]): void {
+  const found = cutOff(a);
+  const top = [...list].sort((x, y) => y.confidence - x.confidence)[0];
+  if (!found || !top || top.changeAt || top.category === 'network') return;
+  const shared = found.services
+    .map((s) => a.snap.catalog.dependencies(s).map(lower))
+    .reduce((x, y) => x.filter((d) => y.includes(d)));
+  if (!shared.includes(lower(top.culprit))) return;
+  const name = a.snap.catalog.get(top.culprit)?.name ?? top.culprit;
+  top.category = 'network';
+  top.summary = `Outbound connections are being lost on the way out: ${found.cut}; what they share is ${name}, their way out, which is failing: ${top.summary}`;
+  top.causalChain = [
+    `${name} stopped carrying their outbound traffic`,
+    found.cut,
+    ...top.causalChain.slice(-1),
+  ];
+  top.evidence = uniq([...top.evidence, ...found.hits.map((h) => h.evidenceId)]);
+  top.signatures = uniq([...(top.signatures ?? []), ...found.hits.map((h) => h.entry.id)]);
+  top.mitigation =
+    action('failover', name, a.knownNames, `route outbound traffic around ${name}, which is failing`) ??
+    top.mitigation;
 }
