@@ -92,7 +92,7 @@ const MAKES =
 
 export const isPlatformEvent = (c: ChangeRecord): boolean =>
   c.kind === 'change' &&
-  (/\.amazonaws\.com$/i.test(c.actor ?? '') ||
+  (/\.amazonaws\.com$|^(?:aws|amazon web services)$/i.test(c.actor ?? '') ||
     /^(RDS-EVENT|AWS_[A-Z_]+|EC2 Instance|ECS Task State)/i.test(c.status ?? '') ||
     (!c.actor && PLATFORM_SOURCE.test(c.source ?? '')) ||
     ((MONITOR.test(c.source ?? '') || MONITOR.test(c.actor ?? '')) && !MAKES.test(c.status ?? '')));

@@ -9,6 +9,7 @@ import { mechanismOf } from '../evidence/logs.js';
 import { isAnomalous } from '../evidence/series.js';
 import { conf, headline, hhmm, lower, ms, zoneIn } from '../measure.js';
 import { action, type Candidate } from '../rank/candidate.js';
+import { capacityDirection } from '../rank/latent.js';
 import { isDatabase } from './resources.js';
 
 const DISRUPTIVE =
@@ -74,7 +75,7 @@ export function explainPlatform(a: Analysis): Candidate[] {
       specialists: ['changes', 'dependencies'],
     });
   }
-  out.push(...providerDegradations(a));
+  out.push(...providerDegradations(a), ...providerRestrictions(a));
   // One candidate per target: the strongest event wins.
   return out
     .sort((x, y) => y.confidence - x.confidence)
@@ -148,6 +149,61 @@ function providerDegradations(a: Analysis): Candidate[] {
         `move ${where} off ${provider}${scope ? ` in ${scope}` : ''}, which the provider reports degraded`,
         scope ? { from: scope } : {},
       ),
+      specialists: ['changes', 'dependencies'],
+      since: ch.at,
+    });
+  }
+  return out;
+}
+
+/** A limit the provider itself lowered or a restriction it placed on our account. */
+const RESTRICTED =
+  /\b(?:quota|limit|concurrency|rate)\b[^.]*\b(?:\d[\d,]*\s*(?:->|→|to)\s*\d|reduc\w*|lower\w*|restrict\w*)|\brestrict(?:ed|ion)\b/i;
+
+/** The provider as its record names it (`AWS`, `ecr.amazonaws.com` → `ecr`), else a plain word. */
+const providerName = (actor: string | undefined): string =>
+  actor && /^[\w .-]{2,40}$/.test(actor) ? actor.replace(/\.amazonaws\.com$/i, '') : 'The provider';
+
+/**
+ * The provider lowered one of our limits or restricted the account (a quota cut from 1000 to 10
+ * after an abuse report), and the service it applies to began being throttled right after: the
+ * provider's action is the cause. Nothing of ours undoes it; the provider must lift it.
+ */
+function providerRestrictions(a: Analysis): Candidate[] {
+  const out: Candidate[] = [];
+  const self = a.snap.service;
+  const path = new Set([lower(self), ...a.snap.catalog.dependencies(self).map(lower)]);
+  for (const c of a.changes) {
+    const ch = c.change;
+    if (c.flavor !== 'platform' || !RESTRICTED.test(ch.summary) || capacityDirection(ch.summary) === 'up')
+      continue;
+    const target = c.service;
+    if (!target || !path.has(lower(target))) continue;
+    const throttled = a.signatures.find(
+      (s) =>
+        s.isNew &&
+        s.cls === 'throttling' &&
+        lower(s.sig.service) === lower(target) &&
+        ms(s.sig.firstSeen) >= ms(ch.at) - 60_000 &&
+        ms(s.sig.firstSeen) <= ms(ch.at) + 15 * 60_000,
+    );
+    if (!throttled) continue;
+    out.push({
+      category: 'dependency',
+      culprit: target,
+      summary:
+        `${providerName(ch.actor)} restricted ${target} at ${hhmm(ch.at)} ("${ch.summary.slice(0, 120)}"), and ${target} has been throttled since ` +
+        `${hhmm(throttled.sig.firstSeen)}: "${headline(throttled.sig.sample).slice(0, 100)}" (${throttled.sig.count}x). ` +
+        'Nothing of ours lifts it; escalate to the provider.',
+      causalChain: [
+        `${ch.summary.slice(0, 100)} (${hhmm(ch.at)})`,
+        `${target} throttled: ${headline(throttled.sig.sample).slice(0, 80)}`,
+        `${a.snap.alert?.title ?? 'the alert'} fired`,
+      ],
+      confidence: conf(0.8),
+      evidence: [ch.id, throttled.sig.id],
+      mitigation: null,
+      noRemedy: true,
       specialists: ['changes', 'dependencies'],
       since: ch.at,
     });
