@@ -186,3 +186,47 @@ export function missingWhatItRemoved(
       ids.some((id) => lower(l.sample).includes(id)),
   );
 }
+
+/** An operation its resource reports as under way (`Upgrade in progress`, `DB instance shutdown`). */
+const AT_WORK =
+  /\b(?:in progress|upgrading|modifying|applying|rebooting|shut ?down|shutting down|restarting)\b/i;
+
+/** Version-like tokens (`17.9`, `v2.4.1`) and distinctive ids a change and a line can share. */
+const sharedTokens = (text: string): string[] =>
+  uniq([...(text.match(/\bv?\d+\.\d+(?:\.\d+)?\b/gi) ?? []).map(lower), ...distinctIds(text)]);
+
+/**
+ * The changed resource's own line, from the change until just after the onset, reporting an
+ * operation still under way (`Upgrade in progress: creating pre-upgrade snapshot` after
+ * `EngineVersion 14.7 -> 17.9`): the change was still acting when things broke, so its timing
+ * counts from that line, not from when it was requested. The line names what the change changes
+ * to, or the change is the last one made to that resource before it. The latest such line.
+ */
+export function stillAtWork(
+  change: ChangeRecord,
+  service: string | undefined,
+  logs: LogSignature[],
+  onset: string,
+  changes: readonly ChangeRecord[],
+): LogSignature | undefined {
+  if (!service || change.kind !== 'change') return undefined;
+  const tokens = sharedTokens(change.summary);
+  const lines = logs
+    .filter(
+      (l) =>
+        lower(l.service) === lower(service) &&
+        ms(l.firstSeen) >= ms(change.at) &&
+        ms(l.firstSeen) <= ms(onset) + 2 * 60_000 &&
+        AT_WORK.test(l.sample),
+    )
+    .sort((x, y) => ms(y.firstSeen) - ms(x.firstSeen));
+  const named = lines.some((l) => tokens.some((t) => lower(l.sample).includes(t)));
+  const last = !changes.some(
+    (c) =>
+      c !== change &&
+      lower(c.service) === lower(service) &&
+      ms(c.at) > ms(change.at) &&
+      ms(c.at) <= ms(lines[0]?.firstSeen ?? change.at),
+  );
+  return named || (lines.length && last) ? lines[0] : undefined;
+}

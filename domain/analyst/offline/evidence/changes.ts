@@ -15,6 +15,7 @@ import {
   ownErrors,
   ownWords,
   slowBurn,
+  stillAtWork,
   takenIn,
 } from './change-effects.js';
 import { type ChangeFlavor, changeFlavor, FLAVOR_CATEGORY } from './change-flavor.js';
@@ -66,6 +67,8 @@ export interface ScoredChange {
   takenIn?: LogSignature;
   /** A failure asking for what the change took away (`missingWhatItRemoved`). */
   missing?: LogSignature;
+  /** The changed resource's last line still at work on it before the failure (`stillAtWork`). */
+  atWork?: LogSignature;
 }
 
 const RELATION_WEIGHT: Record<Relation, number> = {
@@ -268,8 +271,21 @@ export function scoreChanges(
       // then measured to where that anomaly began, not to when it finally paged.
       const burn = slowBurn(change, service, opts.trends ?? opts.series);
       // A release's own words tie it by content, so a long rollout does not count against it.
+      // A change still at work when things broke is timed from its last line at work.
+      const working = burn ? undefined : stillAtWork(change, service, opts.logs ?? [], opts.onset, changes);
+      if (working)
+        corroboration.push(
+          `it was still at work on ${service} as things broke: "${headline(working.sample).slice(0, 90)}"`,
+        );
       const timing = Math.max(
-        timingWeight(burn ? minutesBetween(change.at, burn.onset!.at) : leadMinutes, change.kind),
+        timingWeight(
+          burn
+            ? minutesBetween(change.at, burn.onset!.at)
+            : working
+              ? minutesBetween(working.firstSeen, opts.onset)
+              : leadMinutes,
+          change.kind,
+        ),
         words || missing ? OWN_WORDS_TIMING : 0,
       );
       if (burn)
@@ -312,6 +328,7 @@ export function scoreChanges(
         ...(words ? { ownWords: words } : {}),
         ...(taken ? { takenIn: taken } : {}),
         ...(missing ? { missing } : {}),
+        ...(working ? { atWork: working } : {}),
         score: Math.min(0.95, score),
       };
       scored.against = against(scored);

@@ -77,6 +77,9 @@ const INTERACTIVE = /^(?:StartSession|ResumeSession|SendSSHPublicKey|ConsoleLogi
 const ONE_WAY =
   /^(?:FailoverDBCluster|FailoverGlobalCluster|SwitchoverGlobalCluster|RebootDBInstance|RebootDBCluster|RebootInstances|RebootCacheCluster|RebootBroker|TestFailover|FailoverShard)$/i;
 
+/** A change with no way back in place: an engine's major version upgrade cannot be downgraded. */
+const ONE_WAY_CHANGE = /\bAllowMajorVersionUpgrade\s*[=:]\s*true\b|\bmajor (?:version|engine) upgrade\b/i;
+
 /**
  * The external dependency of the changed service that the record's own feed names by its name
  * (`registrar` for `domain-registrar`): the provider acted on something of ours.
@@ -121,7 +124,9 @@ export function explainChanges(a: Analysis): Candidate[] {
     // What it did on the dependency it shares with the affected service comes first.
     const effect = c.actedOn
       ? `what it did on ${c.actedOn.service} (${quote(c.actedOn.sample)}), then ${caused}`
-      : caused;
+      : c.atWork
+        ? `${caused} while it was still at work (${hhmm(c.atWork.firstSeen)}: ${quote(c.atWork.sample)})`
+        : caused;
     const evidence = [
       ...(c.deliveredFrom ? [c.deliveredFrom.change.id] : []),
       ch.id,
@@ -176,7 +181,11 @@ export function explainChanges(a: Analysis): Candidate[] {
     const culprit =
       provider ?? run?.name ?? origin?.change.resource ?? ch.resource ?? c.service ?? ch.summary.slice(0, 80);
     const mitigation =
-      vendor || undoneAlready(ch) || INTERACTIVE.test(ch.status ?? '') || ONE_WAY.test(ch.status ?? '')
+      vendor ||
+      undoneAlready(ch) ||
+      INTERACTIVE.test(ch.status ?? '') ||
+      ONE_WAY.test(ch.status ?? '') ||
+      ONE_WAY_CHANGE.test(ch.summary)
         ? null
         : c.flavor === 'flag'
           ? action('feature-flag', ch.resource, a.knownNames, `turn ${ch.resource} off: it changed ${when}`, {
