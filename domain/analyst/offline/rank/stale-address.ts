@@ -94,7 +94,20 @@ export function staleAddress(a: Analysis, list: Candidate[]): Candidate | undefi
   const why = keeper
     ? `${keeperName} saw the replacement arrive at ${hhmm(keeper.firstSeen)} ("${headline(keeper.sample).slice(0, 120)}") and ${caller}'s routes still point at the old address`
     : `nothing updated ${caller}'s routes to the replacement`;
+  // What it calls did not fail: the stories blaming the host's group for the caller's errors
+  // (a platform restart there, the group failing) are this one told from the wrong end.
+  const owner = [...a.snap.changes, ...(a.snap.olderChanges ?? [])].find((c) => c.id === gone.id)?.service;
+  const blamed = list.filter(
+    (c) =>
+      !!owner &&
+      lower(c.culprit) === lower(owner) &&
+      (c.category === 'dependency' || c.category === 'database'),
+  );
   const top = Math.max(0.6, ...list.filter((c) => !c.changeAt).map((c) => c.confidence));
+  for (const c of blamed) {
+    c.confidence = conf(Math.min(c.confidence, top - 0.05));
+    c.against ??= `${c.category} (${c.culprit}): ${caller} calls ${gone.address}, which is no longer there; the replacement is not what fails`;
+  }
   return {
     category: 'configuration',
     culprit,

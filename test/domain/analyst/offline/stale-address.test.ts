@@ -9,9 +9,20 @@ import type { Scenario } from '../../../../adapters/embedded/scenario/schema.js'
 import { api, at, scenario, stepPoints } from './fixtures.js';
 import { runScenario } from './harness.js';
 
-const env = (target: string): Partial<Scenario['environment']> => ({
+const stopped = {
+  timestamp: at(-301),
+  source: 'aws.ec2',
+  eventName: 'StopInstances',
+  service: 'index-nodes',
+  resource: 'arn:aws:ec2:eu-west-1:111122223333:instance/i-0a7f3c19e2b4d5608',
+  actor: 'aws',
+  summary: 'i-0a7f3c19e2b4d5608 stopped by AWS (instance retirement)',
+};
+
+const env = (target: string, platformStop = false): Partial<Scenario['environment']> => ({
   services: [api('query-proxy', ['index-nodes']), api('index-nodes', [], { userFacing: false })],
   changes: [
+    ...(platformStop ? [stopped] : []),
     {
       timestamp: at(-300),
       source: 'aws.autoscaling',
@@ -49,6 +60,12 @@ describe('a proxy calling a retired host', () => {
     expect(run.rootCause.category).toBe('configuration');
     expect(run.rootCause.summary).toContain('10.31.18.77');
     expect(run.rootCause.mitigation).toMatchObject({ kind: 'restart', target: 'query-proxy' });
+  });
+
+  it('outranks the platform stop told as a failing dependency', async () => {
+    const run = await runScenario(scenario('query-proxy', env('10.31.18.77', true)));
+    expect(run.rootCause.category).toBe('configuration');
+    expect(run.rootCause.summary).toMatch(/Stale routing/);
   });
 
   it('is not stale when the calls go to the replacement', async () => {
