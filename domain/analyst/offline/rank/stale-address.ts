@@ -6,7 +6,9 @@
  * make the caller read it again (a restart reloads its upstreams) once it is right.
  *
  * Who should have updated it is named when the evidence shows it: a service whose own line saw
- * the replacement arrive (its new id or address) is the one that keeps the addresses.
+ * the replacement arrive (its new id or address) is the one that keeps the addresses. When the
+ * addresses were behind a DNS name (a load balancer's nodes replaced, the name now answering
+ * others), the caller resolved once and kept the answer: a stale DNS resolution, network.
  */
 import type { LogSignature } from '../../../ports.js';
 import type { Analysis } from '../analysis.js';
@@ -15,12 +17,21 @@ import { action, type Candidate } from './candidate.js';
 
 const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}\b/g;
 
-/** A host taken out of service in the record's or line's own words. */
+/** A host or address taken out of service in the record's or line's own words. */
 const RETIRED =
-  /\b(?:stopp(?:ed|ing)|terminat(?:ed|ing)|retire(?:d|ment)|decommission(?:ed|ing)|deregister(?:ed|ing)|replac(?:ed|ement))\b/i;
+  /\b(?:stopp(?:ed|ing)|terminat(?:ed|ing)|retire(?:d|ment)|decommission(?:ed|ing)|deregister(?:ed|ing)|replac(?:ed|ement)|remov(?:ed|al)|delet(?:ed|ion))\b/i;
+
+/** A record about taking its resource away: the addresses its resource names are the ones gone. */
+const TAKES_AWAY = /delet|remov|terminat|stop|deregist|retir/i;
 
 /** In "replacement B (10.0.0.2) for A (10.0.0.1)" the address after "for" is the one taken away. */
 const REPLACED_FOR = /\breplac\w*\b.*?\bfor\b(.*)$/i;
+
+/** What comes after these words is the new state ("DNS now answers 10.0.0.3", "new ENI 10.0.0.4"). */
+const NOW = /\b(?:now (?:answers|resolves|points)|new (?:ENI|IP|address|node|instance)s?)\b/i;
+
+/** The retirement was of addresses behind a name. */
+const DNS = /\bDNS\b|\bTTL\b|\bresolv(?:e|es|er|ing)\b/i;
 
 /** A line saying a call failed. */
 const FAILED_CALL =
@@ -39,23 +50,29 @@ interface Retired {
 function retiredAddresses(a: Analysis): Retired[] {
   const texts: Array<{ text: string; at: string; id: string }> = [
     ...[...a.snap.changes, ...(a.snap.olderChanges ?? [])].map((c) => ({
-      text: c.summary,
+      // A record taking its resource away names what went in its resource (`eni-… (10.20.11.87)`).
+      text: TAKES_AWAY.test(`${c.status ?? ''} ${c.summary}`)
+        ? `${c.resource ?? ''} ${c.summary}`
+        : c.summary,
       at: c.at,
       id: c.id,
     })),
     ...a.snap.logs.map((l) => ({ text: l.sample, at: l.firstSeen, id: l.id })),
   ];
   const out: Retired[] = [];
+  const ids = (text: string) =>
+    uniq([...(text.match(IPV4) ?? []), ...(text.match(/\bi-[0-9a-f]{8,17}\b/g) ?? [])]);
   for (const t of texts) {
     if (!RETIRED.test(t.text)) continue;
     const replaced = REPLACED_FOR.exec(t.text);
-    const gone = (replaced ? replaced[1] : t.text).match(IPV4) ?? [];
-    const successors = replaced
-      ? uniq([
-          ...(t.text.slice(0, t.text.length - replaced[1].length).match(IPV4) ?? []),
-          ...(t.text.slice(0, t.text.length - replaced[1].length).match(/\bi-[0-9a-f]{8,17}\b/g) ?? []),
-        ])
-      : [];
+    const now = replaced ? undefined : NOW.exec(t.text);
+    const [arrived, left] = replaced
+      ? [t.text.slice(0, t.text.length - replaced[1].length), replaced[1]]
+      : now
+        ? [t.text.slice(now.index), t.text.slice(0, now.index)]
+        : ['', t.text];
+    const successors = ids(arrived);
+    const gone = (left.match(IPV4) ?? []).filter((ip) => !successors.includes(ip));
     for (const address of gone) out.push({ address, at: t.at, what: headline(t.text), id: t.id, successors });
   }
   return out;
@@ -90,6 +107,10 @@ export function staleAddress(a: Analysis, list: Candidate[]): Candidate | undefi
     : undefined;
   const keeperName = keeper ? a.snap.catalog.get(keeper.service)!.name : undefined;
   const culprit = keeperName ?? caller;
+  // Addresses a name stopped resolving to (a load balancer's nodes replaced behind its DNS name):
+  // the caller resolved the name once and kept the answer. That is the network's stale view, not
+  // a routing table someone failed to update.
+  const viaDns = DNS.test(gone.what);
   const stale = `${caller} still sends requests to ${gone.address}, the IP address of a host taken out of service at ${hhmm(gone.at)} ("${gone.what.slice(0, 120)}")`;
   const why = keeper
     ? `${keeperName} saw the replacement arrive at ${hhmm(keeper.firstSeen)} ("${headline(keeper.sample).slice(0, 120)}") and ${caller}'s routes still point at the old address`
@@ -109,9 +130,11 @@ export function staleAddress(a: Analysis, list: Candidate[]): Candidate | undefi
     c.against ??= `${c.category} (${c.culprit}): ${caller} calls ${gone.address}, which is no longer there; the replacement is not what fails`;
   }
   return {
-    category: 'configuration',
+    category: viaDns ? 'network' : 'configuration',
     culprit,
-    summary: `Stale routing configuration: ${stale}; ${why}. ${caller}'s list of upstreams is out of date, not what it calls.`,
+    summary: viaDns
+      ? `Stale DNS resolution: ${stale}; the name it calls no longer resolves there, and ${caller} resolved it once and kept the old IP addresses. What it calls is healthy at its new addresses.`
+      : `Stale routing configuration: ${stale}; ${why}. ${caller}'s list of upstreams is out of date, not what it calls.`,
     causalChain: [
       `${gone.what.slice(0, 120)} (${hhmm(gone.at)})`,
       why,
@@ -124,7 +147,9 @@ export function staleAddress(a: Analysis, list: Candidate[]): Candidate | undefi
       'restart',
       caller,
       a.knownNames,
-      `restart ${caller} so it reloads its upstreams (after correcting them): it calls ${gone.address}, which is gone`,
+      viaDns
+        ? `restart ${caller} so it resolves the name again: it calls ${gone.address}, which is gone`
+        : `restart ${caller} so it reloads its upstreams (after correcting them): it calls ${gone.address}, which is gone`,
     ),
     specialists: ['logs', 'changes', 'dependencies'],
     since: gone.at,

@@ -68,6 +68,29 @@ describe('a proxy calling a retired host', () => {
     expect(run.rootCause.summary).toMatch(/Stale routing/);
   });
 
+  it('is a stale DNS resolution when the addresses were behind a name', async () => {
+    const run = await runScenario(
+      scenario('query-proxy', {
+        ...env('10.20.11.87'),
+        changes: [
+          {
+            timestamp: at(-22),
+            source: 'cloudtrail',
+            eventName: 'DeleteNetworkInterface',
+            service: 'index-nodes',
+            resource: 'eni-0c92d4a7f1e63b820 (10.20.11.87)',
+            actor: 'elasticloadbalancing.amazonaws.com',
+            summary:
+              'Old load balancer node ENIs removed after DNS TTL (60s) elapsed; DNS now answers 10.20.11.203',
+          },
+        ],
+      }),
+    );
+    expect(run.rootCause.category).toBe('network');
+    expect(run.rootCause.summary).toMatch(/Stale DNS resolution/);
+    expect(run.rootCause.mitigation).toMatchObject({ kind: 'restart', target: 'query-proxy' });
+  });
+
   it('is not stale when the calls go to the replacement', async () => {
     const run = await runScenario(scenario('query-proxy', env('10.31.44.208')));
     expect(run.rootCause.summary).not.toMatch(/Stale routing/);
