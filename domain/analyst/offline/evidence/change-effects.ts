@@ -101,6 +101,9 @@ export function corroborate(
  *
  * @example ownWords(release, 'notify-api', signatures, onset, names) // the ENOENT signature
  */
+/** How long after a release began its own words can first come true in its service's errors. */
+const OWN_WORDS_WITHIN_MS = 2 * 60 * 60_000;
+
 export function ownWords(
   change: ChangeRecord,
   service: string | undefined,
@@ -110,7 +113,8 @@ export function ownWords(
 ): RankedSignature | undefined {
   if (change.kind !== 'deployment' || !service || change.summary.length < 12) return undefined;
   const from = ms(change.at) - 6 * 60_000;
-  const until = ms(onset) + 15 * 60_000;
+  // However long a rollout, errors first seen hours after it began are not its words coming true.
+  const until = Math.min(ms(onset) + 15 * 60_000, ms(change.at) + OWN_WORDS_WITHIN_MS);
   return signatures
     .filter(
       (s) =>

@@ -10,7 +10,7 @@ import type { Scenario } from '../../../../adapters/embedded/scenario/schema.js'
 import { api, at, scenario, stepPoints } from './fixtures.js';
 import { runScenario } from './harness.js';
 
-const env = (description: string): Partial<Scenario['environment']> => ({
+const env = (description: string, startedAt = at(-52)): Partial<Scenario['environment']> => ({
   services: [
     api('billing-api', ['ledger-db']),
     { name: 'ledger-db', tier: 'critical' as const, owner: 'data' },
@@ -20,7 +20,7 @@ const env = (description: string): Partial<Scenario['environment']> => ({
       service: 'billing-api',
       version: '2026.05.01-r88',
       previousVersion: '2026.04.28-r87',
-      startedAt: at(-52),
+      startedAt,
       completedAt: at(-6),
       status: 'succeeded',
       description,
@@ -62,6 +62,11 @@ describe("a release's own words", () => {
     expect(run.rootCause.culprit).toBe('2026.05.01-r88');
     expect(run.rootCause.mitigation?.kind).toBe('rollback');
     expect(run.rootCause.summary).toContain('fails on what the release says it changed');
+  });
+
+  it('does not read its words into errors first seen hours after it began', async () => {
+    const run = await runScenario(scenario('billing-api', env(FEES, at(-180))));
+    expect(run.rootCause.summary).not.toContain('fails on what the release says it changed');
   });
 
   it('does not blame a release that started long before errors about something else', async () => {
