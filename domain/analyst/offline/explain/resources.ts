@@ -147,6 +147,15 @@ const trafficSurge = (a: Analysis, service: string | undefined): SeriesView | un
 const trafficRamp = (a: Analysis, service: string | undefined): boolean =>
   a.views.some((v) => v.kind === 'traffic' && lower(v.service) === lower(service) && ramped(v));
 
+/**
+ * More requests reached the service, by its own traffic or by its callers' (a broker or a store
+ * has no request count of its own; the services writing to it do): memory filling then is load.
+ */
+const loaded = (a: Analysis, service: string | undefined): boolean =>
+  [service, ...a.snap.catalog.dependents(service ?? '')].some(
+    (s) => !!trafficSurge(a, s) || trafficRamp(a, s),
+  );
+
 /** How much more traffic the window's last quarter carries than its first, for a ramp to count. */
 const RAMP = 1.3;
 
@@ -189,8 +198,7 @@ export function explainResources(a: Analysis): Candidate[] {
     const leak =
       (sat.kind === 'memory' || sat.kind === 'handles') && (sat.creeping || sat.pinned) && !fullCache;
     if (db) out.push(databaseCandidate(a, sat));
-    else if (leak && !trafficSurge(a, sat.view.service ?? self) && !trafficRamp(a, sat.view.service ?? self))
-      out.push(leakCandidate(a, sat));
+    else if (leak && !loaded(a, sat.view.service ?? self)) out.push(leakCandidate(a, sat));
     else if (rel === 'self' || rel === 'dependency' || rel === 'sibling')
       out.push(capacityCandidate(a, sat, deps));
   }
@@ -356,7 +364,14 @@ const peakOf = (sat: Saturation) => Math.max(...sat.view.series.points.map((p) =
 function capacityCandidate(a: Analysis, sat: Saturation, deps: string[]): Candidate {
   const res = sat.resource;
   const word = wordFor(sat);
-  const surge = trafficSurge(a, sat.view.service ?? a.snap.service);
+  const own = sat.view.service ?? a.snap.service;
+  // A broker or a store has no request count of its own: a surge at its callers is its load.
+  const surge =
+    trafficSurge(a, own) ??
+    a.snap.catalog
+      .dependents(own ?? '')
+      .map((d) => trafficSurge(a, d))
+      .find((v) => !!v);
   const errs = supportingErrors(a, ['memory', 'throttling', 'timeout'], [a.snap.service ?? '', res, ...deps]);
   const chain = [
     ...(surge
@@ -387,7 +402,7 @@ function capacityCandidate(a: Analysis, sat: Saturation, deps: string[]): Candid
   return {
     category: NETWORK_TABLE.test(sat.view.series.metricName) ? 'network' : 'capacity',
     culprit: res,
-    summary: `${res} ${roomLeft ? `is busier, with ${word} headroom left` : `is out of ${word} capacity`}: ${sat.describe}${surge ? ` under a traffic surge (${surge.series.metricName} ×${factor})` : ''}.`,
+    summary: `${res} ${roomLeft ? `is busier, with ${word} headroom left` : `is out of ${word} capacity`}: ${sat.describe}${surge ? ` under a traffic surge${lower(surge.service) !== lower(own) ? ` from ${surge.service}` : ''} (${surge.series.metricName} ×${factor})` : ''}.`,
     causalChain: chain,
     confidence: conf(confidence),
     evidence: [sat.view.series.id, ...(surge ? [surge.series.id] : []), ...errs.map((s) => s.sig.id)],
@@ -407,6 +422,7 @@ function capacityCandidate(a: Analysis, sat: Saturation, deps: string[]): Candid
       explained: false,
       headline: `${res} ran out of ${word}`,
       loadLinked: true,
+      ...(surge ? { surged: true } : {}),
     },
   };
 }

@@ -53,6 +53,8 @@ export interface Candidate {
      * dependency whose traffic rose). Otherwise only a change to the resource itself can.
      */
     loadLinked: boolean;
+    /** More requests were reaching it (its own or its callers') as it ran out. */
+    surged?: boolean;
   };
 }
 

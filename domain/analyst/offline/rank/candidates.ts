@@ -213,7 +213,9 @@ function subsume(a: Analysis, list: Candidate[]): void {
         onPath(a, x.culprit, k.culprit) ||
         (!!k.changeService && onPath(a, x.culprit, k.changeService)) ||
         (!!x.effect && onPath(a, x.effect.resource, k.culprit));
-      if (rule && related) {
+      // Running out "whatever the load" does not hold where the load did grow.
+      const grew = rule?.category === 'capacity' && !!x.effect?.surged;
+      if (rule && related && !grew) {
         x.confidence = conf(x.confidence * (1 - 0.5 * k.confidence));
         x.against = `${x.category} (${x.culprit}): ${rule.reason}`;
         continue;
@@ -238,6 +240,31 @@ function subsume(a: Analysis, list: Candidate[]): void {
       x.against = `${x.category} (${x.culprit}): ${effect.headline}, which followed ${k.culprit}'s ${k.signatures[0]}`;
       if (!k.causalChain.includes(effect.headline)) k.causalChain.splice(1, 0, effect.headline);
     }
+  }
+}
+
+/**
+ * A component of ours that its callers see failing, which ran out of something under load before
+ * they did (a broker's heap filling as the writes to it grew): running out is why it failed, so
+ * the shortage is the hypothesis to act on, and "it failed" is its effect.
+ */
+function ranOutFirst(a: Analysis, list: Candidate[]): void {
+  for (const x of list) {
+    if (x.category !== 'dependency' || !x.effect || x.changeAt || isExternal(a.snap.catalog, x.culprit))
+      continue;
+    const short = list.find(
+      (c) =>
+        c.category === 'capacity' &&
+        c.effect?.loadLinked &&
+        !c.against &&
+        c.confidence >= 0.5 &&
+        lower(c.effect.resource) === lower(x.culprit) &&
+        ms(c.effect.at) < ms(x.effect!.at),
+    );
+    if (!short) continue;
+    x.confidence = conf(Math.min(x.confidence, short.confidence - 0.05));
+    x.against = `dependency (${x.culprit}): ${short.effect!.headline} before it failed`;
+    if (!short.causalChain.includes(x.effect.headline)) short.causalChain.splice(-1, 0, x.effect.headline);
   }
 }
 
@@ -383,6 +410,7 @@ export function candidates(a: Analysis): Candidate[] {
   preempt(all);
   corroborateChanges(a, all);
   subsume(a, all);
+  ranOutFirst(a, all);
   confinedToScope(a, all);
   // A change already judged beside the point drives nothing.
   cascade(
