@@ -270,13 +270,13 @@ export function scoreChanges(
       // gives) ties the change to the incident through an anomaly that never let go: timing is
       // then measured to where that anomaly began, not to when it finally paged.
       const burn = slowBurn(change, service, opts.trends ?? opts.series);
-      // A release's own words tie it by content, so a long rollout does not count against it.
       // A change still at work when things broke is timed from its last line at work.
       const working = burn ? undefined : stillAtWork(change, service, opts.logs ?? [], opts.onset, changes);
       if (working)
         corroboration.push(
           `it was still at work on ${service} as things broke: "${headline(working.sample).slice(0, 90)}"`,
         );
+      // A release's own words tie it by content, so a long rollout does not count against it.
       const timing = Math.max(
         timingWeight(
           burn
@@ -343,11 +343,6 @@ export function scoreChanges(
   return scored.sort((a, b) => b.score - a.score);
 }
 
-/**
- * A change to something nothing on the incident's path depends on, after which its own series and
- * those of at least two other services broke within the same few minutes, hit infrastructure they
- * share (hosts, a fleet, a network) that the catalog does not draw: it is related.
- */
 /** The affected service's new failures are all refusals of what was asked (4xx, not found), none its own (5xx). */
 function askedForMissing(service: string | undefined, series: SeriesView[]): boolean {
   const failing = series.filter(
@@ -360,6 +355,11 @@ function askedForMissing(service: string | undefined, series: SeriesView[]): boo
   return failing.length > 0 && failing.every((v) => /4xx|not.?found|404/i.test(v.series.metricName));
 }
 
+/**
+ * A change to something nothing on the incident's path depends on, after which its own series and
+ * those of at least two other services broke within the same few minutes, hit infrastructure they
+ * share (hosts, a fleet, a network) that the catalog does not draw: it is related.
+ */
 function sharedBlast(change: ChangeRecord, service: string | undefined, series: SeriesView[]): boolean {
   if (!service || change.kind === 'deployment') return false;
   const at = ms(change.at);

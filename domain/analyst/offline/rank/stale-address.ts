@@ -112,9 +112,11 @@ export function staleAddress(a: Analysis, list: Candidate[]): Candidate | undefi
   // a routing table someone failed to update.
   const viaDns = DNS.test(gone.what);
   const stale = `${caller} still sends requests to ${gone.address}, the IP address of a host taken out of service at ${hhmm(gone.at)} ("${gone.what.slice(0, 120)}")`;
-  const why = keeper
-    ? `${keeperName} saw the replacement arrive at ${hhmm(keeper.firstSeen)} ("${headline(keeper.sample).slice(0, 120)}") and ${caller}'s routes still point at the old address`
-    : `nothing updated ${caller}'s routes to the replacement`;
+  const why = viaDns
+    ? `the name it calls no longer resolves there, and ${caller} resolved it once and kept the old IP addresses`
+    : keeper
+      ? `${keeperName} saw the replacement arrive at ${hhmm(keeper.firstSeen)} ("${headline(keeper.sample).slice(0, 120)}") and ${caller}'s routes still point at the old address`
+      : `nothing updated ${caller}'s routes to the replacement`;
   // What it calls did not fail: the stories blaming the host's group for the caller's errors
   // (a platform restart there, the group failing) are this one told from the wrong end.
   const owner = [...a.snap.changes, ...(a.snap.olderChanges ?? [])].find((c) => c.id === gone.id)?.service;
@@ -133,7 +135,7 @@ export function staleAddress(a: Analysis, list: Candidate[]): Candidate | undefi
     category: viaDns ? 'network' : 'configuration',
     culprit,
     summary: viaDns
-      ? `Stale DNS resolution: ${stale}; the name it calls no longer resolves there, and ${caller} resolved it once and kept the old IP addresses. What it calls is healthy at its new addresses.`
+      ? `Stale DNS resolution: ${stale}; ${why}.`
       : `Stale routing configuration: ${stale}; ${why}. ${caller}'s list of upstreams is out of date, not what it calls.`,
     causalChain: [
       `${gone.what.slice(0, 120)} (${hhmm(gone.at)})`,
