@@ -15,6 +15,7 @@ import { detectSaturation, type Saturation } from './evidence/saturation.js';
 import { detectSecurity, type SecurityIssue } from './evidence/security.js';
 import { alarmDirection, incidentOnset, readSeries, type SeriesView } from './evidence/series.js';
 import { type PoolHog, poolHogs } from './evidence/shared-pools.js';
+import { type HotStatements, hotStatements } from './evidence/statements.js';
 import { lower, ms, uniq } from './measure.js';
 
 export interface Analysis {
@@ -38,6 +39,8 @@ export interface Analysis {
   knowledge: KnowledgeHit[];
   /** Flags the services' own logs name as a way around a failure (a fallback, a failover region). */
   fallbacks: NamedFallback[];
+  /** What each database spent its time on: its slowest statements' table and sender, by service. */
+  statements: Map<string, HotStatements>;
   /** Every name an action target may be drawn from: catalog, deployed services, change resources. */
   knownNames: string[];
 }
@@ -105,6 +108,7 @@ export function analyze(snap: Snapshot, knowledge: readonly KnowledgeEntry[] = [
     logs: snap.logs,
   };
   const changes = scoreChanges(snap.changes, changeOpts);
+  const olderChanges = scoreChanges(snap.olderChanges ?? [], changeOpts);
   const alarmName = snap.alert?.labels.alarmName ?? snap.alert?.title;
   return {
     snap,
@@ -113,7 +117,7 @@ export function analyze(snap: Snapshot, knowledge: readonly KnowledgeEntry[] = [
     onset,
     signatures,
     changes,
-    olderChanges: scoreChanges(snap.olderChanges ?? [], changeOpts),
+    olderChanges,
     saturation: detectSaturation(views),
     dependencies: dependencyHealth({
       failoverConfigs: snap.changes
@@ -147,6 +151,7 @@ export function analyze(snap: Snapshot, knowledge: readonly KnowledgeEntry[] = [
       knownNames: names,
     }),
     fallbacks: namedFallbacks(snap.logs, snap.catalog.names()),
+    statements: hotStatements(snap.logs, snap.catalog.names()),
     knownNames: names,
   };
 }

@@ -7,7 +7,7 @@
  */
 import type { Finding, RootCause } from '../../../model.js';
 import type { Analysis } from '../analysis.js';
-import { conf, lower, uniq } from '../measure.js';
+import { conf, fmtNumber, lower, uniq } from '../measure.js';
 import type { Candidate } from './candidate.js';
 import { MIN_CONFIDENCE, TENTATIVE_CONFIDENCE } from './candidates.js';
 
@@ -93,6 +93,22 @@ function meanings(a: Analysis, c: Candidate): string[] {
 const chainOf = (a: Analysis, c: Candidate) =>
   uniq([...c.causalChain.slice(0, 1), ...meanings(a, c), ...c.causalChain.slice(1)]);
 
+/**
+ * A database blamed for running out is half an answer: the statements it was stuck on name the
+ * work to fix (a table, the client that sent it), which its own metrics cannot.
+ */
+function workload(a: Analysis, c: Candidate): { clause: string; evidence: string[] } {
+  const hot = a.statements.get(lower(c.culprit));
+  if (!hot || lower(c.summary).includes(lower(hot.table))) return { clause: '', evidence: [] };
+  const from = hot.senderService ?? hot.sender;
+  return {
+    clause:
+      ` Its slowest statements are on ${hot.table}${from ? `, sent by ${from}` : ''}` +
+      ` (${hot.count}x, up to ${fmtNumber(hot.worstSeconds)} s).`,
+    evidence: hot.evidence,
+  };
+}
+
 export function synthesize(a: Analysis, ranked: Candidate[], findings: Finding[]): RootCause {
   const weighed = weigh(a, ranked, findings);
   const best = weighed[0];
@@ -114,13 +130,15 @@ export function synthesize(a: Analysis, ranked: Candidate[], findings: Finding[]
     };
   }
   const tentative = best.confidence < MIN_CONFIDENCE;
+  const work = workload(a, best);
+  const summary = `${best.summary}${work.clause}`;
   return {
     category: best.category,
     culprit: best.culprit,
-    summary: tentative ? `Likely but not proven, too weak to act on: ${best.summary}` : best.summary,
+    summary: tentative ? `Likely but not proven, too weak to act on: ${summary}` : summary,
     causalChain: chainOf(a, best),
     confidence: best.confidence,
-    evidence: best.evidence,
+    evidence: uniq([...best.evidence, ...work.evidence]),
     ruledOut: ruledOut(a, best, weighed.slice(1)),
     mitigation: tentative ? null : best.mitigation,
     degraded: false,
