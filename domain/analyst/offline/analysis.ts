@@ -16,6 +16,7 @@ import { detectSecurity, type SecurityIssue } from './evidence/security.js';
 import { alarmDirection, incidentOnset, readSeries, type SeriesView } from './evidence/series.js';
 import { type PoolHog, poolHogs } from './evidence/shared-pools.js';
 import { type HotStatements, hotStatements } from './evidence/statements.js';
+import { type KnownSwitch, knownSwitches } from './evidence/switches.js';
 import { lower, ms, uniq } from './measure.js';
 
 export interface Analysis {
@@ -39,6 +40,8 @@ export interface Analysis {
   knowledge: KnowledgeHit[];
   /** Flags the services' own logs name as a way around a failure (a fallback, a failover region). */
   fallbacks: NamedFallback[];
+  /** Feature flags the evidence shows switched on (`rank/fallbacks.ts` offers them). */
+  switches: KnownSwitch[];
   /** What each database spent its time on: its slowest statements' table and sender, by service. */
   statements: Map<string, HotStatements>;
   /** Every name an action target may be drawn from: catalog, deployed services, change resources. */
@@ -152,6 +155,12 @@ export function analyze(snap: Snapshot, knowledge: readonly KnowledgeEntry[] = [
     }),
     fallbacks: namedFallbacks(snap.logs, snap.catalog.names()),
     statements: hotStatements(snap.logs, snap.catalog.names()),
+    switches: knownSwitches(
+      [...olderChanges, ...changes],
+      snap.settings ?? [],
+      snap.logs,
+      snap.catalog.names(),
+    ),
     knownNames: names,
   };
 }

@@ -51,6 +51,11 @@ export interface Snapshot {
    * causes of a saturation on what they changed, never as ordinary suspects or severity evidence.
    */
   olderChanges?: ChangeRecord[];
+  /**
+   * Read-only calls on configuration (a flag profile fetched): not changes, but they say what is
+   * set. Read only for the flags they list (`evidence/switches.ts`).
+   */
+  settings?: ChangeRecord[];
   alarms: AlarmEvent[];
   security: SecuritySignal[];
 }
@@ -246,6 +251,7 @@ export async function gather(evidence: Evidence, ctx: InvestigationContext): Pro
     earlierLogs: earlierLogs.filter(began),
     changes,
     olderChanges,
+    settings: allChanges.filter(readOnlyCall),
     alarms,
     security,
   };

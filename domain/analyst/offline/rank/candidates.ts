@@ -27,7 +27,7 @@ import { configRelease } from './config-release.js';
 import { demand } from './demand.js';
 import { displacedLoad } from './displaced.js';
 import { divertedTraffic } from './diverted.js';
-import { offerFallbacks } from './fallbacks.js';
+import { offerFallbacks, offerSwitches } from './fallbacks.js';
 import { latentCauses } from './latent.js';
 import { latentRelease } from './latent-release.js';
 import { latentSignature } from './latent-signature.js';
@@ -445,6 +445,7 @@ export function candidates(a: Analysis): Candidate[] {
   outlastedProvider(a, all);
   announcedMaintenance(a, all);
   offerFallbacks(a, all);
+  offerSwitches(a, all);
   reconnectStorm(a, all);
   zonalImpairment(a, all);
   schemaRelease(a, all);
