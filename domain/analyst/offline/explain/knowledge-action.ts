@@ -12,6 +12,7 @@ import type { KnowledgeHit } from '../evidence/knowledge.js';
 import { hhmm, lower, ms, namedByParts, zoneIn } from '../measure.js';
 import { action, releaseRollback } from '../rank/candidate.js';
 import { isProviderNotice } from './provider.js';
+import { isCache, isDatabase } from './resources.js';
 
 export interface Group {
   category: Category;
@@ -27,6 +28,21 @@ function impairedScope(resource: string): string | undefined {
     zoneIn(resource) ?? resource.split(/[\s,;()]+/).find((t) => /\d/.test(t) && /^[\w.:/-]{3,64}$/.test(t))
   );
 }
+
+/**
+ * A database or cache the catalog lists as ours (not a vendor's), by its name or its metrics. A
+ * DynamoDB table has no standby of its own to promote.
+ */
+const dataStoreOfOurs = (a: Analysis, name: string): boolean => {
+  const namespaces = a.snap.metrics.filter((m) => lower(m.service) === lower(name)).map((m) => m.namespace);
+  if (NO_STANDBY.test(name) || namespaces.some((n) => NO_STANDBY.test(n))) return false;
+  return (
+    !!a.snap.catalog.get(name) &&
+    !isExternal(a.snap.catalog, name) &&
+    (isDatabase(name) || isCache(name) || namespaces.some((n) => isDatabase(undefined, n) || isCache('', n)))
+  );
+};
+const NO_STANDBY = /dynamo|(^|[^a-z])ddb([^a-z]|$)/i;
 
 /** Turn off, where it runs, the code path of ours the hypothesis names. */
 const switchOff = (a: Analysis, g: Group, why: string) =>
@@ -164,6 +180,16 @@ export function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): Mitig
               from: dep.service,
               to: dep.standby!,
             },
+          );
+        // A database or cache of ours whose own node is failing is moved to its standby: managed
+        // stores keep one, and promoting it is what their runbooks do before anything else.
+        else if (!scope && dataStoreOfOurs(a, g.culprit))
+          m = action(
+            'failover',
+            g.culprit,
+            a.knownNames,
+            `fail ${g.culprit} over to its standby: ${g.hits[0].entry.title}`,
+            { from: g.culprit },
           );
         break;
       }
