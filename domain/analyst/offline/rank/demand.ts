@@ -30,6 +30,12 @@ const LOOKBACK_MS = 90 * 60_000;
  */
 const HOSTILE =
   /\bbots?\b|bot.?control|automated|scripted|headless|scrap(er|ing)|crawler|ddos|\bflood|volumetric|volume anomaly|layer.?7|request.?surge/i;
+/**
+ * Tens of sources past a per-source rate limit at once, or one request repeated from tens of
+ * addresses: no crowd of people does either, so the surge they arrive with is machine-made.
+ */
+const MANY_SOURCES =
+  /\brate.?(?:based|limit)[^;.]{0,60}\bblock(?:ed|s|ing)\s+\d{2,}\s+(?:source\s+)?(?:IPs|IP addresses|addresses|sources)\b|\bfrom\s+\d{2,}\s+(?:different|distinct|unique)\s+(?:source\s+)?(?:IPs|IP addresses|addresses)\b/i;
 
 /** A dimension naming who sent the requests, not what served them. */
 const CLIENT_DIMENSION =
@@ -114,12 +120,32 @@ const entryOf = (a: Analysis, list: SeriesView[]) =>
       factorOf(y) - factorOf(x),
   )[0];
 
-function hostileSignals(a: Analysis, from: string, until: string): SecuritySignal[] {
-  const span = a.snap.security.filter(
+/** What security tooling said around a surge: from half an hour before it to half an hour after. */
+const aroundSurge = (a: Analysis, from: string, until: string): SecuritySignal[] =>
+  a.snap.security.filter(
     (s) => s.count > 0 && ms(s.at) >= ms(from) - 30 * 60_000 && ms(s.at) <= ms(until) + 30 * 60_000,
   );
+
+function hostileSignals(a: Analysis, from: string, until: string): SecuritySignal[] {
+  const span = aroundSurge(a, from, until);
   if (genuineTraffic(span)) return [];
-  return span.filter((s) => HOSTILE.test(`${s.kind} ${s.detail}`));
+  return span.filter((s) => HOSTILE.test(`${s.kind} ${s.detail}`) || MANY_SOURCES.test(s.detail));
+}
+
+const SAMPLE_OF = /\bsample of (\d+)\b/i;
+const REPEATED = /\b(\d+)\s*x\s+((?:GET|POST|PUT|PATCH|DELETE|HEAD)\s+[^\s,;]+)/i;
+
+/**
+ * The one request most of a flood repeats, when a WAF's sample of what it let through shows it
+ * ("sample of 100 …: 96 x GET /cart?cl=4711892"): at least half of the sample.
+ */
+function aimedAt(signals: SecuritySignal[]): string | undefined {
+  for (const s of signals) {
+    const of = SAMPLE_OF.exec(s.detail)?.[1];
+    const m = REPEATED.exec(s.detail);
+    if (of && m && Number(m[1]) * 2 >= Number(of)) return m[2];
+  }
+  return undefined;
 }
 
 /** A datastore that ran out as everyone's requests multiplied: capacity on it, scaled. */
@@ -249,11 +275,12 @@ export function demand(a: Analysis, input: Candidate[]): Candidate[] {
       : crawler
         ? `${crawler.line.count} of them from ${client![0]} ${client![1]} in ${where}'s access log from ${hhmm(crawler.line.firstSeen)}`
         : `the series is ${client![0]} ${client![1]}'s alone`;
+    const target = hostile.length ? aimedAt(aroundSurge(a, began, sat.effect!.at)) : undefined;
     const cause: Candidate = hostile.length
       ? {
           category: 'security',
           culprit: where,
-          summary: `Hostile traffic arriving at ${where}${client ? ` for ${client[0]} ${client[1]}` : ''}: ${rise}; ${why}. ${sat.effect!.headline} under it.`,
+          summary: `Hostile traffic arriving at ${where}${client ? ` for ${client[0]} ${client[1]}` : ''}${target ? `, aimed at ${target}` : ''}: ${rise}; ${why}. ${sat.effect!.headline} under it.`,
           causalChain: [rise, why, sat.effect!.headline, `${a.snap.alert?.title ?? 'the alert'} fired`],
           confidence,
           evidence: uniq([surge.series.id, ...hostile.map((s) => s.id), ...sat.evidence]),

@@ -114,6 +114,36 @@ describe('demand', () => {
     expect(run.rootCause.summary).toContain('automated_browser');
   });
 
+  it('calls a surge machine-made when a per-source rate rule blocks tens of sources, and names the request it repeats', async () => {
+    const rate = (blockedSources: number): Partial<Env> => ({
+      ...env({ surge: true }),
+      securityEvents: [
+        {
+          timestamp: at(-19),
+          kind: 'waf-block',
+          source: 'edge-acl per-ip-rate-2000',
+          count: blockedSources,
+          detail: `rate-based rule blocked ${blockedSources} source IPs (each >2000 req/5min)`,
+        },
+        {
+          timestamp: at(-18),
+          kind: 'waf-sampled-requests',
+          source: 'edge-acl (Default_Action ALLOW)',
+          count: 100,
+          detail: 'sample of 100 allowed requests: 91 x GET /cart?store=4711892, 9 x other stores',
+        },
+      ],
+    });
+    const many = await runScenario(scenario('storefront', rate(212)));
+    expect(many.rootCause.category).toBe('security');
+    expect(many.rootCause.mitigation?.kind).toBe('block-traffic');
+    expect(many.rootCause.summary).toContain('aimed at GET /cart?store=4711892');
+    // A rate rule catching a few noisy clients says nothing about where a crowd came from.
+    const few = await runScenario(scenario('storefront', rate(3)));
+    expect(few.rootCause.category).toBe('capacity');
+    expect(few.rootCause.mitigation?.kind).toBe('scale');
+  });
+
   it('limits one tenant whose requests multiplied, rather than scaling what they exhausted', async () => {
     const run = await runScenario(scenario('storefront', env({ surge: true, keyed: true })));
     expect(run.rootCause.category).toBe('capacity');
