@@ -25,6 +25,9 @@ const PARAMS: Record<MitigationAction['kind'], RegExp> = {
 // Actions port swaps them for the value structured evidence holds (domain/redaction/actions.ts).
 const SAFE_VALUE = /^(?:[A-Za-z0-9._:/@+-]|<[a-z][a-z0-9-]{1,39}:(?:…[A-Za-z0-9]{4}|[0-9a-f]{6})>){1,128}$/;
 
+/** A string parameter value the allow-list passes: an identifier, a version, an ARN or a placeholder. */
+export const isSafeParamValue = (value: string): boolean => SAFE_VALUE.test(value);
+
 /** Resources the incident's evidence knows about: the only valid action targets. */
 export function knownTargets(
   incident: Incident,

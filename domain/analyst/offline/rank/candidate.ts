@@ -5,6 +5,7 @@
  * service) and never a string lifted from a log line or alert text.
  */
 import type { RuledOut } from '../../../knowledge/schema.js';
+import { isSafeParamValue } from '../../../mitigation/allow-list.js';
 import type { ActionKind, Category, MitigationAction, Specialist } from '../../../model.js';
 import type { ChangeRecord } from '../../../ports.js';
 import type { Analysis } from '../analysis.js';
@@ -91,7 +92,11 @@ export function releaseRollback(
     target,
     known,
     `roll ${target} back from ${ch.version ?? 'the new version'} to ${ch.previousVersion ?? 'the previous version'}${why}`,
-    ch.previousVersion ? { toVersion: ch.previousVersion, fromVersion: ch.version ?? '' } : {},
+    // A label the allow-list cannot carry ("dns-as-code MR !407") is left out: the adapter then rolls
+    // back to the deployment before the current one, which is the same release.
+    ch.previousVersion && isSafeParamValue(ch.previousVersion) && isSafeParamValue(ch.version ?? 'none')
+      ? { toVersion: ch.previousVersion, fromVersion: ch.version ?? '' }
+      : {},
   );
 }
 
