@@ -238,11 +238,13 @@ export function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): Mitig
         // never one read out of free text.
         // An expired or rejected certificate or secret of a service we run is replaced on that
         // service, whichever record names it.
+        // So is what a compromised service of ours holds (its secrets, the tokens on it): once an
+        // outsider is on it, every credential it can read must be assumed taken.
         const named =
           a.snap.changes.some(
             (c) => lower(c.resource) === lower(g.culprit) || lower(c.actor) === lower(g.culprit),
           ) ||
-          (g.category === 'configuration' &&
+          ((g.category === 'configuration' || g.category === 'security') &&
             !!a.snap.catalog.get(g.culprit) &&
             !isExternal(a.snap.catalog, g.culprit));
         if (g.holder)
