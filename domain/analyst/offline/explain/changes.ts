@@ -5,7 +5,7 @@
 import type { ChangeRecord } from '../../../ports.js';
 import type { Analysis } from '../analysis.js';
 import { AUTOMATION_ACTOR } from '../evidence/change-precedence.js';
-import { revertTarget, type ScoredChange, undoneAlready } from '../evidence/changes.js';
+import { isAutomaticReaction, revertTarget, type ScoredChange, undoneAlready } from '../evidence/changes.js';
 import { isExternal } from '../evidence/dependencies.js';
 import { CALL_FAILURES, LOG_CLASS_CATEGORY, mechanismOf, type RankedSignature } from '../evidence/logs.js';
 import { conf, headline, hhmm, lower, mentionedNames, ms } from '../measure.js';
@@ -110,7 +110,9 @@ function runOf(a: Analysis, ch: ChangeRecord): { name: string; calls: number } |
 export function explainChanges(a: Analysis): Candidate[] {
   const out: Candidate[] = [];
   for (const c of a.changes) {
-    if (c.score < 0.25 || c.flavor === 'platform' || c.flavor === 'benign') continue;
+    // An autoscaler's action is its reaction to the load, not a cause to tell a story about.
+    if (c.score < 0.25 || c.flavor === 'platform' || c.flavor === 'benign' || isAutomaticReaction(c.change))
+      continue;
     const ch = c.change;
     const err = errorsAfter(a, c);
     const lead = Math.round(c.leadMinutes);
