@@ -39,7 +39,7 @@ const MANY_SOURCES =
 
 /** A dimension naming who sent the requests, not what served them. */
 const CLIENT_DIMENSION =
-  /^(workspace|tenant|customer|account|client|org|organization|project|consumer|api.?key|user|site)[-_ ]?(id|name|key)?$/i;
+  /^(workspace|tenant|customer|account|client|org|organization|project|consumer|api.?key|user|site|store|shop|merchant|seller)[-_ ]?(id|name|key)?$/i;
 
 /** How many times its baseline the series' requests rose to. */
 export const factorOf = (v: SeriesView) => v.onset!.peak / Math.max(v.onset!.baseline, v.onset!.tolerance, 1);
@@ -55,8 +55,17 @@ const surgeConfidence = (v: SeriesView, other: Candidate) =>
 /** Requests turned away at the edge (blocked, rejected, dropped) put no load on anything behind it. */
 const TURNED_AWAY = /block|reject|drop|den(y|ied)|throttl/i;
 
-const clientOf = (v: SeriesView): [string, string] | undefined =>
-  Object.entries(v.series.dimensions).find(([k]) => CLIENT_DIMENSION.test(k));
+/**
+ * The client dimension and its value; the series' other dimensions (a host, a name) follow the
+ * value, since an id alone ("store_id 18842") says little to a responder.
+ */
+const clientOf = (v: SeriesView): [string, string] | undefined => {
+  const dims = Object.entries(v.series.dimensions);
+  const found = dims.find(([k]) => CLIENT_DIMENSION.test(k));
+  if (!found) return undefined;
+  const rest = dims.filter((d) => d !== found).map(([k, x]) => `${k} ${x}`);
+  return [found[0], rest.length ? `${found[1]} (${rest.join(', ')})` : found[1]];
+};
 
 /** A self-declared automated client's user agent in an access-log line ("meta-externalagent/1.1"). */
 const AUTOMATED_AGENT =

@@ -153,6 +153,21 @@ describe('demand', () => {
     expect(run.rootCause.summary).toContain('TenantId t-4471');
   });
 
+  it("reads a shop's requests by store as one client's, named with the series' other dimensions", async () => {
+    const base = env({ surge: true, keyed: true });
+    const byStore = {
+      ...base,
+      metrics: base.metrics!.map((m) =>
+        m.metricName === 'RequestCount'
+          ? { ...m, dimensions: { store_id: '18842', host: 'kicksdrop.example' } }
+          : m,
+      ),
+    };
+    const run = await runScenario(scenario('storefront', byStore));
+    expect(run.rootCause.mitigation?.kind).toBe('block-traffic');
+    expect(run.rootCause.summary).toContain('store_id 18842 (host kicksdrop.example)');
+  });
+
   it('limits a crawler whose requests make up the surge in the access log, rather than scaling', async () => {
     const agent = 'meta-externalagent/1.1 (+https://developers.facebook.com/docs/sharing/webmasters/crawler)';
     const run = await runScenario(scenario('storefront', env({ surge: true, agent })));
