@@ -21,6 +21,13 @@ export const FLAVORS: Array<[ChangeFlavor, RegExp]> = [
     'flag',
     /feature.?flag|\bflag\b|toggle|launchdarkly|unleash|split\.io|flagsmith|kill.?switch|rollout (percentage|%)/i,
   ],
+  // A load balancer's or ingress controller's routing (listeners, their rules, target groups, ingress
+  // routes) is the application's request routing, configured like any setting: unless the change
+  // also touches the network underneath (a security group, a firewall, a route, a subnet).
+  [
+    'config',
+    /^(?![^]*(?:security.?group|nacl|network acl|firewall|\bfw\b|appliance|route.?table|subnet|\bvpc\b|transit gateway|peering|cidr))[^]*(?:listener|target.?group|ingress.?routes?\b|\bingress\/|\bingresses\b|networking\.k8s\.io)/i,
+  ],
   [
     'network',
     /security.?group|ingress|egress|nacl|network acl|route.?table|\brouter\b|router-id|\bbgp\b|\bospf\b|loopback|\bmtu\b|route ?53|\bdns\b|record.?sets?|cname|hosted.?zone|vpc|subnet|peering|transit gateway|nat gateway|endpoint|listener|target.?group|firewall|cidr|load balancer|cloudfront|waf rule/i,

@@ -142,6 +142,37 @@ describe('change correlation', () => {
     ).toBe('platform');
   });
 
+  it("reads a load balancer's or ingress controller's request routing as configuration, the network under it as network", () => {
+    const flavor = (status: string, summary: string, resource?: string) =>
+      changeFlavor(change({ status, summary, ...(resource ? { resource } : {}) }));
+    expect(
+      flavor(
+        'ModifyRule',
+        'Listener rule priority 1 (host api-internal) now forwards to k8s-dash',
+        'arn:aws:elasticloadbalancing:us-east-1:1:listener-rule/app/k8s-internal/1/2/3',
+      ),
+    ).toBe('config');
+    expect(flavor('DeleteListener', 'HTTPS:443 listener deleted by the load balancer controller')).toBe(
+      'config',
+    );
+    expect(
+      flavor(
+        'Update',
+        'IngressRoute traefik-dashboard updated',
+        'ingressroutes.traefik.io traefik/traefik-dashboard',
+      ),
+    ).toBe('config');
+    // The same words beside the network underneath stay network.
+    expect(
+      flavor(
+        'AuthorizeSecurityGroupIngress',
+        'tcp/443 from 10.50.0.0/16',
+        'sg-0b41e7d2 (internal ALB listener)',
+      ),
+    ).toBe('network');
+    expect(flavor('RegisterTargets', 'register fw-appliance-c in target group db-fw')).toBe('network');
+  });
+
   it('reads a change to a router or its routing protocol as a network change', () => {
     expect(
       changeFlavor(change({ summary: 'set loopback0 address on edge-rtr-3 and reset the router-id' })),
