@@ -210,12 +210,20 @@ export function explainKnowledge(a: Analysis): Candidate[] {
     if (!culprit) continue;
     // Whatever went wrong inside a party we do not run (a vendor's certificate, its 503s) is, for
     // us, that dependency failing.
+    // An entry that calls what it matched a release, matched on a record that is no release (a
+    // listener rule edited by hand), says what the change did; its kind is the record's own.
+    const changed =
+      h.on === 'change' && h.entry.category === 'deployment'
+        ? a.changes.find((c) => c.change.id === h.evidenceId && c.change.kind !== 'deployment')
+        : undefined;
     const category: Category =
       provider || (h.entry.blames === 'peer' && isExternal(a.snap.catalog, culprit)) || providerName(h)
         ? 'dependency'
         : ownDatastore(a, culprit, h)
           ? 'database'
-          : h.entry.category;
+          : changed && changed.category !== 'unknown'
+            ? changed.category
+            : h.entry.category;
     const key = `${category}|${lower(culprit)}`;
     const g = groups.get(key) ?? { category, culprit, hits: [], holder: signer?.service };
     g.hits.push(h);
