@@ -143,6 +143,21 @@ const trafficSurge = (a: Analysis, service: string | undefined): SeriesView | un
       v.onset!.magnitude >= 0.5,
   );
 
+/** A surge's traffic must reach this multiple of its baseline to account for a resource running out. */
+const SURGE_FACTOR = 1.5;
+
+/**
+ * How many times its baseline the traffic was carrying as the resource ran out at `at`: its median
+ * from two minutes before to three after (a coarser series may show the surge a point late), so
+ * that neither a passing blip long before nor a flood well after speaks for it.
+ */
+function riseBy(v: SeriesView, at: string): number {
+  const seen = v.series.points
+    .filter(([t]) => ms(t) >= ms(at) - 2 * 60_000 && ms(t) <= ms(at) + 3 * 60_000)
+    .map(([, x]) => x);
+  return seen.length ? median(seen) / Math.max(1, v.onset!.baseline) : 0;
+}
+
 /** The service's requests ramped up through the window (the day's growth), with no step to find. */
 const trafficRamp = (a: Analysis, service: string | undefined): boolean =>
   a.views.some((v) => v.kind === 'traffic' && lower(v.service) === lower(service) && ramped(v));
@@ -365,18 +380,17 @@ function capacityCandidate(a: Analysis, sat: Saturation, deps: string[]): Candid
   const res = sat.resource;
   const word = wordFor(sat);
   const own = sat.view.service ?? a.snap.service;
-  // A broker or a store has no request count of its own: a surge at its callers is its load.
-  const surge =
-    trafficSurge(a, own) ??
-    a.snap.catalog
-      .dependents(own ?? '')
-      .map((d) => trafficSurge(a, d))
-      .find((v) => !!v);
+  // A broker or a store has no request count of its own: a surge at its callers is its load. Only
+  // what the surge carried by the time the resource ran out counts: clients reconnecting after it
+  // failed multiply the requests too, later.
+  const surge = [own, ...a.snap.catalog.dependents(own ?? '')]
+    .map((s) => trafficSurge(a, s))
+    .find((v) => !!v && riseBy(v, sat.at) >= SURGE_FACTOR);
   const errs = supportingErrors(a, ['memory', 'throttling', 'timeout'], [a.snap.service ?? '', res, ...deps]);
   const chain = [
     ...(surge
       ? [
-          `traffic rose: ${surge.series.metricName} from ${fmtNumber(surge.onset!.baseline)} to ${fmtNumber(surge.onset!.peak)} at ${hhmm(surge.onset!.at)}`,
+          `traffic rose: ${surge.series.metricName} from ${fmtNumber(surge.onset!.baseline)} to ${fmtNumber(surge.onset!.baseline * riseBy(surge, sat.at))} at ${hhmm(surge.onset!.at)}`,
         ]
       : []),
     `${res} runs out of ${word}: ${sat.describe}`,
@@ -398,7 +412,7 @@ function capacityCandidate(a: Analysis, sat: Saturation, deps: string[]): Candid
   // it moved with whatever happened, it did not run out.
   const roomLeft = isPercent(sat.view.series) && peakOf(sat) < HEADROOM_LEFT;
   if (roomLeft) confidence *= 0.5;
-  const factor = surge ? (surge.onset!.peak / Math.max(1, surge.onset!.baseline)).toFixed(1) : '';
+  const factor = surge ? riseBy(surge, sat.at).toFixed(1) : '';
   return {
     category: NETWORK_TABLE.test(sat.view.series.metricName) ? 'network' : 'capacity',
     culprit: res,
