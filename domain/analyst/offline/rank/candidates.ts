@@ -246,8 +246,13 @@ function subsume(a: Analysis, list: Candidate[]): void {
 /**
  * A component of ours that its callers see failing, which ran out of something under load before
  * they did (a broker's heap filling as the writes to it grew): running out is why it failed, so
- * the shortage is the hypothesis to act on, and "it failed" is its effect.
+ * the shortage is the hypothesis to act on, and "it failed" is its effect. So too when the affected
+ * service itself had run out minutes before the dependency faltered: what came after did not start
+ * it (its callers' load, retries and warm-ups, may well be what the dependency met).
  */
+/** The affected service must have run out this long before its dependency faltered to come first. */
+const SELF_FIRST_MS = 3 * 60_000;
+
 function ranOutFirst(a: Analysis, list: Candidate[]): void {
   for (const x of list) {
     if (x.category !== 'dependency' || !x.effect || x.changeAt || isExternal(a.snap.catalog, x.culprit))
@@ -258,8 +263,9 @@ function ranOutFirst(a: Analysis, list: Candidate[]): void {
         c.effect?.loadLinked &&
         !c.against &&
         c.confidence >= 0.5 &&
-        lower(c.effect.resource) === lower(x.culprit) &&
-        ms(c.effect.at) < ms(x.effect!.at),
+        ((lower(c.effect.resource) === lower(x.culprit) && ms(c.effect.at) < ms(x.effect!.at)) ||
+          (lower(c.effect.resource) === lower(a.snap.service) &&
+            ms(c.effect.at) + SELF_FIRST_MS <= ms(x.effect!.at))),
     );
     if (!short) continue;
     x.confidence = conf(Math.min(x.confidence, short.confidence - 0.05));
