@@ -26,7 +26,7 @@ export const FLAVORS: Array<[ChangeFlavor, RegExp]> = [
   // also touches the network underneath (a security group, a firewall, a route, a subnet).
   [
     'config',
-    /^(?![^]*(?:security.?group|nacl|network acl|firewall|\bfw\b|appliance|route.?table|subnet|\bvpc\b|transit gateway|peering|cidr))[^]*(?:listener|target.?group|ingress.?routes?\b|\bingress\/|\bingresses\b|networking\.k8s\.io)/i,
+    /^(?![\s\S]*(?:security.?group|nacl|network acl|firewall|\bfw\b|appliance|route.?table|subnet|\bvpc\b|transit gateway|peering|cidr))[\s\S]*(?:listener|target.?group|ingress.?routes?\b|\bingress\/|\bingresses\b|networking\.k8s\.io)/i,
   ],
   [
     'network',
