@@ -244,6 +244,32 @@ export function explainResources(a: Analysis): Candidate[] {
   return out;
 }
 
+/** A volume's waiting work (queue length, latency): it rises both when loaded and when stalled. */
+const VOLUME_WAIT = /queue.?(length|depth)|latency/i;
+/** A volume's completed work (operations, throughput). */
+const VOLUME_WORK = /ops$|iops|throughput/i;
+
+/**
+ * A database's volume queue climbed while the operations it completed fell: the volume stopped
+ * doing the work (an impaired EBS volume, a storage outage under it), not more work arriving. Says
+ * which series fell, else undefined.
+ */
+function stalledVolume(a: Analysis, sat: Saturation): string | undefined {
+  if (sat.kind !== 'storage' || !VOLUME_WAIT.test(sat.view.series.metricName)) return undefined;
+  const fell = a.views.find(
+    (v) =>
+      lower(v.service) === lower(sat.view.service) &&
+      VOLUME_WORK.test(v.series.metricName) &&
+      !!v.onset &&
+      v.onset.direction === 'down' &&
+      v.onset.magnitude >= 0.5 &&
+      ms(v.onset.at) <= ms(sat.at) + 10 * 60_000,
+  );
+  return fell
+    ? `${sat.view.series.metricName} up while ${fell.series.metricName} fell from ${fmtNumber(fell.onset!.baseline)} to ${fmtNumber(fell.onset!.peak)}`
+    : undefined;
+}
+
 function databaseCandidate(a: Analysis, sat: Saturation): Candidate {
   const self = a.snap.service;
   const db = sat.resource;
@@ -262,6 +288,7 @@ function databaseCandidate(a: Analysis, sat: Saturation): Candidate {
   ];
   let confidence = 0.35 + sat.score * 0.35 + (errs.length ? 0.15 : 0) + (consumer ? 0.1 : 0);
   if (sat.view.relation === 'sibling') confidence *= 0.7;
+  const stalled = stalledVolume(a, sat);
   const mitigation = consumer
     ? action(
         'restart',
@@ -269,9 +296,17 @@ function databaseCandidate(a: Analysis, sat: Saturation): Candidate {
         a.knownNames,
         `${consumer.why}, using up ${db}'s ${word}; restarting it stops the load`,
       )
-    : sat.kind === 'storage' || sat.kind === 'cpu'
-      ? action('scale', db, a.knownNames, `${db} is out of ${word} headroom: add capacity`)
-      : null;
+    : stalled
+      ? action(
+          'failover',
+          db,
+          a.knownNames,
+          `${db}'s volume stopped completing I/O (${stalled}): promote its standby, more capacity on the same volume does nothing`,
+          { from: db },
+        )
+      : sat.kind === 'storage' || sat.kind === 'cpu'
+        ? action('scale', db, a.knownNames, `${db} is out of ${word} headroom: add capacity`)
+        : null;
   const effect = errs.length
     ? `, so ${errs[0].sig.service} fails with ${mechanismOf(errs[0])}: "${firstLine(errs[0].sig.sample, 90)}"`
     : '';
@@ -305,7 +340,9 @@ function databaseCandidate(a: Analysis, sat: Saturation): Candidate {
   return {
     category: 'database',
     culprit: db,
-    summary: `${db} ran out of ${word} (${sat.describe})${consumer ? ` after ${consumer.why}` : ''}${effect}.`,
+    summary: stalled
+      ? `${db}'s volume stopped completing I/O (${stalled}): the storage under it failed${effect}.`
+      : `${db} ran out of ${word} (${sat.describe})${consumer ? ` after ${consumer.why}` : ''}${effect}.`,
     causalChain: chain,
     confidence: conf(confidence),
     evidence: [sat.view.series.id, ...(consumer?.evidence ?? []), ...errs.map((s) => s.sig.id)],
