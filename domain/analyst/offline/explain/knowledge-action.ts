@@ -100,7 +100,13 @@ function takenIn(a: Analysis, g: Group) {
  */
 export function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): MitigationAction | null {
   const affected = a.snap.service;
-  for (const kind of kinds) {
+  // A database or cache of ours that can be failed over is promoted before it is restarted: a
+  // restart brings back the same node on the same volume, the standby does not share its fault.
+  const order =
+    kinds.includes('failover') && dataStoreOfOurs(a, g.culprit)
+      ? ['failover' as const, ...kinds.filter((k) => k !== 'failover')]
+      : kinds;
+  for (const kind of order) {
     let m: MitigationAction | null = null;
     switch (kind) {
       case 'rollback': {

@@ -8,7 +8,12 @@ import type { Scenario } from '../../../../adapters/embedded/scenario/schema.js'
 import { api, at, scenario, stepPoints } from './fixtures.js';
 import { runScenario } from './harness.js';
 
-const volumeFails = (store: string, namespace: string): Scenario =>
+const BLOCK_IO =
+  'kernel: blk_update_request: I/O error, dev nvme1n1, sector 88120417 op 0x1:(WRITE) flags 0x800';
+/** A known failure whose entry lists restart before failover: for a store, failover still comes first. */
+const READ_ONLY = "OSError: [Errno 30] Read-only file system: '/var/lib/data/appendonly.aof'";
+
+const volumeFails = (store: string, namespace: string, line = BLOCK_IO): Scenario =>
   scenario('orders-api', {
     services: [api('orders-api', [store]), { name: store, tier: 'critical', owner: 'platform' }],
     metrics: [
@@ -30,8 +35,7 @@ const volumeFails = (store: string, namespace: string): Scenario =>
         service: store,
         timestamp: at(-11),
         level: 'ERROR',
-        message:
-          'kernel: blk_update_request: I/O error, dev nvme1n1, sector 88120417 op 0x1:(WRITE) flags 0x800',
+        message: line,
         count: 3_400,
       },
       {
@@ -49,6 +53,13 @@ describe('a store of ours on a failing volume', () => {
     const rc = (await runScenario(volumeFails('orders-db', 'AWS/RDS'))).rootCause;
     expect(rc.culprit).toBe('orders-db');
     expect(rc.mitigation).toMatchObject({ kind: 'failover', target: 'orders-db' });
+  });
+
+  it('fails a store over before restarting it, whatever order the known failure lists them in', async () => {
+    const store = (await runScenario(volumeFails('orders-db', 'AWS/RDS', READ_ONLY))).rootCause;
+    expect(store.mitigation).toMatchObject({ kind: 'failover', target: 'orders-db' });
+    const stateless = (await runScenario(volumeFails('pdf-renderer', 'AWS/ECS', READ_ONLY))).rootCause;
+    expect(stateless.mitigation?.kind).toBe('restart');
   });
 
   it('restarts a stateless service instead: it has no standby', async () => {
