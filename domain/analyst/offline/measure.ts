@@ -88,3 +88,16 @@ export function headline(sample: string): string {
   }
   return lines[0];
 }
+
+/**
+ * The words of a name of four letters or more, camelCase and separators split, lower-cased, those
+ * in `skip` left out: `transactional_sent_ratio` → transactional, sent, ratio.
+ */
+export const nameWords = (name: string, skip: ReadonlySet<string> = new Set()): string[] =>
+  uniq(
+    name
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter((w) => w.length >= 4 && !skip.has(w)),
+  );

@@ -4,7 +4,7 @@
  * movement on the affected service or what it depends on — anchors change correlation.
  */
 import type { MetricSeries } from '../../../ports.js';
-import { lower, mentionedNames } from '../measure.js';
+import { lower, mentionedNames, nameWords } from '../measure.js';
 import type { Catalog, Relation } from './catalog.js';
 import { badDirection, type MetricKind, metricKind, SATURATION_KINDS } from './metric-kinds.js';
 import { detectOnset, type Onset } from './onset.js';
@@ -82,14 +82,6 @@ function alertSays(text: string): 'up' | 'down' | undefined {
   const up = /high\b|above|exceed|\bover\b|greater than|spike/i.test(text);
   return down === up ? undefined : down ? 'down' : 'up';
 }
-
-/** A metric name's words of four letters or more: `transactional_sent_ratio` → transactional, sent, ratio. */
-const nameWords = (name: string): string[] =>
-  name
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z]+/)
-    .filter((w) => w.length >= 4);
 
 export function readSeries(
   metrics: MetricSeries[],

@@ -1,11 +1,12 @@
 /**
  * A cause nothing of ours can undo (a dependency down, a defect no change brought in) still has a
  * first action when the services on its path name a way around it: the flag they log as available.
- * A flag that sends traffic to another region is a failover; any other is a feature flag.
+ * A flag that sends traffic to another region is a failover; any other is a feature flag. And work
+ * that one feature does has that feature's switch (`offerSwitches`).
  */
 import type { Category } from '../../../model.js';
 import type { Analysis } from '../analysis.js';
-import { lower, uniq } from '../measure.js';
+import { lower, nameWords, uniq } from '../measure.js';
 import { action, type Candidate } from './candidate.js';
 
 /** Causes a fallback flag works around. Changes are reverted and threats contained instead. */
@@ -57,14 +58,7 @@ const GENERIC = new Set(
 );
 
 /** The distinctive words of a name: `failed-events-dashboard-widgets` → failed, events, dashboard. */
-const wordsOf = (name: string): string[] =>
-  uniq(
-    name
-      .replace(/([a-z])([A-Z])/g, '$1 $2')
-      .toLowerCase()
-      .split(/[^a-z0-9]+/)
-      .filter((w) => w.length >= 4 && !GENERIC.has(w)),
-  );
+const wordsOf = (name: string): string[] => nameWords(name, GENERIC);
 
 /** What the candidate's work is called: its culprit, the lines it cites, its database's hot table. */
 function mechanism(a: Analysis, c: Candidate): Set<string> {
