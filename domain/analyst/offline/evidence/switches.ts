@@ -1,8 +1,9 @@
 /**
  * Feature flags the evidence shows switched on: a flag change of any age in the look-back, a read
- * of a service's flag configuration, or its own "flags loaded" line listing its flags' states. A responder whose incident is driven
- * by one feature's work (its calls to a failing vendor, its queries on one table) reaches for that
- * feature's switch before scaling anything: it is rehearsed, reversible and ends the work itself.
+ * of a service's flag configuration, or its own "flags loaded" line listing its flags' states. A
+ * responder whose incident is driven by one feature's work (its calls to a failing vendor, its
+ * queries on one table) reaches for that feature's switch before scaling anything: it is
+ * rehearsed, reversible and ends the work itself.
  *
  * A flag read out of free text (a log line, a read's summary) is never an action target by its name:
  * the service that logged or read it is. A flag change's resource is a structured field, as for any
@@ -31,7 +32,7 @@ const OFF = /^(?:off|false|disabled|0\s*%)$/i;
 const TURNED_OFF = /(?:->|→|\bto)\s*(?:0\s*%|off|false|disabled)\s*\W*$|\bdisabled\b|\bturned off\b/i;
 
 /**
- * The flags on, newest mention last.
+ * The flags on, by the newest word on each.
  *
  * @example
  *   knownSwitches(scored, settings, logs, ['controller-api'])
