@@ -4,7 +4,7 @@
  * movement on the affected service or what it depends on — anchors change correlation.
  */
 import type { MetricSeries } from '../../../ports.js';
-import { lower, mentionedNames, nameWords } from '../measure.js';
+import { lower, mentionedNames } from '../measure.js';
 import type { Catalog, Relation } from './catalog.js';
 import { badDirection, type MetricKind, metricKind, SATURATION_KINDS } from './metric-kinds.js';
 import { detectOnset, type Onset } from './onset.js';
@@ -76,13 +76,6 @@ export function alarmDirection(raw: string): 'up' | 'down' | undefined {
   return down === up ? undefined : down ? 'down' : 'up';
 }
 
-/** Which way the alert says its metric went, when its words say one way only. */
-function alertSays(text: string): 'up' | 'down' | undefined {
-  const down = /low\b|below|\bunder\b|dropp?ed|\bfell\b|less than|\b0\s?%/i.test(text);
-  const up = /high\b|above|exceed|\bover\b|greater than|spike/i.test(text);
-  return down === up ? undefined : down ? 'down' : 'up';
-}
-
 export function readSeries(
   metrics: MetricSeries[],
   opts: { catalog: Catalog; service?: string; alertText: string; alertRaw: string },
@@ -108,20 +101,8 @@ export function readSeries(
       isAlertMetric: named,
     };
   });
-  // Without an exact match, the alert metric is the affected service's series the alert describes in
-  // words (`transactional_sent_ratio_vs_last_week` for "transactional mail sent is 0% of last week"),
-  // else its series of the kind the alert names, else its largest symptom movement.
-  if (!views.some((v) => v.isAlertMetric)) {
-    const text = lower(opts.alertText);
-    for (const v of views)
-      if (v.relation === 'self' && nameWords(v.series.metricName).filter((w) => text.includes(w)).length >= 2)
-        v.isAlertMetric = true;
-  }
-  // A series read only by its words has no known bad direction: the alert's own words give it
-  // ("…VolumeLow", "below 20%").
-  const said = alertSays(opts.alertText);
-  for (const v of views)
-    if (v.isAlertMetric && v.kind === 'other' && v.onset && said === v.onset.direction) v.bad = true;
+  // Without an exact match, the alert metric is the affected service's series of the kind the alert
+  // names, else its largest symptom movement.
   if (!views.some((v) => v.isAlertMetric)) {
     for (const v of views) if (v.relation === 'self' && kinds.includes(v.kind)) v.isAlertMetric = true;
   }

@@ -155,7 +155,16 @@ function riseBy(v: SeriesView, at: string): number {
   const seen = v.series.points
     .filter(([t]) => ms(t) >= ms(at) - 2 * 60_000 && ms(t) <= ms(at) + 3 * 60_000)
     .map(([, x]) => x);
-  return seen.length ? median(seen) / Math.max(1, v.onset!.baseline) : 0;
+  // A saturation read on the longer look-back may lie outside the traffic series' window: then
+  // only the surge's own size can speak for it.
+  return (seen.length ? median(seen) : v.onset!.peak) / Math.max(1, v.onset!.baseline);
+}
+
+/** When the resource ran out: its step, or for a slow climb the point it reached its highest. */
+function ranOutAt(sat: Saturation): string {
+  if (!sat.creeping) return sat.at;
+  const points = sat.view.series.points;
+  return points.reduce((best, p) => (p[1] > best[1] ? p : best), points[0])[0];
 }
 
 /** The service's requests ramped up through the window (the day's growth), with no step to find. */
@@ -422,12 +431,12 @@ function capacityCandidate(a: Analysis, sat: Saturation, deps: string[]): Candid
   // failed multiply the requests too, later.
   const surge = [own, ...a.snap.catalog.dependents(own ?? '')]
     .map((s) => trafficSurge(a, s))
-    .find((v) => !!v && riseBy(v, sat.at) >= SURGE_FACTOR);
+    .find((v) => !!v && riseBy(v, ranOutAt(sat)) >= SURGE_FACTOR);
   const errs = supportingErrors(a, ['memory', 'throttling', 'timeout'], [a.snap.service ?? '', res, ...deps]);
   const chain = [
     ...(surge
       ? [
-          `traffic rose: ${surge.series.metricName} from ${fmtNumber(surge.onset!.baseline)} to ${fmtNumber(surge.onset!.baseline * riseBy(surge, sat.at))} at ${hhmm(surge.onset!.at)}`,
+          `traffic rose: ${surge.series.metricName} from ${fmtNumber(surge.onset!.baseline)} to ${fmtNumber(surge.onset!.baseline * riseBy(surge, ranOutAt(sat)))} at ${hhmm(surge.onset!.at)}`,
         ]
       : []),
     `${res} runs out of ${word}: ${sat.describe}`,
@@ -449,7 +458,7 @@ function capacityCandidate(a: Analysis, sat: Saturation, deps: string[]): Candid
   // it moved with whatever happened, it did not run out.
   const roomLeft = isPercent(sat.view.series) && peakOf(sat) < HEADROOM_LEFT;
   if (roomLeft) confidence *= 0.5;
-  const factor = surge ? riseBy(surge, sat.at).toFixed(1) : '';
+  const factor = surge ? riseBy(surge, ranOutAt(sat)).toFixed(1) : '';
   return {
     category: NETWORK_TABLE.test(sat.view.series.metricName) ? 'network' : 'capacity',
     culprit: res,

@@ -298,7 +298,9 @@ export function demand(a: Analysis, input: Candidate[]): Candidate[] {
             where,
             a.knownNames,
             `block the automated traffic in front of ${where} (a rate-based or bot rule)`,
-            blockParams(detectSecurity(hostile).flatMap(networkSources)),
+            // The sources any of the tooling names around the surge (a rate rule names none; the
+            // failed logins beside it name their loudest address).
+            blockParams(detectSecurity(aroundSurge(a, began, sat.effect!.at)).flatMap(networkSources)),
           ),
           specialists: ['security', 'performance'],
           since: began,

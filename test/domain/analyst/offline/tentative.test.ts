@@ -12,6 +12,7 @@ const analysis = {
   snap: { metrics: [], logs: [], changes: [], alarms: [], security: [] },
   changes: [],
   knowledge: [],
+  statements: new Map(),
 } as unknown as Analysis;
 
 const lead = (confidence: number): Candidate => ({
