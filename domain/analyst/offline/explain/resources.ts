@@ -429,14 +429,16 @@ function capacityCandidate(a: Analysis, sat: Saturation, deps: string[]): Candid
   // A broker or a store has no request count of its own: a surge at its callers is its load. Only
   // what the surge carried by the time the resource ran out counts: clients reconnecting after it
   // failed multiply the requests too, later.
+  const at = ranOutAt(sat);
   const surge = [own, ...a.snap.catalog.dependents(own ?? '')]
     .map((s) => trafficSurge(a, s))
-    .find((v) => !!v && riseBy(v, ranOutAt(sat)) >= SURGE_FACTOR);
+    .find((v) => !!v && riseBy(v, at) >= SURGE_FACTOR);
+  const rise = surge ? riseBy(surge, at) : 0;
   const errs = supportingErrors(a, ['memory', 'throttling', 'timeout'], [a.snap.service ?? '', res, ...deps]);
   const chain = [
     ...(surge
       ? [
-          `traffic rose: ${surge.series.metricName} from ${fmtNumber(surge.onset!.baseline)} to ${fmtNumber(surge.onset!.baseline * riseBy(surge, ranOutAt(sat)))} at ${hhmm(surge.onset!.at)}`,
+          `traffic rose: ${surge.series.metricName} from ${fmtNumber(surge.onset!.baseline)} to ${fmtNumber(surge.onset!.baseline * rise)} at ${hhmm(surge.onset!.at)}`,
         ]
       : []),
     `${res} runs out of ${word}: ${sat.describe}`,
@@ -458,7 +460,7 @@ function capacityCandidate(a: Analysis, sat: Saturation, deps: string[]): Candid
   // it moved with whatever happened, it did not run out.
   const roomLeft = isPercent(sat.view.series) && peakOf(sat) < HEADROOM_LEFT;
   if (roomLeft) confidence *= 0.5;
-  const factor = surge ? riseBy(surge, ranOutAt(sat)).toFixed(1) : '';
+  const factor = surge ? rise.toFixed(1) : '';
   return {
     category: NETWORK_TABLE.test(sat.view.series.metricName) ? 'network' : 'capacity',
     culprit: res,
