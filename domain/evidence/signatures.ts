@@ -17,6 +17,24 @@ export function logSignature(message: string): string {
     .slice(0, 300);
 }
 
+/**
+ * What a log record shows as its sample: the whole message when it is short; for a long multi-line
+ * record its head and its last line, because tracebacks (Python, some Haskell and .NET dumps) print
+ * the exception that names the failure last, after frames that name nothing.
+ *
+ * @example
+ * logSample('Traceback (most recent call last):\n  File "a.py", line 3, in <module>\nValueError: bad date', 60)
+ * // 'Traceback (most recent call last):\n  \n…\nValueError: bad date'
+ */
+export function logSample(message: string, max = 500): string {
+  if (message.length <= max) return message;
+  const lines = message.trimEnd().split('\n');
+  const last = lines.at(-1)?.trim() ?? '';
+  if (lines.length < 2 || !last) return message.slice(0, max);
+  const tail = last.slice(-Math.floor(max / 2));
+  return `${message.slice(0, max - tail.length - 3)}\n…\n${tail}`;
+}
+
 export const shortHash = (text: string): string =>
   createHash('sha256').update(text).digest('hex').slice(0, 8);
 

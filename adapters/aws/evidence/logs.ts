@@ -14,7 +14,7 @@ import {
   StopQueryCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { FirebreakError } from '../../../domain/errors.js';
-import { logSignature, shortHash } from '../../../domain/evidence/signatures.js';
+import { logSample, logSignature, shortHash } from '../../../domain/evidence/signatures.js';
 import type { LogSignature, TimeWindow } from '../../../domain/ports.js';
 import { type AwsCatalog, inScope } from './catalog.js';
 import { boundWindow, type EvidenceLimits } from './limits.js';
@@ -148,7 +148,7 @@ export function cluster(rows: ResultField[][], owners: Map<string, string>): Log
         service,
         level,
         signature,
-        sample: message.slice(0, 500),
+        sample: logSample(message),
         count: 1,
         firstSeen: iso,
         lastSeen: iso,

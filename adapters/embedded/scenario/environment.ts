@@ -3,7 +3,7 @@
  * actions change its alarm state as the scenario's `recovery` says. Used by local runs and tests.
  */
 import type { Clock } from '../../../domain/clock.js';
-import { logSignature, metricId, shortHash } from '../../../domain/evidence/signatures.js';
+import { logSample, logSignature, metricId, shortHash } from '../../../domain/evidence/signatures.js';
 import type { MitigationAction } from '../../../domain/model.js';
 import type {
   ActionOutcome,
@@ -87,7 +87,7 @@ export class ScenarioEnvironment implements Evidence, Actions {
           service: line.service,
           level,
           signature,
-          sample: line.message.slice(0, 500),
+          sample: logSample(line.message),
           count: line.count ?? 1,
           firstSeen: at,
           lastSeen: at,

@@ -166,5 +166,8 @@ export function revertTarget(
 const READ_ONLY_CALL =
   /^(?:Get|List|Describe|Head|Lookup|Search|BatchGet|Select|AssumeRole\w*|GetCallerIdentity|GetSessionToken|ConsoleLogin|Decrypt|GenerateDataKey\w*|CheckMfa)(?:[A-Z0-9]|$)/;
 
+/** An incident tool telling people about the incident (PagerDuty's `NotificationSent`): news, not a change. */
+const NOTICE = /^(?:\w*Notification(?:Sent|Delivered)|Notified|Paged|\w*Notify\w*Sent)$/;
+
 export const readOnlyCall = (c: ChangeRecord): boolean =>
-  c.kind === 'change' && !!c.status && READ_ONLY_CALL.test(c.status.trim());
+  c.kind === 'change' && !!c.status && (READ_ONLY_CALL.test(c.status.trim()) || NOTICE.test(c.status.trim()));
