@@ -4,6 +4,7 @@
  * gives the dependency a healthy standby, in which case the affected service fails over to it.
  */
 import type { Analysis } from '../analysis.js';
+import { AWS_OWNER, isExternal } from '../evidence/dependencies.js';
 import { mechanismOf } from '../evidence/logs.js';
 import { NETWORK_PATH_NAMESPACE } from '../evidence/metric-kinds.js';
 import { isAnomalous } from '../evidence/series.js';
@@ -30,6 +31,9 @@ const isNetworkPath = (a: Analysis, dep: string): boolean => {
   const own = a.views.filter((v) => lower(v.service) === lower(dep));
   return own.length > 0 && own.some((v) => NETWORK_PATH_NAMESPACE.test(v.series.namespace));
 };
+
+const runByVendor = (a: Analysis, name: string): boolean =>
+  isExternal(a.snap.catalog, name) && !AWS_OWNER.test(a.snap.catalog.get(name)?.owner ?? '');
 
 export function explainDependencies(a: Analysis): Candidate[] {
   const self = a.snap.service ?? 'the service';
@@ -61,7 +65,10 @@ export function explainDependencies(a: Analysis): Candidate[] {
       return {
         category: path
           ? ('network' as const)
-          : isDatabase(d.service) || (!d.external && runsDatastore(a, d.service))
+          : // A datastore a vendor runs (a hosted Redis, a managed Postgres outside AWS) failing is
+            // that provider's outage; one on AWS or ours is a database failure.
+            (isDatabase(d.service) && !runByVendor(a, d.service)) ||
+              (!d.external && runsDatastore(a, d.service))
             ? ('database' as const)
             : ('dependency' as const),
         culprit: d.service,
