@@ -74,10 +74,14 @@ const CLASSES: Array<[LogClass, RegExp]> = [
   ],
   [
     'dependency',
-    /upstream|\b5\d\d from\b|returned (status )?5\d\d|response error StatusCode: 5\d\d|ECONNREFUSED|ECONNRESET|connection refused|socket hang up|circuit (breaker )?(is )?open|bad gateway|service unavailable|gateway timeout|\b50[234]\b|dependency|downstream|call(ing)? to .* failed|request to .* failed|ETIMEDOUT|connect timed out/i,
+    /upstream|\b5\d\d from\b|returned (status )?5\d\d|response error StatusCode: 5\d\d|ECONNREFUSED|ECONNRESET|connection refused|socket hang up|circuit (breaker )?(is )?open|bad gateway|service unavailable|gateway timeout|\b50[234]\b|dependency|downstream|call(ing)? to .* failed|request to .* failed|ETIMEDOUT|connect timed out|can'?t connect to|cannot ?connect|unable to connect|failed to connect|could not connect to/i,
   ],
   ['timeout', /timeout|timed out|deadline exceeded|aborted after \d+ ?ms|AbortError/i],
 ];
+
+/** A call that died reaching the other end: it timed out or could not connect. */
+export const CONNECTING =
+  /timed? ?out|timeout|can'?t connect|cannot ?connect|unable to connect|failed to connect|could not connect|ETIMEDOUT|EHOSTUNREACH|no route to host|network (is )?unreachable/i;
 
 export const LOG_CLASS_CATEGORY: Record<LogClass, Category> = {
   'db-connections': 'database',

@@ -10,23 +10,26 @@ import { runScenario } from './harness.js';
 
 type Log = NonNullable<Scenario['environment']['logs']>[number];
 
-const env = (both: boolean): Partial<Scenario['environment']> => ({
+const env = (both: boolean, changed = true): Partial<Scenario['environment']> => ({
   services: [
     api('market', ['session-cache', 'listings-db']),
     { name: 'session-cache', tier: 'critical' as const, owner: 'platform' },
     { name: 'listings-db', tier: 'critical' as const, owner: 'data' },
     { name: 'index-pusher', tier: 'internal' as const, owner: 'search' },
   ],
-  changes: [
-    {
-      timestamp: at(-15),
-      eventName: 'CreateTransitGatewayRoute',
-      service: 'index-pusher',
-      resource: 'tgw-rtb-0a1b2c',
-      actor: 'arn:aws:sts::111122223333:assumed-role/ops-admin/j.doe',
-      summary: 'Static route 10.40.0.0/16 added on the shared transit gateway route table for the index push',
-    },
-  ],
+  changes: changed
+    ? [
+        {
+          timestamp: at(-15),
+          eventName: 'CreateTransitGatewayRoute',
+          service: 'index-pusher',
+          resource: 'tgw-rtb-0a1b2c',
+          actor: 'arn:aws:sts::111122223333:assumed-role/ops-admin/j.doe',
+          summary:
+            'Static route 10.40.0.0/16 added on the shared transit gateway route table for the index push',
+        },
+      ]
+    : [],
   metrics: [
     {
       namespace: 'AWS/ApplicationELB',
@@ -66,8 +69,18 @@ describe('common path', () => {
     expect(run.rootCause.summary).toContain('became unreachable together');
   });
 
+  it('with no change to blame, names the network path itself and proposes nothing to run', async () => {
+    const run = await runScenario(scenario('market', env(true, false)));
+    expect(run.rootCause.category).toBe('network');
+    expect(run.rootCause.culprit).toBe('the network path from market');
+    expect(run.rootCause.summary).toContain('became unreachable together');
+    expect(run.rootCause.mitigation).toBeNull();
+  });
+
   it('leaves one lost dependency its own story', async () => {
     const run = await runScenario(scenario('market', env(false)));
     expect(run.rootCause.summary).not.toContain('became unreachable together');
+    const alone = await runScenario(scenario('market', env(false, false)));
+    expect(alone.rootCause.category).not.toBe('network');
   });
 });
