@@ -4,37 +4,55 @@
  * timing (`changes.ts` weighs them).
  */
 import type { ChangeRecord, LogSignature } from '../../../ports.js';
-import { lower, ms, uniq } from '../measure.js';
+import { lower, median, ms, uniq } from '../measure.js';
 import { affinity } from './change-relevance.js';
 import { CALL_FAILURES, type RankedSignature } from './logs.js';
 import { ACCUMULATING } from './metric-kinds.js';
+import { isCreeping } from './saturation.js';
 import { isAnomalous, type SeriesView } from './series.js';
+
+/** A lasting rise that a change set off: the series, whose it is, and when it left its level. */
+export interface Burn {
+  view: SeriesView;
+  service: string;
+  since: string;
+  from: number;
+  to: number;
+}
 
 /**
  * A sustained, never-recovered rise of an accumulating resource on the changed service that began
- * as the change landed (a deployment rolls out over a few minutes).
+ * as the change landed (a deployment rolls out over a few minutes). A release that leaks
+ * connections shows on what it connects to: the open connections of a store it `calls`. A leak
+ * climbs too slowly for a step detector, so a steady climb that left a flat level as the change
+ * landed counts as well.
  */
 export function slowBurn(
   change: ChangeRecord,
   service: string | undefined,
   series: SeriesView[],
-): SeriesView | undefined {
+  calls: readonly string[] = [],
+): Burn | undefined {
   if (!service) return undefined;
   const at = ms(change.at);
   const lead = (change.kind === 'deployment' ? 6 : 2) * 60_000;
-  const mine = (v: SeriesView) => lower(v.service) === lower(service);
-  const fromChange = (v: SeriesView) =>
-    isAnomalous(v) &&
-    !v.onset!.recovered &&
-    ms(v.onset!.at) >= at - lead &&
-    ms(v.onset!.at) <= at + 30 * 60_000;
+  const own = (v: SeriesView) => lower(v.service) === lower(service);
+  // A store's connections stepping up is as often its callers waiting on it; only a slow climb
+  // from the release on says the release holds them.
+  const held = (v: SeriesView) =>
+    change.kind === 'deployment' &&
+    v.kind === 'connections' &&
+    calls.some((c) => lower(c) === lower(v.service));
+  const near = (t: number) => t >= at - lead && t <= at + 30 * 60_000;
+  const fromChange = (v: SeriesView) => isAnomalous(v) && !v.onset!.recovered && near(ms(v.onset!.at));
   // Requests arriving in a burst at the same moment would explain a CPU step as well as the change.
   const trafficStepped = series.some(
-    (v) => v.kind === 'traffic' && mine(v) && fromChange(v) && v.onset!.direction === 'up',
+    (v) => v.kind === 'traffic' && own(v) && fromChange(v) && v.onset!.direction === 'up',
   );
-  return series.find(
-    (v) =>
-      mine(v) &&
+  for (const v of series) {
+    if (!own(v) && !held(v)) continue;
+    if (
+      own(v) &&
       fromChange(v) &&
       (ACCUMULATING.has(v.kind) ||
         // A release that made each request dearer: CPU stepped up as it rolled out and stayed up,
@@ -43,8 +61,42 @@ export function slowBurn(
           change.kind === 'deployment' &&
           v.onset!.direction === 'up' &&
           v.onset!.magnitude >= CPU_STEP &&
-          !trafficStepped)),
-  );
+          !trafficStepped))
+    )
+      return {
+        view: v,
+        service: v.service ?? service,
+        since: v.onset!.at,
+        from: v.onset!.baseline,
+        to: v.onset!.peak,
+      };
+    if (!ACCUMULATING.has(v.kind)) continue;
+    const climb = climbFrom(v, at);
+    if (climb && near(ms(climb.since))) return { view: v, service: v.service ?? service, ...climb };
+  }
+  return undefined;
+}
+
+/**
+ * Where a series left the flat level it held before `at` and climbed steadily, never back: the
+ * first point above the level's band after which (almost) every point stays above it.
+ */
+function climbFrom(v: SeriesView, at: number): { since: string; from: number; to: number } | undefined {
+  const before = v.series.points.filter(([t]) => ms(t) < at).map(([, x]) => x);
+  const after = v.series.points.filter(([t]) => ms(t) >= at);
+  if (before.length < 6 || after.length < 8) return undefined;
+  const level = median(before);
+  const band = Math.max(3 * median(before.map((x) => Math.abs(x - level))), Math.abs(level) * 0.03);
+  // Flat before: a series already climbing has its own story.
+  if (before.some((x) => Math.abs(x - level) > 2 * band)) return undefined;
+  const values = after.map(([, x]) => x);
+  if (!isCreeping(values)) return undefined;
+  const start = values.findIndex((_, i) => {
+    const rest = values.slice(i);
+    return rest[0] > level + band && rest.filter((x) => x > level + band).length >= rest.length * 0.95;
+  });
+  if (start < 0) return undefined;
+  return { since: after[start][0], from: level, to: Math.max(...values) };
 }
 
 /** How far CPU must step up at a release (a third more) to be read as the release's added cost. */

@@ -269,7 +269,12 @@ export function scoreChanges(
       // A slow-burning effect (memory or handles climbing from the release on, until something
       // gives) ties the change to the incident through an anomaly that never let go: timing is
       // then measured to where that anomaly began, not to when it finally paged.
-      const burn = slowBurn(change, service, opts.trends ?? opts.series);
+      const burn = slowBurn(
+        change,
+        service,
+        opts.trends ?? opts.series,
+        opts.catalog.get(service)?.dependsOn ?? [],
+      );
       // A change still at work when things broke is timed from its last line at work.
       const working = burn ? undefined : stillAtWork(change, service, opts.logs ?? [], opts.onset, changes);
       if (working)
@@ -280,7 +285,7 @@ export function scoreChanges(
       const timing = Math.max(
         timingWeight(
           burn
-            ? minutesBetween(change.at, burn.onset!.at)
+            ? minutesBetween(change.at, burn.since)
             : working
               ? minutesBetween(working.firstSeen, opts.onset)
               : leadMinutes,
@@ -290,7 +295,7 @@ export function scoreChanges(
       );
       if (burn)
         corroboration.push(
-          `${burn.series.metricName} on ${service} climbed from the change on and never recovered`,
+          `${burn.view.series.metricName} on ${burn.service} climbed from the change on and never recovered`,
         );
       let score = timing * RELATION_WEIGHT[relation] * 0.7;
       // Errors about what it changed say more than errors that merely followed it: they count twice.
@@ -318,8 +323,8 @@ export function scoreChanges(
         corroboration,
         ...(burn
           ? {
-              burnSince: burn.onset!.at,
-              burnNote: `a lasting rise of ${burn.series.metricName} on ${service}, from ${fmtNumber(burn.onset!.baseline)} as it landed to ${fmtNumber(burn.onset!.peak)}`,
+              burnSince: burn.since,
+              burnNote: `a lasting rise of ${burn.view.series.metricName} on ${burn.service}, from ${fmtNumber(burn.from)} as it landed to ${fmtNumber(burn.to)}`,
             }
           : {}),
         ...(workedOn ? { actedOn: workedOn } : {}),
