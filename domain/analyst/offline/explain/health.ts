@@ -43,6 +43,30 @@ const readsZero = (v: SeriesView): boolean => {
   );
 };
 
+/** A dimension naming where a probe ran from, not what it checked. */
+const VANTAGE = /^(?:location|region|probe.?(?:location|region|site)?|vantage.?point|checkpoint|site|pop)$/i;
+
+/**
+ * A probe reading zero from one place while the same probe of the same target from the other
+ * places still succeeds: what failed is the path from that place (its resolver, its network),
+ * not the target, which everyone else still reaches.
+ */
+function fromOneVantage(v: SeriesView, views: SeriesView[]): boolean {
+  const dims = v.series.dimensions;
+  const key = Object.keys(dims).find((k) => VANTAGE.test(k));
+  if (!key) return false;
+  const same = (o: SeriesView) =>
+    o !== v &&
+    o.series.namespace === v.series.namespace &&
+    o.series.metricName === v.series.metricName &&
+    Object.keys(dims).length === Object.keys(o.series.dimensions).length &&
+    Object.entries(dims).every(([k, x]) =>
+      k === key ? o.series.dimensions[k] !== x : o.series.dimensions[k] === x,
+    );
+  const others = views.filter(same);
+  return others.length > 0 && others.every((o) => !readsZero(o) && (o.series.points.at(-1)?.[1] ?? 0) > 0);
+}
+
 /**
  * What still shows harm, whatever the alarm's metric says: each a reason that rules out "nothing is
  * wrong". Empty when silence may be read as health.
@@ -88,7 +112,10 @@ export function harmShown(a: Analysis): string[] {
   // step for the band to catch; it is the very harm the alert names.
   const creeping = a.saturation.find((s) => s.creeping && s.view.isAlertMetric);
   if (creeping) harm.push(`${creeping.resource}: ${creeping.describe}`);
-  const down = a.views.find((v) => (v.relation === 'self' || v.relation === 'dependency') && readsZero(v));
+  const down = a.views.find(
+    (v) =>
+      (v.relation === 'self' || v.relation === 'dependency') && readsZero(v) && !fromOneVantage(v, a.views),
+  );
   if (down) harm.push(`${down.service}: ${down.series.metricName} reads zero`);
   // A person's words are the only description of their harm: silence says nothing unless a series
   // of the kind they describe (errors, latency, availability...) was there to stay quiet, or the

@@ -296,6 +296,20 @@ describe('the healthy verdict', () => {
     expect(two.health?.category).toBe('healthy');
   });
 
+  it('reads a probe failing from one location, while the others still succeed, as that location’s trouble', async () => {
+    const probe = (location: string, value: number) => ({
+      namespace: 'Uptime/Probes',
+      metricName: 'ProbeSuccess',
+      service: 'admin',
+      dimensions: { Target: 'admin', Location: location },
+      points: stepPoints(1, value, -4, 0),
+    });
+    const one = await weigh(quietAlarm({ metrics: [probe('lon', 0), probe('fra', 1), probe('nyc', 1)] }));
+    expect(one.harm).toEqual([]);
+    const all = await weigh(quietAlarm({ metrics: [probe('lon', 0), probe('fra', 0), probe('nyc', 0)] }));
+    expect(all.harm.join(' ')).toMatch(/ProbeSuccess reads zero/);
+  });
+
   it('takes a person’s report of harm at their word unless telemetry of its kind contradicts it', async () => {
     const traffic = {
       namespace: 'AWS/CloudFront',
