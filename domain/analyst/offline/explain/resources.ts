@@ -17,7 +17,7 @@ import { conf, fmtNumber, headline, hhmm, lower, median, ms } from '../measure.j
 import { action, type Candidate } from '../rank/candidate.js';
 
 const DB_NAME =
-  /(^|[^a-z])(db|database|rds|aurora|postgres|pg|mysql|maria|dynamo|ddb|redis|cache|elasticache|memcached|mongo|docdb|cassandra|sql)([^a-z]|$)/i;
+  /(^|[^a-z])(db|database|rds|aurora|postgres|pg|mysql|maria|dynamo|ddb|redis|cache|elasticache|memcached|mongo|docdb|cassandra|sql|couchdb|couchbase)([^a-z]|$)/i;
 const DB_NAMESPACE = /AWS\/(RDS|DynamoDB|ElastiCache|DocDB|Neptune|Redshift|MemoryDB)/i;
 
 export const isDatabase = (name: string | undefined, namespace?: string): boolean =>
@@ -120,7 +120,10 @@ function hoggingConsumer(a: Analysis, resource: string, since: string): Consumer
         !(front && (v.kind === 'traffic' || v.kind === 'cpu')) &&
         isAnomalous(v) &&
         v.onset!.direction === 'up' &&
-        inRange(v.onset!.at),
+        inRange(v.onset!.at) &&
+        // Work piling up waiting after the resource ran out is work it could not serve; only a
+        // backlog that jumped before it (a batch enqueued) is work sent to it.
+        !(v.kind === 'queue' && ms(v.onset!.at) > ms(since)),
     );
     if (moved) {
       return {

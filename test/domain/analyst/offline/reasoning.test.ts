@@ -74,6 +74,29 @@ describe('causal reasoning', () => {
     expect(rc.ruledOut.join('\n')).toMatch(/v7/);
   });
 
+  it('reads a backlog that piled up after the database ran out as work waiting, not work sent', async () => {
+    const backlog = (jumpAt: number) => ({
+      namespace: 'Jobs',
+      metricName: 'PendingJobs',
+      service: 'reporting',
+      points: stepPoints(2500, 60_000, jumpAt, 200),
+    });
+    const run = (jumpAt: number) =>
+      runScenario(
+        scenario(
+          'api',
+          { services: SHARED_DB, metrics: [DB_CPU, backlog(jumpAt)], logs: [API_TIMEOUTS] },
+          'api p99 latency high',
+        ),
+      );
+    const after = (await run(-21)).rootCause;
+    expect(after.culprit).toBe('main-db');
+    expect(after.mitigation?.target).not.toBe('reporting');
+    // The same jump before the database ran out is the batch that filled it.
+    const before = (await run(-28)).rootCause;
+    expect(before.mitigation).toMatchObject({ kind: 'restart', target: 'reporting' });
+  });
+
   it('does not take a job that says it completed, before the database ran out, for the load on it', async () => {
     const { rootCause: rc } = await runScenario(
       scenario(
