@@ -135,42 +135,10 @@ const aroundSurge = (a: Analysis, from: string, until: string): SecuritySignal[]
     (s) => s.count > 0 && ms(s.at) >= ms(from) - 30 * 60_000 && ms(s.at) <= ms(until) + 30 * 60_000,
   );
 
-/** A web ACL's count of requests its rules matched (blocked, or counted by a rule on trial). */
-const WAF_MATCHES = /^(?:Blocked|Counted)Requests$/;
-
-/**
- * The web ACL's rules matching requests by the tens of thousands from nothing, as the surge
- * arrived: the edge's own rules (a rate limit on trial in count mode, a bot rule) judge the new
- * traffic, and say so as a metric before anyone reads a finding.
- */
-function ruleMatches(a: Analysis, from: string, until: string): SecuritySignal[] {
-  return a.views
-    .filter(
-      (v) =>
-        WAF_MATCHES.test(v.series.metricName) &&
-        isAnomalous(v) &&
-        v.onset!.direction === 'up' &&
-        v.onset!.baseline <= Math.max(1, v.onset!.peak * 0.01) &&
-        ms(v.onset!.at) >= ms(from) - LAG_MS &&
-        ms(v.onset!.at) <= ms(until) + LAG_MS,
-    )
-    .map((v) => ({
-      id: v.series.id,
-      kind: 'waf-rule-matches',
-      at: v.onset!.at,
-      source: 'AWS WAF',
-      count: v.onset!.peak,
-      detail: `the web ACL's rules matched requests as the surge arrived (${v.series.metricName} from ${fmtNumber(v.onset!.baseline)} to ${fmtNumber(v.onset!.peak)})`,
-    }));
-}
-
 function hostileSignals(a: Analysis, from: string, until: string): SecuritySignal[] {
   const span = aroundSurge(a, from, until);
   if (genuineTraffic(span)) return [];
-  return [
-    ...span.filter((s) => HOSTILE.test(`${s.kind} ${s.detail}`) || MANY_SOURCES.test(s.detail)),
-    ...ruleMatches(a, from, until),
-  ];
+  return span.filter((s) => HOSTILE.test(`${s.kind} ${s.detail}`) || MANY_SOURCES.test(s.detail));
 }
 
 const SAMPLE_OF = /\bsample of (\d+)\b/i;

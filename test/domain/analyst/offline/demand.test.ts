@@ -144,13 +144,6 @@ describe('demand', () => {
     expect(few.rootCause.mitigation?.kind).toBe('scale');
   });
 
-  it("calls a surge hostile when the web ACL's rules begin matching it by the thousand, with no finding yet", async () => {
-    const run = await runScenario(scenario('storefront', env({ surge: true, blocked: true })));
-    expect(run.rootCause.category).toBe('security');
-    expect(run.rootCause.mitigation?.kind).toBe('block-traffic');
-    expect(run.rootCause.summary).toContain("the web ACL's rules matched requests as the surge arrived");
-  });
-
   it('limits one tenant whose requests multiplied, rather than scaling what they exhausted', async () => {
     const run = await runScenario(scenario('storefront', env({ surge: true, keyed: true })));
     expect(run.rootCause.category).toBe('capacity');
