@@ -51,6 +51,21 @@ export function slowBurn(
   );
   for (const v of series) {
     if (!own(v) && !held(v)) continue;
+    // A store's connections stepping up the minutes a release rolled out (its new tasks opening
+    // pools beside the old) are the release's; a step a quarter-hour later is something else's.
+    if (
+      held(v) &&
+      fromChange(v) &&
+      v.onset!.direction === 'up' &&
+      ms(v.onset!.at) <= at + STEP_WITH_RELEASE_MS
+    )
+      return {
+        view: v,
+        service: v.service ?? service,
+        since: v.onset!.at,
+        from: v.onset!.baseline,
+        to: v.onset!.peak,
+      };
     if (
       own(v) &&
       fromChange(v) &&
@@ -98,6 +113,9 @@ function climbFrom(v: SeriesView, at: number): { since: string; from: number; to
   if (start < 0) return undefined;
   return { since: after[start][0], from: level, to: Math.max(...values) };
 }
+
+/** How soon after a release a store's connections must step up to be read as the release's. */
+const STEP_WITH_RELEASE_MS = 10 * 60_000;
 
 /** How far CPU must step up at a release (a third more) to be read as the release's added cost. */
 const CPU_STEP = 0.3;

@@ -73,4 +73,24 @@ describe('a release that leaks connections', () => {
     const run = await runScenario(scenario('forum-web', env(-420), 'forum-web is failing'));
     expect(run.rootCause.category).not.toBe('deployment');
   });
+
+  it('is blamed for a step in the store’s connections as it rolled out, not for one hours later', async () => {
+    // Five-minute points over 15 hours, flat at 240 and stepping to 1000 at `stepAt`.
+    const step = (stepAt: number) =>
+      connections(-840).map(
+        ([t], i) => [t, (i * 5 - 900 < stepAt ? 240 : 1000) + (i % 3)] as [string, number],
+      );
+    const stepped = (stepAt: number): Partial<Scenario['environment']> => {
+      const base = env(-840);
+      return {
+        ...base,
+        metrics: [{ ...base.metrics![0], points: step(stepAt) }],
+        deployments: [{ ...base.deployments![0], startedAt: at(-300), completedAt: at(-296) }],
+      };
+    };
+    const withIt = await runScenario(scenario('forum-web', stepped(-295), 'forum-web is failing'));
+    expect(withIt.rootCause.category).toBe('deployment');
+    const later = await runScenario(scenario('forum-web', stepped(-20), 'forum-web is failing'));
+    expect(later.rootCause.category).not.toBe('deployment');
+  });
 });
