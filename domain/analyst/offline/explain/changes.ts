@@ -216,7 +216,7 @@ export function explainChanges(a: Analysis): Candidate[] {
         ? `The change ${provider} made to ${ch.resource ?? c.service}`
         : run
           ? `The ${KIND_WORD[c.flavor]} to ${ch.resource ?? c.service} by the run ${run.name} (${run.calls} calls within minutes)`
-          : `The ${vendor ? 'change its vendor made' : KIND_WORD[c.flavor]} to ${culprit}`;
+          : `The ${vendor ? `change its vendor${ch.actor ? ` (${ch.actor.slice(0, 60)})` : ''} made` : KIND_WORD[c.flavor]} to ${culprit}`;
     out.push({
       category: vendor ? 'dependency' : c.category,
       culprit,

@@ -53,6 +53,14 @@ describe("a change on a provider's own feed", () => {
     expect(run.rootCause.mitigation?.kind ?? 'none').not.toBe('rollback');
   });
 
+  it('names who made it when the record is filed under the provider itself', async () => {
+    const base = env('registrar');
+    const own = { ...base, changes: base.changes!.map((c) => ({ ...c, service: 'domain-registrar' })) };
+    const run = await runScenario(scenario('storefront', own, 'storefront traffic dropped'));
+    expect(run.rootCause.category).toBe('dependency');
+    expect(run.rootCause.summary).toContain('registrar compliance desk');
+  });
+
   it('is our change when our own audit trail records it', async () => {
     const run = await runScenario(
       scenario('storefront', env('aws.cloudtrail'), 'storefront traffic dropped'),
