@@ -236,8 +236,8 @@ export function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): Mitig
         break;
       case 'restart':
         if (isExternal(a.snap.catalog, g.culprit)) break;
-        // A store whose own volume filled keeps its data through a restart: only more room helps.
-        if (dataStoreOfOurs(a, g.culprit) && storageFull(a, g.culprit)) break;
+        // A volume measured full keeps its files through a restart: only more room helps.
+        if (storageFull(a, g.culprit)) break;
         // A defect of our code that came back after every restart the platform already made is
         // met again by each new process: the code path is switched off where it runs instead.
         m =

@@ -17,7 +17,7 @@ import { conf, fmtNumber, headline, hhmm, lower, median, ms } from '../measure.j
 import { action, type Candidate } from '../rank/candidate.js';
 
 const DB_NAME =
-  /(^|[^a-z])(db|database|rds|aurora|postgres|pg|mysql|maria|dynamo|ddb|redis|cache|elasticache|memcached|mongo|docdb|cassandra|sql|couchdb|couchbase)([^a-z]|$)/i;
+  /(^|[^a-z])(db|database|rds|aurora|postgres|pg|mysql|maria|dynamo|ddb|redis|cache|elasticache|memcached|mongo|docdb|cassandra|sql)([^a-z]|$)/i;
 const DB_NAMESPACE = /AWS\/(RDS|DynamoDB|ElastiCache|DocDB|Neptune|Redshift|MemoryDB)/i;
 
 export const isDatabase = (name: string | undefined, namespace?: string): boolean =>
