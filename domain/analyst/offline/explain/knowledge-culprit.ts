@@ -74,6 +74,16 @@ export function technologiesOf(a: Analysis, service: string): Set<string> {
   return words;
 }
 
+/**
+ * A line names `service` by the engine it runs (`Can't connect to MySQL server` for `shop-mysql`):
+ * a word that says what it is, which survives any renaming of who it is.
+ */
+export const namedByEngine = (a: Analysis, service: string, text: string): boolean => {
+  const engines = [...technologiesOf(a, service)].filter((t) => DATASTORE_TECH.has(t));
+  const words = new Set(lower(text).split(/[^a-z0-9]+/));
+  return engines.some((t) => words.has(t));
+};
+
 /** The service is a datastore by what its telemetry says it runs, whatever it is called (`site-kv`). */
 export const runsDatastore = (a: Analysis, service: string): boolean =>
   [...technologiesOf(a, service)].some((t) => DATASTORE_TECH.has(t));

@@ -6,7 +6,8 @@
  */
 import type { Analysis } from '../analysis.js';
 import { CONNECTING, type RankedSignature } from '../evidence/logs.js';
-import { conf, hhmm, lower, ms, uniq } from '../measure.js';
+import { namedByEngine } from '../explain/knowledge-culprit.js';
+import { conf, hhmm, lower, mentionedNames, ms, uniq } from '../measure.js';
 import type { Candidate } from './candidate.js';
 
 /** Losses further apart than this are two stories, not one cut. */
@@ -82,6 +83,17 @@ function unexplainedCut(a: Analysis, lost: Candidate[], cut: string): Candidate 
   const service = a.snap.service;
   const byDep = lost.map((c) => a.dependencies.find((d) => lower(d.service) === lower(c.culprit)));
   if (byDep.some((d) => !d?.calls || !UNREACHED.has(d.calls.cls) || !CONNECTING.test(d.calls.sig.sample)))
+    return undefined;
+  // Each lost dependency is named by the failing calls themselves, by its whole name or by the
+  // engine it runs: a lookalike word of its name ("orders" in a line about order lookups) may
+  // belong to anything, and the cut must not rest on it.
+  if (
+    byDep.some(
+      (d) =>
+        !mentionedNames(d!.calls!.sig.sample, [d!.service]).length &&
+        !namedByEngine(a, d!.service, d!.calls!.sig.sample),
+    )
+  )
     return undefined;
   const ownFailure = a.signatures.some(
     (s) =>
