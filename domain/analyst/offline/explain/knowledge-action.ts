@@ -44,10 +44,6 @@ const dataStoreOfOurs = (a: Analysis, name: string): boolean => {
 };
 const NO_STANDBY = /dynamo|(^|[^a-z])ddb([^a-z]|$)/i;
 
-/** The culprit's own storage measured at or climbing to its ceiling. */
-const storageFull = (a: Analysis, name: string): boolean =>
-  a.saturation.some((x) => x.kind === 'storage' && lower(x.resource) === lower(name) && x.score >= 0.5);
-
 /** Turn off, where it runs, the code path of ours the hypothesis names. */
 const switchOff = (a: Analysis, g: Group, why: string) =>
   action('feature-flag', g.culprit, a.knownNames, `switch off the code path in ${g.culprit}: ${why}`);
@@ -236,8 +232,6 @@ export function mitigationFor(a: Analysis, g: Group, kinds: ActionKind[]): Mitig
         break;
       case 'restart':
         if (isExternal(a.snap.catalog, g.culprit)) break;
-        // A volume measured full keeps its files through a restart: only more room helps.
-        if (storageFull(a, g.culprit)) break;
         // A defect of our code that came back after every restart the platform already made is
         // met again by each new process: the code path is switched off where it runs instead.
         m =
