@@ -135,10 +135,45 @@ const aroundSurge = (a: Analysis, from: string, until: string): SecuritySignal[]
     (s) => s.count > 0 && ms(s.at) >= ms(from) - 30 * 60_000 && ms(s.at) <= ms(until) + 30 * 60_000,
   );
 
+/** A CDN's share of requests served from its cache. */
+const CACHE_HIT_RATE = /cache.?hit.?rate|hit.?ratio/i;
+
+/**
+ * The CDN's cache hit rate collapsing as the requests multiplied: the new requests ask for what
+ * nobody asked before (a random query string on every one), which a crowd of people does not do
+ * (a crowd asks for the same popular pages, and the hit rate rises) and a cache-busting flood does.
+ */
+function cacheBusting(a: Analysis, from: string, until: string): SecuritySignal[] {
+  return a.views
+    .filter(
+      (v) =>
+        CACHE_HIT_RATE.test(v.series.metricName) &&
+        // A falling hit rate is not "bad" by its direction alone; the fall is read here.
+        !!v.onset &&
+        v.onset.sustainedRatio >= 0.5 &&
+        v.onset.direction === 'down' &&
+        v.onset!.baseline >= 20 &&
+        v.onset!.last <= v.onset!.baseline / 2 &&
+        ms(v.onset!.at) >= ms(from) - LAG_MS &&
+        ms(v.onset!.at) <= ms(until) + LAG_MS,
+    )
+    .map((v) => ({
+      id: v.series.id,
+      kind: 'cache-busting',
+      at: v.onset!.at,
+      source: v.service ?? v.series.namespace,
+      count: 1,
+      detail: `the cache hit rate fell from ${fmtNumber(v.onset!.baseline)}% to ${fmtNumber(v.onset!.last)}% as the requests multiplied: they ask for what nobody asked before, as a cache-busting flood does`,
+    }));
+}
+
 function hostileSignals(a: Analysis, from: string, until: string): SecuritySignal[] {
   const span = aroundSurge(a, from, until);
   if (genuineTraffic(span)) return [];
-  return span.filter((s) => HOSTILE.test(`${s.kind} ${s.detail}`) || MANY_SOURCES.test(s.detail));
+  return [
+    ...span.filter((s) => HOSTILE.test(`${s.kind} ${s.detail}`) || MANY_SOURCES.test(s.detail)),
+    ...cacheBusting(a, from, until),
+  ];
 }
 
 const SAMPLE_OF = /\bsample of (\d+)\b/i;

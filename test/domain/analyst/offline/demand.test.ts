@@ -144,6 +144,32 @@ describe('demand', () => {
     expect(few.rootCause.mitigation?.kind).toBe('scale');
   });
 
+  it('calls a surge that empties the CDN cache a flood (every request new), and one that fills it a crowd', async () => {
+    const withCache = (after: number): Partial<Env> => {
+      const base = env({ surge: true });
+      return {
+        ...base,
+        metrics: [
+          ...base.metrics!,
+          {
+            namespace: 'AWS/CloudFront',
+            metricName: 'CacheHitRate',
+            service: 'storefront',
+            dimensions: { DistributionId: 'E3ZLR0K7Q2M8TS', Region: 'Global' },
+            points: stepPoints(88, after, -20, 1),
+          },
+        ],
+      };
+    };
+    const busted = await runScenario(scenario('storefront', withCache(8)));
+    expect(busted.rootCause.category).toBe('security');
+    expect(busted.rootCause.mitigation?.kind).toBe('block-traffic');
+    expect(busted.rootCause.summary).toContain('cache hit rate fell from');
+    const crowd = await runScenario(scenario('storefront', withCache(95)));
+    expect(crowd.rootCause.category).toBe('capacity');
+    expect(crowd.rootCause.mitigation?.kind).toBe('scale');
+  });
+
   it('limits one tenant whose requests multiplied, rather than scaling what they exhausted', async () => {
     const run = await runScenario(scenario('storefront', env({ surge: true, keyed: true })));
     expect(run.rootCause.category).toBe('capacity');
