@@ -5,6 +5,7 @@
  */
 import type { Analysis } from '../analysis.js';
 import { isExternal } from '../evidence/dependencies.js';
+import type { KnowledgeHit } from '../evidence/knowledge.js';
 import { explainChanges } from '../explain/changes.js';
 import { explainDependencies } from '../explain/dependency.js';
 import { explainErrors } from '../explain/errors.js';
@@ -280,6 +281,9 @@ function ranOutFirst(a: Analysis, list: Candidate[]): void {
  * and stop competing with it. A signature that names a cause of its own (a full disk, an expired
  * certificate) is left to compete on its evidence.
  */
+/** A signature of a block volume itself (EBS): I/O errors, tasks hung on the disk, credits spent. */
+const onVolume = (h: KnowledgeHit): boolean => h.entry.technologies.some((t) => lower(t) === 'ebs');
+
 function corroborateChanges(a: Analysis, list: Candidate[]): void {
   for (const c of list) {
     if (!c.changeAt || c.confidence < 0.2 || c.against) continue;
@@ -320,6 +324,9 @@ function corroborateChanges(a: Analysis, list: Candidate[]): void {
           ((h.entry.category === c.category || h.mentions.some((m) => named.includes(lower(m)))) &&
             ms(h.at) <= ms(c.changeAt!) + 10 * 60_000)) &&
         (path.has(lower(h.service)) || shared.has(h.entry.id)) &&
+        // A host's volume failing (I/O errors, tasks hung on the disk) is no effect of a change
+        // made elsewhere: nothing another service ships reaches a disk it does not run on.
+        !(onVolume(h) && lower(h.service) !== lower(origin) && !named.includes(lower(h.service))) &&
         ms(h.at) >= ms(c.changeAt!) - grace * 60_000 &&
         ms(h.at) <= until,
     );
