@@ -49,6 +49,13 @@ export function slowBurn(
   const trafficStepped = series.some(
     (v) => v.kind === 'traffic' && own(v) && fromChange(v) && v.onset!.direction === 'up',
   );
+  const stepped = (v: SeriesView): Burn => ({
+    view: v,
+    service: v.service ?? service,
+    since: v.onset!.at,
+    from: v.onset!.baseline,
+    to: v.onset!.peak,
+  });
   for (const v of series) {
     if (!own(v) && !held(v)) continue;
     // A store's connections stepping up the minutes a release rolled out (its new tasks opening
@@ -59,13 +66,7 @@ export function slowBurn(
       v.onset!.direction === 'up' &&
       ms(v.onset!.at) <= at + STEP_WITH_RELEASE_MS
     )
-      return {
-        view: v,
-        service: v.service ?? service,
-        since: v.onset!.at,
-        from: v.onset!.baseline,
-        to: v.onset!.peak,
-      };
+      return stepped(v);
     if (
       own(v) &&
       fromChange(v) &&
@@ -78,13 +79,7 @@ export function slowBurn(
           v.onset!.magnitude >= CPU_STEP &&
           !trafficStepped))
     )
-      return {
-        view: v,
-        service: v.service ?? service,
-        since: v.onset!.at,
-        from: v.onset!.baseline,
-        to: v.onset!.peak,
-      };
+      return stepped(v);
     if (!ACCUMULATING.has(v.kind)) continue;
     const climb = climbFrom(v, at);
     if (climb && near(ms(climb.since))) return { view: v, service: v.service ?? service, ...climb };

@@ -2,7 +2,8 @@
  * Everything at once: when a service loses two dependencies that have nothing to do with each
  * other (its cache and its database) in the same couple of minutes, and neither shows a failure of
  * its own, what broke is what they share — the network between them and their client. A network
- * change that landed shortly before is then the lead, and the dependencies are its effects.
+ * change that landed shortly before is then the lead, and the dependencies are its effects; with
+ * no such change, the network path itself is.
  */
 import type { Analysis } from '../analysis.js';
 import { CONNECTING, type RankedSignature } from '../evidence/logs.js';
