@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../../../adapters/embedded/scenario/schema.js';
 import { readOnlyCall } from '../../../../domain/analyst/offline/evidence/change-flavor.js';
-import { logSample } from '../../../../domain/evidence/signatures.js';
+import { logSample, logSignature } from '../../../../domain/evidence/signatures.js';
 import { api, at, scenario, stepPoints } from './fixtures.js';
 import { runScenario } from './harness.js';
 
@@ -62,6 +62,21 @@ describe('an exception printed at the end of a long record', () => {
     expect(sample).toContain('thread blocked indefinitely in an MVar operation');
     expect(logSample('short line')).toBe('short line');
     expect(logSample('x'.repeat(600))).toBe('x'.repeat(500));
+  });
+
+  it('tells two long tracebacks with the same frames apart by the exception each ends with', () => {
+    const traceback = (exception: string) =>
+      [
+        'Traceback (most recent call last):',
+        ...frames.map((f) => `  File "/app/run.py", ${f}`),
+        exception,
+      ].join('\n');
+    expect(logSignature(traceback('ValueError: bad date'))).not.toBe(
+      logSignature(traceback("KeyError: 'tenant'")),
+    );
+    expect(logSignature(traceback('ValueError: bad date'))).toBe(
+      logSignature(traceback('ValueError: bad date')),
+    );
   });
 
   it('is the cause the analyst names, with its signature; the page sent to on-call is no change', async () => {
