@@ -144,27 +144,24 @@ const CACHE_HIT_RATE = /cache.?hit.?rate|hit.?ratio/i;
  * (a crowd asks for the same popular pages, and the hit rate rises) and a cache-busting flood does.
  */
 function cacheBusting(a: Analysis, from: string, until: string): SecuritySignal[] {
-  return a.views
-    .filter(
-      (v) =>
-        CACHE_HIT_RATE.test(v.series.metricName) &&
-        // A falling hit rate is not "bad" by its direction alone; the fall is read here.
-        !!v.onset &&
-        v.onset.sustainedRatio >= 0.5 &&
-        v.onset.direction === 'down' &&
-        v.onset!.baseline >= 20 &&
-        v.onset!.last <= v.onset!.baseline / 2 &&
-        ms(v.onset!.at) >= ms(from) - LAG_MS &&
-        ms(v.onset!.at) <= ms(until) + LAG_MS,
-    )
-    .map((v) => ({
+  const out: SecuritySignal[] = [];
+  for (const v of a.views) {
+    const o = v.onset;
+    // A falling hit rate is not "bad" by its direction alone (no `isAnomalous`); the fall is read here.
+    if (!o || !CACHE_HIT_RATE.test(v.series.metricName) || o.sustainedRatio < 0.5 || o.direction !== 'down')
+      continue;
+    if (o.baseline < 20 || o.last > o.baseline / 2) continue;
+    if (ms(o.at) < ms(from) - LAG_MS || ms(o.at) > ms(until) + LAG_MS) continue;
+    out.push({
       id: v.series.id,
       kind: 'cache-busting',
-      at: v.onset!.at,
+      at: o.at,
       source: v.service ?? v.series.namespace,
       count: 1,
-      detail: `the cache hit rate fell from ${fmtNumber(v.onset!.baseline)}% to ${fmtNumber(v.onset!.last)}% as the requests multiplied: they ask for what nobody asked before, as a cache-busting flood does`,
-    }));
+      detail: `the cache hit rate fell from ${fmtNumber(o.baseline)}% to ${fmtNumber(o.last)}% as the requests multiplied: they ask for what nobody asked before, as a cache-busting flood does`,
+    });
+  }
+  return out;
 }
 
 function hostileSignals(a: Analysis, from: string, until: string): SecuritySignal[] {
