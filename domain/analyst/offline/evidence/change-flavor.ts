@@ -30,7 +30,7 @@ export const FLAVORS: Array<[ChangeFlavor, RegExp]> = [
   ],
   [
     'network',
-    /security.?group|ingress|egress|nacl|network acl|route.?table|\brouter\b|router-id|\bbgp\b|\bospf\b|loopback|\bmtu\b|route ?53|\bdns\b|record.?sets?|cname|hosted.?zone|vpc|subnet|peering|transit gateway|nat gateway|endpoint|listener|target.?group|firewall|cidr|load balancer|cloudfront|waf rule/i,
+    /security.?group|ingress|egress|nacl|network acl|route.?table|\brouter\b|router-id|\bbgp\b|\bospf\b|loopback|\bmtu\b|route ?53|\bdns\b|record.?sets?|cname|hosted.?zone|vpc|subnet|peering|transit gateway|nat gateway|vpn (?:connection|gateway|attachment)|(?:create|replace|delete) route\b|endpoint|listener|target.?group|firewall|cidr|load balancer|cloudfront|waf rule/i,
   ],
   [
     'capacity',
@@ -79,8 +79,10 @@ const LOGGING_SETTING =
  */
 const SCHEDULE_ONLY =
   /\b(?:(?:preferred ?)?(?:maintenance|backup) ?window|backup ?retention(?: ?period)?)\b.{0,40}(?:\b(?:changed|moved|set|to)\b|->)[^,;]*$/i;
+/** A record that names its call and resource first (`ModifyDBParameterGroup pg-params: log_min_…`) is read from the setting. */
+const LEAD = /^[^:\s]+(?: [^:\s]+)?:\s+/;
 const bookkeepingSetting = (summary: string): boolean =>
-  LOGGING_SETTING.test(summary) || SCHEDULE_ONLY.test(summary);
+  [summary, summary.replace(LEAD, '')].some((s) => LOGGING_SETTING.test(s) || SCHEDULE_ONLY.test(s));
 
 /** Done by AWS itself (its service principal, or a service event id) rather than by someone. */
 /**
@@ -107,6 +109,17 @@ export const isPlatformEvent = (c: ChangeRecord): boolean =>
 /** A lifecycle, retention or expiration rule of ours that the platform applied. */
 const OUR_RULE_APPLIED =
   /\b(?:lifecycle|retention|expiration) (?:policy|rule|configuration)\b[^.]*\b(?:expired|deleted|removed|transitioned)\b/i;
+
+/**
+ * CloudTrail names a call in one word (`ReplaceTransitGatewayRoute`, `CreateNetworkAclEntry`,
+ * `DeleteNatGateway`): its words apart, it reads like the summary a person would write, so the
+ * API's own vocabulary decides the kind of change even where the summary names a database it reached.
+ * @example apiWords('ReplaceTransitGatewayRoute') // 'Replace Transit Gateway Route'
+ */
+export const apiWords = (eventName = ''): string =>
+  /^[A-Z][a-z]+[A-Z]/.test(eventName)
+    ? eventName.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    : '';
 
 /**
  * `names`: the services we know. A summary that names one ("for traffic-router client agents")
@@ -138,7 +151,7 @@ export function changeFlavor(c: ChangeRecord, names: readonly string[] = []): Ch
   // address of what changed.
   const under = !!c.service && lower(c.resource ?? '').startsWith(`${lower(c.service)}/`);
   const own = under ? undefined : c.service;
-  const text = `${c.status ?? ''} ${blank(c.summary)} ${blank(c.resource ?? '', own)}`;
+  const text = `${c.status ?? ''} ${apiWords(c.status)} ${blank(c.summary)} ${blank(c.resource ?? '', own)}`;
   for (const [flavor, re] of FLAVORS) if (re.test(text)) return flavor;
   return 'config';
 }

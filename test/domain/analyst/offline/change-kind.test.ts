@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../../../adapters/embedded/scenario/schema.js';
-import { changeFlavor } from '../../../../domain/analyst/offline/evidence/change-flavor.js';
+import { apiWords, changeFlavor } from '../../../../domain/analyst/offline/evidence/change-flavor.js';
 import { api, at, scenario, stepPoints } from './fixtures.js';
 import { runScenario } from './harness.js';
 
@@ -78,6 +78,50 @@ describe('a change’s own effects are of its kind', () => {
     expect(changeFlavor(rec('log_min_duration_statement 2000 -> 1000, shared_buffers 8GB -> 2GB'))).not.toBe(
       'benign',
     );
+  });
+
+  it('a logging setting is bookkeeping when the record names its call and parameter group first', () => {
+    const rec = (summary: string) => ({
+      id: 'c',
+      kind: 'change' as const,
+      at: at(0),
+      status: 'ModifyDBClusterParameterGroup',
+      summary,
+    });
+    expect(changeFlavor(rec('ModifyDBClusterParameterGroup media-db-params: long_query_time 2 -> 1'))).toBe(
+      'benign',
+    );
+    expect(changeFlavor(rec('media-db-params: long_query_time 2 -> 1 (ApplyMethod=immediate)'))).toBe(
+      'benign',
+    );
+    expect(
+      changeFlavor(rec('ModifyDBClusterParameterGroup media-db-params: max_connections 2000 -> 500')),
+    ).toBe('database');
+  });
+
+  it("CloudTrail's one-word call names say what kind of change it was", () => {
+    const rec = (status: string, summary: string) => ({
+      id: 'c',
+      kind: 'change' as const,
+      at: at(0),
+      status,
+      summary,
+    });
+    // The summary names the database the route served; the call says a route was replaced.
+    expect(
+      changeFlavor(
+        rec(
+          'ReplaceTransitGatewayRoute',
+          'Route 10.40.0.0/16 replaced with blackhole; replication from legacy-db has no path',
+        ),
+      ),
+    ).toBe('network');
+    expect(changeFlavor(rec('CreateNetworkAclEntry', 'rule 90 for the db subnets'))).toBe('network');
+    expect(changeFlavor(rec('ReplaceRoute', 'default route of the private subnets'))).toBe('network');
+    expect(changeFlavor(rec('ModifyDBParameterGroup', 'orders-pg: work_mem 4MB -> 64MB'))).toBe('database');
+    expect(apiWords('ReplaceTransitGatewayRoute')).toBe('Replace Transit Gateway Route');
+    expect(apiWords('ModifyVPCAttachment')).toBe('Modify VPC Attachment');
+    expect(apiWords('RDS-EVENT-0006')).toBe('');
   });
 
   it("a queue's message consumed by hand is bookkeeping; the queue's settings are not", () => {
