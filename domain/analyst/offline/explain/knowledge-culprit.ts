@@ -214,7 +214,9 @@ export function culpritOf(a: Analysis, h: KnowledgeHit): string | undefined {
 /**
  * A release's own act logged by the datastore it ran against (a migration's TRUNCATE, its DDL) is
  * that release's: the service whose deployment began up to 30 minutes before the line and which
- * uses the emitter, when the emitter itself deployed nothing. The latest such release is named.
+ * uses the emitter, when the emitter itself deployed nothing. So is a datastore's verdict on it
+ * quoted by a neighbour (`Unknown column` in a service that shares the database with the release
+ * that renamed it): the release uses a datastore the emitter uses. The latest such release is named.
  */
 export function releaseAgainst(
   a: Analysis,
@@ -225,14 +227,18 @@ export function releaseAgainst(
   const deployed = (c: (typeof a.snap.changes)[number]) => c.kind === 'deployment' && !!c.service;
   if (a.snap.changes.some((c) => deployed(c) && lower(c.service) === lower(emitter))) return undefined;
   const at = ms(h.at);
+  const catalog = a.snap.catalog;
+  const storeEntry = h.entry.technologies.some((t) => DATASTORE_TECH.has(lower(t)));
+  const stores = catalog
+    .dependencies(emitter)
+    .filter((d) => isDatabase(d) || runsDatastore(a, d))
+    .map(lower);
+  const reaches = (service: string) =>
+    catalog
+      .dependencies(service)
+      .some((d) => lower(d) === lower(emitter) || (storeEntry && stores.includes(lower(d))));
   return a.snap.changes
-    .filter(
-      (c) =>
-        deployed(c) &&
-        ms(c.at) <= at &&
-        ms(c.at) >= at - 30 * 60_000 &&
-        a.snap.catalog.dependencies(c.service).some((d) => lower(d) === lower(emitter)),
-    )
+    .filter((c) => deployed(c) && ms(c.at) <= at && ms(c.at) >= at - 30 * 60_000 && reaches(c.service!))
     .sort((x, y) => ms(y.at) - ms(x.at))[0]?.service;
 }
 

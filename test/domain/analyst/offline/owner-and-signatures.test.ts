@@ -184,6 +184,65 @@ describe("a release's act logged by the datastore it ran against", () => {
   });
 });
 
+/** A release of a service sharing `orders-db` (or not) renames a column; its neighbour's queries fail. */
+const renameEnv = (shares: boolean): Env => ({
+  services: [
+    api('player-api', ['orders-db']),
+    api('admin-web', shares ? ['orders-db'] : ['admin-cache']),
+    { name: 'orders-db', tier: 'critical' },
+    { name: 'admin-cache', tier: 'standard' },
+  ],
+  metrics: [
+    {
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'HTTPCode_Target_5XX_Count',
+      service: 'player-api',
+      points: stepPoints(1, 2_800, -9, 1),
+    },
+  ],
+  logs: [
+    {
+      service: 'admin-web',
+      timestamp: at(-10),
+      level: 'INFO',
+      message: '-- rename_column(:videos, :storage_path, :asset_key)',
+    },
+    {
+      service: 'player-api',
+      timestamp: at(-9),
+      level: 'ERROR',
+      count: 90_000,
+      message: "manifest lookup failed: Error 1054 (42S22): Unknown column 'v.storage_path' in 'field list'",
+    },
+  ],
+  deployments: [
+    {
+      service: 'admin-web',
+      version: 'main@8f3c2a1',
+      previousVersion: 'release-41@41d0e7b',
+      startedAt: at(-14),
+      completedAt: at(-8),
+      status: 'succeeded',
+      description: 'pipeline admin-web-prod',
+    },
+  ],
+});
+
+describe('a schema error quoted by a service that released nothing', () => {
+  it('is the release of a neighbour that shares its database, rolled back', async () => {
+    const rc = await conclude('player-api', renameEnv(true));
+    expect(rc.category).toBe('deployment');
+    expect(rc.culprit).toContain('admin-web');
+    expect(rc.mitigation).toMatchObject({ kind: 'rollback', target: 'admin-web' });
+  });
+
+  it('is not pinned on a release that shares nothing with it', async () => {
+    const rc = await conclude('player-api', renameEnv(false));
+    expect(rc.culprit).not.toContain('admin-web');
+    expect(rc.mitigation?.target).not.toBe('admin-web');
+  });
+});
+
 const heapEnv = (alertService: string): Env => ({
   services: [api('ledger-ui', ['ledger-api']), api('ledger-api'), api('billing')],
   logs: [
