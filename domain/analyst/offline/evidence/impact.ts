@@ -101,17 +101,52 @@ const isSuccessCount = (v: SeriesView): boolean =>
   !/percent|rate|ratio/i.test(`${v.series.unit ?? ''} ${v.series.metricName}`) &&
   (/count/i.test(v.series.unit ?? '') || Math.max(...v.series.points.map((p) => p[1])) > 100);
 
+/** A synthetic check's series (a canary, an uptime probe), by its namespace, name or dimension keys. */
+const SYNTHETIC_SERIES = /synthetic|canary|probe|uptime|heartbeat|pingdom|blackbox/i;
+export const isSynthetic = (v: SeriesView): boolean =>
+  SYNTHETIC_SERIES.test(
+    `${v.series.namespace} ${v.series.metricName} ${Object.keys(v.series.dimensions ?? {}).join(' ')}`,
+  );
+
+/**
+ * What users' own requests say, when the service measures them (its load balancer's request and
+ * error counts): a canary's failed run or slow page load speaks for one prober, and with the real
+ * requests arriving and answered as before it is not the share of users failing.
+ */
+export function servedAsBefore(views: SeriesView[]): { errors: SeriesView; traffic: SeriesView } | undefined {
+  const real = views.filter((v) => !isSynthetic(v));
+  const errors = real.find((v) => v.kind === 'errors' && !/percent|rate|ratio/i.test(v.series.metricName));
+  const traffic = real.find((v) => v.kind === 'traffic');
+  if (!errors || !traffic || errors.bad || real.some((v) => v.kind === 'errors' && v.bad)) return undefined;
+  // Traffic that moved (fell away, or doubled with clients retrying) is not business as usual.
+  if (isAnomalous(traffic)) return undefined;
+  return { errors, traffic };
+}
+
 /** Impact measured on one service's own symptom series, errors and alarms. */
 function serviceImpact(a: Analysis, views: SeriesView[], service: string | undefined): ServiceImpact {
   const errors = views.find((v) => v.kind === 'errors' && v.bad && v.onset);
   const traffic = views.find((v) => v.kind === 'traffic');
-  const latency = views.find((v) => v.kind === 'latency' && v.bad && v.onset && !v.onset.recovered);
+  const served = servedAsBefore(views);
+  const latency = views.find(
+    (v) =>
+      v.kind === 'latency' &&
+      v.bad &&
+      v.onset &&
+      !v.onset.recovered &&
+      !(served && isSynthetic(v) && views.some((o) => o.kind === 'latency' && !isSynthetic(o))),
+  );
   // A count of successes (orders placed, logins, messages delivered) is traffic that went through:
   // its fall is lost traffic, not a share to read as a percentage.
   const successCount = views.find((v) => isSuccessCount(v) && isAnomalous(v));
-  const avail = views.find((v) => v.kind === 'availability' && isAnomalous(v) && v !== successCount);
+  const avail = views.find(
+    (v) => v.kind === 'availability' && isAnomalous(v) && v !== successCount && !(served && isSynthetic(v)),
+  );
   let errorRatio: number | undefined;
-  if (errors && traffic) {
+  if (served && !errors && views.some((v) => v.kind === 'availability' && isSynthetic(v) && isAnomalous(v))) {
+    const reqs = tail(served.traffic.series.points);
+    if (reqs > 0) errorRatio = Math.min(1, tail(served.errors.series.points) / reqs);
+  } else if (errors && traffic) {
     const reqs = tail(traffic.series.points);
     if (reqs > 0) errorRatio = Math.min(1, tail(errors.series.points) / reqs);
   } else if (

@@ -12,7 +12,7 @@
  * hypothesis, or `unknown` with its leads.
  */
 import type { Analysis } from '../analysis.js';
-import { assessImpact } from '../evidence/impact.js';
+import { assessImpact, isSynthetic, servedAsBefore } from '../evidence/impact.js';
 import { badDirection } from '../evidence/metric-kinds.js';
 import { isAnomalous, type SeriesView } from '../evidence/series.js';
 import { lower } from '../measure.js';
@@ -112,9 +112,13 @@ export function harmShown(a: Analysis): string[] {
   // step for the band to catch; it is the very harm the alert names.
   const creeping = a.saturation.find((s) => s.creeping && s.view.isAlertMetric);
   if (creeping) harm.push(`${creeping.resource}: ${creeping.describe}`);
+  const served = !!servedAsBefore(a.views.filter((v) => v.relation === 'self' || v.isAlertMetric));
   const down = a.views.find(
     (v) =>
-      (v.relation === 'self' || v.relation === 'dependency') && readsZero(v) && !fromOneVantage(v, a.views),
+      (v.relation === 'self' || v.relation === 'dependency') &&
+      readsZero(v) &&
+      !fromOneVantage(v, a.views) &&
+      !(served && v.relation === 'self' && isSynthetic(v)),
   );
   if (down) harm.push(`${down.service}: ${down.series.metricName} reads zero`);
   // A person's words are the only description of their harm: silence says nothing unless a series
@@ -133,6 +137,16 @@ export function harmShown(a: Analysis): string[] {
 /** A report about requests and their answers, the kind of thing a WAF's record can account for. */
 const TRAFFIC_WORDS =
   /\b(?:[45]\d\ds?|[45]xxs?|errors?|error rate|requests?|traffic|scan\w*|probe\w*|bots?|crawl\w*|spikes?)\b/i;
+
+/** The alert measures a prober, and the service's own requests are served as before. */
+const proberOnly = (a: Analysis): boolean => {
+  const alerting = a.views.filter((v) => v.isAlertMetric);
+  return (
+    alerting.length > 0 &&
+    alerting.every(isSynthetic) &&
+    !!servedAsBefore(a.views.filter((v) => v.relation === 'self' || v.isAlertMetric))
+  );
+};
 
 export function explainHealth(a: Analysis): Candidate | undefined {
   const n = a.noise;
@@ -174,6 +188,9 @@ export function explainHealth(a: Analysis): Candidate | undefined {
   } else if (n.flat && quiet && observed) {
     confidence = 0.7;
     verdict = 'noise: its metric never left the normal band';
+  } else if (proberOnly(a) && !impactfulErrors) {
+    confidence = 0.6;
+    verdict = "a synthetic check's failure while users' own requests are answered as before";
   } else if (quiet && blockedOnly) {
     confidence = 0.65;
     verdict = 'background scanning that the WAF already blocks, with no effect on real users';
