@@ -7,7 +7,9 @@
  */
 import type { Analysis } from '../analysis.js';
 import type { KnowledgeHit } from '../evidence/knowledge.js';
+import { ERROR_LEVELS } from '../evidence/logs.js';
 import { EGRESS_NAMESPACE } from '../evidence/metric-kinds.js';
+import { isAnomalous } from '../evidence/series.js';
 import { conf, hhmm, lower, ms, uniq } from '../measure.js';
 import { action, type Candidate } from './candidate.js';
 
@@ -47,6 +49,12 @@ function cutOff(a: Analysis): Cut | undefined {
   return { services, hits, cut, first };
 }
 
+/** What every one of the services calls. */
+const sharedDependencies = (a: Analysis, services: string[]): string[] =>
+  services
+    .map((s) => a.snap.catalog.dependencies(s).map(lower))
+    .reduce((x, y) => x.filter((d) => y.includes(d)));
+
 export function outboundCut(a: Analysis, list: Candidate[]): Candidate | undefined {
   const catalog = a.snap.catalog;
   const found = cutOff(a);
@@ -54,6 +62,25 @@ export function outboundCut(a: Analysis, list: Candidate[]): Candidate | undefin
   const { services, hits, cut, first } = found;
   // A change on the path already explains it: nothing to add.
   if (list.some((c) => c.category === 'network' && !!c.changeAt && !c.against)) return undefined;
+  // Something they all call is failing on its own (their resolver crashed, their proxy): that is
+  // the way out they share, named by what it is, not an anonymous path.
+  const shared = sharedDependencies(a, services);
+  const ownTrouble = (dep: string) =>
+    a.views.some((v) => lower(v.service) === dep && isAnomalous(v)) ||
+    a.signatures.some((x) => x.isNew && lower(x.sig.service) === dep && ERROR_LEVELS.test(x.sig.level));
+  const theirs = list
+    .filter(
+      (c) => !c.changeAt && !c.against && shared.includes(lower(c.culprit)) && ownTrouble(lower(c.culprit)),
+    )
+    .sort((x, y) => y.confidence - x.confidence)[0];
+  const rivals = list.filter((c) => services.some((s) => lower(s) === lower(c.culprit)) && !c.changeAt);
+  if (theirs) {
+    for (const c of rivals) {
+      c.confidence = conf(Math.min(c.confidence, theirs.confidence - 0.1));
+      c.against ??= `${c.category} (${c.culprit}): ${cut}; what they all call, ${theirs.culprit}, is failing`;
+    }
+    return undefined;
+  }
   const egress = uniq(
     a.snap.metrics
       .filter((m) => EGRESS_NAMESPACE.test(m.namespace))
@@ -61,7 +88,6 @@ export function outboundCut(a: Analysis, list: Candidate[]): Candidate | undefin
       .filter((n): n is string => !!n && !services.includes(n)),
   );
   const culprit = egress[0] ?? `the outbound network path of ${services.join(' and ')}`;
-  const rivals = list.filter((c) => services.some((s) => lower(s) === lower(c.culprit)) && !c.changeAt);
   const top = Math.max(0.55, ...rivals.map((c) => c.confidence));
   const candidate: Candidate = {
     category: 'network',
@@ -96,10 +122,7 @@ export function wayOutFailed(a: Analysis, list: Candidate[]): void {
   const found = cutOff(a);
   const top = [...list].sort((x, y) => y.confidence - x.confidence)[0];
   if (!found || !top || top.changeAt || top.category === 'network') return;
-  const shared = found.services
-    .map((s) => a.snap.catalog.dependencies(s).map(lower))
-    .reduce((x, y) => x.filter((d) => y.includes(d)));
-  if (!shared.includes(lower(top.culprit))) return;
+  if (!sharedDependencies(a, found.services).includes(lower(top.culprit))) return;
   const name = a.snap.catalog.get(top.culprit)?.name ?? top.culprit;
   top.category = 'network';
   top.summary = `Outbound connections are being lost on the way out: ${found.cut}; what they share is ${name}, their way out, which is failing: ${top.summary}`;

@@ -101,3 +101,69 @@ describe('reportsAbsence', () => {
     );
   });
 });
+
+/**
+ * Two services that share only their resolver fail to look up hosts together; the resolver's own
+ * process died. The way out they share has a name, and it is what to restart.
+ */
+const resolverEnv = (crashed: boolean): Partial<Scenario['environment']> => ({
+  services: [
+    api('login-api', ['dns-cache']),
+    api('step-runner', ['dns-cache']),
+    { name: 'dns-cache', tier: 'critical', owner: 'platform' },
+  ],
+  metrics: [
+    {
+      namespace: 'AWS/EC2',
+      metricName: 'NetworkPacketsOut',
+      service: 'dns-cache',
+      dimensions: { InstanceId: 'i-0d1' },
+      points: stepPoints(95_000, crashed ? 1_300 : 95_000, -31, 2_000),
+    },
+  ],
+  logs: [
+    ...(crashed
+      ? [
+          {
+            service: 'dns-cache',
+            timestamp: at(-31),
+            level: 'CRITICAL',
+            message: 'general: critical: resolver.c:4987: INSIST(fctx->state != fetchstate_done) failed',
+          },
+          {
+            service: 'dns-cache',
+            timestamp: at(-31),
+            level: 'ERROR',
+            message: 'systemd[1]: named.service: Main process exited, code=killed, status=6/ABRT',
+          },
+        ]
+      : []),
+    {
+      service: 'login-api',
+      timestamp: at(-28),
+      level: 'ERROR',
+      count: 6_000,
+      message: 'upstream request failed: getaddrinfo EAI_AGAIN api50.prv.example.internal',
+    },
+    {
+      service: 'step-runner',
+      timestamp: at(-25),
+      level: 'ERROR',
+      count: 21_000,
+      message: 'step failed, will retry: getaddrinfo EAI_AGAIN smtp-relay.prv.example.internal',
+    },
+  ],
+});
+
+describe('lookups failing in several services that share a resolver', () => {
+  it('name the resolver whose process died, restarted', async () => {
+    const { rootCause } = await runScenario(scenario('login-api', resolverEnv(true)));
+    expect(rootCause.culprit).toBe('dns-cache');
+    expect(rootCause.mitigation).toMatchObject({ kind: 'restart', target: 'dns-cache' });
+  });
+
+  it('do not blame a resolver that shows nothing of its own', async () => {
+    const { rootCause } = await runScenario(scenario('login-api', resolverEnv(false)));
+    expect(rootCause.mitigation?.target).not.toBe('dns-cache');
+  });
+});
