@@ -6,6 +6,7 @@
  * saturation ranks just below it and becomes a step of its story.
  */
 import type { Analysis } from '../analysis.js';
+import { ERROR_LEVELS } from '../evidence/logs.js';
 import { conf, hhmm, lower, ms } from '../measure.js';
 import type { Candidate } from './candidate.js';
 
@@ -41,20 +42,41 @@ function stalledClient(a: Analysis, resource: string, culprit: string, since: st
   );
 }
 
+/** The client's own failing lines name the dependency (`shard=clientdb-3`). */
+const namesIt = (a: Analysis, client: string, culprit: string): boolean =>
+  a.signatures.some(
+    (s) => lower(s.sig.service) === lower(client) && s.mentions.some((m) => lower(m) === lower(culprit)),
+  );
+
 /**
  * When a failing dependency's trouble began: its own evidence (a slow-query log is written once a
- * statement finishes, minutes in) or its own series leaving their baselines, whichever came first.
+ * statement finishes, minutes in), its own series leaving their baselines, or its own new errors
+ * (a disk timing out before the host check fails), whichever came first.
  */
 function startOf(a: Analysis, f: Candidate): string {
   const own = a.views
     .filter((v) => lower(v.service) === lower(f.culprit) && v.bad && !!v.onset)
     .map((v) => v.onset!.at);
-  return [f.since!, ...own].sort()[0];
+  const errors = a.signatures
+    .filter(
+      (s) =>
+        s.isNew && s.isError && ERROR_LEVELS.test(s.sig.level) && lower(s.sig.service) === lower(f.culprit),
+    )
+    .map((s) => s.sig.firstSeen);
+  return [(f.since ?? f.effect?.at)!, ...own, ...errors].sort()[0];
 }
+
+/**
+ * A store out of connections is backpressure too: its clients hold their connections open while
+ * each request waits on another dependency that stopped answering.
+ */
+const connectionsHeld = (c: Candidate): boolean =>
+  (c.category === 'database' || c.category === 'capacity') &&
+  /ran out of connections/.test(c.effect?.headline ?? '');
 
 export function backpressure(a: Analysis, list: Candidate[]): void {
   for (const sat of list) {
-    if (sat.category !== 'capacity' || sat.changeAt) continue;
+    if ((sat.category !== 'capacity' && !connectionsHeld(sat)) || sat.changeAt) continue;
     const resource = sat.effect?.resource ?? sat.culprit;
     const began = sat.since ?? sat.effect?.at;
     if (!began || !a.snap.catalog.get(resource)) continue;
@@ -64,24 +86,35 @@ export function backpressure(a: Analysis, list: Candidate[]): void {
           f !== sat &&
           FAILURES.has(f.category) &&
           !f.changeAt &&
-          !!f.since &&
+          // A dependency's failure seen only through its callers has no start of its own but
+          // when they saw it; that is enough to order it before connections held open.
+          !!(f.since ?? (connectionsHeld(sat) ? f.effect?.at : undefined)) &&
           lower(f.culprit) !== lower(resource) &&
           !!a.snap.catalog.get(f.culprit),
       )
       .map((f) => ({ f, start: startOf(a, f) }))
-      .filter(({ start }) => ms(start) <= ms(began) - 2 * 60_000)
       .map(({ f, start }) => ({ f, start, via: stalledClient(a, resource, f.culprit, start, began) }))
-      .filter((x) => !!x.via)
+      // Before the saturation by a clear margin, or at all when the client's own lines name it.
+      .filter(
+        ({ f, start, via }) =>
+          !!via &&
+          (ms(start) <= ms(began) - 2 * 60_000 || (ms(start) < ms(began) && namesIt(a, via, f.culprit))),
+      )
       .sort((x, y) => y.f.confidence - x.f.confidence || x.start.localeCompare(y.start));
     const best = causes[0];
     if (!best) continue;
     const { f, via, start } = best;
-    const step = `${via} stopped draining ${resource} as ${f.culprit} failed (from ${hhmm(start)})`;
+    const held = connectionsHeld(sat);
+    const step = held
+      ? `${via} held its connections to ${resource} open while waiting on ${f.culprit}, failing from ${hhmm(start)}`
+      : `${via} stopped draining ${resource} as ${f.culprit} failed (from ${hhmm(start)})`;
     f.confidence = conf(Math.min(0.9, Math.max(f.confidence, sat.confidence + 0.05)));
     f.causalChain.splice(1, 0, step, `${resource}: ${sat.summary.split('.')[0].slice(0, 120)}`);
     f.summary = `${f.summary.replace(/\.$/, '')}; ${step}, and ${resource} filled up behind it.`;
     sat.confidence = conf(Math.min(sat.confidence, f.confidence - 0.05));
-    sat.against ??= `${sat.category} (${sat.culprit}): ${resource} filled because ${via} stopped draining it after ${f.culprit} failed at ${hhmm(start)}`;
+    sat.against ??= held
+      ? `${sat.category} (${sat.culprit}): ${resource}'s connections were held by ${via}, waiting on ${f.culprit} since ${hhmm(start)}`
+      : `${sat.category} (${sat.culprit}): ${resource} filled because ${via} stopped draining it after ${f.culprit} failed at ${hhmm(start)}`;
   }
 }
 

@@ -150,3 +150,86 @@ describe('backpressure read from series', () => {
     expect(rootCause.culprit).not.toBe('app-db');
   });
 });
+
+/**
+ * A database out of connections while it does no more work: its clients hold the connections open,
+ * each request stuck on another store whose host failed a minute before. Their own lines name that
+ * store. Without such a client, the connections are the database's own story.
+ */
+const heldEnv = (clientWaits: boolean): Partial<Scenario['environment']> => ({
+  services: [
+    api('web', ['auth-db', 'shard-db-3']),
+    { name: 'auth-db', tier: 'critical' as const, owner: 'data' },
+    { name: 'shard-db-3', tier: 'critical' as const, owner: 'data' },
+  ],
+  metrics: [
+    {
+      namespace: 'AWS/RDS',
+      metricName: 'DatabaseConnections',
+      service: 'auth-db',
+      dimensions: { DBInstanceIdentifier: 'auth-db' },
+      points: stepPoints(180, 1_000, -18, 6),
+    },
+    {
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'HTTPCode_Target_5XX_Count',
+      service: 'web',
+      points: stepPoints(2, 900, -16, 1),
+    },
+  ],
+  logs: [
+    {
+      service: 'shard-db-3',
+      timestamp: at(-19),
+      level: 'ERROR',
+      count: 6,
+      message: 'kernel: nvme nvme1: I/O 412 QID 3 timeout, aborting',
+    },
+    clientWaits
+      ? {
+          service: 'web',
+          timestamp: at(-18),
+          level: 'WARN',
+          count: 3_900,
+          message:
+            'PHP Warning:  mysqli::real_connect(): (HY000/2002): Connection timed out in ShardConnection.php on line 88 (shard=shard-db-3)',
+        }
+      : {
+          service: 'web',
+          timestamp: at(-18),
+          level: 'INFO',
+          count: 3_900,
+          message: 'GET /ui/campaign/list 200',
+        },
+    {
+      service: 'web',
+      timestamp: at(-16),
+      level: 'ERROR',
+      count: 22_400,
+      message: 'PHP Fatal error:  Uncaught mysqli_sql_exception: Too many connections in SessionStore.php:41',
+    },
+  ],
+  changes: [
+    {
+      timestamp: at(-18),
+      source: 'aws.ec2',
+      eventName: 'EC2 Instance Status Change',
+      service: 'shard-db-3',
+      resource: 'arn:aws:ec2:eu-west-2:1:instance/i-0f3a',
+      actor: 'aws',
+      summary: 'System status check failed for shard-db-3: reachability check on the underlying host failing',
+    },
+  ],
+});
+
+describe('a database out of connections held by clients waiting elsewhere', () => {
+  it('is the store they wait on, failing a minute before', async () => {
+    const { rootCause } = await runScenario(scenario('web', heldEnv(true)));
+    expect(rootCause.culprit).toBe('shard-db-3');
+  });
+
+  it('stays the database when no client is seen waiting on anything', async () => {
+    const { rootCause } = await runScenario(scenario('web', heldEnv(false)));
+    expect(rootCause.culprit).not.toBe('shard-db-3');
+  });
+});
