@@ -8,7 +8,7 @@ import { AWS_OWNER, isExternal } from '../evidence/dependencies.js';
 import { mechanismOf } from '../evidence/logs.js';
 import { NETWORK_PATH_NAMESPACE } from '../evidence/metric-kinds.js';
 import { isAnomalous } from '../evidence/series.js';
-import { conf, hhmm, lower } from '../measure.js';
+import { conf, hhmm, lower, median } from '../measure.js';
 import { action, type Candidate } from '../rank/candidate.js';
 import { runsDatastore } from './knowledge-culprit.js';
 import { isDatabase } from './resources.js';
@@ -23,13 +23,26 @@ const loadRose = (a: Analysis, dep: string): boolean =>
       v.onset!.direction === 'up',
   );
 
+/** A path's own word on whether it is up (a tunnel's or a link's state), as opposed to what it carries. */
+const PATH_STATE = /state|status/i;
+
 /**
  * The dependency is a network path rather than a service that answers: its own telemetry is a
- * network path's. Its failure is the network's, and the way out is around it, not a restart.
+ * network path's. Its failure is the network's, and the way out is around it, not a restart —
+ * unless the path itself says it is up (every tunnel's state unmoved): then what it carries less
+ * of is what the far end stopped answering.
  */
 const isNetworkPath = (a: Analysis, dep: string): boolean => {
-  const own = a.views.filter((v) => lower(v.service) === lower(dep));
-  return own.length > 0 && own.some((v) => NETWORK_PATH_NAMESPACE.test(v.series.namespace));
+  const path = a.views.filter(
+    (v) => lower(v.service) === lower(dep) && NETWORK_PATH_NAMESPACE.test(v.series.namespace),
+  );
+  const states = path.filter((v) => PATH_STATE.test(v.series.metricName));
+  // A state reads 1 while up: its latest reading under its earlier level is the path going down.
+  const fell = (v: (typeof path)[number]) => {
+    const values = v.series.points.map(([, x]) => x);
+    return values.length > 1 && values[values.length - 1] < median(values.slice(0, -1));
+  };
+  return path.length > 0 && (states.length === 0 || states.some(fell));
 };
 
 const runByVendor = (a: Analysis, name: string): boolean =>

@@ -52,3 +52,57 @@ describe('a network path under the service', () => {
     expect(run.rootCause.category).not.toBe('network');
   });
 });
+
+/** A connector reached over VPN tunnels; its calls to the far end go unanswered. */
+const tunnelEnv = (tunnelsDown: boolean): Partial<Scenario['environment']> => ({
+  services: [
+    api('pay-gateway', ['scheme-link']),
+    { name: 'scheme-link', tier: 'critical' as const, owner: 'payments', dependsOn: [] },
+  ],
+  metrics: [
+    {
+      namespace: 'AWS/VPN',
+      metricName: 'TunnelState',
+      service: 'scheme-link',
+      dimensions: { VpnId: 'vpn-0a1' },
+      points: stepPoints(1, tunnelsDown ? 0 : 1, -20, 0),
+    },
+    {
+      namespace: 'AWS/VPN',
+      metricName: 'TunnelDataOut',
+      service: 'scheme-link',
+      dimensions: { VpnId: 'vpn-0a1' },
+      points: stepPoints(4_100_000, 600_000, -20, 50_000),
+    },
+  ],
+  alarmStates: [
+    {
+      name: 'scheme-link-upstream-timeouts',
+      service: 'scheme-link',
+      state: 'ALARM' as const,
+      timestamp: at(-18),
+    },
+  ],
+  logs: [
+    {
+      service: 'scheme-link',
+      timestamp: at(-20),
+      level: 'ERROR' as const,
+      count: 7_800,
+      message: 'dc=dc2 scheme=MC mti=0100 no response within 15000 ms, marking timeout',
+    },
+  ],
+});
+
+describe('a path whose tunnels say they are up', () => {
+  it('is not the network: the far end stopped answering, and nothing is rerouted', async () => {
+    const run = await runScenario(scenario('pay-gateway', tunnelEnv(false), 'card authorizations failing'));
+    expect(run.rootCause.category).not.toBe('network');
+    expect(run.rootCause.mitigation?.kind).not.toBe('failover');
+  });
+
+  it('is the network when a tunnel went down', async () => {
+    const run = await runScenario(scenario('pay-gateway', tunnelEnv(true), 'card authorizations failing'));
+    expect(run.rootCause.category).toBe('network');
+  });
+});
