@@ -6,7 +6,8 @@
  *   cause (configuration), not the database. A cache out of memory is a capacity cause.
  * - Memory or file handles climbing steadily without more traffic is a leak in the code: restart
  *   buys time. CPU pinned by the garbage collector of a leaking process is its effect.
- * - Other saturation on the service (or a dependency it owns) is a capacity cause: scale it.
+ * - Other saturation on the service (or a dependency it owns) is a capacity cause: scale it —
+ *   unless it is a queue whose consumers stopped taking messages at all (code: they are wedged).
  */
 import type { Analysis } from '../analysis.js';
 import { LOAD_ENDED, LOAD_EVENT, mechanismOf, type RankedSignature } from '../evidence/logs.js';
@@ -224,7 +225,9 @@ export function explainResources(a: Analysis): Candidate[] {
     // A cache's memory grows with what it holds: that is filling, not leaking.
     const leak =
       (sat.kind === 'memory' || sat.kind === 'handles') && (sat.creeping || sat.pinned) && !fullCache;
+    const stalled = sat.kind === 'queue' ? consumersStopped(a, sat) : undefined;
     if (db) out.push(databaseCandidate(a, sat));
+    else if (stalled) out.push(stalled);
     else if (leak && !loaded(a, sat.view.service ?? self)) out.push(leakCandidate(a, sat));
     else if (rel === 'self' || rel === 'dependency' || rel === 'sibling')
       out.push(capacityCandidate(a, sat, deps));
@@ -419,6 +422,76 @@ const NETWORK_TABLE = /conntrack|ephemeral.?ports?/i;
 function consumerOf(a: Analysis, queue: string): string | undefined {
   const workers = a.snap.catalog.dependents(queue).filter((d) => !a.snap.catalog.get(d)?.userFacing);
   return workers.length === 1 ? workers[0] : undefined;
+}
+
+/** Messages taken off a queue (received, deleted, consumed), as opposed to put on it. */
+const TAKEN = /received|deleted|consumed|acked|processed/i;
+const PUT = /sent|published|produced|enqueued|incoming/i;
+/** Taken at under this share of what was taken before: the consumers stopped, not slowed. */
+const STOPPED = 0.05;
+
+/**
+ * A backlog that grows because its consumers stopped taking messages at all — the queue's own
+ * count of messages received fell to nothing while they still arrive — is no shortage of
+ * consumers: more of them would sit as still. Workers wedged on a message (a hung handler, a
+ * poisoned FIFO group) look like this; the consumer's code is what stopped.
+ */
+function consumersStopped(a: Analysis, sat: Saturation): Candidate | undefined {
+  const queue = sat.resource;
+  const own = a.views.filter((v) => lower(v.service) === lower(sat.view.service ?? queue));
+  const taken = own.find(
+    (v) =>
+      TAKEN.test(v.series.metricName) &&
+      !!v.onset &&
+      v.onset.direction === 'down' &&
+      !v.onset.recovered &&
+      median(v.series.points.slice(-2).map(([, x]) => x)) <= STOPPED * v.onset.baseline,
+  );
+  const put = own.find((v) => PUT.test(v.series.metricName));
+  if (!taken || !put || (put.onset && put.onset.direction === 'down')) return undefined;
+  // The consumer: the one worker no user calls, or the one dependent whose own output stopped with it.
+  const withIt = a.snap.catalog
+    .dependents(queue)
+    .filter((d) =>
+      a.views.some(
+        (v) =>
+          lower(v.service) === lower(d) &&
+          v.kind !== 'cpu' &&
+          v.onset?.direction === 'down' &&
+          Math.abs(ms(v.onset.at) - ms(taken.onset!.at)) <= 5 * 60_000,
+      ),
+    );
+  const consumer = consumerOf(a, queue) ?? (withIt.length === 1 ? withIt[0] : undefined);
+  const who = consumer ?? `${queue}'s consumers`;
+  const stop = `${queue}'s ${taken.series.metricName} fell from ${fmtNumber(taken.onset!.baseline)} to ${fmtNumber(taken.series.points.at(-1)![1])} at ${hhmm(taken.onset!.at)} while ${put.series.metricName} held at ${fmtNumber(median(put.series.points.slice(-3).map(([, x]) => x)))}`;
+  return {
+    category: 'code',
+    culprit: consumer ?? queue,
+    summary: `${who} stopped taking messages from ${queue}: ${stop}; the backlog grows because nothing is consumed, not because consumers are short (${sat.describe}).`,
+    causalChain: [
+      `${who} stopped consuming (a wedged handler or a blocked message group)`,
+      stop,
+      `${a.snap.alert?.title ?? 'the alert'} fired`,
+    ],
+    confidence: conf(0.3 + sat.score * 0.4),
+    evidence: [taken.series.id, put.series.id, sat.view.series.id],
+    mitigation: consumer
+      ? action(
+          'restart',
+          consumer,
+          a.knownNames,
+          `restart ${consumer}: its workers stopped taking messages from ${queue}`,
+        )
+      : null,
+    specialists: ['performance', 'logs'],
+    effect: {
+      at: taken.onset!.at,
+      resource: consumer ?? queue,
+      explained: false,
+      headline: `${who} stopped consuming ${queue}`,
+      loadLinked: false,
+    },
+  };
 }
 
 /** Below this share of its ceiling a utilisation still has room: it has not run out. */
