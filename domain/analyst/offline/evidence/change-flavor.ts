@@ -39,7 +39,7 @@ export const FLAVORS: Array<[ChangeFlavor, RegExp]> = [
   [
     'iam',
     // A cache, scaling or retention policy is a setting of that thing, not a permission.
-    /\biam\b|(?<!(?:cache|origin request|response headers|lifecycle|scaling|retention) )polic(?:y|ies)|role|permission|assumerole|access.?key|credential|secret|kms|grant|revoke(?!securitygroup)/i,
+    /\biam\b|(?<!(?:cache|origin request|response headers|lifecycle|scaling|retention) )polic(?:y|ies)|role(?!\s*=)|permission|assumerole|access.?key|credential|secret|kms|grant|revoke(?!securitygroup)/i,
   ],
   [
     'database',

@@ -77,6 +77,29 @@ const INTERACTIVE = /^(?:StartSession|ResumeSession|SendSSHPublicKey|ConsoleLogi
 const ONE_WAY =
   /^(?:FailoverDBCluster|FailoverGlobalCluster|SwitchoverGlobalCluster|RebootDBInstance|RebootDBCluster|RebootInstances|RebootCacheCluster|RebootBroker|TestFailover|FailoverShard)$/i;
 
+/** A command run on hosts (SSM Run Command): it acted once, and nothing in place reverts it. */
+const COMMAND = /^(?:SendCommand|RunCommand)$/i;
+/** A service stopped: the command's own words, or the hosts' lines as it ran. */
+const STOPPED_WORDS =
+  /\b(?:(?:services?|iis|w3svc|nginx|httpd|process(?:es)?|daemon) (?:successfully )?stopped|stop-service|systemctl stop|net stop|iisreset \/stop|entered the stopped state|attempting stop)\b/i;
+
+/**
+ * The service a command run on its hosts stopped, when its words or the hosts' lines as it ran
+ * say so: starting it again is the way back.
+ */
+function stoppedBy(a: Analysis, ch: ChangeRecord, service: string | undefined): string | undefined {
+  if (!service || !COMMAND.test(ch.status ?? '')) return undefined;
+  const lines = a.snap.logs.filter(
+    (l) =>
+      lower(l.service) === lower(service) &&
+      ms(l.firstSeen) >= ms(ch.at) - 60_000 &&
+      ms(l.firstSeen) <= ms(ch.at) + 10 * 60_000,
+  );
+  return STOPPED_WORDS.test(ch.summary) || lines.some((l) => STOPPED_WORDS.test(l.sample))
+    ? service
+    : undefined;
+}
+
 /** A change with no way back in place: an engine's major version upgrade cannot be downgraded. */
 const ONE_WAY_CHANGE = /\bAllowMajorVersionUpgrade\s*[=:]\s*true\b|\bmajor (?:version|engine) upgrade\b/i;
 
@@ -182,12 +205,14 @@ export function explainChanges(a: Analysis): Candidate[] {
     const run = provider || origin ? undefined : runOf(a, ch);
     const culprit =
       provider ?? run?.name ?? origin?.change.resource ?? ch.resource ?? c.service ?? ch.summary.slice(0, 80);
-    const mitigation =
-      vendor ||
-      undoneAlready(ch) ||
-      INTERACTIVE.test(ch.status ?? '') ||
-      ONE_WAY.test(ch.status ?? '') ||
-      ONE_WAY_CHANGE.test(ch.summary)
+    const stopped = vendor ? undefined : stoppedBy(a, ch, c.service);
+    const mitigation = stopped
+      ? action('restart', stopped, a.knownNames, `start again what the command stopped on ${stopped}`)
+      : vendor ||
+          undoneAlready(ch) ||
+          INTERACTIVE.test(ch.status ?? '') ||
+          ONE_WAY.test(ch.status ?? '') ||
+          ONE_WAY_CHANGE.test(ch.summary)
         ? null
         : c.flavor === 'flag'
           ? action('feature-flag', ch.resource, a.knownNames, `turn ${ch.resource} off: it changed ${when}`, {
