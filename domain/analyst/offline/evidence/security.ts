@@ -56,7 +56,7 @@ export function principalsIn(text: string): { principals: string[]; keys: string
 const PATTERNS: Array<[SecurityPattern, RegExp]> = [
   [
     'leaked-credentials',
-    /leak|exposed|compromis|public(ly)? (repo|commit|github)|secret.?(scan|detected|found)|credential.?(exfil|exposure)|instancecredentialexfiltration|access.?key.*(github|pastebin)|credentials? (?:were|was|are|have been|being) used from outside (?:of )?aws|(?:token|credentials?|access key|api key)\b[^;\n]{0,120}\bused from\b[^;\n]{0,80}\b(?:never seen|first seen|new|unknown|unusual)\b/i,
+    /leak|exposed|compromis|public(ly)? (repo|commit|github)|secret.?(scan|detected|found)|credential.?(exfil|exposure)|instancecredentialexfiltration|access.?key.*(github|pastebin)|credentials? (?:were|was|are|have been|being) used from outside (?:of )?aws|(?:token|credentials?|access key|api key)\b[^;\n]{0,120}\bused from\b[^;\n]{0,80}\b(?:never seen|first seen|new|unknown|unusual)\b|\b(?:jwt|session|cookie|token)\b[^;\n]{0,60}\bissued\b[^;\n]{0,60}\bused from\b/i,
   ],
   [
     'failed-logins',
@@ -103,7 +103,16 @@ const BASE_SCORE: Record<SecurityPattern, number> = {
  */
 export const NEGATED = /\b(no|not|without|never(?! seen\b)|zero)\b[^.;,:()\n]*/gi;
 
+/** A rule that only counted or reported (a WAF rule in count mode, a report-only CSP): the request went through. */
+const LET_THROUGH = /\bcount mode\b|\baction\W{0,3}count\b|\breport-only\b|\bnot blocking\b|\bwas allowed\b|\bwere allowed\b/i;
+/** What a rule matched in the request itself (an injection), as opposed to how many came (a rate). */
+const HOSTILE_CONTENT =
+  /cross.?site.?scripting|\bxss\b|sql.?injection|\bsqli\b|command injection|path traversal|\blfi\b|\brfi\b|log4j|\bssrf\b|connect-src|script-src/i;
+
 export function securityPattern(s: SecuritySignal): SecurityPattern {
+  // Hostile content a rule only counted reached the application: not a block at the edge, an
+  // attempt that got in.
+  if (LET_THROUGH.test(`${s.kind} ${s.detail}`) && HOSTILE_CONTENT.test(s.detail)) return 'finding';
   const text = `${s.kind} ${s.detail.replace(NEGATED, ' ')}`;
   for (const [p, re] of PATTERNS) if (re.test(text)) return p;
   return 'finding';

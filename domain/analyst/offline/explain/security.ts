@@ -7,6 +7,7 @@
  * and only in the strict shapes the security tooling reports them in.
  */
 
+import { isSafeParamValue } from '../../../mitigation/allow-list.js';
 import type { SecuritySignal } from '../../../ports.js';
 import { mentionsWord } from '../../../text.js';
 import type { Analysis } from '../analysis.js';
@@ -196,6 +197,18 @@ function namedByTwo(signals: readonly SecuritySignal[], principal: string): bool
   return kinds.size >= 2;
 }
 
+/** The application account a stolen session or token belongs to (`Admin person_id=2 JWT`, `user 4411's session`). */
+const ACCOUNT =
+  /\b((?:admin|user|account|member)\b[^;,()\n]{0,30}?)\s*(?:'s\s+)?\b(?:jwt|session|cookie|token)\b/i;
+const accountIn = (issue: SecurityIssue): string | undefined => {
+  for (const sg of issue.signals) {
+    // Its identifier, in the plain form an action parameter takes (`person_id=2` → `person_id:2`).
+    const id = ACCOUNT.exec(sg.detail)?.[1].trim().split(/\s+/).at(-1)?.replace(/=/g, ':');
+    if (id && isSafeParamValue(id)) return id;
+  }
+  return undefined;
+};
+
 export function explainSecurity(a: Analysis): Candidate[] {
   const self = a.snap.service;
   const issues = timelyIssues(a);
@@ -221,10 +234,14 @@ export function explainSecurity(a: Analysis): Candidate[] {
       issue.pattern === 'flood' ||
       issue.pattern === 'abuse';
     const acted = actedAfterFlag(a, issue);
-    const credential = (breach && principals.length > 0 && !attack) || acted.length > 0;
+    // An application's own session or token in someone else's hands names an account of the
+    // application, not an AWS principal: its sessions are what to revoke.
+    const account =
+      issue.pattern === 'leaked-credentials' && !principals.length ? accountIn(issue) : undefined;
+    const credential = (breach && principals.length > 0 && !attack) || acted.length > 0 || !!account;
     // The service to act on: the affected one, or a catalog service a principal belongs to.
     const owner = self ?? mentionedNames(principals.join(' '), a.snap.catalog.names())[0];
-    const principal = acted.length ? identityOf(acted[0].change.actor!) : principals[0];
+    const principal = acted.length ? identityOf(acted[0].change.actor!) : (principals[0] ?? account);
     // An IAM user's programmatic credentials are long-term access keys (a role's are temporary).
     const iamUser = issue.signals.some((sg) => /\bIAM ?User\b/i.test(sg.detail));
     const mitigation = credential
