@@ -7,7 +7,7 @@
 import type { Analysis } from '../analysis.js';
 import { mechanismOf } from '../evidence/logs.js';
 import { isAnomalous } from '../evidence/series.js';
-import { conf, headline, hhmm, lower, ms, zoneIn } from '../measure.js';
+import { conf, fmtNumber, headline, hhmm, lower, ms, zoneIn } from '../measure.js';
 import { action, type Candidate } from '../rank/candidate.js';
 import { capacityDirection } from '../rank/latent.js';
 import { isDatabase } from './resources.js';
@@ -23,6 +23,29 @@ const ANNOUNCED = /\b(pending|upcoming|to be applied|will be|next maintenance wi
 const HAPPENED =
   /\b(started|completed|in progress|began|finished|failed over|rebooted|restarted|applied at)\b/i;
 const onlyAnnounced = (summary: string): boolean => ANNOUNCED.test(summary) && !HAPPENED.test(summary);
+
+/** A cache's share of reads it answers from memory (a buffer pool, a block cache). */
+const HIT_RATIO = /hit.?(?:ratio|rate)|cache.?hits?.?(?:ratio|rate|percent)/i;
+
+/**
+ * The node that took over started cold: its cache hit ratio fell as the event happened and has been
+ * climbing back since. What is slow is the new node reading from disk, not clients holding old
+ * connections; it warms on its own. Described, or undefined.
+ */
+function coldAfter(a: Analysis, target: string, at: string): string | undefined {
+  const v = a.views.find(
+    (x) =>
+      lower(x.service) === lower(target) &&
+      HIT_RATIO.test(x.series.metricName) &&
+      x.onset?.direction === 'down' &&
+      ms(x.onset.at) >= ms(at) - 2 * 60_000,
+  );
+  if (!v?.onset) return undefined;
+  const last = v.series.points.at(-1)![1];
+  // Climbing back: the latest reading has won back at least half of what was lost.
+  if (last < v.onset.peak + (v.onset.baseline - v.onset.peak) / 2) return undefined;
+  return `${v.series.metricName} fell from ${fmtNumber(v.onset.baseline)} to ${fmtNumber(v.onset.peak)} at ${hhmm(v.onset.at)}, back to ${fmtNumber(last)}`;
+}
 
 /** Error classes that stale connections to a moved or restarted backend produce. */
 const STALE = new Set(['database', 'db-connections', 'dependency', 'timeout', 'network']);
@@ -47,19 +70,26 @@ export function explainPlatform(a: Analysis): Candidate[] {
     const stale =
       after.find((s) => /read-only|readonly|broken|stale|closed|reset|terminat/i.test(s.sig.sample)) ??
       after[0];
-    const restart = stale && lower(target) !== lower(self);
     const word = isDatabase(target) ? 'database' : 'dependency';
+    const cold = coldAfter(a, target, c.change.at);
+    const restart = stale && lower(target) !== lower(self) && !cold;
     out.push({
       category: isDatabase(target) ? 'database' : 'dependency',
       culprit: target,
       summary:
         `${target} had a platform failover/restart at ${hhmm(c.change.at)} ("${c.change.summary.slice(0, 90)}")` +
-        (stale
-          ? `; ${self} kept using stale connections to the old ${word} node and fails with ${mechanismOf(stale)}: "${headline(stale.sig.sample).slice(0, 100)}" (${stale.sig.count}x).`
-          : '.'),
+        (cold
+          ? `; the new node started with a cold cache (${cold}): reads go to disk until it warms, and ${self} is slow meanwhile${stale ? `, failing with ${mechanismOf(stale)}: "${headline(stale.sig.sample).slice(0, 100)}" (${stale.sig.count}x)` : ''}. It recovers as the cache fills.`
+          : stale
+            ? `; ${self} kept using stale connections to the old ${word} node and fails with ${mechanismOf(stale)}: "${headline(stale.sig.sample).slice(0, 100)}" (${stale.sig.count}x).`
+            : '.'),
       causalChain: [
         `${target}: ${c.change.summary.slice(0, 100)} at ${hhmm(c.change.at)}`,
-        ...(stale ? [`${self} still talks to the old node: ${headline(stale.sig.sample).slice(0, 80)}`] : []),
+        ...(cold
+          ? [`the failover landed on a cold node: ${cold}`]
+          : stale
+            ? [`${self} still talks to the old node: ${headline(stale.sig.sample).slice(0, 80)}`]
+            : []),
         `${a.snap.alert?.title ?? 'the alert'} fired`,
       ],
       confidence: conf(0.45 + (stale ? 0.3 : 0) + (c.leadMinutes >= -3 && c.leadMinutes <= 15 ? 0.1 : 0)),
