@@ -39,6 +39,31 @@ export function logSample(message: string, max = 500): string {
 export const shortHash = (text: string): string =>
   createHash('sha256').update(text).digest('hex').slice(0, 8);
 
+/**
+ * The same metric read twice — its average and its maximum, or at two periods — is two series, and
+ * each needs its own id: the second and later of a shared id are told apart by their statistic,
+ * else by their period, else by their place. Stable for the same read.
+ * @example distinctIds([{ id: 'm', stat: 'Average' }, { id: 'm', stat: 'Maximum' }]) // ids 'm', 'm:Maximum'
+ */
+export function distinctIds<T extends { id: string; stat?: string; periodSeconds?: number }>(
+  series: T[],
+): T[] {
+  const seen = new Map<string, number>();
+  return series.map((m) => {
+    const n = seen.get(m.id) ?? 0;
+    seen.set(m.id, n + 1);
+    if (n === 0) return m;
+    const first = series.find((o) => o.id === m.id)!;
+    const tag =
+      m.stat && m.stat !== first.stat
+        ? m.stat
+        : m.periodSeconds && m.periodSeconds !== first.periodSeconds
+          ? `${m.periodSeconds}s`
+          : `#${n + 1}`;
+    return { ...m, id: `${m.id}:${tag}` };
+  });
+}
+
 /** Stable id of a metric series: what findings cite. */
 export const metricId = (
   namespace: string,

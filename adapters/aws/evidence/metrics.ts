@@ -7,7 +7,7 @@ import {
   GetMetricDataCommand,
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
-import { metricId } from '../../../domain/evidence/signatures.js';
+import { distinctIds, metricId } from '../../../domain/evidence/signatures.js';
 import type { MetricSeries, TimeWindow } from '../../../domain/ports.js';
 import { type AwsCatalog, inScope, type MetricRef } from './catalog.js';
 import { boundWindow, type EvidenceLimits } from './limits.js';
@@ -87,9 +87,17 @@ export async function getMetricSeries(
       pages++;
     } while (token && pages < limits.maxMetricPages);
   }
+  // A metric the catalog reads twice (its average and its maximum) is two series with two ids.
+  const ids = distinctIds(
+    chosen.map((r) => ({
+      id: metricId(r.ref.namespace, r.ref.metricName, r.ref.dimensions),
+      stat: r.ref.stat,
+      periodSeconds: r.ref.periodSeconds,
+    })),
+  ).map((x) => x.id);
   return chosen
     .map((r, i) => ({
-      id: metricId(r.ref.namespace, r.ref.metricName, r.ref.dimensions),
+      id: ids[i],
       namespace: r.ref.namespace,
       metricName: r.ref.metricName,
       dimensions: r.ref.dimensions,

@@ -3,7 +3,13 @@
  * actions change its alarm state as the scenario's `recovery` says. Used by local runs and tests.
  */
 import type { Clock } from '../../../domain/clock.js';
-import { logSample, logSignature, metricId, shortHash } from '../../../domain/evidence/signatures.js';
+import {
+  distinctIds,
+  logSample,
+  logSignature,
+  metricId,
+  shortHash,
+} from '../../../domain/evidence/signatures.js';
 import type { MitigationAction } from '../../../domain/model.js';
 import type {
   ActionOutcome,
@@ -51,10 +57,19 @@ export class ScenarioEnvironment implements Evidence, Actions {
   }
 
   async metrics(q: TimeWindow & { services?: string[] }): Promise<MetricSeries[]> {
-    return this.scenario.environment.metrics
-      .filter((m) => matchesService(m.service, q.services))
-      .map((m) => ({
+    // Ids are told apart over the whole catalog, so every read gives a series the same one.
+    const ids = distinctIds(
+      this.scenario.environment.metrics.map((m) => ({
         id: metricId(m.namespace, m.metricName, m.dimensions),
+        stat: m.stat,
+        periodSeconds: m.periodSeconds,
+      })),
+    ).map((x) => x.id);
+    return this.scenario.environment.metrics
+      .map((m, i) => ({ m, id: ids[i] }))
+      .filter(({ m }) => matchesService(m.service, q.services))
+      .map(({ m, id }) => ({
+        id,
         namespace: m.namespace,
         metricName: m.metricName,
         dimensions: m.dimensions ?? {},

@@ -104,7 +104,8 @@ const BASE_SCORE: Record<SecurityPattern, number> = {
 export const NEGATED = /\b(no|not|without|never(?! seen\b)|zero)\b[^.;,:()\n]*/gi;
 
 /** A rule that only counted or reported (a WAF rule in count mode, a report-only CSP): the request went through. */
-const LET_THROUGH = /\bcount mode\b|\baction\W{0,3}count\b|\breport-only\b|\bnot blocking\b|\bwas allowed\b|\bwere allowed\b/i;
+const LET_THROUGH =
+  /\bcount mode\b|\baction\W{0,3}count\b|\breport-only\b|\bnot blocking\b|\bwas allowed\b|\bwere allowed\b/i;
 /** What a rule matched in the request itself (an injection), as opposed to how many came (a rate). */
 const HOSTILE_CONTENT =
   /cross.?site.?scripting|\bxss\b|sql.?injection|\bsqli\b|command injection|path traversal|\blfi\b|\brfi\b|log4j|\bssrf\b|connect-src|script-src/i;

@@ -114,6 +114,41 @@ describe('the AWS service catalog', () => {
 });
 
 describe('metrics from GetMetricData', () => {
+  it('gives a metric the catalog reads with two statistics two ids', async () => {
+    const cpu = { namespace: 'AWS/ECS', metricName: 'CPUUtilization', dimensions: { ServiceName: 'worker' } };
+    const twice = parseCatalog(
+      JSON.stringify({
+        services: [
+          {
+            name: 'worker',
+            metrics: [
+              { ...cpu, stat: 'Average' },
+              { ...cpu, stat: 'Maximum' },
+            ],
+          },
+        ],
+      }),
+    );
+    cw.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [
+        { Id: 'm0', Timestamps: [new Date('2026-03-10T13:01:00Z')], Values: [9.7] },
+        { Id: 'm1', Timestamps: [new Date('2026-03-10T13:01:00Z')], Values: [100] },
+      ],
+    });
+    const series = await new AwsEvidence({
+      cloudwatch: new CloudWatchClient({ region: 'us-east-1' }),
+      logs: new CloudWatchLogsClient({ region: 'us-east-1' }),
+      cloudtrail: new CloudTrailClient({ region: 'us-east-1' }),
+      catalog: twice,
+      sleep: async () => undefined,
+      clock: { now: () => new Date('2026-03-10T14:05:00.000Z') },
+    }).metrics(window);
+    expect(series.map((m) => [m.id, m.points[0][1]])).toEqual([
+      ['metric:AWS/ECS/CPUUtilization[worker]', 9.7],
+      ['metric:AWS/ECS/CPUUtilization[worker]:Maximum', 100],
+    ]);
+  });
+
   it('asks for the catalog metrics of the services named, shaped as cited series', async () => {
     cw.on(GetMetricDataCommand).resolves({
       MetricDataResults: [

@@ -42,7 +42,8 @@ const env = (cold: boolean): Partial<Scenario['environment']> => ({
       timestamp: at(-9),
       level: 'ERROR',
       count: 1_900,
-      message: 'Mysql2::Error::TimeoutError (Timeout waiting for a response from the last query. (waited 15 seconds))',
+      message:
+        'Mysql2::Error::TimeoutError (Timeout waiting for a response from the last query. (waited 15 seconds))',
     },
   ],
   changes: [

@@ -15,14 +15,16 @@ const XSS_COUNTED = {
   kind: 'waf-count',
   source: 'aws-wafv2:forum-edge',
   count: 14,
-  detail: 'CrossSiteScripting_BODY (count mode, not blocking) matched POST /api/v3/comment from 198.51.100.212',
+  detail:
+    'CrossSiteScripting_BODY (count mode, not blocking) matched POST /api/v3/comment from 198.51.100.212',
 };
 const HIJACK = {
   timestamp: at(-30),
   kind: 'session-anomaly',
   source: 'forum-backend',
   count: 11,
-  detail: 'Admin person_id=2 JWT (issued 03:36 to 203.0.113.8) used from 185.220.101.47 with python-requests/2.31.0',
+  detail:
+    'Admin person_id=2 JWT (issued 03:36 to 203.0.113.8) used from 185.220.101.47 with python-requests/2.31.0',
 };
 
 const env = (hijacked: boolean): Partial<Scenario['environment']> => ({
@@ -39,7 +41,8 @@ const env = (hijacked: boolean): Partial<Scenario['environment']> => ({
 });
 
 const conclude = async (hijacked: boolean) =>
-  (await runScenario(scenario('forum-web', env(hijacked), 'site settings changed by an admin account'))).rootCause;
+  (await runScenario(scenario('forum-web', env(hijacked), 'site settings changed by an admin account')))
+    .rootCause;
 
 describe("an admin's session used from another address", () => {
   it("is the account's credentials in someone else's hands: its sessions are revoked", async () => {
@@ -60,6 +63,8 @@ describe('a WAF rule in count mode', () => {
     expect(securityPattern(signal(XSS_COUNTED.detail))).not.toBe('waf-blocks');
   });
   it('that counted a rate of requests is still only a count at the edge', () => {
-    expect(securityPattern(signal('register-rate-per-ip (count mode) matched 1,240 client IPs'))).toBe('waf-blocks');
+    expect(securityPattern(signal('register-rate-per-ip (count mode) matched 1,240 client IPs'))).toBe(
+      'waf-blocks',
+    );
   });
 });
