@@ -52,9 +52,32 @@ export const isProviderNotice = (c: ChangeRecord | undefined): boolean =>
 function providerWords(a: Analysis, name: string): string[] {
   const owner = /\(([^)]+)\)/.exec(a.snap.catalog.get(name)?.owner ?? '')?.[1] ?? '';
   return uniq([lower(name).split(/[^a-z0-9]+/)[0], lower(owner).trim()]).filter(
-    (w) => w.length >= 5 && /^[a-z0-9 .-]+$/.test(w),
+    (w) => w.length >= 5 && /^[a-z0-9 .-]+$/.test(w) && !ROLE_WORDS.has(w),
   );
 }
+
+/**
+ * Words every error message uses for whatever is on the other end (nginx's "upstream timed out"):
+ * a provider called `upstream-processor` is not named by them.
+ */
+const ROLE_WORDS: ReadonlySet<string> = new Set([
+  'upstream',
+  'downstream',
+  'backend',
+  'frontend',
+  'origin',
+  'remote',
+  'server',
+  'client',
+  'service',
+  'provider',
+  'partner',
+  'external',
+  'gateway',
+  'primary',
+  'secondary',
+  'legacy',
+]);
 
 const wordIn = (text: string, w: string) =>
   new RegExp(`(?:^|[^a-z0-9])${w.replace(/[.]/g, '\\.')}(?:[^a-z0-9]|$)`).test(text);

@@ -46,3 +46,75 @@ describe('a dependency failing in its calls to its own dependency', () => {
     expect(rootCause.culprit).not.toBe('meta-db');
   });
 });
+
+/**
+ * The connector's failing calls name only an address: with one dependency of its own, that is the
+ * one it cannot reach — a third party here, so nothing of ours is restarted. With two, the address
+ * does not say which. nginx's "upstream timed out" in front of it names no provider called
+ * `upstream-…`: the word is nginx's for whatever is behind it.
+ */
+const connectorEnv = (
+  provider: string,
+  deps: string[],
+  alarmed = true,
+): Partial<Scenario['environment']> => ({
+  services: [
+    api('pay-gateway', ['card-connector']),
+    { name: 'card-connector', tier: 'critical' as const, owner: 'acquiring', dependsOn: deps },
+    { name: provider, tier: 'critical' as const, owner: 'external (processing provider)' },
+    { name: 'risk-store', tier: 'high' as const, owner: 'risk' },
+  ],
+  metrics: [
+    {
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'HTTPCode_ELB_504_Count',
+      service: 'pay-gateway',
+      points: stepPoints(1, 1_900, -8, 1),
+    },
+  ],
+  alarmStates: alarmed
+    ? [{ name: 'connector-call-timeouts', service: 'card-connector', state: 'ALARM', timestamp: at(-9) }]
+    : [],
+  logs: [
+    {
+      service: 'card-connector',
+      timestamp: at(-10),
+      level: 'ERROR',
+      count: 1_400,
+      message:
+        'dc=dc2 connect to 172.31.200.20:5001 failed: java.net.SocketTimeoutException: Connect timed out',
+    },
+    {
+      service: 'pay-gateway',
+      timestamp: at(-8),
+      level: 'ERROR',
+      count: 9_400,
+      message: 'upstream timed out (110: Connection timed out) while reading response header from upstream',
+    },
+  ],
+});
+
+describe("a dependency's calls failing by address alone", () => {
+  it('are calls to its only dependency: the third party, escalated', async () => {
+    const { rootCause } = await runScenario(
+      scenario('pay-gateway', connectorEnv('cardnet-acquirer', ['cardnet-acquirer'])),
+    );
+    expect(rootCause.culprit).toBe('cardnet-acquirer');
+    expect(rootCause.category).toBe('dependency');
+    expect(rootCause.mitigation).toBeNull();
+  });
+
+  it('say nothing of which one when it has two', async () => {
+    const { rootCause } = await runScenario(
+      scenario('pay-gateway', connectorEnv('cardnet-acquirer', ['cardnet-acquirer', 'risk-store'])),
+    );
+    expect(rootCause.culprit).not.toBe('cardnet-acquirer');
+  });
+
+  it('"upstream timed out" names no provider called upstream-…', async () => {
+    const { rootCause } = await runScenario(
+      scenario('pay-gateway', connectorEnv('upstream-acquirer', ['upstream-acquirer', 'risk-store'], false)),
+    );
+    expect(rootCause.culprit).not.toBe('upstream-acquirer');
+  });
+});
