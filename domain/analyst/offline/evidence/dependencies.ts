@@ -28,12 +28,6 @@ export interface DependencyIssue {
 
 const SYMPTOM_KINDS = new Set(['errors', 'latency', 'availability']);
 
-/**
- * A DNS name (`db-1.prv.example`, `x.rds.amazonaws.com`), not an address nor a class path
- * (`java.net.SocketTimeoutException`, whose next label follows).
- */
-const HOST_NAME =
-  /\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|dev|app|cloud|internal|local|example|svc|lan|corp)\b(?!\.[A-Za-z])/;
 /** An owner that says AWS runs the service (`AWS (managed)`, `aws`). */
 export const AWS_OWNER = /^(?:aws|amazon)\b/i;
 
@@ -189,26 +183,9 @@ export function dependencyHealth(opts: {
         CALL_FAILURES.has(s.cls) &&
         namedWhole(lower(s.sig.sample), lower(callee)),
     );
-  // A dependency with one dependency of its own, whose failing calls name no one (an IP address,
-  // "no response within 15000 ms"), can only be failing to reach that one. A host name in them
-  // (`meta-db-proxy.…`) says whom they called, and it may be someone else.
-  const unnamedCalls = (caller: string) =>
-    opts.signatures.filter(
-      (s) =>
-        s.isNew &&
-        lower(s.sig.service) === lower(caller) &&
-        CALL_FAILURES.has(s.cls) &&
-        !HOST_NAME.test(s.sig.sample) &&
-        !catalog.names().some((n) => lower(n) !== lower(caller) && namedWhole(lower(s.sig.sample), lower(n))),
-    );
   for (const x of [...issues].sort((p, q) => q.score - p.score)) {
-    const own = catalog.get(x.service)?.dependsOn ?? [];
-    for (const name of own) {
-      const calls = failedCalls(x.service, name).length
-        ? failedCalls(x.service, name)
-        : own.length === 1
-          ? unnamedCalls(x.service)
-          : [];
+    for (const name of catalog.get(x.service)?.dependsOn ?? []) {
+      const calls = failedCalls(x.service, name);
       if (!calls.length || lower(name) === lower(service)) continue;
       let y = issues.find((i) => lower(i.service) === lower(name));
       if (!y) {
