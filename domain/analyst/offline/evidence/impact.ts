@@ -315,17 +315,23 @@ export function assessImpact(a: Analysis): Impact {
 }
 
 /** Errors up now: the series not recovered, or new errors still logged after any recovery (not past impact). */
+/** A prober's own report of its run (`Canary error: TimeoutError`), logged beside the service's lines. */
+const PROBER_LINE = /\b(?:canary|synthetics?|uptime check|heartbeat|pingdom)\b/i;
+
 function showsErrors(a: Analysis, service: string): boolean {
   const own = (v: SeriesView) => lower(v.service) === lower(service);
   if (a.views.some((v) => own(v) && v.kind === 'errors' && v.bad && v.onset && !v.onset.recovered))
     return true;
+  // While users' requests are answered as before, the prober's failed runs are its own news.
+  const served = !!servedAsBefore(a.views.filter(own));
   const logged = a.signatures
     .filter(
       (s) =>
         s.isNew &&
         s.isError &&
         lower(s.sig.service) === lower(service) &&
-        loggedSince(s, a.noise.recoveredAt),
+        loggedSince(s, a.noise.recoveredAt) &&
+        !(served && PROBER_LINE.test(s.sig.sample)),
     )
     .reduce((n, s) => n + s.sig.count, 0);
   return logged >= 5;
