@@ -12,6 +12,15 @@ import { runScenario } from './harness.js';
 
 type Log = NonNullable<Scenario['environment']['logs']>[number];
 
+/** A change record made by the call `status`, described as `summary`. */
+const rec = (status: string, summary: string) => ({
+  id: 'c',
+  kind: 'change' as const,
+  at: at(0),
+  status,
+  summary,
+});
+
 const env = (apiError: string): Partial<Scenario['environment']> => ({
   services: [api('frontend-api', ['identity-db']), { name: 'identity-db', tier: 'critical' as const }],
   metrics: [
@@ -100,13 +109,6 @@ describe('a change’s own effects are of its kind', () => {
   });
 
   it("CloudTrail's one-word call names say what kind of change it was", () => {
-    const rec = (status: string, summary: string) => ({
-      id: 'c',
-      kind: 'change' as const,
-      at: at(0),
-      status,
-      summary,
-    });
     // The summary names the database the route served; the call says a route was replaced.
     expect(
       changeFlavor(
@@ -125,13 +127,6 @@ describe('a change’s own effects are of its kind', () => {
   });
 
   it("a queue's message consumed by hand is bookkeeping; the queue's settings are not", () => {
-    const rec = (status: string, summary: string) => ({
-      id: 'c',
-      kind: 'change' as const,
-      at: at(0),
-      status,
-      summary,
-    });
     expect(
       changeFlavor(rec('DeleteMessage', 'Deleted 1 malformed build request that crashed the fetcher')),
     ).toBe('benign');
