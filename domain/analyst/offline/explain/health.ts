@@ -21,6 +21,10 @@ import type { Candidate } from '../rank/candidate.js';
 /** Alarms on a synthetic check (a canary, an uptime probe) rather than on what users send. */
 const SYNTHETIC = /synthetic|canary|\bprobe|uptime|heartbeat|pingdom/i;
 
+/** The service's own requests (not a prober's) arrive and are answered as before. */
+const usersServed = (a: Analysis): boolean =>
+  !!servedAsBefore(a.views.filter((v) => v.relation === 'self' || v.isAlertMetric));
+
 /** The text with every catalog service name in it blanked. */
 const withoutNames = (text: string, names: readonly string[]): string =>
   names.reduce((t, n) => (n.length >= 3 ? t.split(lower(n)).join(' ') : t), lower(text));
@@ -112,7 +116,7 @@ export function harmShown(a: Analysis): string[] {
   // step for the band to catch; it is the very harm the alert names.
   const creeping = a.saturation.find((s) => s.creeping && s.view.isAlertMetric);
   if (creeping) harm.push(`${creeping.resource}: ${creeping.describe}`);
-  const served = !!servedAsBefore(a.views.filter((v) => v.relation === 'self' || v.isAlertMetric));
+  const served = usersServed(a);
   const down = a.views.find(
     (v) =>
       (v.relation === 'self' || v.relation === 'dependency') &&
@@ -141,11 +145,7 @@ const TRAFFIC_WORDS =
 /** The alert measures a prober, and the service's own requests are served as before. */
 const proberOnly = (a: Analysis): boolean => {
   const alerting = a.views.filter((v) => v.isAlertMetric);
-  return (
-    alerting.length > 0 &&
-    alerting.every(isSynthetic) &&
-    !!servedAsBefore(a.views.filter((v) => v.relation === 'self' || v.isAlertMetric))
-  );
+  return alerting.length > 0 && alerting.every(isSynthetic) && usersServed(a);
 };
 
 export function explainHealth(a: Analysis): Candidate | undefined {
